@@ -1,0 +1,53 @@
+import type { CompiledArtifact } from '../compilers/compiler.js';
+import type { InputSet } from '../inputs/input-set.js';
+
+/** Timing of one inference, measured where the model runs. */
+export interface InferenceTiming {
+  /** Monotonic clock reading when compute began (same clock as the load generator's). */
+  readonly computeStartNs: number;
+  /** Time spent computing, without messaging or queueing. */
+  readonly computeNs: number;
+}
+
+/**
+ * One loaded copy of a model, in a worker thread or another process. The load generator only sees
+ * this: it names a preloaded sample by index and awaits completion.
+ */
+export interface ModelCopy {
+  /** Position of this copy, 0-based; request `i` goes to copy `i % copies`. */
+  readonly index: number;
+  /** Runs preloaded sample `sampleIndex`; rejects if the model fails. Calls may overlap; a copy queues them. */
+  infer(sampleIndex: number): Promise<InferenceTiming>;
+}
+
+/** Model copies ready to serve, and the means to release them. */
+export interface LoadedModel {
+  /** The copies, in index order. */
+  readonly copies: readonly ModelCopy[];
+  /** Wall time from the start of loading until every copy was ready. */
+  readonly loadNs: number;
+  /** Settings the backend actually used, for reports (e.g. threads per copy). */
+  readonly effectiveSettings: Readonly<Record<string, string | number | boolean>>;
+  /** Stops every copy and frees its memory; safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/** What a backend needs to load copies of a model. */
+export interface BackendLoadRequest {
+  /** The compiled model. */
+  readonly artifact: CompiledArtifact;
+  /** Inputs each copy receives once, before timing starts. */
+  readonly inputs: InputSet;
+  /** Number of model copies. */
+  readonly copies: number;
+  /** Cancels loading; copies already started are closed. */
+  readonly signal?: AbortSignal;
+}
+
+/** Runs compiled models: ONNX Runtime on the CPU today; CUDA, TensorRT and Neuron fit the same shape. */
+export interface Backend {
+  /** Short name used in reports, e.g. "onnxruntime-cpu". */
+  readonly name: string;
+  /** Loads `copies` copies of the model, each with the whole input set. */
+  load(request: BackendLoadRequest): Promise<LoadedModel>;
+}

@@ -1,0 +1,29 @@
+import * as ort from 'onnxruntime-node';
+import { monotonicNowNs } from '../../clock.js';
+import type { InferenceTiming } from '../backend.js';
+import type { WorkerTask } from '../worker-protocol.js';
+import { toOrtFeeds } from './ort-tensors.js';
+
+// One worker thread holds one model copy: its session and its preloaded feeds.
+let session: ort.InferenceSession | undefined;
+let feeds: ort.InferenceSession.FeedsType[] = [];
+
+/** Tinypool entry point: loads the copy once, then runs preloaded samples by index. */
+export default async function handleTask(task: WorkerTask): Promise<InferenceTiming | null> {
+  if (task.kind === 'load') {
+    session = await ort.InferenceSession.create(task.modelPath, {
+      // The artifact is already optimised by the compiler; optimising again only slows loading.
+      graphOptimizationLevel: 'disabled',
+      intraOpNumThreads: task.intraOpThreads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+    });
+    feeds = task.samples.map(toOrtFeeds);
+    return null;
+  }
+  const feed = feeds[task.sampleIndex];
+  if (!session || !feed) throw new Error(`sample ${task.sampleIndex} is not loaded (${feeds.length} samples)`);
+  const computeStartNs = monotonicNowNs();
+  await session.run(feed);
+  return { computeStartNs, computeNs: monotonicNowNs() - computeStartNs };
+}

@@ -1,0 +1,24 @@
+import type { NamedTensors } from '../inputs/tensor.js';
+
+/** Sent once to a copy's worker before timing: what to load and the whole input set. */
+export interface LoadTask {
+  /** Discriminant. */
+  readonly kind: 'load';
+  /** Path of the compiled model. */
+  readonly modelPath: string;
+  /** Intra-op threads of this copy's session. */
+  readonly intraOpThreads: number;
+  /** Every sample of the input set, kept in the worker for the whole run. */
+  readonly samples: readonly NamedTensors[];
+}
+
+/** Sent per request: only the index of a preloaded sample, never a tensor. */
+export interface RunTask {
+  /** Discriminant. */
+  readonly kind: 'run';
+  /** Index into the samples sent with the load task. */
+  readonly sampleIndex: number;
+}
+
+/** Everything a copy's worker thread accepts. */
+export type WorkerTask = LoadTask | RunTask;

@@ -1,0 +1,58 @@
+import type { ArgsDef } from 'citty';
+import { InferbenchError } from '../errors.js';
+
+const camel = (s: string): string => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * citty accepts any flag; a benchmark with a mistyped flag would silently measure the wrong thing,
+ * so every flag must be one the command defines.
+ */
+export function assertKnownFlags(command: string, rawArgs: readonly string[], args: ArgsDef): void {
+  const known = new Set<string>(['help', 'h']);
+  for (const [name, def] of Object.entries(args)) {
+    const aliases = 'alias' in def ? [def.alias ?? []].flat() : [];
+    for (const n of [name, ...aliases]) {
+      known.add(camel(n));
+      if (def.type === 'boolean') known.add(camel(`no-${n}`));
+    }
+  }
+  for (const arg of rawArgs) {
+    if (arg === '--') break;
+    if (!arg.startsWith('-') || /^-\d/.test(arg)) continue;
+    const name = arg.replace(/^--?/, '').split('=')[0]!;
+    if (!known.has(camel(name))) {
+      throw new InferbenchError('INVALID_OPTION', `unknown option '${arg.split('=')[0]}'; run 'inferbench ${command} --help' to list the options`);
+    }
+  }
+}
+
+/** A flag value that must be an integer ≥ `min`, named as the user typed it. */
+export function parseIntegerFlag(flag: string, raw: string | undefined, min: number): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!/^[+]?\d+$/.test(raw.trim()) || value < min) {
+    throw new InferbenchError('INVALID_OPTION', `${flag} must be an integer ≥ ${min}, got '${raw}'`);
+  }
+  return value;
+}
+
+/** A duration such as "30s", "1500ms", "2m" or a bare number of seconds, in milliseconds. */
+export function parseDurationFlag(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(raw.trim());
+  const value = match ? Number(match[1]) * { ms: 1, s: 1000, m: 60_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm'] : 0;
+  if (!(value > 0)) throw new InferbenchError('INVALID_OPTION', `${flag} must be a positive duration such as 30s, 1500ms or 2m, got '${raw}'`);
+  return value;
+}
+
+/** `a=1,b=2` as a record, for flags that map names to values. */
+export function parseAssignments(flag: string, raw: string | undefined): Record<string, string> | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  return Object.fromEntries(
+    raw.split(',').map((pair) => {
+      const [key, value] = pair.split('=').map((s) => s.trim());
+      if (!key || !value) throw new InferbenchError('INVALID_OPTION', `${flag} takes name=value pairs separated by commas, got '${raw}'`);
+      return [key, value];
+    }),
+  );
+}

@@ -1,0 +1,68 @@
+import { stripVTControlCharacters } from 'node:util';
+import { defineCommand, renderUsage, runCommand, type CommandDef } from 'citty';
+import { InferbenchError, type InferbenchErrorCode } from '../errors.js';
+import { INFERBENCH_VERSION } from '../hardware/environment.js';
+import { runCommand as benchmarkCommand } from './run-command.js';
+
+const main = defineCommand({
+  meta: { name: 'inferbench', version: INFERBENCH_VERSION, description: 'Benchmark ML inference on CPUs, GPUs and AWS Inferentia/Trainium' },
+  subCommands: { run: benchmarkCommand },
+});
+
+/** Exit status of a user error (bad flag, bad model), as opposed to a failure while running (1). */
+const USAGE_EXIT_CODE = 2;
+
+const EXIT_CODES: Record<InferbenchErrorCode, number> = {
+  INVALID_OPTION: USAGE_EXIT_CODE,
+  MODEL_NOT_FOUND: USAGE_EXIT_CODE,
+  MODEL_INVALID: USAGE_EXIT_CODE,
+  INPUT_MISMATCH: USAGE_EXIT_CODE,
+  COMPILE_FAILED: 1,
+  WORKER_FAILED: 1,
+  // The shell's convention for a process ended by SIGINT.
+  ABORTED: 130,
+};
+
+/** Top-level help: the commands, then the flags of `run`, the main job. */
+async function usage(command?: CommandDef): Promise<string> {
+  const text = command
+    ? await renderUsage(command, main)
+    : `${await renderUsage(main)}\n\n${await renderUsage(benchmarkCommand as CommandDef, main)}`;
+  // citty colours unconditionally; pipes and files get plain text.
+  return `${process.stdout.isTTY ? text : stripVTControlCharacters(text)}\n`;
+}
+
+/**
+ * Runs the CLI on `rawArgs` and returns the exit status. User errors print one line, no stack;
+ * the process is never exited from here, so a leftover worker would show as a hang in tests.
+ */
+export async function runCli(rawArgs: readonly string[]): Promise<number> {
+  const args = [...rawArgs];
+  try {
+    if (args.length === 0 || args[0] === '--help' || args[0] === '-h') {
+      process.stdout.write(await usage());
+      return args.length === 0 ? USAGE_EXIT_CODE : 0;
+    }
+    if (args[0] === '--version' || args[0] === '-v') {
+      process.stdout.write(`${INFERBENCH_VERSION}\n`);
+      return 0;
+    }
+    if (args[0] === 'run' && (args.includes('--help') || args.includes('-h'))) {
+      process.stdout.write(await usage(benchmarkCommand as CommandDef));
+      return 0;
+    }
+    await runCommand(main, { rawArgs: args });
+    return 0;
+  } catch (error) {
+    if (error instanceof InferbenchError) {
+      process.stderr.write(`inferbench: ${error.message}\n`);
+      return EXIT_CODES[error.code];
+    }
+    // citty's own errors (unknown command, missing argument) carry a string code such as E_UNKNOWN_COMMAND.
+    if (error instanceof Error && typeof (error as { code?: unknown }).code === 'string') {
+      process.stderr.write(`inferbench: ${stripVTControlCharacters(error.message)}; run 'inferbench --help' for the commands\n`);
+      return USAGE_EXIT_CODE;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,93 @@
+import { defineCommand, type ArgsDef } from 'citty';
+import { runBenchmark } from '../pipeline/run-benchmark.js';
+import { DEFAULT_REQUEST_COUNT, type BenchmarkOptions } from '../pipeline/benchmark-options.js';
+import { formatResultTable } from '../reporters/console-table.js';
+import { writeResultJson } from '../reporters/json-file.js';
+import { assertKnownFlags, parseAssignments, parseDurationFlag, parseIntegerFlag } from './_flags.js';
+import { createRunProgress } from './progress.js';
+
+export const runArgs = {
+  model: { type: 'string', alias: 'm', description: 'Model: synthetic:bert (default) or a path to an .onnx file [env MODEL_NAME]', valueHint: 'name|path' },
+  'batch-size': { type: 'string', alias: 'b', description: 'Samples per request (default 4) [env BATCH_SIZE]', valueHint: 'n' },
+  'sequence-length': { type: 'string', description: 'Tokens per text sample, max_length (default 128) [env MAX_LENGTH]', valueHint: 'n' },
+  requests: { type: 'string', alias: 'n', description: 'Measured requests (default 500) [env NUM_REQUESTS]', valueHint: 'n' },
+  duration: { type: 'string', alias: 'd', description: 'Measure for this long instead of a request count, e.g. 30s', valueHint: 'time' },
+  clients: { type: 'string', alias: 'c', description: 'Concurrent clients (default 2) [env NUM_THREADS]', valueHint: 'n' },
+  copies: { type: 'string', description: 'Model copies, one worker thread each (default 1) [env NUM_MODELS]', valueHint: 'n' },
+  warmup: { type: 'string', description: 'Unrecorded warm-up requests (default max(10, 2 × copies))', valueHint: 'n' },
+  seed: { type: 'string', description: 'Seed of inputs and sample choice (default 1)', valueHint: 'n' },
+  samples: { type: 'string', description: 'Preloaded input samples (default 10)', valueHint: 'n' },
+  'batch-mode': { type: 'enum', options: ['repeat', 'distinct'], description: 'repeat: one input repeated across the batch, as the workshop; distinct: different inputs' },
+  'threads-per-copy': { type: 'string', description: 'Intra-op threads per copy (default cores ÷ copies)', valueHint: 'n' },
+  'input-names': { type: 'string', description: 'Model input names, e.g. inputIds=ids,attentionMask=mask,tokenTypeIds=types', valueHint: 'role=name,…' },
+  dims: { type: 'string', description: 'Sizes of free dimensions for random inputs, e.g. height=224,width=224', valueHint: 'name=n,…' },
+  'cache-dir': { type: 'string', description: 'Cache of generated and compiled models (default ~/.cache/inferbench) [env INFERBENCH_CACHE_DIR]', valueHint: 'dir' },
+  output: { type: 'string', alias: 'o', description: 'Where to write the JSON result (default results/<model>-<time>.json)', valueHint: 'file' },
+  progress: { type: 'boolean', default: true, description: 'Show a progress bar on a terminal' },
+} as const satisfies ArgsDef;
+
+type RunFlags = { [K in keyof typeof runArgs]?: string | boolean };
+
+/** Turns flags, falling back to the workshop's environment variables, into benchmark options. */
+export function runOptionsFromFlags(flags: RunFlags, env: NodeJS.ProcessEnv): BenchmarkOptions {
+  const str = (key: keyof RunFlags): string | undefined => {
+    const value = flags[key];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const fromEnv = (key: keyof RunFlags, variable: string): [string, string | undefined] =>
+    str(key) !== undefined ? [`--${key}`, str(key)] : [variable, env[variable]];
+  const int = (key: keyof RunFlags, variable?: string, min = 1): number | undefined => {
+    const [label, raw] = variable ? fromEnv(key, variable) : [`--${key}`, str(key)];
+    return parseIntegerFlag(label, raw, min);
+  };
+  const inputNames = parseAssignments('--input-names', str('input-names'));
+  const dims = parseAssignments('--dims', str('dims'));
+  return {
+    model: fromEnv('model', 'MODEL_NAME')[1] || undefined,
+    batchSize: int('batch-size', 'BATCH_SIZE'),
+    sequenceLength: int('sequence-length', 'MAX_LENGTH'),
+    requestCount: str('duration') === undefined ? int('requests', 'NUM_REQUESTS') : int('requests'),
+    durationMs: parseDurationFlag('--duration', str('duration')),
+    clients: int('clients', 'NUM_THREADS'),
+    copies: int('copies', 'NUM_MODELS'),
+    warmupRequests: int('warmup', undefined, 0),
+    seed: int('seed', undefined, 0),
+    sampleCount: int('samples'),
+    batchMode: str('batch-mode') as BenchmarkOptions['batchMode'],
+    intraOpThreadsPerCopy: int('threads-per-copy'),
+    inputNames,
+    dimensions: dims && Object.fromEntries(Object.entries(dims).map(([k, v]) => [k, parseIntegerFlag(`--dims ${k}`, v, 1)!])),
+    cacheDir: str('cache-dir'),
+  };
+}
+
+/** `inferbench run`: the workshop benchmark on one model. */
+export const runCommand = defineCommand({
+  meta: { name: 'run', description: 'Benchmark a model: compile for one batch size, load copies, drive concurrent clients, report latency and throughput' },
+  args: runArgs,
+  async run({ args, rawArgs }) {
+    assertKnownFlags('run', rawArgs, runArgs);
+    const options = runOptionsFromFlags(args, process.env);
+    const abort = new AbortController();
+    const onSigint = (): void => abort.abort();
+    process.once('SIGINT', onSigint);
+    const progress = args.progress
+      ? createRunProgress(process.stderr, { requests: options.durationMs === undefined ? (options.requestCount ?? DEFAULT_REQUEST_COUNT) : undefined, durationMs: options.durationMs })
+      : undefined;
+    try {
+      const result = await runBenchmark({
+        ...options,
+        signal: abort.signal,
+        onPhase: progress?.onPhase,
+        onRequestComplete: progress?.onRequestComplete,
+      });
+      progress?.stop();
+      process.stdout.write(`${formatResultTable(result)}\n`);
+      const path = await writeResultJson(result, typeof args.output === 'string' ? args.output : undefined);
+      process.stdout.write(`result   ${path}\n`);
+    } finally {
+      progress?.stop();
+      process.off('SIGINT', onSigint);
+    }
+  },
+});

@@ -1,0 +1,36 @@
+/** What kind of failure an {@link InferbenchError} reports; stable strings that programs may switch on. */
+export type InferbenchErrorCode =
+  /** An option has a value that cannot be used (a batch size of 0, an unknown flag). */
+  | 'INVALID_OPTION'
+  /** The model path does not exist. */
+  | 'MODEL_NOT_FOUND'
+  /** The model file exists but is not a model the backend can load. */
+  | 'MODEL_INVALID'
+  /** An input name or shape does not match what the model takes. */
+  | 'INPUT_MISMATCH'
+  /** Compiling a model for a batch size failed. */
+  | 'COMPILE_FAILED'
+  /** A model copy (worker thread or process) failed while loading or running. */
+  | 'WORKER_FAILED'
+  /** The run was cancelled through its AbortSignal. */
+  | 'ABORTED';
+
+/**
+ * The one error class inferbench throws on purpose. `message` is a single line that says what is wrong,
+ * which value, and how to fix it; the CLI prints it without a stack trace.
+ */
+export class InferbenchError extends Error {
+  /** Machine-readable kind of failure. */
+  readonly code: InferbenchErrorCode;
+
+  constructor(code: InferbenchErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InferbenchError';
+    this.code = code;
+  }
+}
+
+/** True when `error` is an {@link InferbenchError}, also one that crossed a worker-thread boundary as a plain object. */
+export function isInferbenchError(error: unknown): error is InferbenchError {
+  return error instanceof InferbenchError;
+}

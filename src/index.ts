@@ -1,0 +1,61 @@
+// Errors
+export { InferbenchError, isInferbenchError } from './errors.js';
+export type { InferbenchErrorCode } from './errors.js';
+
+// Models
+export type { ModelSource, ModelResolveOptions, ResolvedModel, TensorSpec } from './models/model-source.js';
+export { OnnxFileSource } from './models/onnx-file-source.js';
+export type { OnnxFileSourceOptions } from './models/onnx-file-source.js';
+export { SyntheticBertSource } from './models/synthetic-bert-source.js';
+export { buildSyntheticBert, DEFAULT_SYNTHETIC_BERT } from './models/synthetic-bert.js';
+export type { SyntheticBertConfig } from './models/synthetic-bert.js';
+export { resolveModelSource, DEFAULT_MODEL } from './models/resolve-model-source.js';
+export { defaultCacheDir } from './models/cache-dir.js';
+
+// Inputs
+export type { TensorData, TensorElementType, NamedTensors, TensorArrayByType } from './inputs/tensor.js';
+export type { InputSet } from './inputs/input-set.js';
+export { buildTextInputSet } from './inputs/text-input-set.js';
+export type { TextInputSetOptions } from './inputs/text-input-set.js';
+export { buildRandomInputSet } from './inputs/random-input-set.js';
+export type { RandomInputSetOptions } from './inputs/random-input-set.js';
+export { createBertUncasedTokenizer, createTextTokenizer, bertUncasedTokenizerJson } from './inputs/wordpiece-tokenizer.js';
+export type { TextTokenizer, TextEncodeOptions, TextEncoding, TextInput, TokenizerJson, TokenizerConfigJson } from './inputs/wordpiece-tokenizer.js';
+export { loadBertUncasedVocab, BERT_UNCASED_VOCAB_SIZE } from './inputs/bert-vocab.js';
+export { generateSentences } from './inputs/sentence-generator.js';
+export { matchInputsToModel } from './inputs/match-inputs.js';
+
+// Compilers
+export type { Compiler, CompileRequest, CompiledArtifact } from './compilers/compiler.js';
+export { OrtCompiler } from './compilers/ort-compiler.js';
+export type { OrtCompilerOptions, GraphOptimizationLevel } from './compilers/ort-compiler.js';
+
+// Backends
+export type { Backend, BackendLoadRequest, LoadedModel, ModelCopy, InferenceTiming } from './backends/backend.js';
+export { OrtCpuBackend } from './backends/onnxruntime/ort-cpu-backend.js';
+export type { OrtCpuBackendOptions } from './backends/onnxruntime/ort-cpu-backend.js';
+export { NullBackend } from './backends/null/null-backend.js';
+export type { NullBackendOptions } from './backends/null/null-backend.js';
+
+// Load generation
+export type { LoadGenerator, LoadTarget, LoadResult, RequestRecord } from './load/load-generator.js';
+export { ClosedLoopLoadGenerator, resolveClosedLoopSettings } from './load/closed-loop.js';
+export type { ClosedLoopOptions, ClosedLoopSettings } from './load/closed-loop.js';
+
+// Statistics
+export { LatencyHistogram, DEFAULT_PERCENTILES } from './stats/latency-histogram.js';
+export type { LatencySummary } from './stats/latency-histogram.js';
+export { computeThroughput } from './stats/throughput.js';
+export type { Throughput } from './stats/throughput.js';
+
+// Pipeline and reports
+export { runBenchmark } from './pipeline/run-benchmark.js';
+export { resolveBenchmarkSettings, DEFAULT_REQUEST_COUNT } from './pipeline/benchmark-options.js';
+export type { BenchmarkOptions, BenchmarkSettings, BenchmarkSettingsInput, BenchmarkPhase } from './pipeline/benchmark-options.js';
+export { RESULT_SCHEMA_VERSION } from './pipeline/benchmark-result.js';
+export type { BenchmarkResult } from './pipeline/benchmark-result.js';
+export { formatResultTable } from './reporters/console-table.js';
+export { writeResultJson, defaultResultPath } from './reporters/json-file.js';
+export { collectEnvironment, INFERBENCH_VERSION } from './hardware/environment.js';
+export type { Environment } from './hardware/environment.js';
+export { monotonicNowNs } from './clock.js';

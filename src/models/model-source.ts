@@ -1,0 +1,47 @@
+import type { TensorElementType } from '../inputs/tensor.js';
+
+/** Name, element type and shape of one model input or output, as the model file declares it. */
+export interface TensorSpec {
+  /** Name the model uses for the value. */
+  readonly name: string;
+  /** Element type ("float32", "int64", …); types inferbench cannot feed still appear here. */
+  readonly elementType: TensorElementType | string;
+  /** Shape; a string is a symbolic dimension such as "batch_size", fixed at compile time. */
+  readonly dims: readonly (number | string)[];
+}
+
+/** A model resolved to a file on this machine, with what a pipeline needs to know about it. */
+export interface ResolvedModel {
+  /** Name shown in reports, e.g. "synthetic-bert (2 layers, hidden 128)". */
+  readonly name: string;
+  /** Absolute path of the model file. */
+  readonly path: string;
+  /** File format; later sources add TorchScript and Neuron artifacts. */
+  readonly format: 'onnx';
+  /** SHA-256 of the file, hex, so a report names exactly what was measured. */
+  readonly sha256: string;
+  /** File size in bytes. */
+  readonly sizeBytes: number;
+  /** Graph inputs the caller must feed (initializers excluded). */
+  readonly inputs: readonly TensorSpec[];
+  /** Graph outputs. */
+  readonly outputs: readonly TensorSpec[];
+  /** True when the weights are random (a generated architecture), so no one mistakes its outputs for a real model's. */
+  readonly synthetic: boolean;
+}
+
+/** Options every model source receives. */
+export interface ModelResolveOptions {
+  /** Directory where sources may cache generated or downloaded files. */
+  readonly cacheDir: string;
+  /** Cancels a long resolve (a download, a build). */
+  readonly signal?: AbortSignal;
+}
+
+/** Anything that can produce a model file: a local file, a generator, later a model hub. */
+export interface ModelSource {
+  /** What the user asked for, e.g. a path or "synthetic:bert". */
+  readonly id: string;
+  /** Makes the model available locally and reads its metadata. */
+  resolve(options: ModelResolveOptions): Promise<ResolvedModel>;
+}

@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { InferbenchError } from '../errors.js';
+import type { ModelResolveOptions, ModelSource, ResolvedModel, TensorSpec } from './model-source.js';
+
+function toSpecs(names: readonly string[], metadata: readonly ort.InferenceSession.ValueMetadata[]): TensorSpec[] {
+  return names.map((name, i) => {
+    const meta = metadata[i];
+    return meta?.isTensor
+      ? { name, elementType: meta.type, dims: [...meta.shape] }
+      : { name, elementType: 'non-tensor', dims: [] };
+  });
+}
+
+/** Options of {@link OnnxFileSource}. */
+export interface OnnxFileSourceOptions {
+  /** Name shown in reports; default: the file name. */
+  readonly name?: string;
+  /** Marks a generated model with random weights. Default false. */
+  readonly synthetic?: boolean;
+}
+
+/** A local `.onnx` file; its inputs and outputs are read by ONNX Runtime itself. */
+export class OnnxFileSource implements ModelSource {
+  readonly id: string;
+  readonly #options: OnnxFileSourceOptions;
+
+  constructor(path: string, options: OnnxFileSourceOptions = {}) {
+    this.id = path;
+    this.#options = options;
+  }
+
+  async resolve(_options?: ModelResolveOptions): Promise<ResolvedModel> {
+    const path = resolve(this.id);
+    const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
+      const reason = error.code === 'ENOENT' ? 'no such file' : error.code === 'EISDIR' ? 'it is a directory' : error.message;
+      throw new InferbenchError('MODEL_NOT_FOUND', `model file ${path} cannot be read (${reason}); pass the path of an .onnx file, or omit --model for the built-in synthetic BERT`);
+    });
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'disabled' });
+    } catch (error) {
+      const detail = (error as Error).message.split('\n')[0];
+      throw new InferbenchError('MODEL_INVALID', `${path} is not an ONNX model that onnxruntime can load (${detail}); pass an .onnx file`, { cause: error });
+    }
+    try {
+      return {
+        name: this.#options.name ?? basename(path),
+        path,
+        format: 'onnx',
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        sizeBytes: bytes.byteLength,
+        inputs: toSpecs(session.inputNames, session.inputMetadata),
+        outputs: toSpecs(session.outputNames, session.outputMetadata),
+        synthetic: this.#options.synthetic ?? false,
+      };
+    } finally {
+      await session.release();
+    }
+  }
+}

@@ -1,0 +1,192 @@
+import protobuf from 'protobufjs';
+
+/**
+ * The subset of the official `onnx.proto` (package `onnx`, proto2) that inferbench writes.
+ * Field numbers and wire types match onnx/onnx `onnx/onnx.proto`; names are camelCase as protobufjs
+ * would derive them, which does not change the bytes on the wire.
+ */
+
+/** `TensorProto.DataType` values used here. */
+export const DataType = { FLOAT: 1, INT64: 7 } as const;
+/** An element type number from {@link DataType}. */
+export type DataTypeValue = (typeof DataType)[keyof typeof DataType];
+
+/** `AttributeProto.AttributeType` values used here. */
+export const AttributeType = { FLOAT: 1, INT: 2, FLOATS: 6, INTS: 7 } as const;
+/** An attribute type number from {@link AttributeType}. */
+export type AttributeTypeValue = (typeof AttributeType)[keyof typeof AttributeType];
+
+/** `onnx.TensorProto`, with the data always in `rawData` (little-endian). */
+export interface TensorProtoLike {
+  /** Shape; empty for a scalar. */
+  dims: number[];
+  /** Element type. */
+  dataType: DataTypeValue;
+  /** Name the graph refers to the tensor by. */
+  name: string;
+  /** Elements in little-endian byte order. */
+  rawData: Uint8Array;
+}
+
+/** `onnx.AttributeProto`: exactly one of `f`, `i`, `floats`, `ints` is set, matching `type`. */
+export interface AttributeProtoLike {
+  /** Attribute name as the operator defines it. */
+  name: string;
+  /** Which value field is in use. */
+  type: AttributeTypeValue;
+  /** FLOAT value. */
+  f?: number;
+  /** INT value. */
+  i?: number;
+  /** FLOATS value. */
+  floats?: number[];
+  /** INTS value. */
+  ints?: number[];
+}
+
+/** `onnx.NodeProto` in the default (ai.onnx) domain. */
+export interface NodeProtoLike {
+  /** Input value names, in operator order. */
+  input: string[];
+  /** Output value names, in operator order. */
+  output: string[];
+  /** Unique node name. */
+  name: string;
+  /** Operator, e.g. `MatMul`. */
+  opType: string;
+  /** Operator attributes. */
+  attribute: AttributeProtoLike[];
+}
+
+/** `onnx.TensorShapeProto.Dimension`: a fixed size or a symbolic name, not both. */
+export type DimensionLike = { dimValue: number } | { dimParam: string };
+
+/** `onnx.ValueInfoProto` of a tensor value. */
+export interface ValueInfoProtoLike {
+  /** Value name. */
+  name: string;
+  /** `TypeProto` with its `tensor_type` member set. */
+  type: { tensorType: { elemType: DataTypeValue; shape: { dim: DimensionLike[] } } };
+}
+
+/** `onnx.GraphProto`. */
+export interface GraphProtoLike {
+  /** Nodes in topological order. */
+  node: NodeProtoLike[];
+  /** Graph name. */
+  name: string;
+  /** Constant tensors (weights). */
+  initializer: TensorProtoLike[];
+  /** Graph inputs the caller feeds. */
+  input: ValueInfoProtoLike[];
+  /** Graph outputs the caller fetches. */
+  output: ValueInfoProtoLike[];
+}
+
+/** `onnx.OperatorSetIdProto`; an empty domain means ai.onnx. */
+export interface OperatorSetIdProtoLike {
+  /** Operator set domain. */
+  domain: string;
+  /** Operator set version. */
+  version: number;
+}
+
+/** `onnx.ModelProto`. */
+export interface ModelProtoLike {
+  /** ONNX IR version the model targets. */
+  irVersion: number;
+  /** Operator sets the graph uses. */
+  opsetImport: OperatorSetIdProtoLike[];
+  /** Tool that wrote the model. */
+  producerName: string;
+  /** The model's graph. */
+  graph: GraphProtoLike;
+}
+
+const optional = (type: string, id: number) => ({ type, id });
+// onnx.proto is proto2 without [packed = true] on these fields, so scalars repeat unpacked as protoc writes them.
+const repeated = (type: string, id: number) => ({ rule: 'repeated', type, id, options: { packed: false } });
+
+const root = protobuf.Root.fromJSON({
+  nested: {
+    onnx: {
+      nested: {
+        AttributeProto: {
+          fields: {
+            name: optional('string', 1),
+            f: optional('float', 2),
+            i: optional('int64', 3),
+            floats: repeated('float', 7),
+            ints: repeated('int64', 8),
+            type: optional('int32', 20),
+          },
+        },
+        ValueInfoProto: {
+          fields: { name: optional('string', 1), type: optional('TypeProto', 2) },
+        },
+        NodeProto: {
+          fields: {
+            input: repeated('string', 1),
+            output: repeated('string', 2),
+            name: optional('string', 3),
+            opType: optional('string', 4),
+            attribute: repeated('AttributeProto', 5),
+          },
+        },
+        ModelProto: {
+          fields: {
+            irVersion: optional('int64', 1),
+            producerName: optional('string', 2),
+            graph: optional('GraphProto', 7),
+            opsetImport: repeated('OperatorSetIdProto', 8),
+          },
+        },
+        GraphProto: {
+          fields: {
+            node: repeated('NodeProto', 1),
+            name: optional('string', 2),
+            initializer: repeated('TensorProto', 5),
+            input: repeated('ValueInfoProto', 11),
+            output: repeated('ValueInfoProto', 12),
+          },
+        },
+        TensorProto: {
+          fields: {
+            dims: repeated('int64', 1),
+            dataType: optional('int32', 2),
+            name: optional('string', 8),
+            rawData: optional('bytes', 9),
+          },
+        },
+        TensorShapeProto: {
+          fields: { dim: repeated('Dimension', 1) },
+          nested: {
+            Dimension: {
+              oneofs: { value: { oneof: ['dimValue', 'dimParam'] } },
+              fields: { dimValue: optional('int64', 1), dimParam: optional('string', 2) },
+            },
+          },
+        },
+        TypeProto: {
+          oneofs: { value: { oneof: ['tensorType'] } },
+          fields: { tensorType: optional('Tensor', 1) },
+          nested: {
+            Tensor: {
+              fields: { elemType: optional('int32', 1), shape: optional('TensorShapeProto', 2) },
+            },
+          },
+        },
+        OperatorSetIdProto: {
+          fields: { domain: optional('string', 1), version: optional('int64', 2) },
+        },
+      },
+    },
+  },
+});
+
+const ModelProto = root.lookupType('onnx.ModelProto');
+
+/** Serializes a model to the bytes of an `.onnx` file. */
+export function encodeModel(model: ModelProtoLike): Uint8Array {
+  return ModelProto.encode(ModelProto.fromObject(model)).finish();
+}

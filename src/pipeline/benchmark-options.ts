@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { InferbenchError } from '../errors.js';
+import type { Backend } from '../backends/backend.js';
+import type { Compiler } from '../compilers/compiler.js';
+import type { RequestRecord } from '../load/load-generator.js';
+import type { ModelSource } from '../models/model-source.js';
+import { DEFAULT_MODEL } from '../models/resolve-model-source.js';
+
+/** Measured requests when neither a count nor a duration is given: about 10 s on 2 cores with the default model. */
+export const DEFAULT_REQUEST_COUNT = 500;
+
+const atLeast = (min: number) => z.number().int({ error: `must be an integer ≥ ${min}` }).min(min, { error: `must be an integer ≥ ${min}` });
+
+/** The plain, serialisable settings of a benchmark, with their defaults (the workshop's where it has one). */
+const settingsSchema = z
+  .object({
+    model: z.string().min(1, { error: 'must name a model' }).default(DEFAULT_MODEL),
+    batchSize: atLeast(1).default(4),
+    sequenceLength: atLeast(1).default(128),
+    requestCount: atLeast(1).optional(),
+    durationMs: z.number().positive({ error: 'must be a positive number of milliseconds' }).optional(),
+    clients: atLeast(1).default(2),
+    copies: atLeast(1).default(1),
+    warmupRequests: atLeast(0).optional(),
+    seed: atLeast(0).default(1),
+    sampleCount: atLeast(1).default(10),
+    batchMode: z.enum(['repeat', 'distinct'], { error: "must be 'repeat' or 'distinct'" }).default('repeat'),
+    inputNames: z
+      .object({ inputIds: z.string().min(1), attentionMask: z.string().min(1), tokenTypeIds: z.string().min(1) })
+      .partial()
+      .strict()
+      .default({}),
+    dimensions: z.record(z.string(), atLeast(1)).default({}),
+    intraOpThreadsPerCopy: atLeast(1).optional(),
+    cacheDir: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** Settings as a user gives them: every field optional. */
+export type BenchmarkSettingsInput = z.input<typeof settingsSchema>;
+
+/** Settings with every default applied and every value checked. */
+export interface BenchmarkSettings extends Omit<z.output<typeof settingsSchema>, 'requestCount' | 'warmupRequests'> {
+  /** Measured requests; undefined when the run is bounded by `durationMs`. */
+  readonly requestCount: number | undefined;
+  /** Unrecorded warm-up requests; by default enough to reach every copy twice, and at least 10. */
+  readonly warmupRequests: number;
+}
+
+/** Everything {@link runBenchmark} takes: settings plus the pieces of the pipeline, each replaceable. */
+export interface BenchmarkOptions extends Omit<BenchmarkSettingsInput, 'model'> {
+  /** A model name or path (`synthetic:bert`, `model.onnx`) or any {@link ModelSource}. */
+  model?: string | ModelSource;
+  /** Compiler; default ONNX Runtime's. */
+  compiler?: Compiler;
+  /** Backend; default ONNX Runtime on the CPU. */
+  backend?: Backend;
+  /** Cancels the run; copies are closed and the run rejects with code ABORTED. */
+  signal?: AbortSignal;
+  /** Told when each phase of the pipeline begins. */
+  onPhase?: (phase: BenchmarkPhase) => void;
+  /** Called after each measured request. */
+  onRequestComplete?: (record: RequestRecord) => void;
+}
+
+/** Phases of a benchmark, in order. */
+export type BenchmarkPhase = 'model' | 'inputs' | 'compile' | 'load' | 'warmup' | 'measure';
+
+/** Validates settings once, at the API boundary; a bad value throws one line naming it. */
+export function resolveBenchmarkSettings(input: BenchmarkSettingsInput): BenchmarkSettings {
+  const parsed = settingsSchema.safeParse(input, { reportInput: true });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.join('.');
+    const detail =
+      issue.code === 'unrecognized_keys'
+        ? `unknown setting ${issue.keys.map((k) => `'${[...issue.path, k].join('.')}'`).join(', ')}`
+        : `${where} ${issue.message}, got ${JSON.stringify(issue.input)}`;
+    throw new InferbenchError('INVALID_OPTION', detail);
+  }
+  const s = parsed.data;
+  if (s.requestCount !== undefined && s.durationMs !== undefined) {
+    throw new InferbenchError('INVALID_OPTION', 'give either requestCount or durationMs, not both');
+  }
+  return {
+    ...s,
+    requestCount: s.durationMs === undefined ? (s.requestCount ?? DEFAULT_REQUEST_COUNT) : undefined,
+    warmupRequests: s.warmupRequests ?? Math.max(10, 2 * s.copies),
+  };
+}

@@ -1,0 +1,89 @@
+import type { Environment } from '../hardware/environment.js';
+import type { TensorSpec } from '../models/model-source.js';
+import type { LatencySummary } from '../stats/latency-histogram.js';
+import type { Throughput } from '../stats/throughput.js';
+import type { BenchmarkSettings } from './benchmark-options.js';
+
+/** Version of the result layout below; readers refuse versions they do not know. */
+export const RESULT_SCHEMA_VERSION = 1;
+
+/** Everything one benchmark run measured, in a form that is written to JSON unchanged. Times in nanoseconds. */
+export interface BenchmarkResult {
+  /** {@link RESULT_SCHEMA_VERSION} at the time of writing. */
+  readonly schemaVersion: typeof RESULT_SCHEMA_VERSION;
+  /** When the run started, ISO 8601. */
+  readonly startedAt: string;
+  /** Settings in force, every default applied. */
+  readonly settings: BenchmarkSettings;
+  /** The model measured. */
+  readonly model: {
+    /** Display name; says "synthetic" for generated models. */
+    readonly name: string;
+    /** Path of the model file. */
+    readonly path: string;
+    /** SHA-256 of the model file. */
+    readonly sha256: string;
+    /** True for random weights. */
+    readonly synthetic: boolean;
+    /** Declared inputs. */
+    readonly inputs: readonly TensorSpec[];
+    /** Declared outputs. */
+    readonly outputs: readonly TensorSpec[];
+  };
+  /** The inputs fed. */
+  readonly inputs: {
+    /** Where they came from. */
+    readonly description: string;
+    /** Samples per request. */
+    readonly batchSize: number;
+    /** Preloaded samples. */
+    readonly sampleCount: number;
+  };
+  /** The compile step. */
+  readonly compile: {
+    /** Compiler name. */
+    readonly compiler: string;
+    /** Path of the artifact loaded. */
+    readonly artifactPath: string;
+    /** True when the artifact came from the cache. */
+    readonly cacheHit: boolean;
+    /** Duration of the (original) compile. */
+    readonly compileNs: number;
+    /** Value of each symbolic dimension. */
+    readonly dimensions: Readonly<Record<string, number>>;
+    /** Largest absolute output difference, original vs compiled. */
+    readonly maxAbsDifference: number;
+  };
+  /** The backend and its copies. */
+  readonly backend: {
+    /** Backend name. */
+    readonly name: string;
+    /** Model copies loaded. */
+    readonly copies: number;
+    /** Time to load every copy. */
+    readonly loadNs: number;
+    /** Settings the backend chose (threads per copy, provider). */
+    readonly effectiveSettings: Readonly<Record<string, string | number | boolean>>;
+  };
+  /** What was measured. */
+  readonly measurement: {
+    /** Measured requests completed. */
+    readonly completedRequests: number;
+    /** Warm-up requests, not measured. */
+    readonly warmupRequests: number;
+    /** From the first measured issue to the last completion. */
+    readonly elapsedNs: number;
+    /** Requests and samples per second. */
+    readonly throughput: Throughput;
+    /** End-to-end latency (queueing included). */
+    readonly latency: LatencySummary;
+    /** Compute time inside the copies. */
+    readonly compute: LatencySummary;
+    /** Requests served by each copy. */
+    readonly requestsPerCopy: readonly number[];
+    /** HDR compressed encodings, so that nothing is lost and runs can be merged. */
+    readonly histograms: { readonly latency: string; readonly compute: string };
+  };
+  /** The machine and software. */
+  readonly environment: Environment;
+}

@@ -1,0 +1,85 @@
+import { OrtCpuBackend } from '../backends/onnxruntime/ort-cpu-backend.js';
+import { OrtCompiler } from '../compilers/ort-compiler.js';
+import { collectEnvironment } from '../hardware/environment.js';
+import { ClosedLoopLoadGenerator } from '../load/closed-loop.js';
+import { defaultCacheDir } from '../models/cache-dir.js';
+import { resolveModelSource } from '../models/resolve-model-source.js';
+import { matchInputsToModel } from '../inputs/match-inputs.js';
+import { computeThroughput } from '../stats/throughput.js';
+import { resolveBenchmarkSettings, type BenchmarkOptions } from './benchmark-options.js';
+import { RESULT_SCHEMA_VERSION, type BenchmarkResult } from './benchmark-result.js';
+import { buildInputSetFor } from './build-input-set.js';
+
+/**
+ * The workshop benchmark as one call: resolve the model, build inputs, compile for the batch size,
+ * load the copies, warm up, drive the clients, summarise. Each step is a public module that a
+ * caller may replace or use alone; copies are always closed, on failure too.
+ */
+export async function runBenchmark(options: BenchmarkOptions = {}): Promise<BenchmarkResult> {
+  const { model, compiler = new OrtCompiler(), backend, signal, onPhase, onRequestComplete, ...rest } = options;
+  const source = typeof model === 'object' ? model : resolveModelSource(model);
+  const settings = resolveBenchmarkSettings({ ...rest, model: source.id });
+  const cacheDir = settings.cacheDir ?? defaultCacheDir();
+  const startedAt = new Date().toISOString();
+
+  onPhase?.('model');
+  const resolved = await source.resolve({ cacheDir, signal });
+  onPhase?.('inputs');
+  const inputs = buildInputSetFor(resolved, settings);
+  matchInputsToModel(resolved.inputs, inputs.samples[0]!);
+  onPhase?.('compile');
+  const artifact = await compiler.compile({ model: resolved, sample: inputs.samples[0]!, cacheDir, signal });
+  onPhase?.('load');
+  const runner = backend ?? new OrtCpuBackend({ intraOpThreadsPerCopy: settings.intraOpThreadsPerCopy });
+  const loaded = await runner.load({ artifact, inputs, copies: settings.copies, signal });
+  try {
+    const generator = new ClosedLoopLoadGenerator({
+      clients: settings.clients,
+      requestCount: settings.requestCount,
+      durationMs: settings.durationMs,
+      warmupRequests: settings.warmupRequests,
+      seed: settings.seed,
+      signal,
+      onMeasurementStart: () => onPhase?.('measure'),
+      onRequestComplete,
+    });
+    onPhase?.('warmup');
+    const result = await generator.run({ copies: loaded.copies, sampleCount: inputs.samples.length });
+    return {
+      schemaVersion: RESULT_SCHEMA_VERSION,
+      startedAt,
+      settings,
+      model: {
+        name: resolved.name,
+        path: resolved.path,
+        sha256: resolved.sha256,
+        synthetic: resolved.synthetic,
+        inputs: resolved.inputs,
+        outputs: resolved.outputs,
+      },
+      inputs: { description: inputs.description, batchSize: inputs.batchSize, sampleCount: inputs.samples.length },
+      compile: {
+        compiler: artifact.compiler,
+        artifactPath: artifact.path,
+        cacheHit: artifact.cacheHit,
+        compileNs: artifact.compileNs,
+        dimensions: artifact.dimensions,
+        maxAbsDifference: artifact.maxAbsDifference,
+      },
+      backend: { name: runner.name, copies: loaded.copies.length, loadNs: loaded.loadNs, effectiveSettings: loaded.effectiveSettings },
+      measurement: {
+        completedRequests: result.completedRequests,
+        warmupRequests: result.warmupRequests,
+        elapsedNs: result.elapsedNs,
+        throughput: computeThroughput(result.completedRequests, inputs.batchSize, result.elapsedNs),
+        latency: result.latency.summarize(),
+        compute: result.compute.summarize(),
+        requestsPerCopy: result.requestsPerCopy,
+        histograms: { latency: result.latency.encode(), compute: result.compute.encode() },
+      },
+      environment: collectEnvironment(),
+    };
+  } finally {
+    await loaded.close();
+  }
+}

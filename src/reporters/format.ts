@@ -1,0 +1,10 @@
+/** Milliseconds with three significant digits at most, e.g. "33.9 ms", "0.125 ms". */
+export function formatMs(valueNs: number): string {
+  const ms = valueNs / 1e6;
+  return `${ms >= 100 ? ms.toFixed(0) : ms.toPrecision(3)} ms`;
+}
+
+/** A rate with one decimal, e.g. "210.7". */
+export function formatRate(perSecond: number): string {
+  return perSecond.toFixed(1);
+}

@@ -1,0 +1,18 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import type { BenchmarkResult } from '../pipeline/benchmark-result.js';
+
+/** Default place of a run's result: `results/<model>-<time>.json` under the working directory. */
+export function defaultResultPath(result: BenchmarkResult): string {
+  const stamp = result.startedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const model = basename(result.settings.model).replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '');
+  return resolve('results', `${model}-${stamp}.json`);
+}
+
+/** Writes the result as indented JSON, creating the directory; returns the absolute path. */
+export async function writeResultJson(result: BenchmarkResult, path: string = defaultResultPath(result)): Promise<string> {
+  const absolute = resolve(path);
+  await mkdir(dirname(absolute), { recursive: true });
+  await writeFile(absolute, `${JSON.stringify(result, null, 2)}\n`);
+  return absolute;
+}
