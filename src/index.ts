@@ -51,7 +51,7 @@ export type { Throughput } from './stats/throughput.js';
 // Pipeline and reports
 export { runBenchmark } from './pipeline/run-benchmark.js';
 export { resolveBenchmarkSettings, DEFAULT_REQUEST_COUNT } from './pipeline/benchmark-options.js';
-export type { BenchmarkOptions, BenchmarkSettings, BenchmarkSettingsInput, BenchmarkPhase } from './pipeline/benchmark-options.js';
+export type { BenchmarkOptions, BenchmarkSettings, BenchmarkSettingsInput, BenchmarkPhase, InputNames } from './pipeline/benchmark-options.js';
 export { RESULT_SCHEMA_VERSION } from './pipeline/benchmark-result.js';
 export type { BenchmarkResult } from './pipeline/benchmark-result.js';
 export { formatResultTable } from './reporters/console-table.js';

@@ -48,7 +48,9 @@ describe('ClosedLoopLoadGenerator', () => {
   it('runs for a duration when given one', async () => {
     const { copies } = await nullCopies(1);
     const { result } = await collect({ durationMs: 150, warmupRequests: 0 }, copies);
-    expect(result.elapsedNs).toBeGreaterThanOrEqual(150e6);
+    // Issuing stops at the deadline and the clock at the last completion, which can precede the
+    // deadline by up to one event-loop yield (10 ms) with copies that answer instantly.
+    expect(result.elapsedNs).toBeGreaterThanOrEqual(140e6);
     expect(result.elapsedNs).toBeLessThan(1e9);
     expect(result.completedRequests).toBeGreaterThan(100);
   });

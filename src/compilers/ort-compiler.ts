@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { monotonicNowNs } from '../clock.js';
@@ -7,6 +7,7 @@ import { InferbenchError } from '../errors.js';
 import { toOrtFeeds } from '../backends/onnxruntime/ort-tensors.js';
 import { matchInputsToModel } from '../inputs/match-inputs.js';
 import type { CompileRequest, CompiledArtifact, Compiler } from './compiler.js';
+import { fixOnnxDimensions } from './fix-onnx-dimensions.js';
 
 /** ONNX Runtime's graph optimisation levels. */
 export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
@@ -42,7 +43,7 @@ function maxAbsDifference(a: ort.InferenceSession.ReturnType, b: ort.InferenceSe
 
 /**
  * Specialises an ONNX model for one set of input shapes with ONNX Runtime: symbolic dimensions are
- * fixed (`freeDimensionOverrides`), the graph is optimised and saved (`optimizedModelFilePath`).
+ * fixed in the graph, which ORT then optimises for those shapes and saves (`optimizedModelFilePath`).
  * Artifacts are cached under a hash of the model bytes, shapes, options, ORT version and platform,
  * because an optimised graph is only valid for the runtime and machine that made it.
  */
@@ -85,33 +86,36 @@ export class OrtCompiler implements Compiler {
     const tmpPath = join(dir, `${randomUUID()}.tmp.onnx`);
     const startNs = monotonicNowNs();
     try {
-      const optimizing = await ort.InferenceSession.create(model.path, {
-        freeDimensionOverrides: dimensions,
+      const fixed = fixOnnxDimensions(await readFile(model.path), dimensions);
+      const optimizing = await ort.InferenceSession.create(fixed, {
         graphOptimizationLevel: this.#level,
         optimizedModelFilePath: tmpPath,
-        // ORT warns that an "all"-level graph is machine-specific; the cache key already includes the platform.
-        logSeverityLevel: 3,
+        // ORT warns that an "all"-level graph is machine-specific (the cache key includes the platform)
+        // and logs errors that reach the caller anyway.
+        logSeverityLevel: 4,
       });
       await optimizing.release();
     } catch (error) {
+      await rm(tmpPath, { force: true });
       throw new InferbenchError('COMPILE_FAILED', `onnxruntime could not optimise ${model.path}: ${(error as Error).message.split('\n')[0]}`, { cause: error });
     }
     const compileNs = monotonicNowNs() - startNs;
 
+    // Both graphs run the same sample, as the workshop prints the original output beside the compiled.
     const feeds = toOrtFeeds(sample);
-    const original = await ort.InferenceSession.create(model.path, { graphOptimizationLevel: 'disabled' });
-    const compiled = await ort.InferenceSession.create(tmpPath, { graphOptimizationLevel: 'disabled' });
+    const quiet = { graphOptimizationLevel: 'disabled', logSeverityLevel: 4 } as const;
+    const original = await ort.InferenceSession.create(model.path, quiet);
+    const compiled = await ort.InferenceSession.create(tmpPath, quiet);
     try {
-      const record: CompileRecord = {
-        compileNs,
-        dimensions,
-        maxAbsDifference: maxAbsDifference(await original.run(feeds), await compiled.run(feeds)),
-      };
+      const outputs = await Promise.all([original.run(feeds), compiled.run(feeds)]).catch((error: Error) => {
+        throw new InferbenchError('COMPILE_FAILED', `the model fails on the first input sample: ${error.message.split('\n')[0]}`, { cause: error });
+      });
+      const record: CompileRecord = { compileNs, dimensions, maxAbsDifference: maxAbsDifference(...outputs) };
       await rename(tmpPath, path);
       await writeFile(join(dir, RECORD_FILE), JSON.stringify(record, null, 2));
       return { ...artifact, ...record, cacheHit: false };
     } finally {
-      await Promise.all([original.release(), compiled.release()]);
+      await Promise.all([original.release(), compiled.release(), rm(tmpPath, { force: true })]);
     }
   }
 }

@@ -36,18 +36,85 @@ const settingsSchema = z
   })
   .strict();
 
-/** Settings as a user gives them: every field optional. */
-export type BenchmarkSettingsInput = z.input<typeof settingsSchema>;
-
-/** Settings with every default applied and every value checked. */
-export interface BenchmarkSettings extends Omit<z.output<typeof settingsSchema>, 'requestCount' | 'warmupRequests'> {
-  /** Measured requests; undefined when the run is bounded by `durationMs`. */
-  readonly requestCount: number | undefined;
-  /** Unrecorded warm-up requests; by default enough to reach every copy twice, and at least 10. */
-  readonly warmupRequests: number;
+/** Model input names by role, for text models whose inputs are not called input_ids, attention_mask, token_type_ids. */
+export interface InputNames {
+  /** Name of the token ids input. */
+  readonly inputIds?: string;
+  /** Name of the attention mask input. */
+  readonly attentionMask?: string;
+  /** Name of the segment ids input. */
+  readonly tokenTypeIds?: string;
 }
 
-/** Everything {@link runBenchmark} takes: settings plus the pieces of the pipeline, each replaceable. */
+/** Settings as a user gives them; every field is optional and has a default. */
+export interface BenchmarkSettingsInput {
+  /** Model name or path: `synthetic:bert` (default) or an `.onnx` file. */
+  readonly model?: string;
+  /** Samples per request; default 4, as the workshop. */
+  readonly batchSize?: number;
+  /** Tokens per text sample (max_length); default 128, as the workshop. */
+  readonly sequenceLength?: number;
+  /** Measured requests; default {@link DEFAULT_REQUEST_COUNT} unless `durationMs` is given. */
+  readonly requestCount?: number;
+  /** Measure for this long instead of a request count. */
+  readonly durationMs?: number;
+  /** Concurrent clients in the closed loop; default 2, the workshop's GPU setting. */
+  readonly clients?: number;
+  /** Model copies, one worker each; default 1. */
+  readonly copies?: number;
+  /** Unrecorded warm-up requests; default enough to reach every copy twice, and at least 10. */
+  readonly warmupRequests?: number;
+  /** Seed of the generated inputs and of the sample choice; default 1. */
+  readonly seed?: number;
+  /** Preloaded input samples; default 10, as the workshop. */
+  readonly sampleCount?: number;
+  /** `repeat` one input across the batch (the workshop's way, default) or use `distinct` inputs. */
+  readonly batchMode?: 'repeat' | 'distinct';
+  /** Input names by role, when a text model's differ from BERT's. */
+  readonly inputNames?: InputNames;
+  /** Sizes of free dimensions other than the batch, for random inputs (e.g. `{ height: 224 }`). */
+  readonly dimensions?: Readonly<Record<string, number>>;
+  /** Intra-op threads per copy; default the cores divided by the copies. */
+  readonly intraOpThreadsPerCopy?: number;
+  /** Cache of generated and compiled models; default {@link defaultCacheDir}. */
+  readonly cacheDir?: string;
+}
+
+/** Settings with every default applied and every value checked; reports carry them. */
+export interface BenchmarkSettings {
+  /** Model name or path. */
+  readonly model: string;
+  /** Samples per request. */
+  readonly batchSize: number;
+  /** Tokens per text sample. */
+  readonly sequenceLength: number;
+  /** Measured requests; undefined when the run is bounded by `durationMs`. */
+  readonly requestCount: number | undefined;
+  /** Duration of the measurement, when bounded by time. */
+  readonly durationMs: number | undefined;
+  /** Concurrent clients. */
+  readonly clients: number;
+  /** Model copies. */
+  readonly copies: number;
+  /** Unrecorded warm-up requests. */
+  readonly warmupRequests: number;
+  /** Seed of inputs and sample choice. */
+  readonly seed: number;
+  /** Preloaded input samples. */
+  readonly sampleCount: number;
+  /** How batches are filled. */
+  readonly batchMode: 'repeat' | 'distinct';
+  /** Input names given by the user. */
+  readonly inputNames: InputNames;
+  /** Free dimension sizes given by the user. */
+  readonly dimensions: Readonly<Record<string, number>>;
+  /** Intra-op threads per copy, when given. */
+  readonly intraOpThreadsPerCopy: number | undefined;
+  /** Cache directory, when given. */
+  readonly cacheDir: string | undefined;
+}
+
+/** Everything `runBenchmark` takes: settings plus the pieces of the pipeline, each replaceable. */
 export interface BenchmarkOptions extends Omit<BenchmarkSettingsInput, 'model'> {
   /** A model name or path (`synthetic:bert`, `model.onnx`) or any {@link ModelSource}. */
   model?: string | ModelSource;
@@ -84,6 +151,9 @@ export function resolveBenchmarkSettings(input: BenchmarkSettingsInput): Benchma
   }
   return {
     ...s,
+    durationMs: s.durationMs,
+    intraOpThreadsPerCopy: s.intraOpThreadsPerCopy,
+    cacheDir: s.cacheDir,
     requestCount: s.durationMs === undefined ? (s.requestCount ?? DEFAULT_REQUEST_COUNT) : undefined,
     warmupRequests: s.warmupRequests ?? Math.max(10, 2 * s.copies),
   };

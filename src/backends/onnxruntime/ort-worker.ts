@@ -17,6 +17,8 @@ export default async function handleTask(task: WorkerTask): Promise<InferenceTim
       intraOpNumThreads: task.intraOpThreads,
       interOpNumThreads: 1,
       executionMode: 'sequential',
+      // Failures reach the caller as errors with ORT's message; its own log would print them twice.
+      logSeverityLevel: 4,
     });
     feeds = task.samples.map(toOrtFeeds);
     return null;

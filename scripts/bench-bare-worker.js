@@ -1,0 +1,27 @@
+// The baseline of the harness benchmark: session.run in a plain loop inside one worker thread,
+// with the session options inferbench's CPU backend uses, and nothing else.
+import { parentPort, workerData } from 'node:worker_threads';
+import * as ort from 'onnxruntime-node';
+
+const { modelPath, samples, intraOpThreads, warmupRuns, durationMs } = workerData;
+const session = await ort.InferenceSession.create(modelPath, {
+  graphOptimizationLevel: 'disabled',
+  intraOpNumThreads: intraOpThreads,
+  interOpNumThreads: 1,
+  executionMode: 'sequential',
+  logSeverityLevel: 4,
+});
+const feeds = samples.map((sample) =>
+  Object.fromEntries(Object.entries(sample).map(([name, t]) => [name, new ort.Tensor(t.type, t.data, t.dims)])),
+);
+for (let i = 0; i < warmupRuns; i++) await session.run(feeds[i % feeds.length]);
+const start = process.hrtime.bigint();
+const deadline = start + BigInt(durationMs) * 1_000_000n;
+let runs = 0;
+while (process.hrtime.bigint() < deadline) {
+  await session.run(feeds[runs % feeds.length]);
+  runs++;
+}
+const elapsedNs = Number(process.hrtime.bigint() - start);
+await session.release();
+parentPort.postMessage({ runs, elapsedNs });

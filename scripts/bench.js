@@ -1,0 +1,93 @@
+// Benchmarks the harness itself (npm run bench). Prints figures; asserts nothing.
+//  1. Throughput through inferbench (one copy) against a bare session.run loop in one worker thread,
+//     on the same compiled model and inputs.
+//  2. The request rate the load generator sustains with a backend that does nothing.
+import { availableParallelism, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import {
+  ClosedLoopLoadGenerator,
+  NullBackend,
+  OrtCompiler,
+  OrtCpuBackend,
+  SyntheticBertSource,
+  buildTextInputSet,
+  createBertUncasedTokenizer,
+  generateSentences,
+} from '../dist/index.js';
+
+const ROUNDS = 3;
+const DURATION_MS = 4000;
+const cores = availableParallelism();
+const cacheDir = mkdtempSync(join(tmpdir(), 'inferbench-bench-'));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function bare(artifact, inputs) {
+  const worker = new Worker(new URL('./bench-bare-worker.js', import.meta.url), {
+    workerData: { modelPath: artifact.path, samples: inputs.samples, intraOpThreads: cores, warmupRuns: 10, durationMs: DURATION_MS },
+  });
+  const { runs, elapsedNs } = await new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  await worker.terminate();
+  return (runs * 1e9) / elapsedNs;
+}
+
+async function harness(backend, artifact, inputs, clients) {
+  const loaded = await backend.load({ artifact, inputs, copies: 1 });
+  try {
+    const generator = new ClosedLoopLoadGenerator({ clients, durationMs: DURATION_MS, warmupRequests: 10 });
+    const result = await generator.run({ copies: loaded.copies, sampleCount: inputs.samples.length });
+    return (result.completedRequests * 1e9) / result.elapsedNs;
+  } finally {
+    await loaded.close();
+  }
+}
+
+try {
+  const model = await new SyntheticBertSource().resolve({ cacheDir });
+  const inputs = buildTextInputSet({
+    texts: generateSentences(10, 1),
+    tokenizer: createBertUncasedTokenizer(),
+    batchSize: 4,
+    sequenceLength: 128,
+    batchMode: 'repeat',
+    sampleCount: 10,
+    inputNames: { inputIds: 'input_ids', attentionMask: 'attention_mask', tokenTypeIds: 'token_type_ids' },
+  });
+  const artifact = await new OrtCompiler().compile({ model, sample: inputs.samples[0], cacheDir });
+  const backend = new OrtCpuBackend({ intraOpThreadsPerCopy: cores });
+  console.log(`model: ${model.name}, batch 4 × sequence 128, 1 copy, ${cores} intra-op threads, ${ROUNDS} alternating rounds of ${DURATION_MS / 1000} s`);
+
+  const rates = { bare: [], clients1: [], clients2: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    rates.bare.push(await bare(artifact, inputs));
+    rates.clients2.push(await harness(backend, artifact, inputs, 2));
+    rates.clients1.push(await harness(backend, artifact, inputs, 1));
+  }
+  const bareRate = median(rates.bare);
+  console.log(`bare session.run loop: ${bareRate.toFixed(1)} runs/s (median; rounds ${rates.bare.map((r) => r.toFixed(1)).join(', ')})`);
+  console.log(`inferbench, 2 clients: ${median(rates.clients2).toFixed(1)} requests/s (rounds ${rates.clients2.map((r) => r.toFixed(1)).join(', ')})`);
+  console.log(`inferbench, 1 client:  ${median(rates.clients1).toFixed(1)} requests/s (rounds ${rates.clients1.map((r) => r.toFixed(1)).join(', ')})`);
+  console.log(`harness/bare throughput ratio: ${(median(rates.clients2) / bareRate).toFixed(3)}`);
+  console.log(`harness/bare throughput ratio, 1 client: ${(median(rates.clients1) / bareRate).toFixed(3)}`);
+
+  const nullInputs = { samples: [{}], batchSize: 1, description: 'none' };
+  for (const inWorkerThreads of [false, true]) {
+    for (const clients of [1, 8]) {
+      const loaded = await new NullBackend({ inWorkerThreads }).load({ artifact, inputs: nullInputs, copies: 1 });
+      try {
+        const result = await new ClosedLoopLoadGenerator({ clients, durationMs: 2000, warmupRequests: 100 }).run({ copies: loaded.copies, sampleCount: 1 });
+        const rate = (result.completedRequests * 1e9) / result.elapsedNs;
+        const p50Us = result.latency.valueAtPercentileNs(50) / 1e3;
+        console.log(`null backend ${inWorkerThreads ? 'in a worker thread' : 'in-process'}, ${clients} client${clients === 1 ? '' : 's'}: ${Math.round(rate).toLocaleString('en-US')} requests/s, p50 ${p50Us.toFixed(1)} µs`);
+      } finally {
+        await loaded.close();
+      }
+    }
+  }
+} finally {
+  rmSync(cacheDir, { recursive: true, force: true });
+}

@@ -1,0 +1,41 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { inferbench } from './helpers/cli.js';
+import { tempDir, writeSmallBert } from './helpers/fixtures.js';
+
+describe('inferbench run with bad input', () => {
+  const dir = tempDir();
+  const model = writeSmallBert(dir);
+  const notOnnx = join(dir, 'readme.onnx');
+  writeFileSync(notOnnx, '# not a model\n');
+  const cache = ['--cache-dir', join(dir, 'cache')];
+
+  const cases: [string, string[], Record<string, string>, RegExp][] = [
+    ['a missing model file', ['-m', join(dir, 'missing.onnx')], {}, /missing\.onnx cannot be read \(no such file\); pass the path of an \.onnx file/],
+    ['a file that is not ONNX', ['-m', notOnnx], {}, /readme\.onnx is not an ONNX model that onnxruntime can load/],
+    ['a batch size of 0', ['-m', model, '--batch-size', '0'], {}, /^inferbench: --batch-size must be an integer ≥ 1, got '0'$/],
+    ['a batch size of abc', ['-m', model, '-b', 'abc'], {}, /^inferbench: --batch-size must be an integer ≥ 1, got 'abc'$/],
+    ['a bad BATCH_SIZE', ['-m', model], { BATCH_SIZE: 'abc' }, /^inferbench: BATCH_SIZE must be an integer ≥ 1, got 'abc'$/],
+    ['an unknown flag', ['-m', model, '--batch-sise', '4'], {}, /^inferbench: unknown option '--batch-sise'; run 'inferbench run --help'/],
+    ['an input name the model lacks', ['-m', model, '--input-names', 'inputIds=ids'], {}, /input name 'ids' \(for inputIds\) is not an input of small-bert\.onnx; its inputs are: input_ids, attention_mask, token_type_ids/],
+    ['an unknown built-in model', ['-m', 'synthetic:gpt9'], {}, /unknown built-in model 'synthetic:gpt9'/],
+    ['a bad duration', ['-m', model, '--duration', 'soon'], {}, /--duration must be a positive duration such as 30s/],
+  ];
+
+  it.each(cases)('rejects %s with one line and exit code 2', async (_, args, env, message) => {
+    const run = await inferbench(['run', ...cache, ...args], env);
+    expect(run.exitCode).toBe(2);
+    const errorLines = run.stderr.split('\n').filter((l) => l.startsWith('inferbench:'));
+    expect(errorLines).toHaveLength(1);
+    expect(errorLines[0]).toMatch(message);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(run.stdout).not.toContain('result');
+  });
+
+  it('rejects an unknown command', async () => {
+    const run = await inferbench(['frobnicate']);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr.trim()).toBe("inferbench: Unknown command frobnicate; run 'inferbench --help' for the commands");
+  });
+});

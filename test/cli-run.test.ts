@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { BenchmarkResult } from '../dist/index.js';
+import { inferbench } from './helpers/cli.js';
+import { tempDir, writeSmallBert } from './helpers/fixtures.js';
+
+describe('inferbench run', () => {
+  const dir = tempDir();
+  const model = writeSmallBert(dir);
+  const common = ['--model', model, '--cache-dir', join(dir, 'cache'), '--sequence-length', '16'];
+  const readResult = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as BenchmarkResult;
+
+  it('benchmarks a model, prints the table and writes the result file', async () => {
+    const output = join(dir, 'run.json');
+    const run = await inferbench(['run', ...common, '-b', '2', '-n', '40', '--clients', '2', '--copies', '2', '-o', output]);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(/p50\s.*p90\s.*p95\s.*p99\s.*p99\.9/);
+    expect(run.stdout).toMatch(/^latency\s|│ latency/m);
+    expect(run.stdout).toContain(`result   ${output}`);
+    const result = readResult(output);
+    expect(result.schemaVersion).toBe(1);
+    expect(result.settings).toMatchObject({ batchSize: 2, sequenceLength: 16, requestCount: 40, clients: 2, copies: 2 });
+    expect(result.measurement.completedRequests).toBe(40);
+    expect(result.measurement.requestsPerCopy).toEqual([20, 20]);
+    expect(result.measurement.latency.count).toBe(40);
+    const { requestsPerSecond, samplesPerSecond } = result.measurement.throughput;
+    expect(requestsPerSecond).toBeCloseTo(40 / (result.measurement.elapsedNs / 1e9), 6);
+    expect(samplesPerSecond).toBeCloseTo(2 * requestsPerSecond, 6);
+    expect(result.measurement.latency.percentilesNs['50']).toBeGreaterThan(0);
+    expect(result.compile.dimensions).toEqual({ batch_size: 2, sequence_length: 16 });
+    expect(result.model.inputs.map((i) => i.name)).toEqual(['input_ids', 'attention_mask', 'token_type_ids']);
+  });
+
+  it("honours the workshop's environment variables, with flags taking precedence", async () => {
+    const output = join(dir, 'env.json');
+    const env = { BATCH_SIZE: '3', NUM_REQUESTS: '12', NUM_THREADS: '3', NUM_MODELS: '2', MAX_LENGTH: '8', MODEL_NAME: model };
+    const run = await inferbench(['run', '--cache-dir', join(dir, 'cache'), '-o', output, '--clients', '1'], env);
+    expect(run.stderr).not.toMatch(/error/i);
+    expect(run.exitCode).toBe(0);
+    const result = readResult(output);
+    expect(result.settings).toMatchObject({ batchSize: 3, requestCount: 12, clients: 1, copies: 2, sequenceLength: 8 });
+    expect(result.model.path).toBe(model);
+    expect(result.measurement.completedRequests).toBe(12);
+  });
+
+  it('runs for a duration', async () => {
+    const output = join(dir, 'duration.json');
+    const run = await inferbench(['run', ...common, '--duration', '1s', '-o', output]);
+    expect(run.exitCode).toBe(0);
+    const { settings, measurement } = readResult(output);
+    expect(settings.durationMs).toBe(1000);
+    expect(settings.requestCount).toBeUndefined();
+    expect(measurement.elapsedNs).toBeGreaterThanOrEqual(1e9);
+    expect(measurement.completedRequests).toBeGreaterThan(10);
+  });
+
+  it('lists the run flags in --help', async () => {
+    const help = await inferbench(['--help']);
+    expect(help.exitCode).toBe(0);
+    for (const flag of ['--model', '--batch-size', '--sequence-length', '--requests', '--duration', '--clients', '--copies', '--warmup', '--seed', '--output']) {
+      expect(help.stdout).toContain(flag);
+    }
+    expect(help.stdout).not.toMatch(/\u001b\[/);
+  });
+});

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { ClosedLoopLoadGenerator, OnnxFileSource, OrtCompiler, OrtCpuBackend, buildRandomInputSet, type RequestRecord } from '../dist/index.js';
+import { tempDir, writeSmallBert } from './helpers/fixtures.js';
+
+describe('two model copies in worker threads', () => {
+  it('compute at the same time', async () => {
+    const dir = tempDir();
+    // Wide enough that one run takes milliseconds, so overlap cannot be an accident of timing.
+    const model = await new OnnxFileSource(writeSmallBert(dir, { layers: 2, hiddenSize: 128, intermediateSize: 512 })).resolve({ cacheDir: dir });
+    const inputs = buildRandomInputSet({ specs: model.inputs, batchSize: 4, dimensions: { sequence_length: 128 }, sampleCount: 4, seed: 1 });
+    const artifact = await new OrtCompiler().compile({ model, sample: inputs.samples[0]!, cacheDir: dir });
+    const loaded = await new OrtCpuBackend({ intraOpThreadsPerCopy: 1 }).load({ artifact, inputs, copies: 2 });
+    const records: RequestRecord[] = [];
+    try {
+      await new ClosedLoopLoadGenerator({ clients: 2, requestCount: 40, onRequestComplete: (r) => records.push(r) }).run({ copies: loaded.copies, sampleCount: 4 });
+    } finally {
+      await loaded.close();
+    }
+    const intervals = (copy: number) =>
+      records.filter((r) => r.copyIndex === copy).map((r) => [r.computeStartNs, r.computeStartNs + r.computeNs] as const);
+    const second = intervals(1);
+    const overlapping = intervals(0).filter(([s0, e0]) => second.some(([s1, e1]) => s0 < e1 && s1 < e0));
+    expect(records).toHaveLength(40);
+    // On two cores nearly every run of copy 0 shares time with a run of copy 1; in one thread none could.
+    expect(overlapping.length).toBeGreaterThanOrEqual(10);
+    const computeNs = records.reduce((sum, r) => sum + r.computeNs, 0);
+    const wallNs = Math.max(...records.map((r) => r.endNs)) - Math.min(...records.map((r) => r.startNs));
+    expect(computeNs / wallNs).toBeGreaterThan(1.2);
+  });
+});

@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  ClosedLoopLoadGenerator,
+  OnnxFileSource,
+  OrtCompiler,
+  OrtCpuBackend,
+  buildRandomInputSet,
+  createBertUncasedTokenizer,
+  generateSentences,
+} from '../dist/index.js';
+import { inferbench } from './helpers/cli.js';
+import { tempDir, writeSmallBert } from './helpers/fixtures.js';
+
+describe('a model copy that fails mid-run', () => {
+  const dir = tempDir();
+
+  it('ends the run with its error', async () => {
+    const model = await new OnnxFileSource(writeSmallBert(dir, { vocabSize: 50 })).resolve({ cacheDir: dir });
+    const inputs = buildRandomInputSet({ specs: model.inputs, batchSize: 2, dimensions: { sequence_length: 8 }, sampleCount: 3, seed: 1 });
+    const artifact = await new OrtCompiler().compile({ model, sample: inputs.samples[0]!, cacheDir: dir });
+    // Sample 2 holds a token id past the 50-entry vocabulary: ORT's Gather fails on it, in the worker.
+    const bad = inputs.samples[2]!.input_ids!.data as BigInt64Array;
+    bad[3] = 999n;
+    const loaded = await new OrtCpuBackend().load({ artifact, inputs, copies: 2 });
+    try {
+      const run = new ClosedLoopLoadGenerator({ clients: 2, requestCount: 200, warmupRequests: 0 }).run({ copies: loaded.copies, sampleCount: 3 });
+      await expect(run).rejects.toMatchObject({ code: 'WORKER_FAILED', message: expect.stringMatching(/^model copy \d failed on sample 2: .*999/) });
+    } finally {
+      await loaded.close();
+    }
+  });
+
+  it('makes the CLI exit 1 with one line, and leaves no worker behind', async () => {
+    // The run's inputs are its seed's sentences, one per sample, through the bert-base-uncased
+    // tokenizer. A vocabulary that covers sample 0 lets the compile check pass; a later sample then
+    // holds a token id past it, and a worker fails during the run.
+    const encodings = createBertUncasedTokenizer().encode(generateSentences(10, 3), { maxLength: 16, padding: 'max_length', truncation: true });
+    const maxIds = encodings.map((e) => Math.max(...e.inputIds));
+    expect(Math.max(...maxIds)).toBeGreaterThan(maxIds[0]!);
+    const model = writeSmallBert(dir, { vocabSize: maxIds[0]! + 1 }, 'small-vocab.onnx');
+    const run = await inferbench(['run', '-m', model, '--cache-dir', join(dir, 'cache'), '--sequence-length', '16', '-n', '50', '--copies', '2', '--seed', '3']);
+    expect(run.timedOut).toBe(false);
+    expect(run.exitCode).toBe(1);
+    const errorLines = run.stderr.split('\n').filter((l) => l.startsWith('inferbench:'));
+    expect(errorLines).toEqual([expect.stringMatching(/^inferbench: model copy \d failed on sample [1-9]: .*indices element out of data bounds/)]);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+});
