@@ -2,8 +2,9 @@
 // with the session options inferbench's CPU backend uses, and nothing else.
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
+import { seededRandom } from '../dist/random.js';
 
-const { modelPath, samples, intraOpThreads, warmupRuns, durationMs } = workerData;
+const { modelPath, samples, intraOpThreads, warmupRuns, durationMs, seed } = workerData;
 const session = await ort.InferenceSession.create(modelPath, {
   graphOptimizationLevel: 'disabled',
   intraOpNumThreads: intraOpThreads,
@@ -17,9 +18,11 @@ const feeds = samples.map((sample) =>
 for (let i = 0; i < warmupRuns; i++) await session.run(feeds[i % feeds.length]);
 const start = process.hrtime.bigint();
 const deadline = start + BigInt(durationMs) * 1_000_000n;
+// The same seeded choice of sample as the load generator's, so both loops run the same inputs.
+const random = seededRandom(seed);
 let runs = 0;
 while (process.hrtime.bigint() < deadline) {
-  await session.run(feeds[runs % feeds.length]);
+  await session.run(feeds[random.int(0, feeds.length - 1)]);
   runs++;
 }
 const elapsedNs = Number(process.hrtime.bigint() - start);

@@ -17,15 +17,16 @@ import {
   generateSentences,
 } from '../dist/index.js';
 
-const ROUNDS = 3;
+const ROUNDS = 5;
 const DURATION_MS = 4000;
+const SEED = 1;
 const cores = availableParallelism();
 const cacheDir = mkdtempSync(join(tmpdir(), 'inferbench-bench-'));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function bare(artifact, inputs) {
   const worker = new Worker(new URL('./bench-bare-worker.js', import.meta.url), {
-    workerData: { modelPath: artifact.path, samples: inputs.samples, intraOpThreads: cores, warmupRuns: 10, durationMs: DURATION_MS },
+    workerData: { modelPath: artifact.path, samples: inputs.samples, intraOpThreads: cores, warmupRuns: 10, durationMs: DURATION_MS, seed: SEED },
   });
   const { runs, elapsedNs } = await new Promise((resolve, reject) => {
     worker.once('message', resolve);
@@ -38,7 +39,7 @@ async function bare(artifact, inputs) {
 async function harness(backend, artifact, inputs, clients) {
   const loaded = await backend.load({ artifact, inputs, copies: 1 });
   try {
-    const generator = new ClosedLoopLoadGenerator({ clients, durationMs: DURATION_MS, warmupRequests: 10 });
+    const generator = new ClosedLoopLoadGenerator({ clients, durationMs: DURATION_MS, warmupRequests: 10, seed: SEED });
     const result = await generator.run({ copies: loaded.copies, sampleCount: inputs.samples.length });
     return (result.completedRequests * 1e9) / result.elapsedNs;
   } finally {
@@ -67,12 +68,14 @@ try {
     rates.clients2.push(await harness(backend, artifact, inputs, 2));
     rates.clients1.push(await harness(backend, artifact, inputs, 1));
   }
-  const bareRate = median(rates.bare);
-  console.log(`bare session.run loop: ${bareRate.toFixed(1)} runs/s (median; rounds ${rates.bare.map((r) => r.toFixed(1)).join(', ')})`);
-  console.log(`inferbench, 2 clients: ${median(rates.clients2).toFixed(1)} requests/s (rounds ${rates.clients2.map((r) => r.toFixed(1)).join(', ')})`);
-  console.log(`inferbench, 1 client:  ${median(rates.clients1).toFixed(1)} requests/s (rounds ${rates.clients1.map((r) => r.toFixed(1)).join(', ')})`);
-  console.log(`harness/bare throughput ratio: ${(median(rates.clients2) / bareRate).toFixed(3)}`);
-  console.log(`harness/bare throughput ratio, 1 client: ${(median(rates.clients1) / bareRate).toFixed(3)}`);
+  const show = (rs) => `${median(rs).toFixed(1)}/s median (rounds ${rs.map((r) => r.toFixed(1)).join(', ')})`;
+  // Each round's ratio compares runs a few seconds apart, so slow drift of the machine cancels out.
+  const ratio = (rs) => median(rs.map((r, i) => r / rates.bare[i])).toFixed(3);
+  console.log(`bare session.run loop: ${show(rates.bare)}`);
+  console.log(`inferbench, 2 clients: ${show(rates.clients2)}`);
+  console.log(`inferbench, 1 client:  ${show(rates.clients1)}`);
+  console.log(`harness/bare throughput ratio: ${ratio(rates.clients2)}`);
+  console.log(`harness/bare throughput ratio, 1 client: ${ratio(rates.clients1)}`);
 
   const nullInputs = { samples: [{}], batchSize: 1, description: 'none' };
   for (const inWorkerThreads of [false, true]) {

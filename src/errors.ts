@@ -30,7 +30,7 @@ export class InferbenchError extends Error {
   }
 }
 
-/** True when `error` is an {@link InferbenchError}, also one that crossed a worker-thread boundary as a plain object. */
+/** True when `error` is an {@link InferbenchError}; narrows its type for `code`. */
 export function isInferbenchError(error: unknown): error is InferbenchError {
   return error instanceof InferbenchError;
 }

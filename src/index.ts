@@ -39,7 +39,7 @@ export type { NullBackendOptions } from './backends/null/null-backend.js';
 
 // Load generation
 export type { LoadGenerator, LoadTarget, LoadResult, RequestRecord } from './load/load-generator.js';
-export { ClosedLoopLoadGenerator, resolveClosedLoopSettings } from './load/closed-loop.js';
+export { ClosedLoopLoadGenerator, resolveClosedLoopSettings, DEFAULT_REQUEST_COUNT, defaultWarmupRequests } from './load/closed-loop.js';
 export type { ClosedLoopOptions, ClosedLoopSettings } from './load/closed-loop.js';
 
 // Statistics
@@ -50,7 +50,7 @@ export type { Throughput } from './stats/throughput.js';
 
 // Pipeline and reports
 export { runBenchmark } from './pipeline/run-benchmark.js';
-export { resolveBenchmarkSettings, DEFAULT_REQUEST_COUNT } from './pipeline/benchmark-options.js';
+export { resolveBenchmarkSettings } from './pipeline/benchmark-options.js';
 export type { BenchmarkOptions, BenchmarkSettings, BenchmarkSettingsInput, BenchmarkPhase, InputNames } from './pipeline/benchmark-options.js';
 export { RESULT_SCHEMA_VERSION } from './pipeline/benchmark-result.js';
 export type { BenchmarkResult } from './pipeline/benchmark-result.js';

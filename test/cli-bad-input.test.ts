@@ -19,6 +19,7 @@ describe('inferbench run with bad input', () => {
     ['a bad BATCH_SIZE', ['-m', model], { BATCH_SIZE: 'abc' }, /^inferbench: BATCH_SIZE must be an integer ≥ 1, got 'abc'$/],
     ['an unknown flag', ['-m', model, '--batch-sise', '4'], {}, /^inferbench: unknown option '--batch-sise'; run 'inferbench run --help'/],
     ['an input name the model lacks', ['-m', model, '--input-names', 'inputIds=ids'], {}, /input name 'ids' \(for inputIds\) is not an input of small-bert\.onnx; its inputs are: input_ids, attention_mask, token_type_ids/],
+    ['a Hugging Face Hub id in MODEL_NAME', [], { MODEL_NAME: 'bert-base-uncased' }, /model 'bert-base-uncased' is neither a file nor a built-in model; .*Hub ids are not supported yet/],
     ['an unknown built-in model', ['-m', 'synthetic:gpt9'], {}, /unknown built-in model 'synthetic:gpt9'/],
     ['a bad duration', ['-m', model, '--duration', 'soon'], {}, /--duration must be a positive duration such as 30s/],
   ];

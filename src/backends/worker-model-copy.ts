@@ -31,6 +31,8 @@ export class WorkerModelCopy implements ModelCopy {
       minThreads: 1,
       maxThreads: 1,
       isolateWorkers: false,
+      // One request waits inside the worker while another computes (workers run them in order).
+      concurrentTasksPerWorker: 2,
       idleTimeout: Number.POSITIVE_INFINITY,
     });
     const copy = new WorkerModelCopy(index, pool);

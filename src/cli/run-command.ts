@@ -1,6 +1,7 @@
 import { defineCommand, type ArgsDef } from 'citty';
 import { runBenchmark } from '../pipeline/run-benchmark.js';
-import { DEFAULT_REQUEST_COUNT, type BenchmarkOptions } from '../pipeline/benchmark-options.js';
+import type { BenchmarkOptions } from '../pipeline/benchmark-options.js';
+import { DEFAULT_REQUEST_COUNT } from '../load/closed-loop.js';
 import { formatResultTable } from '../reporters/console-table.js';
 import { writeResultJson } from '../reporters/json-file.js';
 import { assertKnownFlags, parseAssignments, parseDurationFlag, parseIntegerFlag } from './_flags.js';
@@ -21,7 +22,7 @@ export const runArgs = {
   'threads-per-copy': { type: 'string', description: 'Intra-op threads per copy (default cores ÷ copies)', valueHint: 'n' },
   'input-names': { type: 'string', description: 'Model input names, e.g. inputIds=ids,attentionMask=mask,tokenTypeIds=types', valueHint: 'role=name,…' },
   dims: { type: 'string', description: 'Sizes of free dimensions for random inputs, e.g. height=224,width=224', valueHint: 'name=n,…' },
-  'cache-dir': { type: 'string', description: 'Cache of generated and compiled models (default ~/.cache/inferbench) [env INFERBENCH_CACHE_DIR]', valueHint: 'dir' },
+  'cache-dir': { type: 'string', description: 'Cache of generated and compiled models (default $XDG_CACHE_HOME/inferbench or ~/.cache/inferbench) [env INFERBENCH_CACHE_DIR]', valueHint: 'dir' },
   output: { type: 'string', alias: 'o', description: 'Where to write the JSON result (default results/<model>-<time>.json)', valueHint: 'file' },
   progress: { type: 'boolean', default: true, description: 'Show a progress bar on a terminal' },
 } as const satisfies ArgsDef;

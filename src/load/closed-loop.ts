@@ -8,11 +8,11 @@ import type { LoadGenerator, LoadResult, LoadTarget, RequestRecord } from './loa
 export interface ClosedLoopOptions {
   /** Concurrent clients; each issues its next request when its last one completes. Default 1. */
   readonly clients?: number;
-  /** Measured requests to issue in all. Default 1000 when no duration is given. */
+  /** Measured requests to issue in all. Default {@link DEFAULT_REQUEST_COUNT} when no duration is given. */
   readonly requestCount?: number;
   /** Stop issuing after this long; requests in flight still complete and count. */
   readonly durationMs?: number;
-  /** Requests run first, at the same concurrency and round-robin over the copies, and not recorded. Default 10. */
+  /** Requests run first, at the same concurrency and round-robin over the copies, and not recorded. Default {@link defaultWarmupRequests}. */
   readonly warmupRequests?: number;
   /** Seed of the random choice of sample per request. Default 1. */
   readonly seed?: number;
@@ -32,10 +32,18 @@ export interface ClosedLoopSettings {
   readonly requestCount: number | undefined;
   /** Duration, when the run is bounded by time. */
   readonly durationMs: number | undefined;
-  /** Unrecorded warm-up requests. */
-  readonly warmupRequests: number;
+  /** Unrecorded warm-up requests; undefined means {@link defaultWarmupRequests} of the copies run. */
+  readonly warmupRequests: number | undefined;
   /** Seed of the sample choice. */
   readonly seed: number;
+}
+
+/** Measured requests when neither a count nor a duration is given. */
+export const DEFAULT_REQUEST_COUNT = 500;
+
+/** Warm-up that reaches every copy at least twice, and at least 10 requests. */
+export function defaultWarmupRequests(copies: number): number {
+  return Math.max(10, 2 * copies);
 }
 
 /** Longest stretch of requests without letting the event loop run other work. */
@@ -59,9 +67,9 @@ export function resolveClosedLoopSettings(options: ClosedLoopOptions): ClosedLoo
   }
   return {
     clients: requireInteger('clients', options.clients ?? 1, 1),
-    requestCount: durationMs === undefined ? requireInteger('requestCount', options.requestCount ?? 1000, 1) : undefined,
+    requestCount: durationMs === undefined ? requireInteger('requestCount', options.requestCount ?? DEFAULT_REQUEST_COUNT, 1) : undefined,
     durationMs,
-    warmupRequests: requireInteger('warmupRequests', options.warmupRequests ?? 10, 0),
+    warmupRequests: options.warmupRequests === undefined ? undefined : requireInteger('warmupRequests', options.warmupRequests, 0),
     seed: requireInteger('seed', options.seed ?? 1, 0),
   };
 }
@@ -87,7 +95,7 @@ export class ClosedLoopLoadGenerator implements LoadGenerator {
   async run(target: LoadTarget): Promise<LoadResult> {
     requireInteger('sampleCount', target.sampleCount, 1);
     if (target.copies.length === 0) throw new InferbenchError('INVALID_OPTION', 'the load generator needs at least one model copy');
-    const { warmupRequests } = this.settings;
+    const warmupRequests = this.settings.warmupRequests ?? defaultWarmupRequests(target.copies.length);
     await this.#drive(target, warmupRequests, undefined, (i) => i % target.sampleCount, undefined);
     this.#onMeasurementStart?.();
 

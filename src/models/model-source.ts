@@ -12,7 +12,7 @@ export interface TensorSpec {
 
 /** A model resolved to a file on this machine, with what a pipeline needs to know about it. */
 export interface ResolvedModel {
-  /** Name shown in reports, e.g. "synthetic-bert (2 layers, hidden 128)". */
+  /** Name shown in reports, e.g. "synthetic-bert (3 layers, hidden 256, 4 heads, random weights)" or a file name. */
   readonly name: string;
   /** Absolute path of the model file. */
   readonly path: string;

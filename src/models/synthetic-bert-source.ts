@@ -18,7 +18,8 @@ export class SyntheticBertSource implements ModelSource {
   readonly config: Readonly<Required<SyntheticBertConfig>>;
 
   constructor(config: Partial<SyntheticBertConfig> = {}) {
-    this.config = { ...DEFAULT_SYNTHETIC_BERT, ...config };
+    const given = Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined));
+    this.config = { ...DEFAULT_SYNTHETIC_BERT, ...given };
     this.id = 'synthetic:bert';
   }
 
@@ -38,7 +39,8 @@ export class SyntheticBertSource implements ModelSource {
       await rename(tmpPath, path);
     }
     const { layers, hiddenSize, heads } = this.config;
-    const name = `synthetic-bert (${layers} layers, hidden ${hiddenSize}, ${heads} heads, random weights)`;
+    const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+    const name = `synthetic-bert (${plural(layers, 'layer')}, hidden ${hiddenSize}, ${plural(heads, 'head')}, random weights)`;
     return new OnnxFileSource(path, { name, synthetic: true }).resolve();
   }
 }

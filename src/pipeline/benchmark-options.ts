@@ -5,9 +5,7 @@ import type { Compiler } from '../compilers/compiler.js';
 import type { RequestRecord } from '../load/load-generator.js';
 import type { ModelSource } from '../models/model-source.js';
 import { DEFAULT_MODEL } from '../models/resolve-model-source.js';
-
-/** Measured requests when neither a count nor a duration is given: about 10 s on 2 cores with the default model. */
-export const DEFAULT_REQUEST_COUNT = 500;
+import { DEFAULT_REQUEST_COUNT, defaultWarmupRequests } from '../load/closed-loop.js';
 
 const atLeast = (min: number) => z.number().int({ error: `must be an integer ≥ ${min}` }).min(min, { error: `must be an integer ≥ ${min}` });
 
@@ -155,6 +153,6 @@ export function resolveBenchmarkSettings(input: BenchmarkSettingsInput): Benchma
     intraOpThreadsPerCopy: s.intraOpThreadsPerCopy,
     cacheDir: s.cacheDir,
     requestCount: s.durationMs === undefined ? (s.requestCount ?? DEFAULT_REQUEST_COUNT) : undefined,
-    warmupRequests: s.warmupRequests ?? Math.max(10, 2 * s.copies),
+    warmupRequests: s.warmupRequests ?? defaultWarmupRequests(s.copies),
   };
 }

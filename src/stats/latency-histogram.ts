@@ -66,9 +66,12 @@ export class LatencyHistogram {
     return this.#histogram.totalCount;
   }
 
-  /** Value at `percentile` (0–100): the highest value equivalent to the recorded one at that rank. */
+  /**
+   * Value at `percentile` (0–100): the highest value equivalent to the recorded one at that rank,
+   * capped at the exact maximum, which a bucket's upper bound can pass.
+   */
   valueAtPercentileNs(percentile: number): number {
-    return this.#histogram.getValueAtPercentile(percentile);
+    return Math.min(this.#histogram.getValueAtPercentile(percentile), this.#histogram.maxValue);
   }
 
   /** Summary statistics; an empty histogram gives zeros. */
@@ -81,7 +84,7 @@ export class LatencyHistogram {
       maxNs: empty ? 0 : h.maxValue,
       meanNs: empty ? 0 : h.mean,
       stdevNs: empty ? 0 : h.stdDeviation,
-      percentilesNs: Object.fromEntries(percentiles.map((p) => [String(p), empty ? 0 : h.getValueAtPercentile(p)])),
+      percentilesNs: Object.fromEntries(percentiles.map((p) => [String(p), empty ? 0 : this.valueAtPercentileNs(p)])),
     };
   }
 
