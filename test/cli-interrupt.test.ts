@@ -1,0 +1,25 @@
+import { execa } from 'execa';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { tempDir, writeSmallBert } from './helpers/fixtures.js';
+
+const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+
+describe('inferbench run interrupted with SIGINT', () => {
+  it('stops measuring, closes the copies and exits 130 with one line', async () => {
+    const dir = tempDir();
+    const child = execa('node', [CLI, 'run', '-m', writeSmallBert(dir), '--cache-dir', join(dir, 'cache'), '--duration', '60s', '--copies', '2'], {
+      reject: false,
+      timeout: 30_000,
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('measuring')) child.kill('SIGINT');
+    });
+    const run = await child;
+    expect(run.timedOut).toBe(false);
+    expect(run.exitCode).toBe(130);
+    expect(run.stderr.split('\n').filter((l) => l.startsWith('inferbench:'))).toEqual(['inferbench: the run was cancelled before it finished']);
+    expect(run.stdout).toBe('');
+  });
+});
