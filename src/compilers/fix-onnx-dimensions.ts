@@ -1,16 +1,17 @@
 import protobuf from 'protobufjs/minimal.js';
+import { fieldNumber } from '../models/onnx/onnx-proto.js';
 
-// Field numbers from onnx.proto, along the path to a tensor's dimensions.
-const MODEL_GRAPH = 7;
-const GRAPH_INPUT = 11;
-const GRAPH_OUTPUT = 12;
-const GRAPH_VALUE_INFO = 13;
-const VALUE_INFO_TYPE = 2;
-const TYPE_TENSOR = 1;
-const TENSOR_SHAPE = 2;
-const SHAPE_DIM = 1;
-const DIM_VALUE = 1;
-const DIM_PARAM = 2;
+// The path from a model to a tensor's dimensions, in onnx.proto's field numbers.
+const MODEL_GRAPH = fieldNumber('ModelProto', 'graph');
+const GRAPH_INPUT = fieldNumber('GraphProto', 'input');
+const GRAPH_OUTPUT = fieldNumber('GraphProto', 'output');
+const GRAPH_VALUE_INFO = fieldNumber('GraphProto', 'valueInfo');
+const VALUE_INFO_TYPE = fieldNumber('ValueInfoProto', 'type');
+const TYPE_TENSOR = fieldNumber('TypeProto', 'tensorType');
+const TENSOR_SHAPE = fieldNumber('TypeProto.Tensor', 'shape');
+const SHAPE_DIM = fieldNumber('TensorShapeProto', 'dim');
+const DIM_VALUE = fieldNumber('TensorShapeProto.Dimension', 'dimValue');
+const DIM_PARAM = fieldNumber('TensorShapeProto.Dimension', 'dimParam');
 const WIRE_VARINT = 0;
 const WIRE_LENGTH_DELIMITED = 2;
 

@@ -148,6 +148,7 @@ const root = protobuf.Root.fromJSON({
             initializer: repeated('TensorProto', 5),
             input: repeated('ValueInfoProto', 11),
             output: repeated('ValueInfoProto', 12),
+            valueInfo: repeated('ValueInfoProto', 13),
           },
         },
         TensorProto: {
@@ -185,6 +186,13 @@ const root = protobuf.Root.fromJSON({
 });
 
 const ModelProto = root.lookupType('onnx.ModelProto');
+
+/** The wire number of `field` in ONNX message `type` (e.g. `fieldNumber('GraphProto', 'input')` is 11). */
+export function fieldNumber(type: string, field: string): number {
+  const found = root.lookupType(`onnx.${type}`).fields[field];
+  if (!found) throw new Error(`onnx.${type} has no field ${field} in inferbench's schema`);
+  return found.id;
+}
 
 /** Serializes a model to the bytes of an `.onnx` file. */
 export function encodeModel(model: ModelProtoLike): Uint8Array {
