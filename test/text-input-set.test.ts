@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { generateSentences } from '../dist/inputs/sentence-generator.js';
 import { buildTextInputSet, type TextInputSetOptions } from '../dist/inputs/text-input-set.js';
-import { createBertUncasedTokenizer } from '../dist/inputs/wordpiece-tokenizer.js';
+import { createBertUncasedTokenizer } from '../dist/inputs/bert-uncased-tokenizer.js';
 
 const tokenizer = createBertUncasedTokenizer();
 const texts = generateSentences(40, 1);

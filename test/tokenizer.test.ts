@@ -7,7 +7,7 @@ import {
   createBertUncasedTokenizer,
   createTextTokenizer,
   type TextEncodeOptions,
-} from '../dist/inputs/wordpiece-tokenizer.js';
+} from '../dist/index.js';
 
 const tokenizer = createBertUncasedTokenizer();
 const unpadded: TextEncodeOptions = { maxLength: 512, padding: 'none', truncation: false };

@@ -1,7 +1,7 @@
 import { InferbenchError } from '../errors.js';
 import type { InputSet } from './input-set.js';
 import type { NamedTensors, TensorData } from './tensor.js';
-import type { TextTokenizer, TextEncoding } from './wordpiece-tokenizer.js';
+import type { TextTokenizer, TextEncoding } from './text-tokenizer.js';
 
 /** What {@link buildTextInputSet} encodes and how it batches it. */
 export interface TextInputSetOptions {

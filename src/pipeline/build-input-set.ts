@@ -2,7 +2,7 @@ import type { InputSet } from '../inputs/input-set.js';
 import { buildRandomInputSet } from '../inputs/random-input-set.js';
 import { generateSentences } from '../inputs/sentence-generator.js';
 import { buildTextInputSet } from '../inputs/text-input-set.js';
-import { createBertUncasedTokenizer } from '../inputs/wordpiece-tokenizer.js';
+import { createBertUncasedTokenizer } from '../inputs/bert-uncased-tokenizer.js';
 import { InferbenchError } from '../errors.js';
 import type { ResolvedModel } from '../models/model-source.js';
 import type { BenchmarkSettings } from './benchmark-options.js';
