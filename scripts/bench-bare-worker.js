@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { seededRandom } from '../dist/random.js';
+import { toOrtFeeds } from '../dist/backends/onnxruntime/ort-tensors.js';
 
 const { modelPath, samples, intraOpThreads, warmupRuns, durationMs, seed } = workerData;
 const session = await ort.InferenceSession.create(modelPath, {
@@ -12,9 +13,7 @@ const session = await ort.InferenceSession.create(modelPath, {
   executionMode: 'sequential',
   logSeverityLevel: 4,
 });
-const feeds = samples.map((sample) =>
-  Object.fromEntries(Object.entries(sample).map(([name, t]) => [name, new ort.Tensor(t.type, t.data, t.dims)])),
-);
+const feeds = samples.map(toOrtFeeds);
 for (let i = 0; i < warmupRuns; i++) await session.run(feeds[i % feeds.length]);
 const start = process.hrtime.bigint();
 const deadline = start + BigInt(durationMs) * 1_000_000n;

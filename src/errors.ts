@@ -12,6 +12,8 @@ export type InferbenchErrorCode =
   | 'COMPILE_FAILED'
   /** A model copy (worker thread or process) failed while loading or running. */
   | 'WORKER_FAILED'
+  /** A result or histogram file cannot be read back: corrupt, or of another schema. */
+  | 'RESULT_INVALID'
   /** The run was cancelled through its AbortSignal. */
   | 'ABORTED';
 
@@ -28,6 +30,12 @@ export class InferbenchError extends Error {
     this.name = 'InferbenchError';
     this.code = code;
   }
+}
+
+/** The first line of an error's message: runtime errors (ORT's among them) can span pages. */
+export function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n', 1)[0] ?? message;
 }
 
 /** True when `error` is an {@link InferbenchError}; narrows its type for `code`. */

@@ -1,6 +1,7 @@
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { MAX_SEED, requireInteger } from './validate.js';
 
 /** A deterministic random stream: the same seed gives the same sequence on every machine. */
 export interface SeededRandom {
@@ -12,7 +13,7 @@ export interface SeededRandom {
 
 /** A {@link SeededRandom} over xoroshiro128+, one stream per seed. */
 export function seededRandom(seed: number): SeededRandom {
-  const rng = xoroshiro128plus(seed);
+  const rng = xoroshiro128plus(requireInteger('seed', seed, 0, MAX_SEED));
   return {
     int: (min, max) => uniformInt(rng, min, max),
     float: () => uniformFloat64(rng),

@@ -20,6 +20,11 @@ describe('inferbench run with bad input', () => {
     ['an unknown flag', ['-m', model, '--batch-sise', '4'], {}, /^inferbench: unknown option '--batch-sise'; run 'inferbench run --help'/],
     ['an input name the model lacks', ['-m', model, '--input-names', 'inputIds=ids'], {}, /input name 'ids' \(for inputIds\) is not an input of small-bert\.onnx; its inputs are: input_ids, attention_mask, token_type_ids/],
     ['a Hugging Face Hub id in MODEL_NAME', [], { MODEL_NAME: 'bert-base-uncased' }, /model 'bert-base-uncased' is neither a file nor a built-in model; .*Hub ids are not supported yet/],
+    ['a value flag without a value', ['--model'], {}, /^inferbench: --model needs a value/],
+    ['a value flag followed by a flag', ['--model', '--copies', '2'], {}, /^inferbench: --model needs a value/],
+    ['a stray argument', ['-m', model, 'extra'], {}, /^inferbench: unexpected argument 'extra'/],
+    ['an unwritable output path', ['-m', model, '-o', '/dev/null/result.json'], {}, /^inferbench: cannot write the result into \/dev\/null .*pass a writable --output path$/],
+    ['a seed past 32 bits', ['-m', model, '--seed', '4294967296'], {}, /seed must be an integer from 0 to 4294967295, got 4294967296/],
     ['an unknown built-in model', ['-m', 'synthetic:gpt9'], {}, /unknown built-in model 'synthetic:gpt9'/],
     ['a bad duration', ['-m', model, '--duration', 'soon'], {}, /--duration must be a positive duration such as 30s/],
   ];

@@ -27,7 +27,11 @@ describe('inferbench run', () => {
     const { requestsPerSecond, samplesPerSecond } = result.measurement.throughput;
     expect(requestsPerSecond).toBeCloseTo(40 / (result.measurement.elapsedNs / 1e9), 6);
     expect(samplesPerSecond).toBeCloseTo(2 * requestsPerSecond, 6);
-    expect(result.measurement.latency.percentilesNs['50']).toBeGreaterThan(0);
+    // End to end includes compute, and no percentile passes the maximum.
+    const { latency, compute } = result.measurement;
+    expect(latency.percentilesNs['50']).toBeGreaterThanOrEqual(compute.percentilesNs['50']!);
+    expect(latency.percentilesNs['99.9']).toBeLessThanOrEqual(latency.maxNs);
+    expect(latency.minNs).toBeLessThanOrEqual(latency.percentilesNs['50']!);
     expect(result.compile.dimensions).toEqual({ batch_size: 2, sequence_length: 16 });
     expect(result.model.inputs.map((i) => i.name)).toEqual(['input_ids', 'attention_mask', 'token_type_ids']);
   });
@@ -35,11 +39,11 @@ describe('inferbench run', () => {
   it("honours the workshop's environment variables, with flags taking precedence", async () => {
     const output = join(dir, 'env.json');
     const env = { BATCH_SIZE: '3', NUM_REQUESTS: '12', NUM_THREADS: '3', NUM_MODELS: '2', MAX_LENGTH: '8', MODEL_NAME: model };
-    const run = await inferbench(['run', '--cache-dir', join(dir, 'cache'), '-o', output, '--clients', '1'], env);
+    const run = await inferbench(['run', '--cache-dir', join(dir, 'cache'), '-o', output, '--clients', '1', '-b', '2'], env);
     expect(run.stderr).not.toMatch(/error/i);
     expect(run.exitCode).toBe(0);
     const result = readResult(output);
-    expect(result.settings).toMatchObject({ batchSize: 3, requestCount: 12, clients: 1, copies: 2, sequenceLength: 8 });
+    expect(result.settings).toMatchObject({ batchSize: 2, requestCount: 12, clients: 1, copies: 2, sequenceLength: 8 });
     expect(result.model.path).toBe(model);
     expect(result.measurement.completedRequests).toBe(12);
   });

@@ -1,14 +1,8 @@
 import { Tinypool } from 'tinypool';
-import { InferbenchError } from '../errors.js';
+import { InferbenchError, firstLine } from '../errors.js';
 import { monotonicNowNs } from '../clock.js';
 import type { BackendLoadRequest, InferenceTiming, LoadedModel, ModelCopy } from './backend.js';
 import type { LoadTask } from './worker-protocol.js';
-
-/** First line of an error's message: ORT and worker errors can span pages. */
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n', 1)[0] ?? message;
-}
 
 /**
  * A model copy that lives in its own worker thread (a one-thread tinypool), because

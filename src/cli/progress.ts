@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
-import type { BenchmarkPhase } from '../pipeline/benchmark-options.js';
+import { monotonicNowNs } from '../clock.js';
+import type { BenchmarkPhase, BenchmarkSettings } from '../pipeline/benchmark-options.js';
 import type { RequestRecord } from '../load/load-generator.js';
 
 const PHASE_LINES: Record<BenchmarkPhase, string> = {
@@ -13,8 +14,8 @@ const PHASE_LINES: Record<BenchmarkPhase, string> = {
 
 /** What the run command shows on stderr while a benchmark runs. */
 export interface RunProgress {
-  /** Prints the phase; starts the bar when measuring begins. */
-  onPhase(phase: BenchmarkPhase): void;
+  /** Prints the phase; starts the bar when measuring begins, sized by the settings. */
+  onPhase(phase: BenchmarkPhase, settings: BenchmarkSettings): void;
   /** Advances the bar. */
   onRequestComplete(record: RequestRecord): void;
   /** Removes the bar. */
@@ -25,23 +26,29 @@ export interface RunProgress {
  * A progress bar over requests, or over time for a duration-bound run. cli-progress draws only on a
  * terminal, so logs and pipes get the phase lines alone.
  */
-export function createRunProgress(stream: NodeJS.WriteStream, total: { requests?: number; durationMs?: number }): RunProgress {
-  const bar = new cliProgress.SingleBar(
-    {
-      stream,
-      format: total.requests === undefined ? 'measuring [{bar}] {value}/{total} ms · {requests} requests' : 'measuring [{bar}] {value}/{total} requests · {eta_formatted} left',
-      hideCursor: true,
-      clearOnComplete: true,
-    },
-    cliProgress.Presets.shades_classic,
-  );
+export function createRunProgress(stream: NodeJS.WriteStream): RunProgress {
+  let bar: cliProgress.SingleBar | undefined;
+  let durationMs: number | undefined;
   let requests = 0;
   let startNs = 0;
   return {
-    onPhase(phase) {
+    onPhase(phase, settings) {
       if (phase === 'measure') {
-        startNs = Number(process.hrtime.bigint());
-        bar.start(total.requests ?? total.durationMs ?? 0, 0, { requests });
+        durationMs = settings.durationMs;
+        bar = new cliProgress.SingleBar(
+          {
+            stream,
+            format:
+              durationMs === undefined
+                ? 'measuring [{bar}] {value}/{total} requests · {eta_formatted} left'
+                : 'measuring [{bar}] {value}/{total} ms · {requests} requests',
+            hideCursor: true,
+            clearOnComplete: true,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        startNs = monotonicNowNs();
+        bar.start(durationMs ?? settings.requestCount ?? 0, 0, { requests });
         if (!stream.isTTY) stream.write(`${PHASE_LINES[phase]}\n`);
       } else {
         stream.write(`${PHASE_LINES[phase]}\n`);
@@ -49,11 +56,11 @@ export function createRunProgress(stream: NodeJS.WriteStream, total: { requests?
     },
     onRequestComplete(record) {
       requests++;
-      const value = total.requests === undefined ? Math.min(total.durationMs ?? 0, Math.round((record.endNs - startNs) / 1e6)) : requests;
-      bar.update(value, { requests });
+      const value = durationMs === undefined ? requests : Math.min(durationMs, Math.round((record.endNs - startNs) / 1e6));
+      bar?.update(value, { requests });
     },
     stop() {
-      bar.stop();
+      bar?.stop();
     },
   };
 }

@@ -19,6 +19,7 @@ const EXIT_CODES: Record<InferbenchErrorCode, number> = {
   INPUT_MISMATCH: USAGE_EXIT_CODE,
   COMPILE_FAILED: 1,
   WORKER_FAILED: 1,
+  RESULT_INVALID: USAGE_EXIT_CODE,
   // The shell's convention for a process ended by SIGINT.
   ABORTED: 130,
 };
@@ -58,8 +59,8 @@ export async function runCli(rawArgs: readonly string[]): Promise<number> {
       process.stderr.write(`inferbench: ${error.message}\n`);
       return EXIT_CODES[error.code];
     }
-    // citty's own errors (unknown command, missing argument) carry a string code such as E_UNKNOWN_COMMAND.
-    if (error instanceof Error && typeof (error as { code?: unknown }).code === 'string') {
+    // citty's own errors: unknown command, missing argument.
+    if (error instanceof Error && error.name === 'CLIError') {
       process.stderr.write(`inferbench: ${stripVTControlCharacters(error.message)}; run 'inferbench --help' for the commands\n`);
       return USAGE_EXIT_CODE;
     }

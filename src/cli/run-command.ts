@@ -1,9 +1,9 @@
 import { defineCommand, type ArgsDef } from 'citty';
 import { runBenchmark } from '../pipeline/run-benchmark.js';
 import type { BenchmarkOptions } from '../pipeline/benchmark-options.js';
-import { DEFAULT_REQUEST_COUNT } from '../load/closed-loop.js';
+import { InferbenchError } from '../errors.js';
 import { formatResultTable } from '../reporters/console-table.js';
-import { writeResultJson } from '../reporters/json-file.js';
+import { assertResultPathWritable, writeResultJson } from '../reporters/json-file.js';
 import { assertKnownFlags, parseAssignments, parseDurationFlag, parseIntegerFlag } from './_flags.js';
 import { createRunProgress } from './progress.js';
 
@@ -33,6 +33,10 @@ type RunFlags = { [K in keyof typeof runArgs]?: string | boolean };
 export function runOptionsFromFlags(flags: RunFlags, env: NodeJS.ProcessEnv): BenchmarkOptions {
   const str = (key: keyof RunFlags): string | undefined => {
     const value = flags[key];
+    // The parser reads a value flag at the end as '' and one followed by a flag as that flag.
+    if (typeof value === 'string' && (value === '' || value.startsWith('--'))) {
+      throw new InferbenchError('INVALID_OPTION', `--${key} needs a value; run 'inferbench run --help' for its form`);
+    }
     return typeof value === 'string' ? value : undefined;
   };
   const fromEnv = (key: keyof RunFlags, variable: string): [string, string | undefined] =>
@@ -69,12 +73,16 @@ export const runCommand = defineCommand({
   async run({ args, rawArgs }) {
     assertKnownFlags('run', rawArgs, runArgs);
     const options = runOptionsFromFlags(args, process.env);
+    if (args._.length > 0) {
+      throw new InferbenchError('INVALID_OPTION', `unexpected argument '${args._[0]}'; every value of 'inferbench run' follows a flag`);
+    }
+    const output = typeof args.output === 'string' ? args.output : undefined;
+    // Checked before measuring, so that no run is lost to a path it cannot write.
+    await assertResultPathWritable(output);
     const abort = new AbortController();
     const onSigint = (): void => abort.abort();
     process.once('SIGINT', onSigint);
-    const progress = args.progress
-      ? createRunProgress(process.stderr, { requests: options.durationMs === undefined ? (options.requestCount ?? DEFAULT_REQUEST_COUNT) : undefined, durationMs: options.durationMs })
-      : undefined;
+    const progress = args.progress ? createRunProgress(process.stderr) : undefined;
     try {
       const result = await runBenchmark({
         ...options,
@@ -84,7 +92,7 @@ export const runCommand = defineCommand({
       });
       progress?.stop();
       process.stdout.write(`${formatResultTable(result)}\n`);
-      const path = await writeResultJson(result, typeof args.output === 'string' ? args.output : undefined);
+      const path = await writeResultJson(result, output);
       process.stdout.write(`result   ${path}\n`);
     } finally {
       progress?.stop();

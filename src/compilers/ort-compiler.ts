@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { monotonicNowNs } from '../clock.js';
-import { InferbenchError } from '../errors.js';
+import { InferbenchError, firstLine } from '../errors.js';
 import { toOrtFeeds } from '../backends/onnxruntime/ort-tensors.js';
 import { matchInputsToModel } from '../inputs/match-inputs.js';
 import type { CompileRequest, CompiledArtifact, Compiler } from './compiler.js';
@@ -27,6 +27,19 @@ interface CompileRecord {
 
 const RECORD_FILE = 'compile.json';
 const ARTIFACT_FILE = 'model.onnx';
+
+/** The record of a complete cache entry; an entry with a missing artifact or an unreadable record is a miss. */
+async function readCacheEntry(dir: string): Promise<CompileRecord | undefined> {
+  try {
+    await access(join(dir, ARTIFACT_FILE));
+    const record = JSON.parse(await readFile(join(dir, RECORD_FILE), 'utf8')) as Partial<CompileRecord>;
+    const complete =
+      typeof record.compileNs === 'number' && typeof record.maxAbsDifference === 'number' && typeof record.dimensions === 'object';
+    return complete ? (record as CompileRecord) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Largest |a - b| over every element of every output both results have. */
 function maxAbsDifference(a: ort.InferenceSession.ReturnType, b: ort.InferenceSession.ReturnType): number {
@@ -74,18 +87,17 @@ export class OrtCompiler implements Compiler {
     const path = join(dir, ARTIFACT_FILE);
     const artifact = { path, model, compiler: this.name, cacheKey };
 
-    const cached = await readFile(join(dir, RECORD_FILE), 'utf8').then(
-      (text) => JSON.parse(text) as CompileRecord,
-      () => undefined,
-    );
+    const cached = await readCacheEntry(dir);
     if (cached) return { ...artifact, ...cached, cacheHit: true };
 
     request.signal?.throwIfAborted();
     await mkdir(dir, { recursive: true });
-    // Written under a unique name and renamed when whole, so a crash never leaves a half artifact.
+    // Files are written under unique names and renamed when whole, so a crash never leaves half an
+    // entry; the record goes last, so an entry with a record is complete.
     const tmpPath = join(dir, `${randomUUID()}.tmp.onnx`);
-    const startNs = monotonicNowNs();
+    const sessions: ort.InferenceSession[] = [];
     try {
+      const startNs = monotonicNowNs();
       const fixed = fixOnnxDimensions(await readFile(model.path), dimensions);
       const optimizing = await ort.InferenceSession.create(fixed, {
         graphOptimizationLevel: this.#level,
@@ -93,29 +105,32 @@ export class OrtCompiler implements Compiler {
         // ORT warns that an "all"-level graph is machine-specific (the cache key includes the platform)
         // and logs errors that reach the caller anyway.
         logSeverityLevel: 4,
+      }).catch((error: unknown) => {
+        throw new InferbenchError('COMPILE_FAILED', `onnxruntime could not optimise ${model.path}: ${firstLine(error)}`, { cause: error });
       });
       await optimizing.release();
-    } catch (error) {
-      await rm(tmpPath, { force: true });
-      throw new InferbenchError('COMPILE_FAILED', `onnxruntime could not optimise ${model.path}: ${(error as Error).message.split('\n')[0]}`, { cause: error });
-    }
-    const compileNs = monotonicNowNs() - startNs;
+      const compileNs = monotonicNowNs() - startNs;
 
-    // Both graphs run the same sample, as the workshop prints the original output beside the compiled.
-    const feeds = toOrtFeeds(sample);
-    const quiet = { graphOptimizationLevel: 'disabled', logSeverityLevel: 4 } as const;
-    const original = await ort.InferenceSession.create(model.path, quiet);
-    const compiled = await ort.InferenceSession.create(tmpPath, quiet);
-    try {
-      const outputs = await Promise.all([original.run(feeds), compiled.run(feeds)]).catch((error: Error) => {
-        throw new InferbenchError('COMPILE_FAILED', `the model fails on the first input sample: ${error.message.split('\n')[0]}`, { cause: error });
+      // Both graphs run the same sample, as the workshop prints the original output beside the compiled.
+      const feeds = toOrtFeeds(sample);
+      const outputs = await Promise.all(
+        [model.path, tmpPath].map(async (file) => {
+          const session = await ort.InferenceSession.create(file, { graphOptimizationLevel: 'disabled', logSeverityLevel: 4 });
+          sessions.push(session);
+          return session.run(feeds);
+        }),
+      ).catch((error: unknown) => {
+        if (error instanceof InferbenchError) throw error;
+        throw new InferbenchError('COMPILE_FAILED', `the model fails on the first input sample: ${firstLine(error)}`, { cause: error });
       });
-      const record: CompileRecord = { compileNs, dimensions, maxAbsDifference: maxAbsDifference(...outputs) };
+      const record: CompileRecord = { compileNs, dimensions, maxAbsDifference: maxAbsDifference(outputs[0]!, outputs[1]!) };
       await rename(tmpPath, path);
-      await writeFile(join(dir, RECORD_FILE), JSON.stringify(record, null, 2));
+      const recordTmp = join(dir, `${randomUUID()}.tmp.json`);
+      await writeFile(recordTmp, JSON.stringify(record, null, 2));
+      await rename(recordTmp, join(dir, RECORD_FILE));
       return { ...artifact, ...record, cacheHit: false };
     } finally {
-      await Promise.all([original.release(), compiled.release(), rm(tmpPath, { force: true })]);
+      await Promise.all([...sessions.map((s) => s.release()), rm(tmpPath, { force: true })]);
     }
   }
 }

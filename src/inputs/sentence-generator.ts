@@ -1,6 +1,5 @@
-import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import { InferbenchError } from '../errors.js';
+import { seededRandom } from '../random.js';
+import { requireInteger } from '../validate.js';
 
 // A small lexicon; a few long or rare words make WordPiece split them into several tokens.
 const DETERMINERS = ['the', 'a', 'every', 'one', 'that', 'some', 'her', 'our'];
@@ -29,19 +28,14 @@ const CONJUNCTIONS = ['and', 'but', 'while', 'because', 'so', 'although', 'until
  * prepositional phrases, so lengths vary from about 5 to 45 words; the same seed always gives the same list.
  */
 export function generateSentences(count: number, seed: number): string[] {
-  if (!Number.isInteger(count) || count < 0) {
-    throw new InferbenchError('INVALID_OPTION', `sentence count ${count} is not a non-negative integer; pass e.g. 10`);
-  }
-  if (!Number.isSafeInteger(seed)) {
-    throw new InferbenchError('INVALID_OPTION', `seed ${seed} is not an integer; pass e.g. 1`);
-  }
-  const rng = xoroshiro128plus(seed);
-  const chance = (percent: number): boolean => uniformInt(rng, 1, 100) <= percent;
-  const pick = (words: readonly string[]): string => words[uniformInt(rng, 0, words.length - 1)]!;
+  requireInteger('sentence count', count, 0);
+  const random = seededRandom(seed);
+  const chance = (percent: number): boolean => random.int(1, 100) <= percent;
+  const pick = (words: readonly string[]): string => words[random.int(0, words.length - 1)]!;
 
   const nounPhrase = (): string[] => {
     const words = [pick(DETERMINERS)];
-    for (let n = uniformInt(rng, 0, 2); n > 0; n--) words.push(pick(ADJECTIVES));
+    for (let n = random.int(0, 2); n > 0; n--) words.push(pick(ADJECTIVES));
     words.push(pick(NOUNS));
     if (chance(30)) words.push(pick(PREPOSITIONS), pick(DETERMINERS), pick(NOUNS));
     return words;
@@ -56,7 +50,7 @@ export function generateSentences(count: number, seed: number): string[] {
 
   return Array.from({ length: count }, () => {
     const words = chance(30) ? [...pick(OPENERS).split(' '), ...clause()] : clause();
-    for (let n = uniformInt(rng, 0, 2); n > 0; n--) words.push(pick(CONJUNCTIONS), ...clause());
+    for (let n = random.int(0, 2); n > 0; n--) words.push(pick(CONJUNCTIONS), ...clause());
     const text = words.join(' ');
     return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
   });

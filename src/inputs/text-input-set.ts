@@ -1,4 +1,5 @@
 import { InferbenchError } from '../errors.js';
+import { requireInteger } from '../validate.js';
 import type { InputSet } from './input-set.js';
 import type { NamedTensors, TensorData } from './tensor.js';
 import type { TextTokenizer, TextEncoding } from './text-tokenizer.js';
@@ -26,9 +27,9 @@ export interface TextInputSetOptions {
 /** Encodes texts into int64 `[batchSize, sequenceLength]` samples ready to feed a text model. */
 export function buildTextInputSet(options: TextInputSetOptions): InputSet {
   const { texts, batchSize, sequenceLength, sampleCount, batchMode, inputNames } = options;
-  requirePositiveInteger('batchSize', batchSize);
-  requirePositiveInteger('sequenceLength', sequenceLength);
-  requirePositiveInteger('sampleCount', sampleCount);
+  requireInteger('batchSize', batchSize, 1);
+  requireInteger('sequenceLength', sequenceLength, 1);
+  requireInteger('sampleCount', sampleCount, 1);
   if (texts.length === 0) {
     throw new InferbenchError('INVALID_OPTION', 'texts is empty; pass at least one text');
   }
@@ -81,11 +82,4 @@ function int64Tensor(rows: readonly number[][], sequenceLength: number): TensorD
   const data = new BigInt64Array(rows.length * sequenceLength);
   rows.forEach((row, r) => row.forEach((value, c) => (data[r * sequenceLength + c] = BigInt(value))));
   return { type: 'int64', dims: [rows.length, sequenceLength], data };
-}
-
-/** Throws INVALID_OPTION unless `value` is a whole number of at least 1. */
-function requirePositiveInteger(name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new InferbenchError('INVALID_OPTION', `${name} ${value} is not a positive integer; pass a whole number of at least 1`);
-  }
 }

@@ -1,6 +1,7 @@
 import { monotonicNowNs } from '../clock.js';
 import { InferbenchError } from '../errors.js';
 import { seededRandom } from '../random.js';
+import { MAX_SEED, requireInteger } from '../validate.js';
 import { LatencyHistogram } from '../stats/latency-histogram.js';
 import type { LoadGenerator, LoadResult, LoadTarget, RequestRecord } from './load-generator.js';
 
@@ -49,13 +50,6 @@ export function defaultWarmupRequests(copies: number): number {
 /** Longest stretch of requests without letting the event loop run other work. */
 const YIELD_INTERVAL_NS = 10e6;
 
-function requireInteger(name: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) {
-    throw new InferbenchError('INVALID_OPTION', `${name} must be an integer ≥ ${min}, got ${value}`);
-  }
-  return value;
-}
-
 /** Resolves and validates closed-loop options. */
 export function resolveClosedLoopSettings(options: ClosedLoopOptions): ClosedLoopSettings {
   if (options.requestCount !== undefined && options.durationMs !== undefined) {
@@ -70,7 +64,7 @@ export function resolveClosedLoopSettings(options: ClosedLoopOptions): ClosedLoo
     requestCount: durationMs === undefined ? requireInteger('requestCount', options.requestCount ?? DEFAULT_REQUEST_COUNT, 1) : undefined,
     durationMs,
     warmupRequests: options.warmupRequests === undefined ? undefined : requireInteger('warmupRequests', options.warmupRequests, 0),
-    seed: requireInteger('seed', options.seed ?? 1, 0),
+    seed: requireInteger('seed', options.seed ?? 1, 0, MAX_SEED),
   };
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { InferbenchError } from '../errors.js';
+import { InferbenchError, firstLine } from '../errors.js';
 import type { ModelResolveOptions, ModelSource, ResolvedModel, TensorSpec } from './model-source.js';
 
 function toSpecs(names: readonly string[], metadata: readonly ort.InferenceSession.ValueMetadata[]): TensorSpec[] {
@@ -42,8 +42,7 @@ export class OnnxFileSource implements ModelSource {
     try {
       session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'disabled' });
     } catch (error) {
-      const detail = (error as Error).message.split('\n')[0];
-      throw new InferbenchError('MODEL_INVALID', `${path} is not an ONNX model that onnxruntime can load (${detail}); pass an .onnx file`, { cause: error });
+      throw new InferbenchError('MODEL_INVALID', `${path} is not an ONNX model that onnxruntime can load (${firstLine(error)}); pass an .onnx file`, { cause: error });
     }
     try {
       return {

@@ -5,7 +5,8 @@ import type { Compiler } from '../compilers/compiler.js';
 import type { RequestRecord } from '../load/load-generator.js';
 import type { ModelSource } from '../models/model-source.js';
 import { DEFAULT_MODEL } from '../models/resolve-model-source.js';
-import { DEFAULT_REQUEST_COUNT, defaultWarmupRequests } from '../load/closed-loop.js';
+import { defaultWarmupRequests, resolveClosedLoopSettings } from '../load/closed-loop.js';
+import { MAX_SEED } from '../validate.js';
 
 const atLeast = (min: number) => z.number().int({ error: `must be an integer ≥ ${min}` }).min(min, { error: `must be an integer ≥ ${min}` });
 
@@ -20,7 +21,7 @@ const settingsSchema = z
     clients: atLeast(1).default(2),
     copies: atLeast(1).default(1),
     warmupRequests: atLeast(0).optional(),
-    seed: atLeast(0).default(1),
+    seed: atLeast(0).max(MAX_SEED, { error: `must be an integer from 0 to ${MAX_SEED}` }).default(1),
     sampleCount: atLeast(1).default(10),
     batchMode: z.enum(['repeat', 'distinct'], { error: "must be 'repeat' or 'distinct'" }).default('repeat'),
     inputNames: z
@@ -122,8 +123,8 @@ export interface BenchmarkOptions extends Omit<BenchmarkSettingsInput, 'model'> 
   backend?: Backend;
   /** Cancels the run; copies are closed and the run rejects with code ABORTED. */
   signal?: AbortSignal;
-  /** Told when each phase of the pipeline begins. */
-  onPhase?: (phase: BenchmarkPhase) => void;
+  /** Told when each phase of the pipeline begins, with the settings in force. */
+  onPhase?: (phase: BenchmarkPhase, settings: BenchmarkSettings) => void;
   /** Called after each measured request. */
   onRequestComplete?: (record: RequestRecord) => void;
 }
@@ -144,15 +145,13 @@ export function resolveBenchmarkSettings(input: BenchmarkSettingsInput): Benchma
     throw new InferbenchError('INVALID_OPTION', detail);
   }
   const s = parsed.data;
-  if (s.requestCount !== undefined && s.durationMs !== undefined) {
-    throw new InferbenchError('INVALID_OPTION', 'give either requestCount or durationMs, not both');
-  }
+  // The load generator owns the rules for its own settings (count or duration, their defaults).
+  const load = resolveClosedLoopSettings(s);
   return {
     ...s,
-    durationMs: s.durationMs,
+    ...load,
     intraOpThreadsPerCopy: s.intraOpThreadsPerCopy,
     cacheDir: s.cacheDir,
-    requestCount: s.durationMs === undefined ? (s.requestCount ?? DEFAULT_REQUEST_COUNT) : undefined,
-    warmupRequests: s.warmupRequests ?? defaultWarmupRequests(s.copies),
+    warmupRequests: load.warmupRequests ?? defaultWarmupRequests(s.copies),
   };
 }

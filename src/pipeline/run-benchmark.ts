@@ -6,7 +6,7 @@ import { defaultCacheDir } from '../models/cache-dir.js';
 import { resolveModelSource } from '../models/resolve-model-source.js';
 import { matchInputsToModel } from '../inputs/match-inputs.js';
 import { computeThroughput } from '../stats/throughput.js';
-import { resolveBenchmarkSettings, type BenchmarkOptions } from './benchmark-options.js';
+import { resolveBenchmarkSettings, type BenchmarkOptions, type BenchmarkPhase } from './benchmark-options.js';
 import { RESULT_SCHEMA_VERSION, type BenchmarkResult } from './benchmark-result.js';
 import { buildInputSetFor } from './build-input-set.js';
 
@@ -21,15 +21,16 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
   const settings = resolveBenchmarkSettings({ ...rest, model: source.id });
   const cacheDir = settings.cacheDir ?? defaultCacheDir();
   const startedAt = new Date().toISOString();
+  const phase = (name: BenchmarkPhase): void => onPhase?.(name, settings);
 
-  onPhase?.('model');
+  phase('model');
   const resolved = await source.resolve({ cacheDir, signal });
-  onPhase?.('inputs');
+  phase('inputs');
   const inputs = buildInputSetFor(resolved, settings);
   matchInputsToModel(resolved.inputs, inputs.samples[0]!);
-  onPhase?.('compile');
+  phase('compile');
   const artifact = await compiler.compile({ model: resolved, sample: inputs.samples[0]!, cacheDir, signal });
-  onPhase?.('load');
+  phase('load');
   const runner = backend ?? new OrtCpuBackend({ intraOpThreadsPerCopy: settings.intraOpThreadsPerCopy });
   const loaded = await runner.load({ artifact, inputs, copies: settings.copies, signal });
   try {
@@ -40,10 +41,10 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
       warmupRequests: settings.warmupRequests,
       seed: settings.seed,
       signal,
-      onMeasurementStart: () => onPhase?.('measure'),
+      onMeasurementStart: () => phase('measure'),
       onRequestComplete,
     });
-    onPhase?.('warmup');
+    phase('warmup');
     const result = await generator.run({ copies: loaded.copies, sampleCount: inputs.samples.length });
     return {
       schemaVersion: RESULT_SCHEMA_VERSION,

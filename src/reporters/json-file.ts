@@ -1,4 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, writeFile } from 'node:fs/promises';
+import { InferbenchError, firstLine } from '../errors.js';
 import { basename, dirname, resolve } from 'node:path';
 import type { BenchmarkResult } from '../pipeline/benchmark-result.js';
 
@@ -7,6 +9,17 @@ export function defaultResultPath(result: BenchmarkResult): string {
   const stamp = result.startedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   const model = basename(result.settings.model).replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '');
   return resolve('results', `${model}-${stamp}.json`);
+}
+
+/** Throws INVALID_OPTION unless a result can be written at `path` (default: under `results/`). */
+export async function assertResultPathWritable(path?: string): Promise<void> {
+  const dir = path === undefined ? resolve('results') : dirname(resolve(path));
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (error) {
+    throw new InferbenchError('INVALID_OPTION', `cannot write the result into ${dir} (${firstLine(error)}); pass a writable --output path`, { cause: error });
+  }
 }
 
 /** Writes the result as indented JSON, creating the directory; returns the absolute path. */

@@ -1,5 +1,5 @@
 import * as hdr from 'hdr-histogram-js';
-import { InferbenchError } from '../errors.js';
+import { InferbenchError, firstLine } from '../errors.js';
 
 /** Percentiles reported unless the caller asks for others. */
 export const DEFAULT_PERCENTILES: readonly number[] = [50, 90, 95, 99, 99.9];
@@ -47,7 +47,7 @@ export class LatencyHistogram {
     try {
       return new LatencyHistogram(hdr.decodeFromCompressedBase64(encoded, 64));
     } catch (error) {
-      throw new InferbenchError('INVALID_OPTION', `cannot decode latency histogram: ${(error as Error).message}; pass the "encoded" field of an inferbench result unchanged`);
+      throw new InferbenchError('RESULT_INVALID', `cannot decode latency histogram: ${firstLine(error)}; pass a histogram field of an inferbench result unchanged`, { cause: error });
     }
   }
 

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { InferbenchError } from '../../errors.js';
+import { requireInteger } from '../../validate.js';
 import type { Backend, BackendLoadRequest, LoadedModel } from '../backend.js';
 import { loadWorkerCopies } from '../worker-model-copy.js';
 
@@ -18,10 +18,7 @@ export class OrtCpuBackend implements Backend {
 
   constructor(options: OrtCpuBackendOptions = {}) {
     const threads = options.intraOpThreadsPerCopy;
-    if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) {
-      throw new InferbenchError('INVALID_OPTION', `intraOpThreadsPerCopy must be a positive integer, got ${threads}; omit it to divide the cores among the copies`);
-    }
-    this.#intraOpThreadsPerCopy = threads;
+    this.#intraOpThreadsPerCopy = threads === undefined ? undefined : requireInteger('intraOpThreadsPerCopy', threads, 1);
   }
 
   load(request: BackendLoadRequest): Promise<LoadedModel> {
