@@ -3,13 +3,18 @@ export { InferbenchError, isInferbenchError } from './errors.js';
 export type { InferbenchErrorCode } from './errors.js';
 
 // Models
-export type { ModelSource, ModelResolveOptions, ResolvedModel, TensorSpec } from './models/model-source.js';
+export type { ModelSource, ModelResolveOptions, ResolvedModel, TensorSpec, ModelTask, ImagePreprocessing } from './models/model-source.js';
 export { OnnxFileSource } from './models/onnx-file-source.js';
 export type { OnnxFileSourceOptions } from './models/onnx-file-source.js';
 export { SyntheticBertSource } from './models/synthetic-bert-source.js';
 export { buildSyntheticBert, DEFAULT_SYNTHETIC_BERT } from './models/synthetic-bert.js';
 export type { SyntheticBertConfig } from './models/synthetic-bert.js';
 export { resolveModelSource, DEFAULT_MODEL } from './models/resolve-model-source.js';
+export { HfExportDirSource } from './models/hf-export-dir-source.js';
+export { SyntheticModelSource } from './models/synthetic-source.js';
+export type { SyntheticModelDefinition } from './models/synthetic-source.js';
+export { BERT_BASE_CONFIG } from './models/synthetic-bert-source.js';
+export { inferTask } from './models/infer-task.js';
 export { defaultCacheDir } from './models/cache-dir.js';
 
 // Inputs
@@ -20,10 +25,12 @@ export type { TextInputSetOptions } from './inputs/text-input-set.js';
 export { buildRandomInputSet } from './inputs/random-input-set.js';
 export type { RandomInputSetOptions } from './inputs/random-input-set.js';
 export { createTextTokenizer } from './inputs/text-tokenizer.js';
-export { createBertUncasedTokenizer, bertUncasedTokenizerJson } from './inputs/bert-uncased-tokenizer.js';
+export { createBertUncasedTokenizer, bertUncasedTokenizerJson, BUILTIN_BERT_UNCASED } from './inputs/bert-uncased-tokenizer.js';
 export type { TextTokenizer, TextEncodeOptions, TextEncoding, TextInput, TokenizerJson, TokenizerConfigJson } from './inputs/text-tokenizer.js';
 export { loadBertUncasedVocab, BERT_UNCASED_VOCAB_SIZE } from './inputs/bert-vocab.js';
 export { generateSentences } from './inputs/sentence-generator.js';
+export { loadTextCorpus } from './inputs/text-corpus.js';
+export { loadTokenizer, describeTokenizer } from './inputs/load-tokenizer.js';
 export { matchInputsToModel } from './inputs/match-inputs.js';
 
 // Compilers

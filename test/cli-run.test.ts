@@ -8,7 +8,7 @@ import { tempDir, writeSmallBert } from './helpers/fixtures.js';
 describe('inferbench run', () => {
   const dir = tempDir();
   const model = writeSmallBert(dir);
-  const common = ['--model', model, '--cache-dir', join(dir, 'cache'), '--sequence-length', '16'];
+  const common = ['--model', model, '--tokenizer', 'bert-base-uncased', '--cache-dir', join(dir, 'cache'), '--sequence-length', '16'];
   const readResult = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as BenchmarkResult;
 
   it('benchmarks a model, prints the table and writes the result file', async () => {
@@ -39,7 +39,7 @@ describe('inferbench run', () => {
   it("honours the workshop's environment variables, with flags taking precedence", async () => {
     const output = join(dir, 'env.json');
     const env = { BATCH_SIZE: '3', NUM_REQUESTS: '12', NUM_THREADS: '3', NUM_MODELS: '2', MAX_LENGTH: '8', MODEL_NAME: model };
-    const run = await inferbench(['run', '--cache-dir', join(dir, 'cache'), '-o', output, '--clients', '1', '-b', '2'], env);
+    const run = await inferbench(['run', '--tokenizer', 'bert-base-uncased', '--cache-dir', join(dir, 'cache'), '-o', output, '--clients', '1', '-b', '2'], env);
     expect(run.stderr).not.toMatch(/error/i);
     expect(run.exitCode).toBe(0);
     const result = readResult(output);

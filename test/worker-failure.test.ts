@@ -39,7 +39,7 @@ describe('a model copy that fails mid-run', () => {
     const maxIds = encodings.map((e) => Math.max(...e.inputIds));
     expect(Math.max(...maxIds)).toBeGreaterThan(maxIds[0]!);
     const model = writeSmallBert(dir, { vocabSize: maxIds[0]! + 1 }, 'small-vocab.onnx');
-    const run = await inferbench(['run', '-m', model, '--cache-dir', join(dir, 'cache'), '--sequence-length', '16', '-n', '50', '--copies', '2', '--seed', '3']);
+    const run = await inferbench(['run', '-m', model, '--tokenizer', 'bert-base-uncased', '--cache-dir', join(dir, 'cache'), '--sequence-length', '16', '-n', '50', '--copies', '2', '--seed', '3']);
     expect(run.timedOut).toBe(false);
     expect(run.exitCode).toBe(1);
     const errorLines = run.stderr.split('\n').filter((l) => l.startsWith('inferbench:'));

@@ -45,6 +45,16 @@ export function parseDurationFlag(flag: string, raw: string | undefined): number
   return value;
 }
 
+/** `0.5,0.5,0.5` as numbers. */
+export function parseNumberListFlag(flag: string, raw: string | undefined): number[] | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const values = raw.split(',').map((s) => (s.trim() === '' ? Number.NaN : Number(s)));
+  if (values.some((v) => !Number.isFinite(v))) {
+    throw new InferbenchError('INVALID_OPTION', `${flag} takes numbers separated by commas, e.g. 0.5,0.5,0.5; got '${raw}'`);
+  }
+  return values;
+}
+
 /** `a=1,b=2` as a record, for flags that map names to values. */
 export function parseAssignments(flag: string, raw: string | undefined): Record<string, string> | undefined {
   if (raw === undefined || raw === '') return undefined;

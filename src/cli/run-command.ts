@@ -4,11 +4,11 @@ import type { BenchmarkOptions } from '../pipeline/benchmark-options.js';
 import { InferbenchError } from '../errors.js';
 import { formatResultTable } from '../reporters/console-table.js';
 import { assertResultPathWritable, writeResultJson } from '../reporters/json-file.js';
-import { assertKnownFlags, parseAssignments, parseDurationFlag, parseIntegerFlag } from './_flags.js';
+import { assertKnownFlags, parseAssignments, parseDurationFlag, parseIntegerFlag, parseNumberListFlag } from './_flags.js';
 import { createRunProgress } from './progress.js';
 
 export const runArgs = {
-  model: { type: 'string', alias: 'm', description: 'Model: synthetic:bert (default) or a path to an .onnx file [env MODEL_NAME]', valueHint: 'name|path' },
+  model: { type: 'string', alias: 'm', description: 'Model: synthetic:bert (default), synthetic:bert-base, synthetic:resnet50, a Hugging Face export directory or an .onnx file [env MODEL_NAME]', valueHint: 'name|path' },
   'batch-size': { type: 'string', alias: 'b', description: 'Samples per request (default 4) [env BATCH_SIZE]', valueHint: 'n' },
   'sequence-length': { type: 'string', description: 'Tokens per text sample, max_length (default 128) [env MAX_LENGTH]', valueHint: 'n' },
   requests: { type: 'string', alias: 'n', description: 'Measured requests (default 500) [env NUM_REQUESTS]', valueHint: 'n' },
@@ -18,6 +18,13 @@ export const runArgs = {
   warmup: { type: 'string', description: 'Unrecorded warm-up requests (default max(10, 2 × copies))', valueHint: 'n' },
   seed: { type: 'string', description: 'Seed of inputs and sample choice (default 1)', valueHint: 'n' },
   samples: { type: 'string', description: 'Preloaded input samples (default 10)', valueHint: 'n' },
+  tokenizer: { type: 'string', description: "Text model's tokenizer: tokenizer.json, its directory, or bert-base-uncased (default: the model's own)", valueHint: 'path|name' },
+  corpus: { type: 'string', description: 'Inputs: a text file (a sample a line) or .jsonl for text models; a folder of JPEG/PNG images for image models', valueHint: 'path' },
+  padding: { type: 'enum', options: ['max_length', 'longest'], description: 'Pad texts to --sequence-length (default) or to the longest text' },
+  'image-size': { type: 'string', description: "Side images are resized and centre-cropped to (default: the model's, else 256) [env IMAGE_SIZE]", valueHint: 'px' },
+  'image-layout': { type: 'enum', options: ['NCHW', 'NHWC'], description: "Image tensor layout (default: from the model's input shape)" },
+  'image-mean': { type: 'string', description: 'Per-channel mean on [0,1] pixels (default ImageNet 0.485,0.456,0.406)', valueHint: 'r,g,b' },
+  'image-std': { type: 'string', description: 'Per-channel std (default ImageNet 0.229,0.224,0.225)', valueHint: 'r,g,b' },
   'batch-mode': { type: 'enum', options: ['repeat', 'distinct'], description: 'repeat: one input repeated across the batch, as the workshop; distinct: different inputs' },
   'threads-per-copy': { type: 'string', description: 'Intra-op threads per copy (default cores ÷ copies)', valueHint: 'n' },
   'input-names': { type: 'string', description: 'Model input names, e.g. inputIds=ids,attentionMask=mask,tokenTypeIds=types', valueHint: 'role=name,…' },
@@ -63,6 +70,13 @@ export function runOptionsFromFlags(flags: RunFlags, env: NodeJS.ProcessEnv): Be
     inputNames,
     dimensions: dims && Object.fromEntries(Object.entries(dims).map(([k, v]) => [k, parseIntegerFlag(`--dims ${k}`, v, 1)!])),
     cacheDir: str('cache-dir'),
+    tokenizer: str('tokenizer'),
+    corpus: str('corpus'),
+    padding: str('padding') as BenchmarkOptions['padding'],
+    imageSize: int('image-size', 'IMAGE_SIZE'),
+    imageLayout: str('image-layout') as BenchmarkOptions['imageLayout'],
+    imageMean: parseNumberListFlag('--image-mean', str('image-mean')),
+    imageStd: parseNumberListFlag('--image-std', str('image-std')),
   };
 }
 

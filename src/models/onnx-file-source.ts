@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { InferbenchError, firstLine } from '../errors.js';
-import type { ModelResolveOptions, ModelSource, ResolvedModel, TensorSpec } from './model-source.js';
+import { inferTask } from './infer-task.js';
+import type { ImagePreprocessing, ModelResolveOptions, ModelSource, ModelTask, ResolvedModel, TensorSpec } from './model-source.js';
 
 function toSpecs(names: readonly string[], metadata: readonly ort.InferenceSession.ValueMetadata[]): TensorSpec[] {
   return names.map((name, i) => {
@@ -20,6 +21,12 @@ export interface OnnxFileSourceOptions {
   readonly name?: string;
   /** Marks a generated model with random weights. Default false. */
   readonly synthetic?: boolean;
+  /** What the model takes; default: inferred from its inputs. */
+  readonly task?: ModelTask;
+  /** Tokenizer of a text model (see {@link ResolvedModel.tokenizer}). */
+  readonly tokenizer?: string;
+  /** Preprocessing of an image model. */
+  readonly imagePreprocessing?: ImagePreprocessing;
 }
 
 /** A local `.onnx` file; its inputs and outputs are read by ONNX Runtime itself. */
@@ -45,15 +52,20 @@ export class OnnxFileSource implements ModelSource {
       throw new InferbenchError('MODEL_INVALID', `${path} is not an ONNX model that onnxruntime can load (${firstLine(error)}); pass an .onnx file`, { cause: error });
     }
     try {
+      const inputs = toSpecs(session.inputNames, session.inputMetadata);
+      const { tokenizer, imagePreprocessing } = this.#options;
       return {
         name: this.#options.name ?? basename(path),
         path,
         format: 'onnx',
         sha256: createHash('sha256').update(bytes).digest('hex'),
         sizeBytes: bytes.byteLength,
-        inputs: toSpecs(session.inputNames, session.inputMetadata),
+        inputs,
         outputs: toSpecs(session.outputNames, session.outputMetadata),
         synthetic: this.#options.synthetic ?? false,
+        task: this.#options.task ?? inferTask(inputs),
+        ...(tokenizer === undefined ? {} : { tokenizer }),
+        ...(imagePreprocessing === undefined ? {} : { imagePreprocessing }),
       };
     } finally {
       await session.release();

@@ -32,6 +32,13 @@ const settingsSchema = z
     dimensions: z.record(z.string(), atLeast(1)).default({}),
     intraOpThreadsPerCopy: atLeast(1).optional(),
     cacheDir: z.string().min(1).optional(),
+    tokenizer: z.string().min(1).optional(),
+    corpus: z.string().min(1).optional(),
+    padding: z.enum(['max_length', 'longest'], { error: "must be 'max_length' or 'longest'" }).default('max_length'),
+    imageSize: atLeast(1).optional(),
+    imageLayout: z.enum(['NCHW', 'NHWC'], { error: "must be 'NCHW' or 'NHWC'" }).optional(),
+    imageMean: z.array(z.number()).length(3, { error: 'must give 3 numbers, one per channel' }).optional(),
+    imageStd: z.array(z.number().positive()).length(3, { error: 'must give 3 positive numbers, one per channel' }).optional(),
   })
   .strict();
 
@@ -77,6 +84,20 @@ export interface BenchmarkSettingsInput {
   readonly intraOpThreadsPerCopy?: number;
   /** Cache of generated and compiled models; default {@link defaultCacheDir}. */
   readonly cacheDir?: string;
+  /** Tokenizer of a text model: a tokenizer.json, its directory, or `bert-base-uncased`; default the model's own. */
+  readonly tokenizer?: string;
+  /** Inputs: a text file (a sample a line) or .jsonl for text models, a folder of JPEG/PNG images for image models; default generated sentences or the bundled sample images. */
+  readonly corpus?: string;
+  /** Text padding: to `sequenceLength` (default) or to the longest text of the corpus. */
+  readonly padding?: 'max_length' | 'longest';
+  /** Side of the square an image is resized and centre-cropped to (IMAGE_SIZE); default the model's fixed size, its export's, or 256 as the workshop. */
+  readonly imageSize?: number;
+  /** Image tensor layout; default what the model's input shape shows, else NCHW. */
+  readonly imageLayout?: 'NCHW' | 'NHWC';
+  /** Per-channel mean on [0, 1] pixels; default the export's, else ImageNet's. */
+  readonly imageMean?: readonly number[];
+  /** Per-channel standard deviation; default the export's, else ImageNet's. */
+  readonly imageStd?: readonly number[];
 }
 
 /** Settings with every default applied and every value checked; reports carry them. */
@@ -111,6 +132,20 @@ export interface BenchmarkSettings {
   readonly intraOpThreadsPerCopy: number | undefined;
   /** Cache directory, when given. */
   readonly cacheDir: string | undefined;
+  /** Tokenizer, when given. */
+  readonly tokenizer: string | undefined;
+  /** Corpus file or folder, when given. */
+  readonly corpus: string | undefined;
+  /** Text padding. */
+  readonly padding: 'max_length' | 'longest';
+  /** Image side, when given. */
+  readonly imageSize: number | undefined;
+  /** Image layout, when given. */
+  readonly imageLayout: 'NCHW' | 'NHWC' | undefined;
+  /** Image mean, when given. */
+  readonly imageMean: readonly number[] | undefined;
+  /** Image standard deviation, when given. */
+  readonly imageStd: readonly number[] | undefined;
 }
 
 /** Everything `runBenchmark` takes: settings plus the pieces of the pipeline, each replaceable. */
@@ -152,6 +187,12 @@ export function resolveBenchmarkSettings(input: BenchmarkSettingsInput): Benchma
     ...load,
     intraOpThreadsPerCopy: s.intraOpThreadsPerCopy,
     cacheDir: s.cacheDir,
+    tokenizer: s.tokenizer,
+    corpus: s.corpus,
+    imageSize: s.imageSize,
+    imageLayout: s.imageLayout,
+    imageMean: s.imageMean,
+    imageStd: s.imageStd,
     warmupRequests: load.warmupRequests ?? defaultWarmupRequests(s.copies),
   };
 }

@@ -1,9 +1,10 @@
+import { InferbenchError } from '../errors.js';
 import type { InputSet } from '../inputs/input-set.js';
+import { describeTokenizer, loadTokenizer } from '../inputs/load-tokenizer.js';
 import { buildRandomInputSet } from '../inputs/random-input-set.js';
 import { generateSentences } from '../inputs/sentence-generator.js';
+import { loadTextCorpus } from '../inputs/text-corpus.js';
 import { buildTextInputSet } from '../inputs/text-input-set.js';
-import { createBertUncasedTokenizer } from '../inputs/bert-uncased-tokenizer.js';
-import { InferbenchError } from '../errors.js';
 import type { ResolvedModel } from '../models/model-source.js';
 import type { BenchmarkSettings } from './benchmark-options.js';
 
@@ -12,33 +13,52 @@ function sentenceCount(settings: BenchmarkSettings): number {
   return Math.max(settings.sampleCount, settings.batchSize) * (settings.batchMode === 'distinct' ? settings.batchSize : 1);
 }
 
-/**
- * Inputs for a model: tokenized sentences when it takes token ids (the BERT inputs, or the names
- * given in `inputNames`), otherwise seeded random tensors.
- */
-export function buildInputSetFor(model: ResolvedModel, settings: BenchmarkSettings): InputSet {
+/** The model's name for each text input role: the user's override, else the conventional name when the model has it. */
+function textInputNames(model: ResolvedModel, settings: BenchmarkSettings): { inputIds: string; attentionMask?: string; tokenTypeIds?: string } {
   const names = model.inputs.map((i) => i.name);
-  const has = (name: string | undefined): name is string => name !== undefined && names.includes(name);
-  const given = settings.inputNames;
-  for (const [role, name] of Object.entries(given)) {
-    if (!has(name)) {
+  for (const [role, name] of Object.entries(settings.inputNames)) {
+    if (!names.includes(name)) {
       throw new InferbenchError('INPUT_MISMATCH', `input name '${name}' (for ${role}) is not an input of ${model.name}; its inputs are: ${names.join(', ')}`);
     }
   }
-  const inputIds = given.inputIds ?? 'input_ids';
-  if (!has(inputIds)) {
-    return buildRandomInputSet({ specs: model.inputs, batchSize: settings.batchSize, dimensions: settings.dimensions, sampleCount: settings.sampleCount, seed: settings.seed });
+  const pick = (given: string | undefined, conventional: string): string | undefined =>
+    given ?? (names.includes(conventional) ? conventional : undefined);
+  const inputIds = pick(settings.inputNames.inputIds, 'input_ids');
+  if (inputIds === undefined) {
+    throw new InferbenchError('INPUT_MISMATCH', `${model.name} has no input_ids input; name its token ids input with --input-names inputIds=NAME`);
   }
-  const attentionMask = given.attentionMask ?? 'attention_mask';
-  const tokenTypeIds = given.tokenTypeIds ?? 'token_type_ids';
+  const attentionMask = pick(settings.inputNames.attentionMask, 'attention_mask');
+  const tokenTypeIds = pick(settings.inputNames.tokenTypeIds, 'token_type_ids');
+  return { inputIds, ...(attentionMask ? { attentionMask } : {}), ...(tokenTypeIds ? { tokenTypeIds } : {}) };
+}
+
+async function buildTextInputs(model: ResolvedModel, settings: BenchmarkSettings): Promise<InputSet> {
+  const inputNames = textInputNames(model, settings);
+  const tokenizerSpec = settings.tokenizer ?? model.tokenizer;
+  if (tokenizerSpec === undefined) {
+    throw new InferbenchError('INVALID_OPTION', `${model.name} is a text model without a tokenizer; pass --tokenizer with a tokenizer.json, its directory, or bert-base-uncased`);
+  }
+  const texts = settings.corpus === undefined ? generateSentences(sentenceCount(settings), settings.seed) : await loadTextCorpus(settings.corpus);
+  const source = settings.corpus === undefined ? `synthetic sentences (seed ${settings.seed})` : settings.corpus;
   return buildTextInputSet({
-    texts: generateSentences(sentenceCount(settings), settings.seed),
-    tokenizer: createBertUncasedTokenizer(),
+    texts,
+    tokenizer: await loadTokenizer(tokenizerSpec),
     batchSize: settings.batchSize,
     sequenceLength: settings.sequenceLength,
+    padding: settings.padding,
     batchMode: settings.batchMode,
     sampleCount: settings.sampleCount,
-    inputNames: { inputIds, attentionMask, ...(has(tokenTypeIds) ? { tokenTypeIds } : {}) },
-    description: `synthetic sentences (seed ${settings.seed}), bert-base-uncased tokenizer, ${settings.batchMode} batches`,
+    inputNames,
+    description: `${source}, ${describeTokenizer(tokenizerSpec)}, ${settings.batchMode} batches`,
   });
+}
+
+/**
+ * Inputs for a model by its task: tokenized text (generated sentences or a corpus file), images
+ * (a folder, default the bundled samples), or seeded random tensors for anything else.
+ */
+export async function buildInputSetFor(model: ResolvedModel, settings: BenchmarkSettings): Promise<InputSet> {
+  // Naming a text input makes any model a text model, whatever its inputs looked like.
+  if (model.task === 'text' || Object.keys(settings.inputNames).length > 0) return buildTextInputs(model, settings);
+  return buildRandomInputSet({ specs: model.inputs, batchSize: settings.batchSize, dimensions: settings.dimensions, sampleCount: settings.sampleCount, seed: settings.seed });
 }

@@ -26,7 +26,7 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
   phase('model');
   const resolved = await source.resolve({ cacheDir, signal });
   phase('inputs');
-  const inputs = buildInputSetFor(resolved, settings);
+  const inputs = await buildInputSetFor(resolved, settings);
   matchInputsToModel(resolved.inputs, inputs.samples[0]!);
   phase('compile');
   const artifact = await compiler.compile({ model: resolved, sample: inputs.samples[0]!, cacheDir, signal });

@@ -1,0 +1,95 @@
+import { readFile, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { InferbenchError, firstLine } from '../errors.js';
+import type { ImagePreprocessing, ModelResolveOptions, ModelSource, ModelTask, ResolvedModel } from './model-source.js';
+import { OnnxFileSource } from './onnx-file-source.js';
+
+/** Where `optimum-cli export onnx` puts the model, in the order tried. */
+const MODEL_FILES = ['model.onnx', join('onnx', 'model.onnx')];
+
+/** `model_type`s of Hugging Face vision models whose ONNX export takes `pixel_values`. */
+const IMAGE_MODEL_TYPES = new Set(['resnet', 'vit', 'deit', 'beit', 'convnext', 'convnextv2', 'swin', 'regnet', 'mobilenet_v1', 'mobilenet_v2', 'mobilevit', 'efficientnet', 'levit', 'poolformer', 'dinov2']);
+
+const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
+
+async function readJsonIfPresent(path: string): Promise<Record<string, unknown> | undefined> {
+  if (!(await exists(path))) return undefined;
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new InferbenchError('MODEL_INVALID', `${path} is not valid JSON (${firstLine(error)})`, { cause: error });
+  }
+}
+
+/** The task a Hugging Face `config.json` describes, when it says. */
+function taskFromConfig(config: Record<string, unknown> | undefined): ModelTask | undefined {
+  if (!config) return undefined;
+  if (typeof config['model_type'] === 'string' && IMAGE_MODEL_TYPES.has(config['model_type'])) return 'image';
+  const architectures = Array.isArray(config['architectures']) ? config['architectures'].map(String) : [];
+  if (architectures.some((a) => a.endsWith('ForImageClassification'))) return 'image';
+  if (architectures.some((a) => /For(SequenceClassification|MaskedLM|TokenClassification|QuestionAnswering|MultipleChoice)$|Model$/.test(a))) return 'text';
+  return undefined;
+}
+
+/** Size, mean and std from a `preprocessor_config.json`. */
+function preprocessingFrom(config: Record<string, unknown> | undefined): ImagePreprocessing | undefined {
+  if (!config) return undefined;
+  const size = config['size'];
+  const imageSize =
+    typeof size === 'number'
+      ? size
+      : typeof size === 'object' && size !== null
+        ? ((size as Record<string, unknown>)['shortest_edge'] ?? (size as Record<string, unknown>)['height'])
+        : undefined;
+  const numbers = (value: unknown): number[] | undefined =>
+    Array.isArray(value) && value.every((v) => typeof v === 'number') ? (value as number[]) : undefined;
+  const mean = numbers(config['image_mean']);
+  const std = numbers(config['image_std']);
+  return {
+    ...(typeof imageSize === 'number' ? { imageSize } : {}),
+    ...(mean ? { mean } : {}),
+    ...(std ? { std } : {}),
+  };
+}
+
+/**
+ * A Hugging Face ONNX export directory as `optimum-cli export onnx` writes it: `model.onnx` (or
+ * `onnx/model.onnx`) with `config.json`, and for text models `tokenizer.json`,
+ * `tokenizer_config.json` and `special_tokens_map.json`; image models may add
+ * `preprocessor_config.json`. The task and tokenizer are taken from those files.
+ */
+export class HfExportDirSource implements ModelSource {
+  readonly id: string;
+  readonly #name: string | undefined;
+
+  /** `name` overrides the display name (a hub id, say); by default config.json's `_name_or_path` or the directory name. */
+  constructor(dir: string, name?: string) {
+    this.id = dir;
+    this.#name = name;
+  }
+
+  async resolve(options: ModelResolveOptions): Promise<ResolvedModel> {
+    const dir = resolve(this.id);
+    let modelPath: string | undefined;
+    for (const file of MODEL_FILES) {
+      if (await exists(join(dir, file))) {
+        modelPath = join(dir, file);
+        break;
+      }
+    }
+    if (!modelPath) {
+      throw new InferbenchError('MODEL_NOT_FOUND', `${dir} holds neither model.onnx nor onnx/model.onnx; export the model with optimum-cli export onnx, or pass the .onnx file itself`);
+    }
+    const config = await readJsonIfPresent(join(dir, 'config.json'));
+    const nameOrPath = config?.['_name_or_path'];
+    const imagePreprocessing = preprocessingFrom(await readJsonIfPresent(join(dir, 'preprocessor_config.json')));
+    const task = taskFromConfig(config);
+    const hasTokenizer = await exists(join(dir, 'tokenizer.json'));
+    return new OnnxFileSource(modelPath, {
+      name: this.#name ?? (typeof nameOrPath === 'string' && nameOrPath !== '' ? nameOrPath : basename(dir)),
+      ...(task === undefined ? {} : { task }),
+      ...(hasTokenizer ? { tokenizer: dir } : {}),
+      ...(imagePreprocessing === undefined ? {} : { imagePreprocessing }),
+    }).resolve(options);
+  }
+}

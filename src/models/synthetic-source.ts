@@ -1,0 +1,73 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { access, mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ModelResolveOptions, ModelSource, ModelTask, ResolvedModel } from './model-source.js';
+import { OnnxFileSource } from './onnx-file-source.js';
+
+/** Bump when a generated graph changes, so that caches built by older versions are not reused. */
+const GENERATOR_VERSION = 1;
+
+/** What a generated architecture needs to become a model file. */
+export interface SyntheticModelDefinition<Config extends object> {
+  /** Model spec that selects it, e.g. "synthetic:bert". */
+  readonly id: string;
+  /** File name stem in the cache, e.g. "synthetic-bert". */
+  readonly fileStem: string;
+  /** The resolved architecture; with the stem and generator version, it keys the cached file. */
+  readonly config: Readonly<Config>;
+  /** Generates the ONNX bytes for `config`. */
+  readonly build: (config: Readonly<Config>) => Uint8Array;
+  /** Display name, which says the weights are random. */
+  readonly name: string;
+  /** What the model takes. */
+  readonly task: ModelTask;
+  /** Tokenizer of a text model. */
+  readonly tokenizer?: string;
+}
+
+/** `given` without its undefined members, so that they do not override defaults. */
+export function definedOnly<T extends object>(given: T): Partial<T> {
+  return Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/** "3 layers", "1 head": a count with its noun. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * A real architecture with random weights from a fixed seed, generated once into the cache and
+ * read back like any ONNX file.
+ */
+export class SyntheticModelSource<Config extends object> implements ModelSource {
+  readonly id: string;
+  /** The architecture generated, every default applied. */
+  readonly config: Readonly<Config>;
+  readonly #definition: SyntheticModelDefinition<Config>;
+
+  constructor(definition: SyntheticModelDefinition<Config>) {
+    this.id = definition.id;
+    this.config = definition.config;
+    this.#definition = definition;
+  }
+
+  async resolve(options: ModelResolveOptions): Promise<ResolvedModel> {
+    const { fileStem, config, build, name, task, tokenizer } = this.#definition;
+    const key = createHash('sha256').update(JSON.stringify({ GENERATOR_VERSION, fileStem, config })).digest('hex').slice(0, 16);
+    const dir = join(options.cacheDir, 'models');
+    const path = join(dir, `${fileStem}-${key}.onnx`);
+    const cached = await access(path).then(
+      () => true,
+      () => false,
+    );
+    if (!cached) {
+      options.signal?.throwIfAborted();
+      await mkdir(dir, { recursive: true });
+      // Written whole under a unique name, then renamed: concurrent runs never read half a file.
+      const tmpPath = join(dir, `${randomUUID()}.tmp.onnx`);
+      await writeFile(tmpPath, build(config));
+      await rename(tmpPath, path);
+    }
+    return new OnnxFileSource(path, { name, synthetic: true, task, ...(tokenizer === undefined ? {} : { tokenizer }) }).resolve();
+  }
+}

@@ -1,0 +1,48 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildTextInputSet, createBertUncasedTokenizer, loadTextCorpus } from '../dist/index.js';
+import { tempDir } from './helpers/fixtures.js';
+
+describe('text corpora', () => {
+  const dir = tempDir();
+
+  it('reads a text file a sample a line, skipping blank lines', async () => {
+    const path = join(dir, 'lines.txt');
+    writeFileSync(path, 'first line\r\n\n  second line  \nthird\n');
+    expect(await loadTextCorpus(path)).toEqual(['first line', 'second line', 'third']);
+  });
+
+  it('reads JSONL strings, texts and pairs', async () => {
+    const path = join(dir, 'data.jsonl');
+    writeFileSync(path, '"plain"\n{"text": "a"}\n{"text": "b", "text_pair": "c"}\n');
+    expect(await loadTextCorpus(path)).toEqual(['plain', 'a', ['b', 'c']]);
+  });
+
+  it('names the line of a bad JSONL record', async () => {
+    const path = join(dir, 'bad.jsonl');
+    writeFileSync(path, '{"text": "ok"}\n{"label": 1}\n');
+    await expect(loadTextCorpus(path)).rejects.toThrow(/bad\.jsonl:2 is neither a string nor an object with a "text" string/);
+    writeFileSync(path, '{"text": \n');
+    await expect(loadTextCorpus(path)).rejects.toThrow(/bad\.jsonl:1 is not valid JSON/);
+  });
+
+  it('encodes pairs with token type 1 on the second sentence and pads to the longest', () => {
+    const set = buildTextInputSet({
+      texts: [['i like strawberries', 'the cat'], 'hello'],
+      tokenizer: createBertUncasedTokenizer(),
+      batchSize: 1,
+      sequenceLength: 128,
+      padding: 'longest',
+      batchMode: 'repeat',
+      sampleCount: 2,
+      inputNames: { inputIds: 'input_ids', attentionMask: 'attention_mask', tokenTypeIds: 'token_type_ids' },
+    });
+    const [pair, single] = set.samples;
+    expect(pair!.input_ids!.dims).toEqual([1, 9]);
+    expect(Array.from(pair!.input_ids!.data as BigInt64Array, Number)).toEqual([101, 1045, 2066, 13137, 20968, 102, 1996, 4937, 102]);
+    expect(Array.from(pair!.token_type_ids!.data as BigInt64Array, Number)).toEqual([0, 0, 0, 0, 0, 0, 1, 1, 1]);
+    expect(Array.from(single!.input_ids!.data as BigInt64Array, Number)).toEqual([101, 7592, 102, 0, 0, 0, 0, 0, 0]);
+    expect(Array.from(single!.attention_mask!.data as BigInt64Array, Number)).toEqual([1, 1, 1, 0, 0, 0, 0, 0, 0]);
+  });
+});
