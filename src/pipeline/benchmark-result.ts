@@ -1,5 +1,5 @@
 import type { Environment } from '../hardware/environment.js';
-import type { TensorSpec } from '../models/model-source.js';
+import type { ModelTask, TensorSpec } from '../models/model-source.js';
 import type { LatencySummary } from '../stats/latency-histogram.js';
 import type { Throughput } from '../stats/throughput.js';
 import type { BenchmarkSettings } from './benchmark-options.js';
@@ -25,6 +25,8 @@ export interface BenchmarkResult {
     readonly sha256: string;
     /** True for random weights. */
     readonly synthetic: boolean;
+    /** What the model takes. */
+    readonly task: ModelTask;
     /** Declared inputs. */
     readonly inputs: readonly TensorSpec[];
     /** Declared outputs. */

@@ -55,6 +55,7 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
         path: resolved.path,
         sha256: resolved.sha256,
         synthetic: resolved.synthetic,
+        task: resolved.task,
         inputs: resolved.inputs,
         outputs: resolved.outputs,
       },
