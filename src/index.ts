@@ -30,6 +30,12 @@ export type { TextTokenizer, TextEncodeOptions, TextEncoding, TextInput, Tokeniz
 export { loadBertUncasedVocab, BERT_UNCASED_VOCAB_SIZE } from './inputs/bert-vocab.js';
 export { generateSentences } from './inputs/sentence-generator.js';
 export { loadTextCorpus } from './inputs/text-corpus.js';
+export { preprocessImage, resolveImagePreprocess, IMAGENET_MEAN, IMAGENET_STD, DEFAULT_IMAGE_SIZE } from './inputs/image-preprocess.js';
+export type { ImagePreprocessOptions, ImagePreprocessSettings } from './inputs/image-preprocess.js';
+export { buildImageInputSet } from './inputs/image-input-set.js';
+export type { ImageInputSetOptions } from './inputs/image-input-set.js';
+export { renderTextLine } from './inputs/text-line-image.js';
+export type { TextLineImageOptions } from './inputs/text-line-image.js';
 export { loadTokenizer, describeTokenizer } from './inputs/load-tokenizer.js';
 export { matchInputsToModel } from './inputs/match-inputs.js';
 

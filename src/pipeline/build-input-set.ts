@@ -1,4 +1,7 @@
+import { fileURLToPath } from 'node:url';
 import { InferbenchError } from '../errors.js';
+import { buildImageInputSet } from '../inputs/image-input-set.js';
+import { DEFAULT_IMAGE_SIZE } from '../inputs/image-preprocess.js';
 import type { InputSet } from '../inputs/input-set.js';
 import { describeTokenizer, loadTokenizer } from '../inputs/load-tokenizer.js';
 import { buildRandomInputSet } from '../inputs/random-input-set.js';
@@ -53,6 +56,35 @@ async function buildTextInputs(model: ResolvedModel, settings: BenchmarkSettings
   });
 }
 
+/** The sample images that ship with the package, the default corpus of image models. */
+export const BUNDLED_IMAGES_DIR = fileURLToPath(new URL('../../assets/images/', import.meta.url));
+
+async function buildImageInputs(model: ResolvedModel, settings: BenchmarkSettings): Promise<InputSet> {
+  const input = model.inputs[0]!;
+  const [, d1, d2, d3] = input.dims;
+  const layout = settings.imageLayout ?? (d3 === 3 && d1 !== 3 ? 'NHWC' : 'NCHW');
+  const [height, width] = layout === 'NCHW' ? [d2, d3] : [d1, d2];
+  // A model compiled for one input size dictates it; a free size takes IMAGE_SIZE, the export's, or 256.
+  const fixed = typeof height === 'number' && height > 0 && typeof width === 'number' && width > 0;
+  if (fixed && settings.imageSize !== undefined && (settings.imageSize !== height || settings.imageSize !== width)) {
+    throw new InferbenchError('INPUT_MISMATCH', `${model.name} takes ${height}×${width} images, not ${settings.imageSize}×${settings.imageSize}; omit --image-size`);
+  }
+  const preset = model.imagePreprocessing;
+  return buildImageInputSet({
+    directory: settings.corpus ?? BUNDLED_IMAGES_DIR,
+    inputName: input.name,
+    batchSize: settings.batchSize,
+    sampleCount: settings.sampleCount,
+    batchMode: settings.batchMode,
+    preprocess: {
+      imageSize: fixed ? { height, width } : (settings.imageSize ?? preset?.imageSize ?? DEFAULT_IMAGE_SIZE),
+      layout,
+      ...((settings.imageMean ?? preset?.mean) ? { mean: settings.imageMean ?? preset?.mean } : {}),
+      ...((settings.imageStd ?? preset?.std) ? { std: settings.imageStd ?? preset?.std } : {}),
+    },
+  });
+}
+
 /**
  * Inputs for a model by its task: tokenized text (generated sentences or a corpus file), images
  * (a folder, default the bundled samples), or seeded random tensors for anything else.
@@ -60,5 +92,6 @@ async function buildTextInputs(model: ResolvedModel, settings: BenchmarkSettings
 export async function buildInputSetFor(model: ResolvedModel, settings: BenchmarkSettings): Promise<InputSet> {
   // Naming a text input makes any model a text model, whatever its inputs looked like.
   if (model.task === 'text' || Object.keys(settings.inputNames).length > 0) return buildTextInputs(model, settings);
+  if (model.task === 'image') return buildImageInputs(model, settings);
   return buildRandomInputSet({ specs: model.inputs, batchSize: settings.batchSize, dimensions: settings.dimensions, sampleCount: settings.sampleCount, seed: settings.seed });
 }
