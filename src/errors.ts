@@ -12,6 +12,8 @@ export type InferbenchErrorCode =
   | 'COMPILE_FAILED'
   /** A model copy (worker thread or process) failed while loading or running. */
   | 'WORKER_FAILED'
+  /** A download failed for a reason other than the file's absence (network, server, disk). */
+  | 'DOWNLOAD_FAILED'
   /** A result or histogram file cannot be read back: corrupt, or of another schema. */
   | 'RESULT_INVALID'
   /** The run was cancelled through its AbortSignal. */

@@ -11,6 +11,18 @@ export { buildSyntheticBert, DEFAULT_SYNTHETIC_BERT } from './models/synthetic-b
 export type { SyntheticBertConfig } from './models/synthetic-bert.js';
 export { resolveModelSource, DEFAULT_MODEL } from './models/resolve-model-source.js';
 export { HfExportDirSource } from './models/hf-export-dir-source.js';
+export { HubModelSource } from './models/hub-model-source.js';
+export type { HubModelSourceOptions } from './models/hub-model-source.js';
+export { downloadHubFile } from './models/hub/hub-download.js';
+export type { HubDownloadOptions } from './models/hub/hub-download.js';
+export type { HubDownloadProgress } from './models/hub/hub-blob-download.js';
+export { resolveHubSettings, defaultHubCacheDir, DEFAULT_HUB_ENDPOINT } from './models/hub/hub-settings.js';
+export type { HubSettings, HubSettingsOptions } from './models/hub/hub-settings.js';
+export { parseRepoSpec, DEFAULT_HUB_REVISION } from './models/hub/hub-repo.js';
+export type { HubRepoSpec } from './models/hub/hub-repo.js';
+export { hubSnapshotDir, lookupHubCache } from './models/hub/hub-cache.js';
+export type { HubCacheLookup, HubCacheQuery } from './models/hub/hub-cache.js';
+export type { ModelSourceOptions } from './models/resolve-model-source.js';
 export { SyntheticModelSource } from './models/synthetic-source.js';
 export type { SyntheticModelDefinition } from './models/synthetic-source.js';
 export { BERT_BASE_CONFIG } from './models/synthetic-bert-source.js';
@@ -61,6 +73,16 @@ export { LatencyHistogram, DEFAULT_PERCENTILES } from './stats/latency-histogram
 export type { LatencySummary } from './stats/latency-histogram.js';
 export { computeThroughput } from './stats/throughput.js';
 export type { Throughput } from './stats/throughput.js';
+
+// Output checks
+export { checkTestDirectory } from './check/check-test-dir.js';
+export type { CheckTestDirectoryOptions, TestDirectoryReport, DataSetReport, CheckStatus } from './check/check-test-dir.js';
+export { compareTensors, compareOutputs, resolveTolerance, DEFAULT_RTOL, DEFAULT_ATOL } from './check/compare-outputs.js';
+export type { ToleranceOptions, Tolerance, OutputComparison } from './check/compare-outputs.js';
+export { compareModels } from './check/compare-models.js';
+export type { CompareModelsOptions, ModelComparison } from './check/compare-models.js';
+export { decodeTensor, readTensorFile, float16BitsToNumber } from './check/tensor-proto.js';
+export type { CheckTensor, DecodedTensor, CheckElementType, CheckArrayByType } from './check/tensor-proto.js';
 
 // Pipeline and reports
 export { runBenchmark } from './pipeline/run-benchmark.js';

@@ -2,6 +2,7 @@ import cliProgress from 'cli-progress';
 import { monotonicNowNs } from '../clock.js';
 import type { BenchmarkPhase, BenchmarkSettings } from '../pipeline/benchmark-options.js';
 import type { RequestRecord } from '../load/load-generator.js';
+import type { HubDownloadProgress } from '../models/hub/hub-blob-download.js';
 
 const PHASE_LINES: Record<BenchmarkPhase, string> = {
   model: 'resolving model',
@@ -18,6 +19,8 @@ export interface RunProgress {
   onPhase(phase: BenchmarkPhase, settings: BenchmarkSettings): void;
   /** Advances the bar. */
   onRequestComplete(record: RequestRecord): void;
+  /** Shows a model file downloading, a bar per file. */
+  onDownloadProgress(progress: HubDownloadProgress): void;
   /** Removes the bar. */
   stop(): void;
 }
@@ -31,7 +34,21 @@ export function createRunProgress(stream: NodeJS.WriteStream): RunProgress {
   let durationMs: number | undefined;
   let requests = 0;
   let startNs = 0;
+  let download: { path: string; bar: cliProgress.SingleBar } | undefined;
   return {
+    onDownloadProgress({ path, downloadedBytes, totalBytes }) {
+      if (download?.path !== path) {
+        download?.bar.stop();
+        const bar = new cliProgress.SingleBar({ stream, format: `downloading ${path} [{bar}] {value}/{total} bytes`, hideCursor: true }, cliProgress.Presets.shades_classic);
+        bar.start(totalBytes ?? 0, 0);
+        download = { path, bar };
+        if (!stream.isTTY) stream.write(`downloading ${path}\n`);
+      }
+      download.bar.update(downloadedBytes);
+      if (totalBytes !== undefined && downloadedBytes >= totalBytes) {
+        download.bar.stop();
+      }
+    },
     onPhase(phase, settings) {
       if (phase === 'measure') {
         durationMs = settings.durationMs;
@@ -61,6 +78,7 @@ export function createRunProgress(stream: NodeJS.WriteStream): RunProgress {
     },
     stop() {
       bar?.stop();
+      download?.bar.stop();
     },
   };
 }

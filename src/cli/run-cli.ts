@@ -2,12 +2,16 @@ import { stripVTControlCharacters } from 'node:util';
 import { defineCommand, renderUsage, runCommand, type CommandDef } from 'citty';
 import { InferbenchError, type InferbenchErrorCode } from '../errors.js';
 import { INFERBENCH_VERSION } from '../hardware/environment.js';
+import { checkCommand } from './check-command.js';
 import { runCommand as benchmarkCommand } from './run-command.js';
 
 const main = defineCommand({
   meta: { name: 'inferbench', version: INFERBENCH_VERSION, description: 'Benchmark ML inference on CPUs, GPUs and AWS Inferentia/Trainium' },
-  subCommands: { run: benchmarkCommand },
+  subCommands: { run: benchmarkCommand, check: checkCommand },
 });
+
+/** Commands whose own flags `<command> --help` lists. */
+const COMMANDS: Record<string, CommandDef> = { run: benchmarkCommand as CommandDef, check: checkCommand as CommandDef };
 
 /** Exit status of a user error (bad flag, bad model), as opposed to a failure while running (1). */
 const USAGE_EXIT_CODE = 2;
@@ -19,6 +23,7 @@ const EXIT_CODES: Record<InferbenchErrorCode, number> = {
   INPUT_MISMATCH: USAGE_EXIT_CODE,
   COMPILE_FAILED: 1,
   WORKER_FAILED: 1,
+  DOWNLOAD_FAILED: 1,
   RESULT_INVALID: USAGE_EXIT_CODE,
   // The shell's convention for a process ended by SIGINT.
   ABORTED: 130,
@@ -48,12 +53,19 @@ export async function runCli(rawArgs: readonly string[]): Promise<number> {
       process.stdout.write(`${INFERBENCH_VERSION}\n`);
       return 0;
     }
-    if (args[0] === 'run' && (args.includes('--help') || args.includes('-h'))) {
-      process.stdout.write(await usage(benchmarkCommand as CommandDef));
+    const command = COMMANDS[args[0]!];
+    if (!command) {
+      // citty names the unknown command.
+      await runCommand(main, { rawArgs: args });
       return 0;
     }
-    await runCommand(main, { rawArgs: args });
-    return 0;
+    if (args.includes('--help') || args.includes('-h')) {
+      process.stdout.write(await usage(command));
+      return 0;
+    }
+    // Run directly, as citty drops a subcommand's return value: a number is the exit status (check: 1 on a failed output).
+    const { result } = await runCommand(command, { rawArgs: args.slice(1) });
+    return typeof result === 'number' ? result : 0;
   } catch (error) {
     if (error instanceof InferbenchError) {
       process.stderr.write(`inferbench: ${error.message}\n`);

@@ -103,6 +103,7 @@ export const runCommand = defineCommand({
         signal: abort.signal,
         onPhase: progress?.onPhase,
         onRequestComplete: progress?.onRequestComplete,
+        onDownloadProgress: progress?.onDownloadProgress,
       });
       progress?.stop();
       process.stdout.write(`${formatResultTable(result)}\n`);

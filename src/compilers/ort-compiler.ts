@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { monotonicNowNs } from '../clock.js';
 import { InferbenchError, firstLine } from '../errors.js';
-import { toOrtFeeds } from '../backends/onnxruntime/ort-tensors.js';
+import { compareModels } from '../check/compare-models.js';
 import { matchInputsToModel } from '../inputs/match-inputs.js';
 import type { CompileRequest, CompiledArtifact, Compiler } from './compiler.js';
 import { fixOnnxDimensions } from './fix-onnx-dimensions.js';
@@ -39,19 +39,6 @@ async function readCacheEntry(dir: string): Promise<CompileRecord | undefined> {
   } catch {
     return undefined;
   }
-}
-
-/** Largest |a - b| over every element of every output both results have. */
-function maxAbsDifference(a: ort.InferenceSession.ReturnType, b: ort.InferenceSession.ReturnType): number {
-  let max = 0;
-  for (const [name, tensor] of Object.entries(a)) {
-    const other = b[name];
-    if (!other) throw new InferbenchError('COMPILE_FAILED', `the compiled model lost output '${name}'`);
-    const x = tensor.data as ArrayLike<number | bigint>;
-    const y = other.data as ArrayLike<number | bigint>;
-    for (let i = 0; i < x.length; i++) max = Math.max(max, Math.abs(Number(x[i]) - Number(y[i])));
-  }
-  return max;
 }
 
 /**
@@ -95,7 +82,6 @@ export class OrtCompiler implements Compiler {
     // Files are written under unique names and renamed when whole, so a crash never leaves half an
     // entry; the record goes last, so an entry with a record is complete.
     const tmpPath = join(dir, `${randomUUID()}.tmp.onnx`);
-    const sessions: ort.InferenceSession[] = [];
     try {
       const startNs = monotonicNowNs();
       const fixed = fixOnnxDimensions(await readFile(model.path), dimensions);
@@ -112,25 +98,20 @@ export class OrtCompiler implements Compiler {
       const compileNs = monotonicNowNs() - startNs;
 
       // Both graphs run the same sample, as the workshop prints the original output beside the compiled.
-      const feeds = toOrtFeeds(sample);
-      const outputs = await Promise.all(
-        [model.path, tmpPath].map(async (file) => {
-          const session = await ort.InferenceSession.create(file, { graphOptimizationLevel: 'disabled', logSeverityLevel: 4 });
-          sessions.push(session);
-          return session.run(feeds);
-        }),
-      ).catch((error: unknown) => {
+      const comparison = await compareModels(model.path, tmpPath, sample, { signal: request.signal }).catch((error: unknown) => {
         if (error instanceof InferbenchError) throw error;
         throw new InferbenchError('COMPILE_FAILED', `the model fails on the first input sample: ${firstLine(error)}`, { cause: error });
       });
-      const record: CompileRecord = { compileNs, dimensions, maxAbsDifference: maxAbsDifference(outputs[0]!, outputs[1]!) };
+      const lost = comparison.missingOutputs[0];
+      if (lost !== undefined) throw new InferbenchError('COMPILE_FAILED', `the compiled model lost output '${lost}'`);
+      const record: CompileRecord = { compileNs, dimensions, maxAbsDifference: comparison.maxAbsError };
       await rename(tmpPath, path);
       const recordTmp = join(dir, `${randomUUID()}.tmp.json`);
       await writeFile(recordTmp, JSON.stringify(record, null, 2));
       await rename(recordTmp, join(dir, RECORD_FILE));
       return { ...artifact, ...record, cacheHit: false };
     } finally {
-      await Promise.all([...sessions.map((s) => s.release()), rm(tmpPath, { force: true })]);
+      await rm(tmpPath, { force: true });
     }
   }
 }

@@ -1,6 +1,8 @@
 import { statSync } from 'node:fs';
 import { InferbenchError } from '../errors.js';
 import { HfExportDirSource } from './hf-export-dir-source.js';
+import type { HubDownloadProgress } from './hub/hub-blob-download.js';
+import { HubModelSource } from './hub-model-source.js';
 import type { ModelSource } from './model-source.js';
 import { OnnxFileSource } from './onnx-file-source.js';
 import { BERT_BASE_CONFIG, SyntheticBertSource } from './synthetic-bert-source.js';
@@ -14,11 +16,20 @@ const SYNTHETIC_MODELS: Readonly<Record<string, () => ModelSource>> = {
   'synthetic:bert-base': () => new SyntheticBertSource(BERT_BASE_CONFIG, 'synthetic:bert-base'),
 };
 
+/** A Hugging Face Hub repo id, `org/name` or `name`, optionally `@revision`. */
+const HUB_ID = /^[A-Za-z0-9][\w.-]*(\/[\w.-]+)?(@[^\s]+)?$/;
+
+/** Options of {@link resolveModelSource}. */
+export interface ModelSourceOptions {
+  /** Receives progress of Hugging Face Hub downloads. */
+  readonly onDownloadProgress?: (progress: HubDownloadProgress) => void;
+}
+
 /**
  * Turns what a user typed (`--model`, `MODEL_NAME`) into a model source: a built-in `synthetic:…`
- * model, a Hugging Face export directory, or an `.onnx` file.
+ * model, a Hugging Face export directory, an `.onnx` file, or a Hugging Face Hub id.
  */
-export function resolveModelSource(spec: string = DEFAULT_MODEL): ModelSource {
+export function resolveModelSource(spec: string = DEFAULT_MODEL, options: ModelSourceOptions = {}): ModelSource {
   if (spec.startsWith('synthetic:')) {
     const make = SYNTHETIC_MODELS[spec];
     if (make) return make();
@@ -27,5 +38,8 @@ export function resolveModelSource(spec: string = DEFAULT_MODEL): ModelSource {
   const info = statSync(spec, { throwIfNoEntry: false });
   if (info?.isDirectory()) return new HfExportDirSource(spec);
   if (info || spec.endsWith('.onnx')) return new OnnxFileSource(spec);
-  throw new InferbenchError('MODEL_NOT_FOUND', `model '${spec}' is neither a file nor a built-in model; pass the path of an .onnx file or ${DEFAULT_MODEL} (Hugging Face Hub ids are not supported yet)`);
+  if (HUB_ID.test(spec)) {
+    return new HubModelSource(spec, options.onDownloadProgress ? { onProgress: options.onDownloadProgress } : {});
+  }
+  throw new InferbenchError('MODEL_NOT_FOUND', `model '${spec}' is neither a file, a directory, a built-in model nor a Hugging Face repo id; pass an .onnx file, an export directory, ${DEFAULT_MODEL} or org/name`);
 }

@@ -3,6 +3,7 @@ import { InferbenchError } from '../errors.js';
 import type { Backend } from '../backends/backend.js';
 import type { Compiler } from '../compilers/compiler.js';
 import type { RequestRecord } from '../load/load-generator.js';
+import type { HubDownloadProgress } from '../models/hub/hub-blob-download.js';
 import type { ModelSource } from '../models/model-source.js';
 import { DEFAULT_MODEL } from '../models/resolve-model-source.js';
 import { defaultWarmupRequests, resolveClosedLoopSettings } from '../load/closed-loop.js';
@@ -162,6 +163,8 @@ export interface BenchmarkOptions extends Omit<BenchmarkSettingsInput, 'model'> 
   onPhase?: (phase: BenchmarkPhase, settings: BenchmarkSettings) => void;
   /** Called after each measured request. */
   onRequestComplete?: (record: RequestRecord) => void;
+  /** Receives progress of model downloads from the Hugging Face Hub. */
+  onDownloadProgress?: (progress: HubDownloadProgress) => void;
 }
 
 /** Phases of a benchmark, in order. */

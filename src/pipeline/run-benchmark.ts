@@ -16,8 +16,8 @@ import { buildInputSetFor } from './build-input-set.js';
  * caller may replace or use alone; copies are always closed, on failure too.
  */
 export async function runBenchmark(options: BenchmarkOptions = {}): Promise<BenchmarkResult> {
-  const { model, compiler = new OrtCompiler(), backend, signal, onPhase, onRequestComplete, ...rest } = options;
-  const source = typeof model === 'object' ? model : resolveModelSource(model);
+  const { model, compiler = new OrtCompiler(), backend, signal, onPhase, onRequestComplete, onDownloadProgress, ...rest } = options;
+  const source = typeof model === 'object' ? model : resolveModelSource(model, onDownloadProgress ? { onDownloadProgress } : {});
   const settings = resolveBenchmarkSettings({ ...rest, model: source.id });
   const cacheDir = settings.cacheDir ?? defaultCacheDir();
   const startedAt = new Date().toISOString();

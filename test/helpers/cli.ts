@@ -19,7 +19,8 @@ export interface CliRun {
 export async function inferbench(args: readonly string[], env: Record<string, string> = {}, cwd?: string): Promise<CliRun> {
   const { exitCode, stdout, stderr, timedOut } = await execa('node', [CLI, ...args], {
     reject: false,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    // No test may reach a real hub: unless a test serves one, the endpoint is a closed local port.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HF_ENDPOINT: 'http://127.0.0.1:9', ...env },
     extendEnv: false,
     cwd,
     // A leftover worker thread would keep the process alive: a hang fails the test instead of passing.

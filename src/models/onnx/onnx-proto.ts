@@ -1,7 +1,8 @@
 import protobuf from 'protobufjs';
 
 /**
- * The subset of the official `onnx.proto` (package `onnx`, proto2) that inferbench writes.
+ * The subset of the official `onnx.proto` (package `onnx`, proto2) that inferbench writes, and the
+ * TensorProto data fields it reads from test data.
  * Field numbers and wire types match onnx/onnx `onnx/onnx.proto`; names are camelCase as protobufjs
  * would derive them, which does not change the bytes on the wire.
  */
@@ -106,6 +107,8 @@ export interface ModelProtoLike {
 const optional = (type: string, id: number) => ({ type, id });
 // onnx.proto is proto2 without [packed = true] on these fields, so scalars repeat unpacked as protoc writes them.
 const repeated = (type: string, id: number) => ({ rule: 'repeated', type, id, options: { packed: false } });
+// TensorProto's typed data fields are the ones onnx.proto marks [packed = true]; decoding accepts either form.
+const packed = (type: string, id: number) => ({ rule: 'repeated', type, id, options: { packed: true } });
 
 const root = protobuf.Root.fromJSON({
   nested: {
@@ -155,8 +158,15 @@ const root = protobuf.Root.fromJSON({
           fields: {
             dims: repeated('int64', 1),
             dataType: optional('int32', 2),
+            floatData: packed('float', 4),
+            int32Data: packed('int32', 5),
+            stringData: repeated('bytes', 6),
+            int64Data: packed('int64', 7),
             name: optional('string', 8),
             rawData: optional('bytes', 9),
+            doubleData: packed('double', 10),
+            uint64Data: packed('uint64', 11),
+            dataLocation: optional('int32', 14),
           },
         },
         TensorShapeProto: {
@@ -186,6 +196,7 @@ const root = protobuf.Root.fromJSON({
 });
 
 const ModelProto = root.lookupType('onnx.ModelProto');
+const TensorProto = root.lookupType('onnx.TensorProto');
 
 /** The wire number of `field` in ONNX message `type` (e.g. `fieldNumber('GraphProto', 'input')` is 11). */
 export function fieldNumber(type: string, field: string): number {
@@ -197,4 +208,44 @@ export function fieldNumber(type: string, field: string): number {
 /** Serializes a model to the bytes of an `.onnx` file. */
 export function encodeModel(model: ModelProtoLike): Uint8Array {
   return ModelProto.encode(ModelProto.fromObject(model)).finish();
+}
+
+/** Parses the bytes of an `.onnx` file back into the subset of fields above; others are dropped. */
+export function decodeModel(bytes: Uint8Array): ModelProtoLike {
+  return ModelProto.toObject(ModelProto.decode(bytes), { longs: Number, arrays: true }) as ModelProtoLike;
+}
+
+/**
+ * `onnx.TensorProto` as a file stores it: the elements are in `rawData` or in the typed field that
+ * `dataType` selects. 64-bit integers are decimal strings, because a JS number would round them.
+ */
+export interface TensorProtoMessage {
+  /** Shape; empty for a scalar. */
+  dims: string[];
+  /** Element type number (`TensorProto.DataType`); 0 when unset. */
+  dataType: number;
+  /** Name of the value; often empty in test data. */
+  name: string;
+  /** Elements in little-endian byte order; empty when a typed field holds them. */
+  rawData: Uint8Array;
+  /** FLOAT and COMPLEX64 elements. */
+  floatData: number[];
+  /** INT32, INT16, INT8, UINT16, UINT8, BOOL elements, and FLOAT16 / BFLOAT16 bit patterns. */
+  int32Data: number[];
+  /** STRING elements, as bytes. */
+  stringData: Uint8Array[];
+  /** INT64 elements. */
+  int64Data: string[];
+  /** DOUBLE and COMPLEX128 elements. */
+  doubleData: number[];
+  /** UINT32 and UINT64 elements. */
+  uint64Data: string[];
+  /** 1 when the elements live in an external file rather than in the message. */
+  dataLocation: number;
+}
+
+/** Parses the bytes of a serialized `onnx.TensorProto`; throws protobufjs's error on malformed input. */
+export function decodeTensorProto(bytes: Uint8Array): TensorProtoMessage {
+  const message = TensorProto.decode(bytes);
+  return TensorProto.toObject(message, { longs: String, bytes: Uint8Array, defaults: true, arrays: true }) as TensorProtoMessage;
 }

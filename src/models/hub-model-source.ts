@@ -1,0 +1,64 @@
+import { dirname } from 'node:path';
+import { InferbenchError } from '../errors.js';
+import type { HubDownloadProgress } from './hub/hub-blob-download.js';
+import { downloadHubFile } from './hub/hub-download.js';
+import { parseRepoSpec } from './hub/hub-repo.js';
+import { resolveHubSettings, type HubSettings } from './hub/hub-settings.js';
+import { HfExportDirSource } from './hf-export-dir-source.js';
+import type { ModelResolveOptions, ModelSource, ResolvedModel } from './model-source.js';
+
+/** Where an ONNX export keeps its model, in the order tried. */
+const MODEL_FILES = ['onnx/model.onnx', 'model.onnx'];
+
+/** Files of an export that a model may lack: configuration, tokenizer, image preprocessing. */
+const OPTIONAL_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'preprocessor_config.json'];
+
+/** Options of {@link HubModelSource}. */
+export interface HubModelSourceOptions {
+  /** Endpoint, token, offline mode and cache; default from HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE, HF_HUB_CACHE/HF_HOME. */
+  readonly settings?: HubSettings;
+  /** Receives download progress of each file. */
+  readonly onProgress?: (progress: HubDownloadProgress) => void;
+}
+
+/**
+ * A model on the Hugging Face Hub (`org/name`, optionally `@revision`), holding an ONNX export.
+ * Files go into the cache that Python's huggingface_hub uses, so both share downloads; the
+ * snapshot directory is then read as an export directory.
+ */
+export class HubModelSource implements ModelSource {
+  readonly id: string;
+  readonly #options: HubModelSourceOptions;
+
+  constructor(spec: string, options: HubModelSourceOptions = {}) {
+    this.id = spec;
+    this.#options = options;
+  }
+
+  async resolve(options: ModelResolveOptions): Promise<ResolvedModel> {
+    const { repoId, revision } = parseRepoSpec(this.id);
+    const settings = this.#options.settings ?? resolveHubSettings();
+    const fetch = (path: string): Promise<string> =>
+      downloadHubFile({ repoId, revision, path, settings, signal: options.signal, onProgress: this.#options.onProgress });
+    let modelPath: string | undefined;
+    let lastError: unknown;
+    for (const path of MODEL_FILES) {
+      try {
+        modelPath = await fetch(path);
+        break;
+      } catch (error) {
+        // Only a missing file moves on to the next place; refusals and failures are final.
+        if (!(error instanceof InferbenchError && error.code === 'MODEL_NOT_FOUND')) throw error;
+        lastError = error;
+      }
+    }
+    if (modelPath === undefined) throw lastError;
+    for (const path of OPTIONAL_FILES) {
+      await fetch(path).catch((error: unknown) => {
+        if (!(error instanceof InferbenchError && error.code === 'MODEL_NOT_FOUND')) throw error;
+      });
+    }
+    const snapshotDir = modelPath.endsWith('onnx/model.onnx') ? dirname(dirname(modelPath)) : dirname(modelPath);
+    return new HfExportDirSource(snapshotDir, revision === 'main' ? repoId : `${repoId}@${revision}`).resolve(options);
+  }
+}
