@@ -18,4 +18,12 @@ describe('examples', () => {
     expect(run.stdout).toMatch(/^measured 30 requests in /m);
     expect(run.stdout).toMatch(/^config   batch 4 · sequence 128 · 2 copies · 2 clients/m);
   });
+
+  it('resnet-image.ts benchmarks a ResNet-shaped model on the bundled images at IMAGE_SIZE', async () => {
+    const run = await execa('node', ['--import', 'tsx', 'examples/resnet-image.ts', '20'], { reject: false, timeout: 60_000, env: { IMAGE_SIZE: '64' } });
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('model    synthetic-resnet (blocks 1-1-1-1, width 16, 1000 classes, random weights)');
+    expect(run.stdout).toMatch(/^measured 20 requests in /m);
+  });
 });

@@ -6,6 +6,7 @@ import { HubModelSource } from './hub-model-source.js';
 import type { ModelSource } from './model-source.js';
 import { OnnxFileSource } from './onnx-file-source.js';
 import { BERT_BASE_CONFIG, SyntheticBertSource } from './synthetic-bert-source.js';
+import { SyntheticResnetSource } from './synthetic-resnet-source.js';
 
 /** The model benchmarked when none is named. */
 export const DEFAULT_MODEL = 'synthetic:bert';
@@ -14,6 +15,7 @@ export const DEFAULT_MODEL = 'synthetic:bert';
 const SYNTHETIC_MODELS: Readonly<Record<string, () => ModelSource>> = {
   'synthetic:bert': () => new SyntheticBertSource(),
   'synthetic:bert-base': () => new SyntheticBertSource(BERT_BASE_CONFIG, 'synthetic:bert-base'),
+  'synthetic:resnet50': () => new SyntheticResnetSource(),
 };
 
 /** A Hugging Face Hub repo id, `org/name` or `name`, optionally `@revision`. */

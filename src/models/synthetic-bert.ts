@@ -1,4 +1,4 @@
-import { mersenne } from 'pure-rand/generator/mersenne';
+import { seededRandom } from '../random.js';
 import { InferbenchError } from '../errors.js';
 import { attr, GraphBuilder } from './onnx/graph-builder.js';
 import { DataType } from './onnx/onnx-proto.js';
@@ -66,7 +66,8 @@ export function buildSyntheticBert(config: Partial<SyntheticBertConfig> = {}): U
   const headSize = c.hiddenSize / c.heads;
   const H = c.hiddenSize;
   const g = new GraphBuilder('synthetic_bert');
-  const normal = normalSampler(c.seed);
+  const random = seededRandom(c.seed);
+  const normal = (count: number): Float32Array => random.normals(count, WEIGHT_STD);
 
   const weight = (hint: string, dims: number[]) =>
     g.initializer(hint, 'float32', dims, normal(dims.reduce((a, b) => a * b, 1)));
@@ -182,25 +183,4 @@ function divisorNear(n: number, near: number): number {
   let best = 1;
   for (let d = 1; d <= n; d++) if (n % d === 0 && Math.abs(d - near) < Math.abs(best - near)) best = d;
   return best;
-}
-
-/**
- * Returns a function drawing `count` normal(0, WEIGHT_STD) floats by Box–Muller from one seeded
- * Mersenne Twister (its seeding mixes even small seeds well); draws are consumed in call order,
- * so the model bytes depend only on config and seed.
- */
-function normalSampler(seed: number): (count: number) => Float32Array {
-  const rng = mersenne(seed);
-  // Strictly inside (0, 1), so log(u) is finite.
-  const uniform = () => ((rng.next() >>> 0) + 0.5) / 0x100000000;
-  return (count) => {
-    const out = new Float32Array(count);
-    for (let i = 0; i < count; i += 2) {
-      const radius = WEIGHT_STD * Math.sqrt(-2 * Math.log(uniform()));
-      const angle = 2 * Math.PI * uniform();
-      out[i] = radius * Math.cos(angle);
-      if (i + 1 < count) out[i + 1] = radius * Math.sin(angle);
-    }
-    return out;
-  };
 }

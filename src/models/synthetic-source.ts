@@ -5,7 +5,7 @@ import type { ModelResolveOptions, ModelSource, ModelTask, ResolvedModel } from 
 import { OnnxFileSource } from './onnx-file-source.js';
 
 /** Bump when a generated graph changes, so that caches built by older versions are not reused. */
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 
 /** What a generated architecture needs to become a model file. */
 export interface SyntheticModelDefinition<Config extends object> {
