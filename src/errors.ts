@@ -2,8 +2,10 @@
 export type InferbenchErrorCode =
   /** An option has a value that cannot be used (a batch size of 0, an unknown flag). */
   | 'INVALID_OPTION'
-  /** The model path does not exist. */
+  /** The model (or one of its files) does not exist: no such path, a 404 from the hub, not in the cache offline. */
   | 'MODEL_NOT_FOUND'
+  /** The hub refused access (401/403): a private or gated repo, or a wrong token. */
+  | 'ACCESS_DENIED'
   /** The model file exists but is not a model the backend can load. */
   | 'MODEL_INVALID'
   /** An input name or shape does not match what the model takes. */

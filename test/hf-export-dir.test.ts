@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HfExportDirSource, bertUncasedTokenizerJson, buildSyntheticBert, runBenchmark } from '../dist/index.js';
+import { HfExportDirSource, bertUncasedTokenizerJson, buildSyntheticBert, inferTask, loadTokenizer, runBenchmark } from '../dist/index.js';
 import { tempDir } from './helpers/fixtures.js';
 
 /** Writes an export directory as optimum-cli lays it out, with a small BERT. */
@@ -53,5 +53,23 @@ describe('a Hugging Face export directory', () => {
       code: 'MODEL_NOT_FOUND',
       message: expect.stringMatching(/empty holds neither model\.onnx nor onnx\/model\.onnx/),
     });
+  });
+
+  it('reads the pad token from the files beside a tokenizer.json named directly', async () => {
+    const dir = writeExport(join(root, 'bare-file'));
+    // A tokenizer.json without a padding section: only special_tokens_map.json names [PAD].
+    const result = await runBenchmark({ model: dir, tokenizer: join(dir, 'tokenizer.json'), sequenceLength: 16, requestCount: 2, cacheDir: join(root, 'cache') });
+    expect(result.compile.dimensions).toEqual({ batch_size: 4, sequence_length: 16 });
+    await expect(loadTokenizer(join(root, 'nowhere.json'))).rejects.toThrow(/tokenizer .*nowhere\.json does not exist/);
+  });
+});
+
+describe('task inference', () => {
+  it("takes Hugging Face's pixel_values with symbolic channels as an image input", () => {
+    const pixelValues = { name: 'pixel_values', elementType: 'float32', dims: ['batch_size', 'num_channels', 'height', 'width'] };
+    expect(inferTask([pixelValues])).toBe('image');
+    expect(inferTask([{ name: 'x', elementType: 'float32', dims: ['n', 224, 224, 3] }])).toBe('image');
+    expect(inferTask([{ name: 'x', elementType: 'float32', dims: ['n', 8] }])).toBe('tensor');
+    expect(inferTask([{ name: 'input_ids', elementType: 'int64', dims: ['n', 's'] }])).toBe('text');
   });
 });

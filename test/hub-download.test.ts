@@ -172,11 +172,11 @@ describe('downloadHubFile', () => {
     const cacheDir = tempDir();
     const url = `${hub.url}/org/private/resolve/main/model.onnx`;
     await expect(downloadHubFile({ repoId: 'org/private', path: 'model.onnx', settings: settings(cacheDir) })).rejects.toMatchObject({
-      code: 'MODEL_NOT_FOUND',
+      code: 'ACCESS_DENIED',
       message: `access to model.onnx of org/private at revision main refused (HTTP 401 from ${url}) and no token was sent; if the repo is private or gated, set HF_TOKEN to a token that can read it, else check the repo id`,
     });
     await expect(downloadHubFile({ repoId: 'org/private', path: 'model.onnx', settings: settings(cacheDir, { token: 'hf_wrong' }) })).rejects.toMatchObject({
-      code: 'MODEL_NOT_FOUND',
+      code: 'ACCESS_DENIED',
       message: `access to model.onnx of org/private at revision main refused (HTTP 401 from ${url}) although a token was sent; check that HF_TOKEN can read this repo (gated repos need access granted on their page) and that the repo id is right`,
     });
     const path = await downloadHubFile({ repoId: 'org/private', path: 'model.onnx', settings: settings(cacheDir, { token: TOKEN }) });

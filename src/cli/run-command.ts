@@ -8,7 +8,7 @@ import { assertKnownFlags, parseAssignments, parseDurationFlag, parseIntegerFlag
 import { createRunProgress } from './progress.js';
 
 export const runArgs = {
-  model: { type: 'string', alias: 'm', description: 'Model: synthetic:bert (default), synthetic:bert-base, synthetic:resnet50, a Hugging Face export directory or an .onnx file [env MODEL_NAME]', valueHint: 'name|path' },
+  model: { type: 'string', alias: 'm', description: 'Model: synthetic:bert (default), synthetic:bert-base, synthetic:resnet50, an .onnx file, an export directory, or a Hugging Face Hub id org/name[@revision] [env MODEL_NAME]', valueHint: 'name|path' },
   'batch-size': { type: 'string', alias: 'b', description: 'Samples per request (default 4) [env BATCH_SIZE]', valueHint: 'n' },
   'sequence-length': { type: 'string', description: 'Tokens per text sample, max_length (default 128) [env MAX_LENGTH]', valueHint: 'n' },
   requests: { type: 'string', alias: 'n', description: 'Measured requests (default 500) [env NUM_REQUESTS]', valueHint: 'n' },

@@ -97,7 +97,7 @@ export function createTextTokenizer(tokenizerJson: TokenizerJson, tokenizerConfi
       if (padId === undefined) {
         throw new InferbenchError(
           'INVALID_OPTION',
-          `padding '${options.padding}' needs a pad token, but the tokenizer names none in its vocabulary; pass tokenizerConfig.pad_token or padding 'none'`,
+          `padding '${options.padding}' needs a pad token, but the tokenizer names none; add "pad_token" to the tokenizer_config.json beside its tokenizer.json`,
         );
       }
       const length =

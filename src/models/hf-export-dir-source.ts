@@ -1,25 +1,15 @@
-import { readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { InferbenchError, firstLine } from '../errors.js';
+import { InferbenchError } from '../errors.js';
+import { pathExists, readJsonIfPresent } from '../fs-utils.js';
 import type { ImagePreprocessing, ModelResolveOptions, ModelSource, ModelTask, ResolvedModel } from './model-source.js';
 import { OnnxFileSource } from './onnx-file-source.js';
 
-/** Where `optimum-cli export onnx` puts the model, in the order tried. */
-const MODEL_FILES = ['model.onnx', join('onnx', 'model.onnx')];
+/** Where an ONNX export keeps its model, in the order tried: optimum-cli's place, then the hub's common `onnx/`. */
+export const EXPORT_MODEL_FILES: readonly string[] = ['model.onnx', 'onnx/model.onnx'];
 
 /** `model_type`s of Hugging Face vision models whose ONNX export takes `pixel_values`. */
 const IMAGE_MODEL_TYPES = new Set(['resnet', 'vit', 'deit', 'beit', 'convnext', 'convnextv2', 'swin', 'regnet', 'mobilenet_v1', 'mobilenet_v2', 'mobilevit', 'efficientnet', 'levit', 'poolformer', 'dinov2']);
 
-const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
-
-async function readJsonIfPresent(path: string): Promise<Record<string, unknown> | undefined> {
-  if (!(await exists(path))) return undefined;
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
-  } catch (error) {
-    throw new InferbenchError('MODEL_INVALID', `${path} is not valid JSON (${firstLine(error)})`, { cause: error });
-  }
-}
 
 /** The task a Hugging Face `config.json` describes, when it says. */
 function taskFromConfig(config: Record<string, unknown> | undefined): ModelTask | undefined {
@@ -71,8 +61,8 @@ export class HfExportDirSource implements ModelSource {
   async resolve(options: ModelResolveOptions): Promise<ResolvedModel> {
     const dir = resolve(this.id);
     let modelPath: string | undefined;
-    for (const file of MODEL_FILES) {
-      if (await exists(join(dir, file))) {
+    for (const file of EXPORT_MODEL_FILES) {
+      if (await pathExists(join(dir, file))) {
         modelPath = join(dir, file);
         break;
       }
@@ -84,7 +74,7 @@ export class HfExportDirSource implements ModelSource {
     const nameOrPath = config?.['_name_or_path'];
     const imagePreprocessing = preprocessingFrom(await readJsonIfPresent(join(dir, 'preprocessor_config.json')));
     const task = taskFromConfig(config);
-    const hasTokenizer = await exists(join(dir, 'tokenizer.json'));
+    const hasTokenizer = await pathExists(join(dir, 'tokenizer.json'));
     return new OnnxFileSource(modelPath, {
       name: this.#name ?? (typeof nameOrPath === 'string' && nameOrPath !== '' ? nameOrPath : basename(dir)),
       ...(task === undefined ? {} : { task }),

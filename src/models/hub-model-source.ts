@@ -2,13 +2,11 @@ import { dirname } from 'node:path';
 import { InferbenchError } from '../errors.js';
 import type { HubDownloadProgress } from './hub/hub-blob-download.js';
 import { downloadHubFile } from './hub/hub-download.js';
-import { parseRepoSpec } from './hub/hub-repo.js';
+import { DEFAULT_HUB_REVISION, parseRepoSpec } from './hub/hub-repo.js';
 import { resolveHubSettings, type HubSettings } from './hub/hub-settings.js';
-import { HfExportDirSource } from './hf-export-dir-source.js';
+import { EXPORT_MODEL_FILES, HfExportDirSource } from './hf-export-dir-source.js';
 import type { ModelResolveOptions, ModelSource, ResolvedModel } from './model-source.js';
 
-/** Where an ONNX export keeps its model, in the order tried. */
-const MODEL_FILES = ['onnx/model.onnx', 'model.onnx'];
 
 /** Files of an export that a model may lack: configuration, tokenizer, image preprocessing. */
 const OPTIONAL_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'preprocessor_config.json'];
@@ -41,24 +39,24 @@ export class HubModelSource implements ModelSource {
     const fetch = (path: string): Promise<string> =>
       downloadHubFile({ repoId, revision, path, settings, signal: options.signal, onProgress: this.#options.onProgress });
     let modelPath: string | undefined;
-    let lastError: unknown;
-    for (const path of MODEL_FILES) {
+    let firstMiss: unknown;
+    for (const path of EXPORT_MODEL_FILES) {
       try {
         modelPath = await fetch(path);
         break;
       } catch (error) {
         // Only a missing file moves on to the next place; refusals and failures are final.
         if (!(error instanceof InferbenchError && error.code === 'MODEL_NOT_FOUND')) throw error;
-        lastError = error;
+        firstMiss ??= error;
       }
     }
-    if (modelPath === undefined) throw lastError;
+    if (modelPath === undefined) throw firstMiss;
     for (const path of OPTIONAL_FILES) {
       await fetch(path).catch((error: unknown) => {
         if (!(error instanceof InferbenchError && error.code === 'MODEL_NOT_FOUND')) throw error;
       });
     }
     const snapshotDir = modelPath.endsWith('onnx/model.onnx') ? dirname(dirname(modelPath)) : dirname(modelPath);
-    return new HfExportDirSource(snapshotDir, revision === 'main' ? repoId : `${repoId}@${revision}`).resolve(options);
+    return new HfExportDirSource(snapshotDir, revision === DEFAULT_HUB_REVISION ? repoId : `${repoId}@${revision}`).resolve(options);
   }
 }

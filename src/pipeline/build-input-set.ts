@@ -62,12 +62,12 @@ export const BUNDLED_IMAGES_DIR = fileURLToPath(new URL('../../assets/images/', 
 async function buildImageInputs(model: ResolvedModel, settings: BenchmarkSettings): Promise<InputSet> {
   const input = model.inputs[0]!;
   const [, d1, d2, d3] = input.dims;
-  const layout = settings.imageLayout ?? (d3 === 3 && d1 !== 3 ? 'NHWC' : 'NCHW');
+  const layout = settings.imageLayout ?? (d3 === 3 && d1 !== 3 && d1 !== 'num_channels' ? 'NHWC' : 'NCHW');
   const [height, width] = layout === 'NCHW' ? [d2, d3] : [d1, d2];
   // A model compiled for one input size dictates it; a free size takes IMAGE_SIZE, the export's, or 256.
   const fixed = typeof height === 'number' && height > 0 && typeof width === 'number' && width > 0;
   if (fixed && settings.imageSize !== undefined && (settings.imageSize !== height || settings.imageSize !== width)) {
-    throw new InferbenchError('INPUT_MISMATCH', `${model.name} takes ${height}×${width} images, not ${settings.imageSize}×${settings.imageSize}; omit --image-size`);
+    throw new InferbenchError('INPUT_MISMATCH', `${model.name} takes ${height}×${width} images, not ${settings.imageSize}×${settings.imageSize}; leave --image-size and IMAGE_SIZE unset`);
   }
   const preset = model.imagePreprocessing;
   return buildImageInputSet({

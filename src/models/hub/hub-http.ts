@@ -26,13 +26,17 @@ export function isRedirect(status: number): boolean {
 export async function hubRequest(url: string, method: 'HEAD' | 'GET', settings: HubSettings, signal: AbortSignal | undefined, headers: Record<string, string> = {}): Promise<Response> {
   // The token is for the hub only: a CDN or storage host on another origin must never see it.
   const sendToken = settings.token !== undefined && new URL(url).origin === new URL(settings.endpoint).origin;
+  // A server that accepts the connection but never answers would otherwise hold the run for minutes.
+  // The limit covers the wait for the headers only: a large body may take as long as it needs.
+  const noAnswer = new AbortController();
+  const timer = setTimeout(() => noAnswer.abort(new Error(`no response within ${settings.responseTimeoutMs / 1000} s`)), settings.responseTimeoutMs);
   return fetch(url, {
     method,
     redirect: 'manual',
-    signal,
+    signal: signal ? AbortSignal.any([signal, noAnswer.signal]) : noAnswer.signal,
     // Identity encoding keeps Content-Length, Range offsets and the bytes hashed equal to the stored file.
     headers: { 'Accept-Encoding': 'identity', ...headers, ...(sendToken ? { Authorization: `Bearer ${settings.token}` } : {}) },
-  });
+  }).finally(() => clearTimeout(timer));
 }
 
 /** The one-line error for an HTTP status the hub answered about `target`. */
@@ -45,7 +49,7 @@ export function hubHttpError(status: number, target: HubFileTarget, settings: Hu
     const advice = settings.token === undefined
       ? 'and no token was sent; if the repo is private or gated, set HF_TOKEN to a token that can read it, else check the repo id'
       : 'although a token was sent; check that HF_TOKEN can read this repo (gated repos need access granted on their page) and that the repo id is right';
-    return new InferbenchError('MODEL_NOT_FOUND', `access to ${file} refused (HTTP ${status} from ${url}) ${advice}`);
+    return new InferbenchError('ACCESS_DENIED', `access to ${file} refused (HTTP ${status} from ${url}) ${advice}`);
   }
   return new InferbenchError('DOWNLOAD_FAILED', `downloading ${file} failed with HTTP ${status} from ${url}; try again later, or set HF_HUB_OFFLINE=1 to use cached files`);
 }

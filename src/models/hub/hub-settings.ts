@@ -12,6 +12,16 @@ export interface HubSettings {
   readonly offline: boolean;
   /** Absolute path of the huggingface_hub cache, shared with the Python library. */
   readonly cacheDir: string;
+  /** How long the hub may take to answer a request with its headers (HF_HUB_DOWNLOAD_TIMEOUT, 10 s by default). */
+  readonly responseTimeoutMs: number;
+}
+
+/** HF_HUB_DOWNLOAD_TIMEOUT (seconds) in milliseconds; 10 s as huggingface_hub when unset. */
+function timeoutMs(seconds: string | undefined): number {
+  if (seconds === undefined) return 10_000;
+  const value = Number(seconds);
+  if (!(value > 0)) throw new InferbenchError('INVALID_OPTION', `HF_HUB_DOWNLOAD_TIMEOUT must be a positive number of seconds, got "${seconds}"`);
+  return value * 1000;
 }
 
 /** Values that take precedence over the environment; each omitted one comes from it. */
@@ -23,7 +33,8 @@ export interface HubSettingsOptions {
   /** Overrides HF_HUB_OFFLINE. */
   readonly offline?: boolean;
   /** Overrides HF_HUB_CACHE, HF_HOME and XDG_CACHE_HOME. */
-  readonly cacheDir?: string;
+  readonly cacheDir?: string;  /** Overrides HF_HUB_DOWNLOAD_TIMEOUT, in milliseconds. */
+  readonly responseTimeoutMs?: number;
 }
 
 /** The public hub, used when HF_ENDPOINT is unset. */
@@ -78,5 +89,6 @@ export function resolveHubSettings(options: HubSettingsOptions = {}, env: NodeJS
     token: options.token ?? envValue(env, 'HF_TOKEN') ?? envValue(env, 'HUGGING_FACE_HUB_TOKEN'),
     offline: options.offline ?? isTrue(env.HF_HUB_OFFLINE),
     cacheDir: options.cacheDir !== undefined ? expandPath(options.cacheDir) : defaultHubCacheDir(env),
+    responseTimeoutMs: options.responseTimeoutMs ?? timeoutMs(envValue(env, 'HF_HUB_DOWNLOAD_TIMEOUT')),
   };
 }
