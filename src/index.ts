@@ -94,6 +94,7 @@ export type { BenchmarkOptions, BenchmarkSettings, BenchmarkSettingsInput, Bench
 export { RESULT_SCHEMA_VERSION } from './pipeline/benchmark-result.js';
 export type { BenchmarkResult } from './pipeline/benchmark-result.js';
 export { formatResultTable } from './reporters/console-table.js';
+export { formatCheckReport, checkReportJson } from './reporters/check-report.js';
 export { writeResultJson, defaultResultPath } from './reporters/json-file.js';
 export { collectEnvironment, INFERBENCH_VERSION } from './hardware/environment.js';
 export type { Environment } from './hardware/environment.js';

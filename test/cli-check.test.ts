@@ -65,7 +65,7 @@ describe.skipIf(!existsSync(DATA) && !process.env.CI)('inferbench check', () => 
   const bad: [string, string[], string][] = [
     ['a directory without model.onnx', [dir], `inferbench: ${join(dir, 'model.onnx')} not found; pass a directory that holds model.onnx and test_data_set_N folders`],
     ['a tolerance that is not a number', [ABS, '--rtol', 'abc'], "inferbench: --rtol must be a number ≥ 0 such as 1e-4, got 'abc'"],
-    ['a tolerance without a value', [ABS, '--atol'], 'inferbench: --atol needs a value, e.g. --atol 1e-4'],
+    ['a tolerance without a value', [ABS, '--atol'], 'inferbench: --atol needs a value; run with --help for its form'],
     ['an unknown flag', [ABS, '--tol', '1'], "inferbench: unknown option '--tol'; run 'inferbench check --help' to list the options"],
     ['a second directory', [ABS, ABS], `inferbench: unexpected argument '${ABS}'; 'inferbench check' takes one test directory`],
     ['no directory', [], "inferbench: Missing required positional argument: DIR; run 'inferbench --help' for the commands"],

@@ -26,6 +26,16 @@ export function assertKnownFlags(command: string, rawArgs: readonly string[], ar
   }
 }
 
+/**
+ * A value flag's raw value, refusing what the parser makes of a missing value: '' for a flag given
+ * last, and the next flag for one followed by a flag.
+ */
+export function flagValue(flag: string, raw: string | boolean | undefined): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  if (raw === '' || raw.startsWith('--')) throw new InferbenchError('INVALID_OPTION', `${flag} needs a value; run with --help for its form`);
+  return raw;
+}
+
 /** A flag value that must be an integer ≥ `min`, named as the user typed it. */
 export function parseIntegerFlag(flag: string, raw: string | undefined, min: number): number | undefined {
   if (raw === undefined || raw === '') return undefined;

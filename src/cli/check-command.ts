@@ -1,9 +1,9 @@
-import Table from 'cli-table3';
 import { defineCommand, type ArgsDef } from 'citty';
-import { checkTestDirectory, type TestDirectoryReport } from '../check/check-test-dir.js';
+import { checkTestDirectory } from '../check/check-test-dir.js';
 import { DEFAULT_ATOL, DEFAULT_RTOL } from '../check/compare-outputs.js';
 import { InferbenchError } from '../errors.js';
-import { assertKnownFlags } from './_flags.js';
+import { assertKnownFlags, flagValue } from './_flags.js';
+import { checkReportJson, formatCheckReport } from '../reporters/check-report.js';
 
 export const checkArgs = {
   dir: { type: 'positional', required: true, description: 'Directory in the ONNX test layout: model.onnx and test_data_set_N/ with input_K.pb and output_K.pb', valueHint: 'dir' },
@@ -17,44 +17,14 @@ export const CHECK_EXIT_CODES = { pass: 0, fail: 1, unsupported: 3 } as const;
 
 /** A tolerance flag as a number ≥ 0, named as the user typed it. */
 function parseToleranceFlag(flag: string, raw: string | boolean | undefined): number | undefined {
-  if (raw === undefined || typeof raw === 'boolean') return undefined;
-  // The parser reads a value flag at the end as '' and one followed by a flag as that flag.
-  if (raw === '' || raw.startsWith('--')) throw new InferbenchError('INVALID_OPTION', `${flag} needs a value, e.g. ${flag} 1e-4`);
-  const value = Number(raw);
-  if (!/^\+?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(raw.trim()) || !Number.isFinite(value)) {
-    throw new InferbenchError('INVALID_OPTION', `${flag} must be a number ≥ 0 such as 1e-4, got '${raw}'`);
+  const text = flagValue(flag, raw);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\+?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text.trim()) || !Number.isFinite(value)) {
+    throw new InferbenchError('INVALID_OPTION', `${flag} must be a number ≥ 0 such as 1e-4, got '${text}'`);
   }
   return value;
 }
-
-/** An error for display: 0 as "0", others in three significant digits, unbounded ones as "inf". */
-const formatError = (value: number): string => (value === 0 ? '0' : Number.isFinite(value) ? value.toExponential(2) : 'inf');
-
-/** The report as a heading, one row per data set and output, and a summary line. */
-export function formatCheckReport(report: TestDirectoryReport): string {
-  const { rtol, atol } = report.tolerance;
-  const heading = [`model     ${report.modelPath}`, `tolerance rtol ${rtol} · atol ${atol}`];
-  if (report.status === 'unsupported') return [...heading, `UNSUPPORTED ${report.reason}`].join('\n');
-  const table = new Table({
-    head: ['data set', 'output', 'max abs', 'max rel', 'result'],
-    style: { head: [], border: [], compact: true },
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-  });
-  for (const set of report.dataSets) {
-    for (const output of set.outputs) {
-      table.push([set.name, output.name, formatError(output.maxAbsError), formatError(output.maxRelError), output.passed ? 'PASS' : 'FAIL']);
-    }
-  }
-  const outputCount = report.dataSets.reduce((n, set) => n + set.outputs.length, 0);
-  const summary =
-    report.status === 'pass'
-      ? `PASS ${outputCount} ${outputCount === 1 ? 'output' : 'outputs'} in ${report.dataSets.length} data ${report.dataSets.length === 1 ? 'set' : 'sets'} within tolerance`
-      : `FAIL ${report.reason}`;
-  return [...heading, table.toString(), summary].join('\n');
-}
-
-/** JSON has no Infinity; an unbounded error is written as the string "Infinity". */
-const jsonNumbers = (_key: string, value: unknown): unknown => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value);
 
 /** `inferbench check DIR`: runs an ONNX test directory with ONNX Runtime and compares every output. */
 export const checkCommand = defineCommand({
@@ -72,7 +42,7 @@ export const checkCommand = defineCommand({
     process.once('SIGINT', onSigint);
     try {
       const report = await checkTestDirectory(args.dir, { rtol, atol, signal: abort.signal });
-      process.stdout.write(`${args.json ? JSON.stringify(report, jsonNumbers, 2) : formatCheckReport(report)}\n`);
+      process.stdout.write(`${args.json ? checkReportJson(report) : formatCheckReport(report)}\n`);
       return CHECK_EXIT_CODES[report.status];
     } finally {
       process.off('SIGINT', onSigint);

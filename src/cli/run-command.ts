@@ -4,7 +4,7 @@ import type { BenchmarkOptions } from '../pipeline/benchmark-options.js';
 import { InferbenchError } from '../errors.js';
 import { formatResultTable } from '../reporters/console-table.js';
 import { assertResultPathWritable, writeResultJson } from '../reporters/json-file.js';
-import { assertKnownFlags, parseAssignments, parseDurationFlag, parseIntegerFlag, parseNumberListFlag } from './_flags.js';
+import { assertKnownFlags, flagValue, parseAssignments, parseDurationFlag, parseIntegerFlag, parseNumberListFlag } from './_flags.js';
 import { createRunProgress } from './progress.js';
 
 export const runArgs = {
@@ -38,14 +38,7 @@ type RunFlags = { [K in keyof typeof runArgs]?: string | boolean };
 
 /** Turns flags, falling back to the workshop's environment variables, into benchmark options. */
 export function runOptionsFromFlags(flags: RunFlags, env: NodeJS.ProcessEnv): BenchmarkOptions {
-  const str = (key: keyof RunFlags): string | undefined => {
-    const value = flags[key];
-    // The parser reads a value flag at the end as '' and one followed by a flag as that flag.
-    if (typeof value === 'string' && (value === '' || value.startsWith('--'))) {
-      throw new InferbenchError('INVALID_OPTION', `--${key} needs a value; run 'inferbench run --help' for its form`);
-    }
-    return typeof value === 'string' ? value : undefined;
-  };
+  const str = (key: keyof RunFlags): string | undefined => flagValue(`--${key}`, flags[key]);
   const fromEnv = (key: keyof RunFlags, variable: string): [string, string | undefined] =>
     str(key) !== undefined ? [`--${key}`, str(key)] : [variable, env[variable]];
   const int = (key: keyof RunFlags, variable?: string, min = 1): number | undefined => {
