@@ -9,8 +9,9 @@ import { Worker } from 'node:worker_threads';
 import {
   ClosedLoopLoadGenerator,
   NullBackend,
+  PythonBackend,
   OrtCompiler,
-  OrtCpuBackend,
+  OrtBackend,
   SyntheticBertSource,
   buildTextInputSet,
   createBertUncasedTokenizer,
@@ -59,7 +60,7 @@ try {
     inputNames: { inputIds: 'input_ids', attentionMask: 'attention_mask', tokenTypeIds: 'token_type_ids' },
   });
   const artifact = await new OrtCompiler().compile({ model, sample: inputs.samples[0], cacheDir });
-  const backend = new OrtCpuBackend({ intraOpThreadsPerCopy: cores });
+  const backend = new OrtBackend({ intraOpThreadsPerCopy: cores });
   console.log(`model: ${model.name}, batch 4 × sequence 128, 1 copy, ${cores} intra-op threads, ${ROUNDS} alternating rounds of ${DURATION_MS / 1000} s`);
 
   const rates = { bare: [], clients1: [], clients2: [] };
@@ -90,6 +91,17 @@ try {
         await loaded.close();
       }
     }
+  }
+
+  // The Python worker's own cost: a model that does nothing, one process, one client, so each
+  // request is one round trip over the length-prefixed protocol on stdin/stdout.
+  const python = await new PythonBackend({ format: 'null' }).load({ artifact: { ...artifact, path: '' }, inputs: nullInputs, copies: 1 });
+  try {
+    const result = await new ClosedLoopLoadGenerator({ clients: 1, durationMs: 3000, warmupRequests: 20_000 }).run({ copies: python.copies, sampleCount: 1 });
+    const rate = (result.completedRequests * 1e9) / result.elapsedNs;
+    console.log(`python worker protocol, null model, 1 client: median ${(result.latency.valueAtPercentileNs(50) / 1e3).toFixed(1)} µs per request, p99 ${(result.latency.valueAtPercentileNs(99) / 1e3).toFixed(1)} µs, ${Math.round(rate).toLocaleString('en-US')} requests/s`);
+  } finally {
+    await python.close();
   }
 } finally {
   rmSync(cacheDir, { recursive: true, force: true });

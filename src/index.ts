@@ -61,9 +61,18 @@ export type { OrtCompilerOptions, GraphOptimizationLevel } from './compilers/ort
 
 // Backends
 export type { Backend, BackendLoadRequest, LoadedModel, ModelCopy, InferenceTiming } from './backends/backend.js';
-export { OrtCpuBackend } from './backends/onnxruntime/ort-cpu-backend.js';
-export type { OrtCpuBackendOptions } from './backends/onnxruntime/ort-cpu-backend.js';
+export { OrtBackend } from './backends/onnxruntime/ort-backend.js';
+export { ortProvidersFor, gpuForCopy, resolveGpuDeviceIds, ORT_CUDA_INSTALL_HINT } from './backends/onnxruntime/ort-device.js';
+export type { OrtDevice, OrtProviderList } from './backends/onnxruntime/ort-device.js';
+export type { OrtBackendOptions } from './backends/onnxruntime/ort-backend.js';
 export { NullBackend } from './backends/null/null-backend.js';
+export { PythonBackend, neuronPlacementEnv } from './backends/python/python-backend.js';
+export type { PythonBackendOptions, NeuronRuntime, NeuronPlacement } from './backends/python/python-backend.js';
+export { PythonModelCopy, PYTHON_WORKER_PATH } from './backends/python/python-model-copy.js';
+export type { PythonModelCopyOptions } from './backends/python/python-model-copy.js';
+export { findPython } from './backends/python/find-python.js';
+export type { FindPythonOptions, FoundPython } from './backends/python/find-python.js';
+export type { PythonDevice, PythonModelFormat, PythonLoadHeader } from './backends/python/python-protocol.js';
 export type { NullBackendOptions } from './backends/null/null-backend.js';
 
 // Load generation

@@ -4,7 +4,7 @@ import {
   ClosedLoopLoadGenerator,
   OnnxFileSource,
   OrtCompiler,
-  OrtCpuBackend,
+  OrtBackend,
   buildRandomInputSet,
   createBertUncasedTokenizer,
   generateSentences,
@@ -22,7 +22,7 @@ describe('a model copy that fails mid-run', () => {
     // Sample 2 holds a token id past the 50-entry vocabulary: ORT's Gather fails on it, in the worker.
     const bad = inputs.samples[2]!.input_ids!.data as BigInt64Array;
     bad[3] = 999n;
-    const loaded = await new OrtCpuBackend().load({ artifact, inputs, copies: 2 });
+    const loaded = await new OrtBackend().load({ artifact, inputs, copies: 2 });
     try {
       const run = new ClosedLoopLoadGenerator({ clients: 2, requestCount: 200, warmupRequests: 0 }).run({ copies: loaded.copies, sampleCount: 3 });
       await expect(run).rejects.toMatchObject({ code: 'WORKER_FAILED', message: expect.stringMatching(/^model copy \d failed on sample 2: .*999/) });

@@ -66,16 +66,18 @@ export async function loadWorkerCopies(
   workerUrl: URL,
   intraOpThreads: number,
   effectiveSettings: LoadedModel['effectiveSettings'],
+  providersForCopy: (copyIndex: number) => LoadTask['executionProviders'] = () => ['cpu'],
 ): Promise<LoadedModel> {
   const startNs = monotonicNowNs();
-  const load: LoadTask = {
+  const load = (index: number): LoadTask => ({
     kind: 'load',
     modelPath: request.artifact.path,
+    executionProviders: providersForCopy(index),
     intraOpThreads,
     samples: request.inputs.samples,
-  };
+  });
   const started = await Promise.allSettled(
-    Array.from({ length: request.copies }, (_, index) => WorkerModelCopy.start(index, workerUrl, load)),
+    Array.from({ length: request.copies }, (_, index) => WorkerModelCopy.start(index, workerUrl, load(index))),
   );
   const copies = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const close = async (): Promise<void> => {

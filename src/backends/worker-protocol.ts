@@ -6,6 +6,8 @@ export interface LoadTask {
   readonly kind: 'load';
   /** Path of the compiled model. */
   readonly modelPath: string;
+  /** Execution providers of this copy's session, its GPU placement included; plain data. */
+  readonly executionProviders: readonly (string | { readonly name: string; readonly deviceId: number })[];
   /** Intra-op threads of this copy's session. */
   readonly intraOpThreads: number;
   /** Every sample of the input set, kept in the worker for the whole run. */

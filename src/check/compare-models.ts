@@ -4,11 +4,14 @@ import { InferbenchError } from '../errors.js';
 import type { NamedTensors } from '../inputs/tensor.js';
 import { compareOutputs, resolveTolerance, type OutputComparison, type Tolerance, type ToleranceOptions } from './compare-outputs.js';
 import { isCheckElementType, type CheckTensor } from './tensor-proto.js';
+import type { OrtProviderList } from '../backends/onnxruntime/ort-device.js';
 
 /** Options of {@link compareModels}. */
 export interface CompareModelsOptions extends ToleranceOptions {
   /** Cancels the comparison between loading and running. */
   readonly signal?: AbortSignal;
+  /** Execution providers of the artifact's session, for an artifact optimised for a GPU; default the CPU. */
+  readonly artifactProviders?: OrtProviderList;
 }
 
 /** How a compiled artifact's outputs compare with its source model's on one feed. */
@@ -52,14 +55,18 @@ export async function compareModels(
   const sessions: ort.InferenceSession[] = [];
   try {
     const ortFeeds = toOrtFeeds(feeds);
-    const run = async (path: string): Promise<Record<string, CheckTensor>> => {
-      const session = await ort.InferenceSession.create(path, { graphOptimizationLevel: 'disabled', logSeverityLevel: 4 });
+    const run = async (path: string, providers: OrtProviderList = ['cpu']): Promise<Record<string, CheckTensor>> => {
+      const session = await ort.InferenceSession.create(path, {
+        graphOptimizationLevel: 'disabled',
+        logSeverityLevel: 4,
+        executionProviders: providers as ort.InferenceSession.ExecutionProviderConfig[],
+      });
       sessions.push(session);
       if (options.signal?.aborted) throw new InferbenchError('ABORTED', `comparing ${artifactPath} with ${sourcePath} was cancelled`);
       return checkTensors(await session.run(ortFeeds), path);
     };
     // Both settle before the finally releases the sessions, so a failure in one leaves no session of the other open.
-    const [source, artifact] = await Promise.allSettled([run(sourcePath), run(artifactPath)]);
+    const [source, artifact] = await Promise.allSettled([run(sourcePath), run(artifactPath, options.artifactProviders)]);
     if (source.status === 'rejected') throw source.reason;
     if (artifact.status === 'rejected') throw artifact.reason;
     const expected = source.value;

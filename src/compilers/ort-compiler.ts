@@ -8,6 +8,7 @@ import { compareModels } from '../check/compare-models.js';
 import { matchInputsToModel } from '../inputs/match-inputs.js';
 import type { CompileRequest, CompiledArtifact, Compiler } from './compiler.js';
 import { fixOnnxDimensions } from './fix-onnx-dimensions.js';
+import { ortProvidersFor, type OrtDevice, type OrtProviderList } from '../backends/onnxruntime/ort-device.js';
 
 /** ONNX Runtime's graph optimisation levels. */
 export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
@@ -16,6 +17,8 @@ export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
 export interface OrtCompilerOptions {
   /** How far ONNX Runtime rewrites the graph before saving it; default "all". */
   readonly graphOptimizationLevel?: GraphOptimizationLevel;
+  /** Device the artifact is optimised for: an "all"-level graph only runs on the provider that made it. Default "cpu". */
+  readonly device?: OrtDevice;
 }
 
 /** What the cache keeps beside each artifact, so that a cache hit reports the original compile. */
@@ -51,8 +54,12 @@ export class OrtCompiler implements Compiler {
   readonly name = 'onnxruntime';
   readonly #level: GraphOptimizationLevel;
 
+  readonly #providers: OrtProviderList;
+
   constructor(options: OrtCompilerOptions = {}) {
     this.#level = options.graphOptimizationLevel ?? 'all';
+    // Optimised on the first GPU; copies on other GPUs load the same graph.
+    this.#providers = ortProvidersFor(options.device ?? 'cpu', 0);
   }
 
   async compile(request: CompileRequest): Promise<CompiledArtifact> {
@@ -65,6 +72,7 @@ export class OrtCompiler implements Compiler {
           modelSha256: model.sha256,
           dimensions: Object.entries(dimensions).sort(),
           graphOptimizationLevel: this.#level,
+          executionProviders: this.#providers,
           ortVersion: ort.env.versions.node,
           platform: `${process.platform}-${process.arch}`,
         }),
@@ -87,6 +95,7 @@ export class OrtCompiler implements Compiler {
       const fixed = fixOnnxDimensions(await readFile(model.path), dimensions);
       const optimizing = await ort.InferenceSession.create(fixed, {
         graphOptimizationLevel: this.#level,
+        executionProviders: this.#providers as ort.InferenceSession.ExecutionProviderConfig[],
         optimizedModelFilePath: tmpPath,
         // ORT warns that an "all"-level graph is machine-specific (the cache key includes the platform)
         // and logs errors that reach the caller anyway.
@@ -98,7 +107,7 @@ export class OrtCompiler implements Compiler {
       const compileNs = monotonicNowNs() - startNs;
 
       // Both graphs run the same sample, as the workshop prints the original output beside the compiled.
-      const comparison = await compareModels(model.path, tmpPath, sample, { signal: request.signal }).catch((error: unknown) => {
+      const comparison = await compareModels(model.path, tmpPath, sample, { signal: request.signal, artifactProviders: this.#providers }).catch((error: unknown) => {
         if (error instanceof InferbenchError) throw error;
         throw new InferbenchError('COMPILE_FAILED', `the model fails on the first input sample: ${firstLine(error)}`, { cause: error });
       });

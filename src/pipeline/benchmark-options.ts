@@ -33,6 +33,8 @@ const settingsSchema = z
     dimensions: z.record(z.string(), atLeast(1)).default({}),
     intraOpThreadsPerCopy: atLeast(1).optional(),
     cacheDir: z.string().min(1).optional(),
+    device: z.enum(['cpu', 'cuda', 'tensorrt'], { error: "must be 'cpu', 'cuda' or 'tensorrt'" }).default('cpu'),
+    deviceIds: z.array(atLeast(0)).min(1, { error: 'must name at least one GPU' }).optional(),
     tokenizer: z.string().min(1).optional(),
     corpus: z.string().min(1).optional(),
     padding: z.enum(['max_length', 'longest'], { error: "must be 'max_length' or 'longest'" }).default('max_length'),
@@ -85,6 +87,10 @@ export interface BenchmarkSettingsInput {
   readonly intraOpThreadsPerCopy?: number;
   /** Cache of generated and compiled models; default {@link defaultCacheDir}. */
   readonly cacheDir?: string;
+  /** Where the model runs: `cpu` (default), or NVIDIA GPUs through ONNX Runtime's `cuda` or `tensorrt` provider. */
+  readonly device?: 'cpu' | 'cuda' | 'tensorrt';
+  /** GPUs to spread the copies over (copy i on the (i mod n)-th); default every GPU nvidia-smi lists. */
+  readonly deviceIds?: readonly number[];
   /** Tokenizer of a text model: a tokenizer.json, its directory, or `bert-base-uncased`; default the model's own. */
   readonly tokenizer?: string;
   /** Inputs: a text file (a sample a line) or .jsonl for text models, a folder of JPEG/PNG images for image models; default generated sentences or the bundled sample images. */
@@ -133,6 +139,10 @@ export interface BenchmarkSettings {
   readonly intraOpThreadsPerCopy: number | undefined;
   /** Cache directory, when given. */
   readonly cacheDir: string | undefined;
+  /** Where the model runs. */
+  readonly device: 'cpu' | 'cuda' | 'tensorrt';
+  /** GPUs pinned by the user, when given. */
+  readonly deviceIds: readonly number[] | undefined;
   /** Tokenizer, when given. */
   readonly tokenizer: string | undefined;
   /** Corpus file or folder, when given. */
@@ -190,6 +200,7 @@ export function resolveBenchmarkSettings(input: BenchmarkSettingsInput): Benchma
     ...load,
     intraOpThreadsPerCopy: s.intraOpThreadsPerCopy,
     cacheDir: s.cacheDir,
+    deviceIds: s.deviceIds,
     tokenizer: s.tokenizer,
     corpus: s.corpus,
     imageSize: s.imageSize,

@@ -1,4 +1,5 @@
-import { OrtCpuBackend } from '../backends/onnxruntime/ort-cpu-backend.js';
+import { OrtBackend } from '../backends/onnxruntime/ort-backend.js';
+import { resolveGpuDeviceIds } from '../backends/onnxruntime/ort-device.js';
 import { OrtCompiler } from '../compilers/ort-compiler.js';
 import { collectEnvironment } from '../hardware/environment.js';
 import { ClosedLoopLoadGenerator } from '../load/closed-loop.js';
@@ -16,9 +17,13 @@ import { buildInputSetFor } from './build-input-set.js';
  * caller may replace or use alone; copies are always closed, on failure too.
  */
 export async function runBenchmark(options: BenchmarkOptions = {}): Promise<BenchmarkResult> {
-  const { model, compiler = new OrtCompiler(), backend, signal, onPhase, onRequestComplete, onDownloadProgress, ...rest } = options;
+  const { model, compiler: givenCompiler, backend, signal, onPhase, onRequestComplete, onDownloadProgress, ...rest } = options;
   const source = typeof model === 'object' ? model : resolveModelSource(model, onDownloadProgress ? { onDownloadProgress } : {});
   const settings = resolveBenchmarkSettings({ ...rest, model: source.id });
+  const { device } = settings;
+  // A GPU run without a GPU or its provider library fails here, before anything is downloaded or compiled.
+  const deviceIds = device === 'cpu' || backend ? settings.deviceIds : await resolveGpuDeviceIds(device, settings.deviceIds);
+  const compiler = givenCompiler ?? new OrtCompiler({ device });
   const cacheDir = settings.cacheDir ?? defaultCacheDir();
   const startedAt = new Date().toISOString();
   const phase = (name: BenchmarkPhase): void => onPhase?.(name, settings);
@@ -31,7 +36,7 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
   phase('compile');
   const artifact = await compiler.compile({ model: resolved, sample: inputs.samples[0]!, cacheDir, signal });
   phase('load');
-  const runner = backend ?? new OrtCpuBackend({ intraOpThreadsPerCopy: settings.intraOpThreadsPerCopy });
+  const runner = backend ?? new OrtBackend({ device, deviceIds, intraOpThreadsPerCopy: settings.intraOpThreadsPerCopy });
   const loaded = await runner.load({ artifact, inputs, copies: settings.copies, signal });
   try {
     const generator = new ClosedLoopLoadGenerator({

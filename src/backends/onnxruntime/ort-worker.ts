@@ -26,6 +26,7 @@ export default async function handleTask(task: WorkerTask): Promise<InferenceTim
       // The artifact is already optimised by the compiler; optimising again only slows loading.
       graphOptimizationLevel: 'disabled',
       intraOpNumThreads: task.intraOpThreads,
+      executionProviders: task.executionProviders as ort.InferenceSession.ExecutionProviderConfig[],
       interOpNumThreads: 1,
       executionMode: 'sequential',
       // Failures reach the caller as errors with ORT's message; its own log would print them twice.

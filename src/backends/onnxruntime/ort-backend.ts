@@ -1,0 +1,55 @@
+import { availableParallelism } from 'node:os';
+import { requireInteger } from '../../validate.js';
+import type { Backend, BackendLoadRequest, LoadedModel } from '../backend.js';
+import { loadWorkerCopies } from '../worker-model-copy.js';
+import { gpuForCopy, ortProvidersFor, resolveGpuDeviceIds, type OrtDevice } from './ort-device.js';
+
+/** Options of {@link OrtBackend}; all optional. */
+export interface OrtBackendOptions {
+  /** `cpu` (default), or an NVIDIA GPU through the `cuda` or `tensorrt` provider. */
+  readonly device?: OrtDevice;
+  /** GPUs to place copies on (copy i on `deviceIds[i % n]`); default every GPU nvidia-smi lists. */
+  readonly deviceIds?: readonly number[];
+  /** Intra-op threads per copy's session; default on the CPU: the cores divided by the copies, at least 1; on a GPU: 1. */
+  readonly intraOpThreadsPerCopy?: number;
+}
+
+const WORKER_URL = new URL('./ort-worker.js', import.meta.url);
+
+/**
+ * ONNX Runtime, one worker thread and one session per model copy, on the CPU or spread over the
+ * machine's NVIDIA GPUs. GPU runs check before loading that a GPU and onnxruntime-node's provider
+ * library are present.
+ */
+export class OrtBackend implements Backend {
+  readonly name: string;
+  readonly #device: OrtDevice;
+  readonly #deviceIds: readonly number[] | undefined;
+  readonly #intraOpThreadsPerCopy: number | undefined;
+
+  constructor(options: OrtBackendOptions = {}) {
+    this.#device = options.device ?? 'cpu';
+    this.name = `onnxruntime-${this.#device}`;
+    this.#deviceIds = options.deviceIds?.map((id, i) => requireInteger(`deviceIds[${i}]`, id, 0));
+    const threads = options.intraOpThreadsPerCopy;
+    this.#intraOpThreadsPerCopy = threads === undefined ? undefined : requireInteger('intraOpThreadsPerCopy', threads, 1);
+  }
+
+  async load(request: BackendLoadRequest): Promise<LoadedModel> {
+    const device = this.#device;
+    if (device === 'cpu') {
+      const threads = this.#intraOpThreadsPerCopy ?? Math.max(1, Math.floor(availableParallelism() / request.copies));
+      return loadWorkerCopies(request, WORKER_URL, threads, { executionProvider: 'cpu', intraOpThreadsPerCopy: threads });
+    }
+    const gpus = await resolveGpuDeviceIds(device, this.#deviceIds);
+    // The GPU computes; CPU threads only feed it, so one each leaves the cores to the other copies.
+    const threads = this.#intraOpThreadsPerCopy ?? 1;
+    return loadWorkerCopies(
+      request,
+      WORKER_URL,
+      threads,
+      { executionProvider: device, gpus: gpus.join(','), intraOpThreadsPerCopy: threads },
+      (copy) => ortProvidersFor(device, gpuForCopy(copy, gpus)),
+    );
+  }
+}

@@ -1,0 +1,175 @@
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { ClosedLoopLoadGenerator, type CompiledArtifact, type InputSet, type LoadedModel } from '../dist/index.js';
+import { findPython } from '../dist/backends/python/find-python.js';
+import { PythonBackend, neuronPlacementEnv } from '../dist/backends/python/python-backend.js';
+import type { PythonModelCopy } from '../dist/backends/python/python-model-copy.js';
+import { tempDir } from './helpers/fixtures.js';
+
+const torchPython = await findPython({ requireTorch: true }).catch(() => undefined);
+if (!torchPython && !process.env.CI) console.warn('skipping the TorchScript tests: no python3 imports torch (apt-get install python3-torch, or set INFERBENCH_PYTHON)');
+
+function artifact(path: string): CompiledArtifact {
+  return { path } as CompiledArtifact;
+}
+
+function floatInputs(sampleCount: number, dims: number[]): InputSet {
+  const size = dims.reduce((a, b) => a * b, 1);
+  const samples = Array.from({ length: sampleCount }, (_, s) => ({
+    input: { type: 'float32' as const, dims, data: Float32Array.from({ length: size }, (_, i) => (i + s) / size) },
+  }));
+  return { samples, batchSize: dims[0]!, description: 'test floats' };
+}
+
+function pidOf(loaded: LoadedModel, index: number): number {
+  return (loaded.copies[index] as PythonModelCopy).pid!;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    expect((error as NodeJS.ErrnoException).code).toBe('ESRCH');
+    return false;
+  }
+}
+
+describe('neuronPlacementEnv', () => {
+  it('gives each torch-neuronx copy its own cores', () => {
+    const env = (copyIndex: number, coresPerCopy: number) =>
+      neuronPlacementEnv({ runtime: 'torch-neuronx', copyIndex, copies: 4, coresPerCopy, coreCount: 8 });
+    expect(env(0, 1)).toEqual({ NEURON_RT_VISIBLE_CORES: '0' });
+    expect(env(3, 1)).toEqual({ NEURON_RT_VISIBLE_CORES: '3' });
+    expect(env(1, 2)).toEqual({ NEURON_RT_VISIBLE_CORES: '2-3' });
+    expect(env(3, 2)).toEqual({ NEURON_RT_VISIBLE_CORES: '6-7' });
+  });
+
+  it('asks torch-neuron for one group of the copy\'s size', () => {
+    expect(neuronPlacementEnv({ runtime: 'torch-neuron', copyIndex: 2, copies: 4, coresPerCopy: 1, coreCount: 4 })).toEqual({ NEURONCORE_GROUP_SIZES: '1' });
+    expect(neuronPlacementEnv({ runtime: 'torch-neuron', copyIndex: 0, copies: 2, coresPerCopy: 2, coreCount: undefined })).toEqual({ NEURONCORE_GROUP_SIZES: '2' });
+  });
+
+  it('rejects more cores than the machine has', () => {
+    expect(() => neuronPlacementEnv({ runtime: 'torch-neuronx', copyIndex: 0, copies: 3, coresPerCopy: 2, coreCount: 4 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/need 6 cores, but the machine has 4/) }),
+    );
+  });
+});
+
+describe('PythonBackend, null format (any python3)', () => {
+  it('serves a closed loop through two processes and leaves none behind', async () => {
+    const loaded = await new PythonBackend({ format: 'null' }).load({ artifact: artifact(''), inputs: floatInputs(3, [1, 4]), copies: 2 });
+    const pids = [pidOf(loaded, 0), pidOf(loaded, 1)];
+    try {
+      expect(new Set(pids).size).toBe(2);
+      expect(loaded.effectiveSettings).toMatchObject({ format: 'null', device: 'cpu' });
+      const result = await new ClosedLoopLoadGenerator({ clients: 3, requestCount: 200 }).run({ copies: loaded.copies, sampleCount: 3 });
+      expect(result.completedRequests).toBe(200);
+      expect(result.requestsPerCopy).toEqual([100, 100]);
+      expect(result.latency.count).toBe(200);
+      expect(result.latency.valueAtPercentileNs(50)).toBeGreaterThan(0);
+    } finally {
+      await loaded.close();
+    }
+    expect(pids.map(isAlive)).toEqual([false, false]);
+    await expect(loaded.copies[0]!.infer(0)).rejects.toMatchObject({ code: 'WORKER_FAILED' });
+  });
+
+  it('reports an error raised in the worker and stays usable', async () => {
+    const loaded = await new PythonBackend({ format: 'null' }).load({ artifact: artifact(''), inputs: floatInputs(2, [1, 4]), copies: 1 });
+    try {
+      const copy = loaded.copies[0]!;
+      await expect(copy.infer(5)).rejects.toMatchObject({
+        code: 'WORKER_FAILED',
+        message: 'model copy 0 failed on sample 5: IndexError: sample index 5 out of range: 2 samples were loaded',
+      });
+      expect((await copy.infer(1)).computeNs).toBeGreaterThanOrEqual(0);
+    } finally {
+      await loaded.close();
+    }
+  });
+
+  it('ignores Ctrl-C, which reaches its process group, and fails with the stderr tail when killed', async () => {
+    const loaded = await new PythonBackend({ format: 'null' }).load({ artifact: artifact(''), inputs: floatInputs(1, [1, 4]), copies: 1 });
+    const pid = pidOf(loaded, 0);
+    try {
+      process.kill(pid, 'SIGINT');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await loaded.copies[0]!.infer(0);
+      process.kill(pid, 'SIGKILL');
+      await expect(loaded.copies[0]!.infer(0)).rejects.toMatchObject({
+        code: 'WORKER_FAILED',
+        message: `model copy 0 (python pid ${pid}) was killed by SIGKILL; its stderr ends: inferbench worker ${pid}: holds 1 samples`,
+      });
+    } finally {
+      await loaded.close();
+    }
+    expect(isAlive(pid)).toBe(false);
+  });
+
+  it('fails a request that gets no answer in time, and kills the worker', async () => {
+    const loaded = await new PythonBackend({ format: 'null', requestTimeoutMs: 300 }).load({ artifact: artifact(''), inputs: floatInputs(1, [1]), copies: 1 });
+    const pid = pidOf(loaded, 0);
+    try {
+      // A stopped process reads nothing: the request cannot be answered.
+      process.kill(pid, 'SIGSTOP');
+      await expect(loaded.copies[0]!.infer(0)).rejects.toMatchObject({
+        code: 'WORKER_FAILED',
+        message: expect.stringMatching(/^model copy 0 failed on sample 0: no answer within 300 ms; its stderr ends: inferbench worker \d+: holds 1 samples$/),
+      });
+    } finally {
+      await loaded.close();
+    }
+    expect(isAlive(pid)).toBe(false);
+  });
+
+  it('says how to fix a missing interpreter', async () => {
+    const load = new PythonBackend({ format: 'null', pythonPath: '/nonexistent/python3' }).load({ artifact: artifact(''), inputs: floatInputs(1, [1]), copies: 1 });
+    await expect(load).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/tried \/nonexistent\/python3.*INFERBENCH_PYTHON/) });
+  });
+});
+
+describe.skipIf(!torchPython && !process.env.CI)('PythonBackend, TorchScript on cpu (needs torch)', () => {
+  const dir = tempDir();
+
+  async function linearModel(): Promise<string> {
+    const path = join(dir, 'linear.pt');
+    const script = `import torch; torch.manual_seed(0); m = torch.nn.Sequential(torch.nn.Linear(16, 8), torch.nn.ReLU()); torch.jit.trace(m, torch.zeros(2, 16)).save(${JSON.stringify(path)})`;
+    await execa(torchPython!.path, ['-c', script]);
+    return path;
+  }
+
+  it('runs a traced model in two copies', async () => {
+    const loaded = await new PythonBackend({ intraOpThreadsPerCopy: 1 }).load({ artifact: artifact(await linearModel()), inputs: floatInputs(4, [2, 16]), copies: 2 });
+    try {
+      expect(loaded.effectiveSettings).toMatchObject({ format: 'torchscript', device: 'cpu', intraOpThreadsPerCopy: 1, torchVersion: torchPython!.torchVersion });
+      const result = await new ClosedLoopLoadGenerator({ clients: 2, requestCount: 20 }).run({ copies: loaded.copies, sampleCount: 4 });
+      expect(result.completedRequests).toBe(20);
+      expect(result.requestsPerCopy).toEqual([10, 10]);
+      expect(result.compute.count).toBe(20);
+      expect(result.compute.valueAtPercentileNs(50)).toBeGreaterThan(0);
+      expect(result.latency.valueAtPercentileNs(50)).toBeGreaterThanOrEqual(result.compute.valueAtPercentileNs(50));
+    } finally {
+      await loaded.close();
+    }
+  });
+
+  it('passes on a shape mismatch as one line from torch', async () => {
+    const loaded = await new PythonBackend({ intraOpThreadsPerCopy: 1 }).load({ artifact: artifact(await linearModel()), inputs: floatInputs(1, [2, 5]), copies: 1 });
+    try {
+      await expect(loaded.copies[0]!.infer(0)).rejects.toMatchObject({
+        code: 'WORKER_FAILED',
+        message: expect.stringMatching(/^model copy 0 failed on sample 0: RuntimeError: .*2x5 and 16x8/),
+      });
+    } finally {
+      await loaded.close();
+    }
+  });
+
+  it('fails to load a missing file with the reason', async () => {
+    const load = new PythonBackend().load({ artifact: artifact(join(dir, 'missing.pt')), inputs: floatInputs(1, [2, 16]), copies: 1 });
+    await expect(load).rejects.toMatchObject({ code: 'WORKER_FAILED', message: expect.stringMatching(/^model copy 0 could not load the model: (ValueError|RuntimeError): .*missing\.pt/) });
+  });
+});
