@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import {
   ClosedLoopLoadGenerator,
   OrtCompiler,
-  OrtCpuBackend,
+  OrtBackend,
   SyntheticBertSource,
   buildTextInputSet,
   computeThroughput,
@@ -58,7 +58,7 @@ try {
   const artifact = await new OrtCompiler().compile({ model, sample: inputs.samples[0]!, cacheDir });
 
   // 3. Backend: one worker thread and one ONNX Runtime session per copy.
-  const loaded = await new OrtCpuBackend().load({ artifact, inputs, copies: COPIES });
+  const loaded = await new OrtBackend().load({ artifact, inputs, copies: COPIES });
   try {
     // 4. LoadGenerator: closed loop; request i goes to copy i % COPIES.
     const generator = new ClosedLoopLoadGenerator({ clients: CLIENTS, requestCount: REQUESTS, warmupRequests: 4, seed: SEED });

@@ -21,7 +21,7 @@ import {
   ClosedLoopLoadGenerator,
   OnnxFileSource,
   OrtCompiler,
-  OrtCpuBackend,
+  OrtBackend,
   buildImageInputSet,
   computeThroughput,
   renderTextLine,
@@ -92,7 +92,7 @@ try {
 
   // Compile for [2, 3, 48, 192], load one copy, and measure.
   const artifact = await new OrtCompiler().compile({ model, sample: inputs.samples[0]!, cacheDir: workDir });
-  const loaded = await new OrtCpuBackend().load({ artifact, inputs, copies: 1 });
+  const loaded = await new OrtBackend().load({ artifact, inputs, copies: 1 });
   try {
     const generator = new ClosedLoopLoadGenerator({ clients: 1, requestCount: REQUESTS, warmupRequests: 10, seed: SEED });
     const result = await generator.run({ copies: loaded.copies, sampleCount: inputs.samples.length });
