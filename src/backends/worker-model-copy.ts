@@ -1,6 +1,7 @@
 import { Tinypool } from 'tinypool';
 import { InferbenchError, firstLine } from '../errors.js';
 import { monotonicNowNs } from '../clock.js';
+import { startCopies } from './start-copies.js';
 import type { BackendLoadRequest, InferenceTiming, LoadedModel, ModelCopy } from './backend.js';
 import type { LoadTask } from './worker-protocol.js';
 
@@ -76,17 +77,6 @@ export async function loadWorkerCopies(
     intraOpThreads,
     samples: request.inputs.samples,
   });
-  const started = await Promise.allSettled(
-    Array.from({ length: request.copies }, (_, index) => WorkerModelCopy.start(index, workerUrl, load(index))),
-  );
-  const copies = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-  const close = async (): Promise<void> => {
-    await Promise.all(copies.map((c) => c.close()));
-  };
-  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed || request.signal?.aborted) {
-    await close();
-    throw failed ? failed.reason : new InferbenchError('ABORTED', 'loading model copies was cancelled');
-  }
+  const { copies, close } = await startCopies(request.copies, (index) => WorkerModelCopy.start(index, workerUrl, load(index)), request.signal);
   return { copies, loadNs: monotonicNowNs() - startNs, effectiveSettings, close };
 }

@@ -6,6 +6,7 @@ import type { Backend, BackendLoadRequest, LoadedModel } from '../backend.js';
 import { findPython } from './find-python.js';
 import { PythonModelCopy } from './python-model-copy.js';
 import type { PythonDevice, PythonModelFormat } from './python-protocol.js';
+import { startCopies } from '../start-copies.js';
 
 /** Which Neuron PyTorch package traced the model: they place copies on NeuronCores differently. */
 export type NeuronRuntime = 'torch-neuronx' | 'torch-neuron';
@@ -106,29 +107,20 @@ export class PythonBackend implements Backend {
             coreCount: this.#options.neuronCoreCount,
           })
         : undefined;
-    const envs = Array.from({ length: request.copies }, (_, i) => envOf(i));
-    const started = await Promise.allSettled(
-      envs.map((env, index) =>
+    const { copies, close } = await startCopies(
+      request.copies,
+      (index) =>
         PythonModelCopy.start({
           index,
           pythonPath: python.path,
           load: { path: request.artifact.path, format: this.#format, device: this.#device, halfPrecision: this.#halfPrecision, intraOpThreads: threads },
           samples: request.inputs.samples,
-          env,
+          env: envOf(index),
           requestTimeoutMs: this.#options.requestTimeoutMs,
           signal: request.signal,
         }),
-      ),
+      request.signal,
     );
-    const copies = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-    const close = async (): Promise<void> => {
-      await Promise.all(copies.map((c) => c.close()));
-    };
-    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failed || request.signal?.aborted) {
-      await close();
-      throw failed ? failed.reason : new InferbenchError('ABORTED', 'loading model copies was cancelled');
-    }
     const settings: Record<string, string | number | boolean> = {
       device: this.#device,
       format: this.#format,
