@@ -30,6 +30,8 @@ export { SyntheticModelSource } from './models/synthetic-source.js';
 export type { SyntheticModelDefinition } from './models/synthetic-source.js';
 export { BERT_BASE_CONFIG } from './models/synthetic-bert-source.js';
 export { inferTask } from './models/infer-task.js';
+export { TorchModelSource, isTorchModelSpec, DEFAULT_TORCH_IMAGE_SIZE, TORCH_TEXT_SEQUENCE_LENGTH } from './models/torch-model-source.js';
+export type { TorchModelSourceOptions } from './models/torch-model-source.js';
 export { defaultCacheDir } from './models/cache-dir.js';
 
 // Inputs
@@ -55,14 +57,17 @@ export { loadTokenizer, describeTokenizer } from './inputs/load-tokenizer.js';
 export { matchInputsToModel } from './inputs/match-inputs.js';
 
 // Compilers
-export type { Compiler, CompileRequest, CompiledArtifact } from './compilers/compiler.js';
+export type { Compiler, CompileRequest, CompiledArtifact, ArtifactFormat, ArtifactTarget } from './compilers/compiler.js';
+export { requireArtifactFits } from './compilers/compiler.js';
+export { TorchCompiler, TORCH_COMPILE_SCRIPT_PATH } from './compilers/torch-compiler.js';
+export type { TorchCompilerOptions, TorchCompiledArtifact } from './compilers/torch-compiler.js';
 export { OrtCompiler } from './compilers/ort-compiler.js';
 export type { OrtCompilerOptions, GraphOptimizationLevel } from './compilers/ort-compiler.js';
 
 // Backends
 export type { Backend, BackendLoadRequest, LoadedModel, ModelCopy, InferenceTiming } from './backends/backend.js';
 export { OrtBackend } from './backends/onnxruntime/ort-backend.js';
-export { ortProvidersFor, gpuForCopy, resolveGpuDeviceIds, ORT_CUDA_INSTALL_HINT } from './backends/onnxruntime/ort-device.js';
+export { ortProvidersFor, gpuForCopy, resolveGpuDeviceIds, requireGpus, ORT_CUDA_INSTALL_HINT } from './backends/onnxruntime/ort-device.js';
 export type { OrtDevice, OrtProviderList } from './backends/onnxruntime/ort-device.js';
 export type { OrtBackendOptions } from './backends/onnxruntime/ort-backend.js';
 export { NullBackend } from './backends/null/null-backend.js';
@@ -98,6 +103,8 @@ export type { CheckTensor, DecodedTensor, CheckElementType, CheckArrayByType } f
 
 // Pipeline and reports
 export { runBenchmark } from './pipeline/run-benchmark.js';
+export { chooseRuntime } from './pipeline/choose-runtime.js';
+export type { Runtime } from './pipeline/choose-runtime.js';
 export { resolveBenchmarkSettings } from './pipeline/benchmark-options.js';
 export type { BenchmarkOptions, BenchmarkSettings, BenchmarkSettingsInput, BenchmarkPhase, InputNames } from './pipeline/benchmark-options.js';
 export { RESULT_SCHEMA_VERSION } from './pipeline/benchmark-result.js';

@@ -1,3 +1,4 @@
+import { InferbenchError } from '../errors.js';
 import type { NamedTensors } from '../inputs/tensor.js';
 import type { ResolvedModel } from '../models/model-source.js';
 
@@ -31,6 +32,45 @@ export interface CompiledArtifact {
   readonly dimensions: Readonly<Record<string, number>>;
   /** Largest absolute difference between the original and the compiled model's outputs on the sample. */
   readonly maxAbsDifference: number;
+  /** File format; absent when the compiler does not say, and then unchecked. */
+  readonly format?: ArtifactFormat;
+  /** Device the artifact only runs on (a traced TorchScript or Neuron model); absent when it runs anywhere. */
+  readonly device?: string;
+  /** Batch size the artifact's shapes are fixed to; absent when unknown. */
+  readonly batchSize?: number;
+}
+
+/** File formats of compiled artifacts. */
+export type ArtifactFormat = 'onnx' | 'torchscript';
+
+/** What a backend runs, to check an artifact against. */
+export interface ArtifactTarget {
+  /** Backend name, for the message. */
+  readonly backend: string;
+  /** Format the backend loads. */
+  readonly format: ArtifactFormat;
+  /** Device the backend runs on. */
+  readonly device: string;
+  /** Batch size of the input set. */
+  readonly batchSize: number;
+}
+
+/**
+ * Throws an INVALID_OPTION error when `artifact` cannot run on `target`: another format, a model traced
+ * for another device, or shapes fixed to another batch size would otherwise fail deep inside a worker.
+ */
+export function requireArtifactFits(artifact: CompiledArtifact, target: ArtifactTarget): void {
+  const problem =
+    artifact.format !== undefined && artifact.format !== target.format
+      ? `is ${artifact.format}, but ${target.backend} loads ${target.format}`
+      : artifact.device !== undefined && artifact.device !== target.device
+        ? `was compiled for device ${artifact.device}, but ${target.backend} runs on ${target.device}`
+        : artifact.batchSize !== undefined && artifact.batchSize !== target.batchSize
+          ? `was compiled for batch size ${artifact.batchSize}, but the inputs have batch size ${target.batchSize}`
+          : undefined;
+  if (problem !== undefined) {
+    throw new InferbenchError('INVALID_OPTION', `artifact ${artifact.path} ${problem}; compile it again for this device and batch size`);
+  }
 }
 
 /** Turns a model into an artifact specialised for one batch size (and sequence length). */

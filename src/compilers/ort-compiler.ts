@@ -19,6 +19,8 @@ export interface OrtCompilerOptions {
   readonly graphOptimizationLevel?: GraphOptimizationLevel;
   /** Device the artifact is optimised for: an "all"-level graph only runs on the provider that made it. Default "cpu". */
   readonly device?: OrtDevice;
+  /** GPU that compiles, for a GPU device; default 0. Copies on other GPUs load the same graph. */
+  readonly deviceId?: number;
 }
 
 /** What the cache keeps beside each artifact, so that a cache hit reports the original compile. */
@@ -58,8 +60,7 @@ export class OrtCompiler implements Compiler {
 
   constructor(options: OrtCompilerOptions = {}) {
     this.#level = options.graphOptimizationLevel ?? 'all';
-    // Optimised on the first GPU; copies on other GPUs load the same graph.
-    this.#providers = ortProvidersFor(options.device ?? 'cpu', 0);
+    this.#providers = ortProvidersFor(options.device ?? 'cpu', options.deviceId ?? 0);
   }
 
   async compile(request: CompileRequest): Promise<CompiledArtifact> {

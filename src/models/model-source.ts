@@ -27,10 +27,10 @@ export interface ImagePreprocessing {
 export interface ResolvedModel {
   /** Name shown in reports, e.g. "synthetic-bert (3 layers, hidden 256, 4 heads, random weights)" or a file name. */
   readonly name: string;
-  /** Absolute path of the model file. */
+  /** Absolute path of the model file; for a 'torch' model, its source spec (e.g. "torchvision:resnet18"). */
   readonly path: string;
-  /** File format; later sources add TorchScript and Neuron artifacts. */
-  readonly format: 'onnx';
+  /** 'onnx': an ONNX file; 'torch': a PyTorch model that only a PyTorch compiler can build. */
+  readonly format: 'onnx' | 'torch';
   /** SHA-256 of the file, hex, so a report names exactly what was measured. */
   readonly sha256: string;
   /** File size in bytes. */

@@ -3,6 +3,7 @@ import { InferbenchError } from '../errors.js';
 import { HfExportDirSource } from './hf-export-dir-source.js';
 import type { HubDownloadProgress } from './hub/hub-blob-download.js';
 import { HubModelSource } from './hub-model-source.js';
+import { TorchModelSource, isTorchModelSpec } from './torch-model-source.js';
 import type { ModelSource } from './model-source.js';
 import { OnnxFileSource } from './onnx-file-source.js';
 import { BERT_BASE_CONFIG, SyntheticBertSource } from './synthetic-bert-source.js';
@@ -25,6 +26,8 @@ const HUB_ID = /^[A-Za-z0-9][\w.-]*(\/[\w.-]+)?(@[^\s]+)?$/;
 export interface ModelSourceOptions {
   /** Receives progress of Hugging Face Hub downloads. */
   readonly onDownloadProgress?: (progress: HubDownloadProgress) => void;
+  /** Input side of a torchvision model, in pixels. */
+  readonly imageSize?: number;
 }
 
 /**
@@ -32,6 +35,7 @@ export interface ModelSourceOptions {
  * model, a Hugging Face export directory, an `.onnx` file, or a Hugging Face Hub id.
  */
 export function resolveModelSource(spec: string = DEFAULT_MODEL, options: ModelSourceOptions = {}): ModelSource {
+  if (isTorchModelSpec(spec)) return new TorchModelSource(spec, options.imageSize ? { imageSize: options.imageSize } : {});
   if (spec.startsWith('synthetic:')) {
     const make = SYNTHETIC_MODELS[spec];
     if (make) return make();

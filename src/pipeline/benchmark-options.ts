@@ -33,7 +33,8 @@ const settingsSchema = z
     dimensions: z.record(z.string(), atLeast(1)).default({}),
     intraOpThreadsPerCopy: atLeast(1).optional(),
     cacheDir: z.string().min(1).optional(),
-    device: z.enum(['cpu', 'cuda', 'tensorrt'], { error: "must be 'cpu', 'cuda' or 'tensorrt'" }).default('cpu'),
+    device: z.enum(['cpu', 'cuda', 'tensorrt', 'neuron'], { error: "must be 'cpu', 'cuda', 'tensorrt' or 'neuron'" }).default('cpu'),
+    artifactFormat: z.enum(['torchscript', 'onnx'], { error: "must be 'torchscript' or 'onnx'" }).default('torchscript'),
     deviceIds: z.array(atLeast(0)).min(1, { error: 'must name at least one GPU' }).optional(),
     tokenizer: z.string().min(1).optional(),
     corpus: z.string().min(1).optional(),
@@ -87,8 +88,10 @@ export interface BenchmarkSettingsInput {
   readonly intraOpThreadsPerCopy?: number;
   /** Cache of generated and compiled models; default {@link defaultCacheDir}. */
   readonly cacheDir?: string;
-  /** Where the model runs: `cpu` (default), or NVIDIA GPUs through ONNX Runtime's `cuda` or `tensorrt` provider. */
-  readonly device?: 'cpu' | 'cuda' | 'tensorrt';
+  /** Where the model runs: `cpu` (default); NVIDIA GPUs through `cuda` (ONNX Runtime or the Python worker) or ONNX Runtime's `tensorrt`; `neuron` for PyTorch models traced for AWS Inferentia/Trainium. */
+  readonly device?: 'cpu' | 'cuda' | 'tensorrt' | 'neuron';
+  /** For PyTorch sources: trace to `torchscript` (default; runs in the Python worker) or export to `onnx` (runs on ONNX Runtime). */
+  readonly artifactFormat?: 'torchscript' | 'onnx';
   /** GPUs to spread the copies over (copy i on the (i mod n)-th); default every GPU nvidia-smi lists. */
   readonly deviceIds?: readonly number[];
   /** Tokenizer of a text model: a tokenizer.json, its directory, or `bert-base-uncased`; default the model's own. */
@@ -140,7 +143,9 @@ export interface BenchmarkSettings {
   /** Cache directory, when given. */
   readonly cacheDir: string | undefined;
   /** Where the model runs. */
-  readonly device: 'cpu' | 'cuda' | 'tensorrt';
+  readonly device: 'cpu' | 'cuda' | 'tensorrt' | 'neuron';
+  /** What a PyTorch source is compiled to. */
+  readonly artifactFormat: 'torchscript' | 'onnx';
   /** GPUs pinned by the user, when given. */
   readonly deviceIds: readonly number[] | undefined;
   /** Tokenizer, when given. */

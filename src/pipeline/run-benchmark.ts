@@ -1,10 +1,9 @@
-import { OrtBackend } from '../backends/onnxruntime/ort-backend.js';
-import { resolveGpuDeviceIds } from '../backends/onnxruntime/ort-device.js';
-import { OrtCompiler } from '../compilers/ort-compiler.js';
 import { collectEnvironment } from '../hardware/environment.js';
 import { ClosedLoopLoadGenerator } from '../load/closed-loop.js';
 import { defaultCacheDir } from '../models/cache-dir.js';
 import { resolveModelSource } from '../models/resolve-model-source.js';
+import { isTorchModelSpec } from '../models/torch-model-source.js';
+import { chooseRuntime } from './choose-runtime.js';
 import { matchInputsToModel } from '../inputs/match-inputs.js';
 import { computeThroughput } from '../stats/throughput.js';
 import { resolveBenchmarkSettings, type BenchmarkOptions, type BenchmarkPhase } from './benchmark-options.js';
@@ -18,12 +17,13 @@ import { buildInputSetFor } from './build-input-set.js';
  */
 export async function runBenchmark(options: BenchmarkOptions = {}): Promise<BenchmarkResult> {
   const { model, compiler: givenCompiler, backend, signal, onPhase, onRequestComplete, onDownloadProgress, ...rest } = options;
-  const source = typeof model === 'object' ? model : resolveModelSource(model, onDownloadProgress ? { onDownloadProgress } : {});
-  const settings = resolveBenchmarkSettings({ ...rest, model: source.id });
-  const { device } = settings;
-  // A GPU run without a GPU or its provider library fails here, before anything is downloaded or compiled.
-  const deviceIds = device === 'cpu' || backend ? settings.deviceIds : await resolveGpuDeviceIds(device, settings.deviceIds);
-  const compiler = givenCompiler ?? new OrtCompiler({ device });
+  const settings = resolveBenchmarkSettings({ ...rest, model: typeof model === 'object' ? model.id : model });
+  const source =
+    typeof model === 'object'
+      ? model
+      : resolveModelSource(settings.model, { ...(onDownloadProgress ? { onDownloadProgress } : {}), ...(settings.imageSize ? { imageSize: settings.imageSize } : {}) });
+  const runtime = givenCompiler && backend ? { compiler: givenCompiler, backend } : await chooseRuntime(settings, isTorchModelSpec(source.id));
+  const compiler = givenCompiler ?? runtime.compiler;
   const cacheDir = settings.cacheDir ?? defaultCacheDir();
   const startedAt = new Date().toISOString();
   const phase = (name: BenchmarkPhase): void => onPhase?.(name, settings);
@@ -36,7 +36,7 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
   phase('compile');
   const artifact = await compiler.compile({ model: resolved, sample: inputs.samples[0]!, cacheDir, signal });
   phase('load');
-  const runner = backend ?? new OrtBackend({ device, deviceIds, intraOpThreadsPerCopy: settings.intraOpThreadsPerCopy });
+  const runner = backend ?? runtime.backend;
   const loaded = await runner.load({ artifact, inputs, copies: settings.copies, signal });
   try {
     const generator = new ClosedLoopLoadGenerator({

@@ -19,7 +19,7 @@ export function formatResultTable(result: BenchmarkResult): string {
   const threads = backend.effectiveSettings.intraOpThreadsPerCopy;
   const heading = [
     `model    ${result.model.name}`,
-    `config   batch ${settings.batchSize} · sequence ${settings.sequenceLength} · ${backend.copies} ${backend.copies === 1 ? 'copy' : 'copies'} · ${settings.clients} ${settings.clients === 1 ? 'client' : 'clients'} · ${backend.name}${threads === undefined ? '' : ` (${threads} threads per copy)`}`,
+    `config   batch ${settings.batchSize}${result.model.task === 'text' ? ` · sequence ${settings.sequenceLength}` : ''} · ${backend.copies} ${backend.copies === 1 ? 'copy' : 'copies'} · ${settings.clients} ${settings.clients === 1 ? 'client' : 'clients'} · ${backend.name}${threads === undefined ? '' : ` (${threads} threads per copy)`}`,
     `measured ${m.completedRequests} requests in ${(m.elapsedNs / 1e9).toFixed(2)} s after ${m.warmupRequests} warm-up · compile ${result.compile.cacheHit ? 'cached' : formatMs(result.compile.compileNs)} · max |Δ| ${result.compile.maxAbsDifference.toExponential(2)}`,
   ];
   const table = new Table({

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { requireArtifactFits } from '../../compilers/compiler.js';
 import { requireInteger } from '../../validate.js';
 import type { Backend, BackendLoadRequest, LoadedModel } from '../backend.js';
 import { loadWorkerCopies } from '../worker-model-copy.js';
@@ -37,6 +38,7 @@ export class OrtBackend implements Backend {
 
   async load(request: BackendLoadRequest): Promise<LoadedModel> {
     const device = this.#device;
+    requireArtifactFits(request.artifact, { backend: this.name, format: 'onnx', device, batchSize: request.inputs.batchSize });
     if (device === 'cpu') {
       const threads = this.#intraOpThreadsPerCopy ?? Math.max(1, Math.floor(availableParallelism() / request.copies));
       return loadWorkerCopies(request, WORKER_URL, threads, { executionProvider: 'cpu', intraOpThreadsPerCopy: threads });

@@ -26,16 +26,22 @@ export function gpuForCopy(copyIndex: number, deviceIds: readonly number[]): num
   return deviceIds[copyIndex % deviceIds.length]!;
 }
 
+/** The pinned GPUs, else every GPU nvidia-smi lists; fails when there is none. */
+export async function requireGpus(device: string, pinned?: readonly number[]): Promise<number[]> {
+  const ids = pinned ? [...pinned] : (await detectNvidiaGpus()).map((gpu) => gpu.index);
+  if (ids.length === 0) {
+    throw new InferbenchError('INVALID_OPTION', `--device ${device} needs an NVIDIA GPU, but nvidia-smi lists none on this machine; run on a GPU host or use --device cpu`);
+  }
+  return ids;
+}
+
 /**
  * The GPUs a GPU run may use, checked before any copy loads: the pinned ones, else every GPU
  * nvidia-smi lists. Fails when there is none, or when the provider library is not installed
  * (a default install skips it).
  */
 export async function resolveGpuDeviceIds(device: Exclude<OrtDevice, 'cpu'>, pinned?: readonly number[]): Promise<number[]> {
-  const ids = pinned ? [...pinned] : (await detectNvidiaGpus()).map((gpu) => gpu.index);
-  if (ids.length === 0) {
-    throw new InferbenchError('INVALID_OPTION', `--device ${device} needs an NVIDIA GPU, but nvidia-smi lists none on this machine; run on a GPU host or use --device cpu`);
-  }
+  const ids = await requireGpus(device, pinned);
   const provider = detectOrtProviders().find((p) => p.name === device);
   if (!provider?.available) {
     throw new InferbenchError('INVALID_OPTION', `onnxruntime-node's ${device} provider library is not installed (a default install skips it); install it with ${ORT_CUDA_INSTALL_HINT}`);

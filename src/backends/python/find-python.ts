@@ -61,7 +61,7 @@ export async function findPython(options: FindPythonOptions): Promise<FoundPytho
     if (options.signal?.aborted) throw new InferbenchError('ABORTED', 'looking for a Python interpreter was cancelled');
     if (found) return found;
   }
-  const what = options.requireTorch ? 'a Python 3 that imports torch' : 'a Python 3.8 or later';
+  const what = options.requireTorch ? 'Python 3 that imports torch' : 'Python 3.8 or later';
   const tried = candidates.join(', ');
   const fix = options.requireTorch
     ? 'install PyTorch for it (Debian/Ubuntu: apt-get install python3-torch; or pip install torch) or set INFERBENCH_PYTHON to an interpreter that has it'

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { monotonicNowNs } from '../../clock.js';
+import { requireArtifactFits } from '../../compilers/compiler.js';
 import { InferbenchError } from '../../errors.js';
 import { requireInteger } from '../../validate.js';
 import type { Backend, BackendLoadRequest, LoadedModel } from '../backend.js';
@@ -95,6 +96,7 @@ export class PythonBackend implements Backend {
   /** Finds the interpreter, then starts one worker process per copy in parallel; if any fails, the others are closed. */
   async load(request: BackendLoadRequest): Promise<LoadedModel> {
     const startNs = monotonicNowNs();
+    if (this.#format !== 'null') requireArtifactFits(request.artifact, { backend: this.name, format: this.#format, device: this.#device, batchSize: request.inputs.batchSize });
     const python = await findPython({ requireTorch: this.#format !== 'null', pythonPath: this.#options.pythonPath, signal: request.signal });
     const threads = this.#options.intraOpThreadsPerCopy ?? (this.#device === 'cpu' ? Math.max(1, Math.floor(availableParallelism() / request.copies)) : 1);
     const envOf = (copyIndex: number): Record<string, string> | undefined =>

@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import { InferbenchError } from '../errors.js';
+import { requireInteger } from '../validate.js';
+import type { ModelResolveOptions, ModelSource, ResolvedModel, TensorSpec } from './model-source.js';
+
+/** Options of {@link TorchModelSource}. */
+export interface TorchModelSourceOptions {
+  /** Side of a torchvision model's square input, in pixels; default 224. */
+  readonly imageSize?: number;
+}
+
+/** Side of a torchvision input when none is given, as the workshop's ResNet-50. */
+export const DEFAULT_TORCH_IMAGE_SIZE = 224;
+
+/** Tokens per row of a transformers model's example input; python/inferbench_compile.py uses the same. */
+export const TORCH_TEXT_SEQUENCE_LENGTH = 128;
+
+/** True when `spec` names a PyTorch source rather than a file or hub id: `torchvision:NAME` or `hf:ID`. */
+export function isTorchModelSpec(spec: string): boolean {
+  return spec.startsWith('torchvision:') || spec.startsWith('hf:');
+}
+
+/** What the model takes, by source kind; a `MODULE:FUNCTION` source declares its inputs only when compiled. */
+function inputsOf(spec: string, imageSize: number): { task: ResolvedModel['task']; inputs: TensorSpec[] } {
+  if (spec.startsWith('torchvision:')) {
+    const name = spec.slice('torchvision:'.length);
+    if (!/^[a-z][a-z0-9_]*$/.test(name)) {
+      throw new InferbenchError('INVALID_OPTION', `'${spec}' is not a torchvision model name; use e.g. torchvision:resnet50`);
+    }
+    return { task: 'image', inputs: [{ name: 'input', elementType: 'float32', dims: ['batch_size', 3, imageSize, imageSize] }] };
+  }
+  if (spec.startsWith('hf:')) {
+    const dims = ['batch_size', TORCH_TEXT_SEQUENCE_LENGTH];
+    return { task: 'text', inputs: ['input_ids', 'attention_mask'].map((name) => ({ name, elementType: 'int64', dims })) };
+  }
+  if (/^[\w.]+:\w+$/.test(spec)) return { task: 'tensor', inputs: [] };
+  throw new InferbenchError('INVALID_OPTION', `'${spec}' is not a PyTorch model source; use torchvision:NAME, hf:ID or MODULE:FUNCTION`);
+}
+
+/**
+ * A PyTorch model that exists only as code until a {@link TorchCompiler} builds it in Python, as the
+ * workshop builds torchvision's ResNet-50. Resolving checks the spec and declares the inputs; the
+ * resolved `path` is the spec itself and `sha256` is the spec's digest, since there is no file yet.
+ */
+export class TorchModelSource implements ModelSource {
+  readonly id: string;
+  readonly #imageSize: number;
+
+  constructor(spec: string, options: TorchModelSourceOptions = {}) {
+    this.id = spec;
+    this.#imageSize = requireInteger('imageSize', options.imageSize ?? DEFAULT_TORCH_IMAGE_SIZE, 1);
+  }
+
+  async resolve(options: ModelResolveOptions): Promise<ResolvedModel> {
+    options.signal?.throwIfAborted();
+    const { task, inputs } = inputsOf(this.id, this.#imageSize);
+    const torchvision = this.id.startsWith('torchvision:');
+    return {
+      name: torchvision ? `${this.id} (random weights)` : this.id,
+      path: this.id,
+      format: 'torch',
+      sha256: createHash('sha256').update(this.id).digest('hex'),
+      sizeBytes: 0,
+      inputs,
+      outputs: [],
+      synthetic: torchvision,
+      task,
+      ...(torchvision ? { imagePreprocessing: { imageSize: this.#imageSize } } : {}),
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import type { Backend } from '../backends/backend.js';
+import { OrtBackend } from '../backends/onnxruntime/ort-backend.js';
+import { requireGpus, resolveGpuDeviceIds } from '../backends/onnxruntime/ort-device.js';
+import { PythonBackend } from '../backends/python/python-backend.js';
+import type { Compiler } from '../compilers/compiler.js';
+import { OrtCompiler } from '../compilers/ort-compiler.js';
+import { TorchCompiler } from '../compilers/torch-compiler.js';
+import { InferbenchError } from '../errors.js';
+import { detectNeuron } from '../hardware/neuron.js';
+import type { BenchmarkSettings } from './benchmark-options.js';
+
+/** The compiler and backend a run uses. */
+export interface Runtime {
+  /** Turns the model into an artifact for the device. */
+  readonly compiler: Compiler;
+  /** Loads and runs the artifact's copies. */
+  readonly backend: Backend;
+}
+
+/**
+ * Picks the compiler and backend for the model and device, checking first that the device is
+ * there, so that a run fails before anything is downloaded or compiled:
+ * ONNX models run on ONNX Runtime (cpu, cuda, tensorrt); PyTorch sources are traced to TorchScript
+ * for the Python worker (cpu, cuda, neuron) or exported to ONNX for ONNX Runtime.
+ */
+export async function chooseRuntime(settings: BenchmarkSettings, torchSource: boolean): Promise<Runtime> {
+  const { device, artifactFormat } = settings;
+  const threads = settings.intraOpThreadsPerCopy;
+  if (torchSource && artifactFormat === 'torchscript') {
+    if (device === 'tensorrt') {
+      throw new InferbenchError('INVALID_OPTION', "--device tensorrt is an ONNX Runtime provider; add --format onnx to export the PyTorch model, or use --device cuda");
+    }
+    if (device === 'cuda') await requireGpus(device, settings.deviceIds);
+    if (device === 'neuron' && !(await detectNeuron())) {
+      throw new InferbenchError('INVALID_OPTION', '--device neuron needs an AWS Neuron device, but neuron-ls, /sys/devices/virtual/neuron_device and /dev/neuron* show none; run on an inf1, inf2 or trn1 instance');
+    }
+    return {
+      compiler: new TorchCompiler({ device, format: 'torchscript', ...(settings.imageSize ? { imageSize: settings.imageSize } : {}) }),
+      backend: new PythonBackend({ device, ...(threads ? { intraOpThreadsPerCopy: threads } : {}) }),
+    };
+  }
+  if (device === 'neuron') {
+    throw new InferbenchError('INVALID_OPTION', '--device neuron runs PyTorch models traced for Neuron; pass a torchvision:NAME or hf:ID model with --format torchscript');
+  }
+  const deviceIds = device === 'cpu' ? settings.deviceIds : await resolveGpuDeviceIds(device, settings.deviceIds);
+  const compiler = torchSource
+    ? new TorchCompiler({ device: device === 'cpu' ? 'cpu' : 'cuda', format: 'onnx', ...(settings.imageSize ? { imageSize: settings.imageSize } : {}) })
+    : new OrtCompiler({ device, ...(deviceIds ? { deviceId: deviceIds[0] } : {}) });
+  return { compiler, backend: new OrtBackend({ device, deviceIds, intraOpThreadsPerCopy: threads }) };
+}

@@ -1,0 +1,65 @@
+import { execaSync } from 'execa';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { BenchmarkResult } from '../dist/index.js';
+import { inferbench } from './helpers/cli.js';
+import { tempDir } from './helpers/fixtures.js';
+
+const hasTorch = execaSync('/usr/bin/python3', ['-c', 'import torch, torchvision'], { reject: false }).exitCode === 0;
+
+describe('inferbench run --model torchvision:NAME', () => {
+  const dir = tempDir();
+  const common = ['--image-size', '64', '-b', '2', '-n', '20', '--cache-dir', join(dir, 'cache')];
+  const result = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as BenchmarkResult;
+
+  describe.skipIf(!hasTorch && !process.env.CI)('with PyTorch installed', () => {
+    it('traces the model to TorchScript and runs two copies in Python workers', async () => {
+      const output = join(dir, 'torchscript.json');
+      const run = await inferbench(['run', '-m', 'torchvision:resnet18', '--copies', '2', '-o', output, ...common]);
+      expect(run.exitCode).toBe(0);
+      const { backend, compile, measurement, model } = result(output);
+      // torchvision models are built without downloading weights: random, so marked synthetic.
+      expect(model).toMatchObject({ task: 'image', synthetic: true });
+      expect(backend).toMatchObject({ name: 'pytorch-cpu', copies: 2 });
+      expect(compile.compiler).toBe('torch');
+      expect(compile.maxAbsDifference).toBeLessThan(1e-4);
+      expect(measurement.requestsPerCopy).toEqual([10, 10]);
+      expect(measurement.compute.percentilesNs['50']).toBeGreaterThan(0);
+      expect(run.stdout).toMatch(/^config   batch 2 · 2 copies · 2 clients · pytorch-cpu/m);
+    });
+
+    it('exports the model to ONNX and runs it on ONNX Runtime', async () => {
+      const output = join(dir, 'onnx.json');
+      const run = await inferbench(['run', '-m', 'torchvision:resnet18', '--format', 'onnx', '-o', output, ...common]);
+      expect(run.exitCode).toBe(0);
+      const { backend, compile, measurement } = result(output);
+      expect(backend.name).toBe('onnxruntime-cpu');
+      expect(compile.artifactPath).toMatch(/\.onnx$/);
+      expect(measurement.completedRequests).toBe(20);
+    });
+
+    it('names a torchvision model that does not exist', async () => {
+      const run = await inferbench(['run', '-m', 'torchvision:resnet9000', ...common]);
+      expect(run.exitCode).toBe(2);
+      expect(run.stderr.trim().split('\n').at(-1)).toMatch(/^inferbench: cannot compile torchvision:resnet9000: torchvision has no model 'resnet9000' .*close names: resnet/);
+    });
+  });
+
+  it.each([
+    [['-m', 'torchvision:resnet18', '--device', 'neuron'], /^inferbench: --device neuron needs an AWS Neuron device, but neuron-ls, .* show none/],
+    [['--device', 'neuron'], /^inferbench: --device neuron runs PyTorch models traced for Neuron; pass a torchvision:NAME/],
+    [['-m', 'torchvision:resnet18', '--device', 'tensorrt'], /^inferbench: --device tensorrt is an ONNX Runtime provider; add --format onnx/],
+    [['-m', 'torchvision:resnet18', '--device', 'cuda'], /^inferbench: --device cuda needs an NVIDIA GPU, but nvidia-smi lists none/],
+  ])('refuses %j on this machine with one line', async (args, message) => {
+    const run = await inferbench(['run', ...args, '--cache-dir', join(dir, 'cache')], { PATH: '/usr/bin:/bin' });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr.trim()).toMatch(message);
+  });
+
+  it('says so when no Python imports torch', async () => {
+    const run = await inferbench(['run', '-m', 'torchvision:resnet18', '--cache-dir', join(dir, 'nopython')], { INFERBENCH_PYTHON: join(dir, 'no-python') });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr.trim().split('\n').at(-1)).toMatch(/^inferbench: found no Python 3 that imports torch \(tried .*no-python\); install PyTorch/);
+  });
+});

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { ClosedLoopLoadGenerator, OnnxFileSource, OrtBackend, buildRandomInputSet, type InputSet } from '../dist/index.js';
+import { findPython } from '../dist/backends/python/find-python.js';
+import { PythonBackend } from '../dist/backends/python/python-backend.js';
+import type { PythonModelCopy } from '../dist/backends/python/python-model-copy.js';
+import { TorchCompiler } from '../dist/compilers/torch-compiler.js';
+import { TorchModelSource } from '../dist/models/torch-model-source.js';
+import { tempDir } from './helpers/fixtures.js';
+
+const torchPython = await findPython({ requireTorch: true }).catch(() => undefined);
+if (!torchPython && !process.env.CI) console.warn('skipping the TorchCompiler tests: no python3 imports torch (apt-get install python3-torch, or set INFERBENCH_PYTHON)');
+
+const IMAGE_SIZE = 64;
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe.skipIf(!torchPython && !process.env.CI)('TorchCompiler, torchvision:resnet18', async () => {
+  const cacheDir = tempDir();
+  const model = await new TorchModelSource('torchvision:resnet18', { imageSize: IMAGE_SIZE }).resolve({ cacheDir });
+  const inputsFor = (batchSize: number): InputSet => buildRandomInputSet({ specs: model.inputs, batchSize, dimensions: {}, sampleCount: 2, seed: 5 });
+  const compiler = new TorchCompiler({ device: 'cpu', imageSize: IMAGE_SIZE });
+
+  it('declares the image input it will be traced with', () => {
+    expect(model).toMatchObject({ format: 'torch', path: 'torchvision:resnet18', task: 'image', synthetic: true });
+    expect(model.inputs).toEqual([{ name: 'input', elementType: 'float32', dims: ['batch_size', 3, IMAGE_SIZE, IMAGE_SIZE] }]);
+  });
+
+  it('traces one artifact per batch size, hits the cache on a repeat, and serves batch 2 from two processes', async () => {
+    const one = await compiler.compile({ model, sample: inputsFor(1).samples[0]!, cacheDir });
+    const two = await compiler.compile({ model, sample: inputsFor(2).samples[0]!, cacheDir });
+    expect([one.cacheHit, two.cacheHit]).toEqual([false, false]);
+    expect(two.cacheKey).not.toBe(one.cacheKey);
+    expect(two).toMatchObject({ format: 'torchscript', device: 'cpu', batchSize: 2, compiler: 'torch', dimensions: { batch_size: 2 } });
+    expect(two.path).toMatch(/compiled[/\\][0-9a-f]{64}[/\\]model\.pt$/);
+    expect(two.maxAbsDifference).toBeLessThan(1e-4);
+    expect(two.compileNs).toBeGreaterThan(0);
+    expect(two.firstOutputValues).toHaveLength(5);
+    expect(two.exampleInputs.input!.dims).toEqual([2, 3, IMAGE_SIZE, IMAGE_SIZE]);
+    expect(two.exampleInputs.input!.data).toHaveLength(2 * 3 * IMAGE_SIZE * IMAGE_SIZE);
+
+    const again = await compiler.compile({ model, sample: inputsFor(2).samples[0]!, cacheDir });
+    expect(again).toMatchObject({ cacheHit: true, cacheKey: two.cacheKey, path: two.path, compileNs: two.compileNs, maxAbsDifference: two.maxAbsDifference });
+    expect(Array.from(again.exampleInputs.input!.data)).toEqual(Array.from(two.exampleInputs.input!.data));
+
+    const loaded = await new PythonBackend({ device: 'cpu', intraOpThreadsPerCopy: 1 }).load({ artifact: two, inputs: inputsFor(2), copies: 2 });
+    const pids = loaded.copies.map((copy) => (copy as PythonModelCopy).pid!);
+    try {
+      const result = await new ClosedLoopLoadGenerator({ clients: 2, requestCount: 20, warmupRequests: 0 }).run({ copies: loaded.copies, sampleCount: 2 });
+      expect(result.completedRequests).toBe(20);
+      expect(result.requestsPerCopy).toEqual([10, 10]);
+      expect(result.latency.valueAtPercentileNs(50)).toBeGreaterThan(0);
+    } finally {
+      await loaded.close();
+    }
+    expect(pids.map(isAlive)).toEqual([false, false]);
+  });
+
+  it('exports fixed-shape ONNX that OrtBackend serves', async () => {
+    const artifact = await new TorchCompiler({ format: 'onnx', imageSize: IMAGE_SIZE }).compile({ model, sample: inputsFor(2).samples[0]!, cacheDir });
+    expect(artifact).toMatchObject({ format: 'onnx', batchSize: 2, cacheHit: false });
+    expect(artifact.device).toBeUndefined();
+    expect(artifact.path).toMatch(/model\.onnx$/);
+    expect(artifact.maxAbsDifference).toBeLessThan(1e-3);
+    const onnx = await new OnnxFileSource(artifact.path).resolve({ cacheDir });
+    expect(onnx.inputs).toEqual([{ name: 'input', elementType: 'float32', dims: [2, 3, IMAGE_SIZE, IMAGE_SIZE] }]);
+    expect(onnx.outputs[0]).toMatchObject({ name: 'output', dims: [2, 1000] });
+
+    const loaded = await new OrtBackend({ intraOpThreadsPerCopy: 1 }).load({ artifact, inputs: inputsFor(2), copies: 1 });
+    try {
+      const result = await new ClosedLoopLoadGenerator({ clients: 1, requestCount: 4, warmupRequests: 0 }).run({ copies: loaded.copies, sampleCount: 2 });
+      expect(result.completedRequests).toBe(4);
+      expect(result.latency.valueAtPercentileNs(50)).toBeGreaterThan(0);
+    } finally {
+      await loaded.close();
+    }
+    await expect(new PythonBackend().load({ artifact, inputs: inputsFor(2), copies: 1 })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      message: `artifact ${artifact.path} is onnx, but pytorch-cpu loads torchscript; compile it again for this device and batch size`,
+    });
+  });
+
+  it('refuses an artifact for another batch size or device in one line', async () => {
+    const two = await compiler.compile({ model, sample: inputsFor(2).samples[0]!, cacheDir });
+    expect(two.cacheHit).toBe(true);
+    await expect(new PythonBackend().load({ artifact: two, inputs: inputsFor(1), copies: 1 })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      message: `artifact ${two.path} was compiled for batch size 2, but the inputs have batch size 1; compile it again for this device and batch size`,
+    });
+    await expect(new PythonBackend({ device: 'cuda' }).load({ artifact: two, inputs: inputsFor(2), copies: 1 })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      message: `artifact ${two.path} was compiled for device cpu, but pytorch-cuda runs on cuda; compile it again for this device and batch size`,
+    });
+  });
+
+  it('names an unknown torchvision model and close names', async () => {
+    const unknown = await new TorchModelSource('torchvision:resnet9000', { imageSize: IMAGE_SIZE }).resolve({ cacheDir });
+    const error = await compiler.compile({ model: unknown, sample: inputsFor(1).samples[0]!, cacheDir }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/^cannot compile torchvision:resnet9000: torchvision has no model 'resnet9000' .*; close names: .*resnet18/) });
+    expect((error as Error).message).not.toContain('\n');
+  });
+
+  it('rejects an ONNX model and a sample of another image size', async () => {
+    const onnxModel = { ...model, format: 'onnx' as const, path: '/models/x.onnx' };
+    await expect(compiler.compile({ model: onnxModel, sample: inputsFor(1).samples[0]!, cacheDir })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    const big = await new TorchCompiler({ imageSize: 32 }).compile({ model, sample: inputsFor(1).samples[0]!, cacheDir }).catch((e: unknown) => e);
+    expect(big).toMatchObject({
+      code: 'INPUT_MISMATCH',
+      message: `torchvision:resnet18 takes input 'input' of shape [1, 3, 32, 32], but the sample has [1, 3, 64, 64]; set the image size to match`,
+    });
+  });
+});
