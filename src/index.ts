@@ -71,7 +71,7 @@ export { ortProvidersFor, gpuForCopy, resolveGpuDeviceIds, requireGpus, ORT_CUDA
 export type { OrtDevice, OrtProviderList } from './backends/onnxruntime/ort-device.js';
 export type { OrtBackendOptions } from './backends/onnxruntime/ort-backend.js';
 export { NullBackend } from './backends/null/null-backend.js';
-export { PythonBackend, neuronPlacementEnv } from './backends/python/python-backend.js';
+export { PythonBackend, neuronPlacementEnv, cudaPlacementEnv } from './backends/python/python-backend.js';
 export type { PythonBackendOptions, NeuronRuntime, NeuronPlacement } from './backends/python/python-backend.js';
 export { PythonModelCopy, PYTHON_WORKER_PATH } from './backends/python/python-model-copy.js';
 export type { PythonModelCopyOptions } from './backends/python/python-model-copy.js';

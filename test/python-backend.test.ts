@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { ClosedLoopLoadGenerator, type CompiledArtifact, type InputSet, type LoadedModel } from '../dist/index.js';
 import { findPython } from '../dist/backends/python/find-python.js';
-import { PythonBackend, neuronPlacementEnv } from '../dist/backends/python/python-backend.js';
+import { PythonBackend, cudaPlacementEnv, neuronPlacementEnv } from '../dist/backends/python/python-backend.js';
 import type { PythonModelCopy } from '../dist/backends/python/python-model-copy.js';
 import { tempDir } from './helpers/fixtures.js';
 
@@ -35,6 +35,17 @@ function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+describe('cudaPlacementEnv', () => {
+  it('shows each cuda copy one GPU, in turn', () => {
+    expect([0, 1, 2, 3].map((copy) => cudaPlacementEnv(copy, [2, 5]))).toEqual([
+      { CUDA_VISIBLE_DEVICES: '2' },
+      { CUDA_VISIBLE_DEVICES: '5' },
+      { CUDA_VISIBLE_DEVICES: '2' },
+      { CUDA_VISIBLE_DEVICES: '5' },
+    ]);
+  });
+});
 
 describe('neuronPlacementEnv', () => {
   it('gives each torch-neuronx copy its own cores', () => {

@@ -30,13 +30,13 @@ export async function chooseRuntime(settings: BenchmarkSettings, torchSource: bo
     if (device === 'tensorrt') {
       throw new InferbenchError('INVALID_OPTION', "--device tensorrt is an ONNX Runtime provider; add --format onnx to export the PyTorch model, or use --device cuda");
     }
-    if (device === 'cuda') await requireGpus(device, settings.deviceIds);
+    const deviceIds = device === 'cuda' ? await requireGpus(device, settings.deviceIds) : undefined;
     if (device === 'neuron' && !(await detectNeuron())) {
       throw new InferbenchError('INVALID_OPTION', '--device neuron needs an AWS Neuron device, but neuron-ls, /sys/devices/virtual/neuron_device and /dev/neuron* show none; run on an inf1, inf2 or trn1 instance');
     }
     return {
       compiler: new TorchCompiler({ device, format: 'torchscript', ...(settings.imageSize ? { imageSize: settings.imageSize } : {}) }),
-      backend: new PythonBackend({ device, ...(threads ? { intraOpThreadsPerCopy: threads } : {}) }),
+      backend: new PythonBackend({ device, ...(deviceIds ? { deviceIds } : {}), ...(threads ? { intraOpThreadsPerCopy: threads } : {}) }),
     };
   }
   if (device === 'neuron') {

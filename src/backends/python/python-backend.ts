@@ -8,6 +8,7 @@ import { findPython } from './find-python.js';
 import { PythonModelCopy } from './python-model-copy.js';
 import type { PythonDevice, PythonModelFormat } from './python-protocol.js';
 import { startCopies } from '../start-copies.js';
+import { gpuForCopy } from '../onnxruntime/ort-device.js';
 
 /** Which Neuron PyTorch package traced the model: they place copies on NeuronCores differently. */
 export type NeuronRuntime = 'torch-neuronx' | 'torch-neuron';
@@ -32,6 +33,13 @@ export interface PythonBackendOptions {
   readonly neuronCoresPerCopy?: number;
   /** NeuronCores on the machine, to reject more copies than fit; default unchecked. */
   readonly neuronCoreCount?: number;
+  /** GPUs to spread cuda copies over (copy i sees only `deviceIds[i % n]`, through CUDA_VISIBLE_DEVICES); default the process's own view. */
+  readonly deviceIds?: readonly number[];
+}
+
+/** The environment that pins cuda copy `copyIndex` to one GPU: it then sees that GPU as cuda:0. */
+export function cudaPlacementEnv(copyIndex: number, deviceIds: readonly number[]): Record<string, string> {
+  return { CUDA_VISIBLE_DEVICES: String(gpuForCopy(copyIndex, deviceIds)) };
 }
 
 /** What decides where copy `copyIndex` runs on Neuron hardware. */
@@ -99,6 +107,7 @@ export class PythonBackend implements Backend {
     if (this.#format !== 'null') requireArtifactFits(request.artifact, { backend: this.name, format: this.#format, device: this.#device, batchSize: request.inputs.batchSize });
     const python = await findPython({ requireTorch: this.#format !== 'null', pythonPath: this.#options.pythonPath, signal: request.signal });
     const threads = this.#options.intraOpThreadsPerCopy ?? (this.#device === 'cpu' ? Math.max(1, Math.floor(availableParallelism() / request.copies)) : 1);
+    const gpus = this.#options.deviceIds;
     const envOf = (copyIndex: number): Record<string, string> | undefined =>
       this.#device === 'neuron'
         ? neuronPlacementEnv({
@@ -108,7 +117,9 @@ export class PythonBackend implements Backend {
             coresPerCopy: this.#options.neuronCoresPerCopy ?? 1,
             coreCount: this.#options.neuronCoreCount,
           })
-        : undefined;
+        : this.#device === 'cuda' && gpus?.length
+          ? cudaPlacementEnv(copyIndex, gpus)
+          : undefined;
     const { copies, close } = await startCopies(
       request.copies,
       (index) =>
