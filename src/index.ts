@@ -104,6 +104,9 @@ export type { CheckTensor, DecodedTensor, CheckElementType, CheckArrayByType } f
 // Pipeline and reports
 export { runBenchmark } from './pipeline/run-benchmark.js';
 export { chooseRuntime } from './pipeline/choose-runtime.js';
+export { compileModel } from './pipeline/compile-model.js';
+export type { CompileModelOptions, CompiledBatchSize } from './pipeline/compile-model.js';
+export { formatCompileReport } from './reporters/compile-report.js';
 export type { Runtime } from './pipeline/choose-runtime.js';
 export { resolveBenchmarkSettings } from './pipeline/benchmark-options.js';
 export type { BenchmarkOptions, BenchmarkSettings, BenchmarkSettingsInput, BenchmarkPhase, InputNames } from './pipeline/benchmark-options.js';

@@ -3,16 +3,22 @@ import { defineCommand, renderUsage, runCommand, type CommandDef } from 'citty';
 import { InferbenchError, type InferbenchErrorCode } from '../errors.js';
 import { INFERBENCH_VERSION } from '../hardware/environment.js';
 import { checkCommand } from './check-command.js';
+import { compileCommand } from './compile-command.js';
 import { envCommand } from './env-command.js';
 import { runCommand as benchmarkCommand } from './run-command.js';
 
 const main = defineCommand({
   meta: { name: 'inferbench', version: INFERBENCH_VERSION, description: 'Benchmark ML inference on CPUs, GPUs and AWS Inferentia/Trainium' },
-  subCommands: { run: benchmarkCommand, check: checkCommand, env: envCommand },
+  subCommands: { run: benchmarkCommand, compile: compileCommand, check: checkCommand, env: envCommand },
 });
 
 /** Commands whose own flags `<command> --help` lists. */
-const COMMANDS: Record<string, CommandDef> = { run: benchmarkCommand as CommandDef, check: checkCommand as CommandDef, env: envCommand as CommandDef };
+const COMMANDS: Record<string, CommandDef> = {
+  run: benchmarkCommand as CommandDef,
+  compile: compileCommand as CommandDef,
+  check: checkCommand as CommandDef,
+  env: envCommand as CommandDef,
+};
 
 /** Exit status of a user error (bad flag, bad model), as opposed to a failure while running (1). */
 const USAGE_EXIT_CODE = 2;

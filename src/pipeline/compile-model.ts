@@ -1,0 +1,62 @@
+import { defaultCacheDir } from '../models/cache-dir.js';
+import { resolveModelSource } from '../models/resolve-model-source.js';
+import { isTorchModelSpec } from '../models/torch-model-source.js';
+import { InferbenchError } from '../errors.js';
+import { requireInteger } from '../validate.js';
+import { resolveBenchmarkSettings, type BenchmarkOptions } from './benchmark-options.js';
+import { buildInputSetFor } from './build-input-set.js';
+import { chooseRuntime } from './choose-runtime.js';
+
+/** Options of {@link compileModel}: a benchmark's model, device and input settings, and the batch sizes. */
+export interface CompileModelOptions extends Pick<BenchmarkOptions, 'model' | 'device' | 'deviceIds' | 'artifactFormat' | 'sequenceLength' | 'imageSize' | 'tokenizer' | 'inputNames' | 'dimensions' | 'cacheDir' | 'seed' | 'signal' | 'onDownloadProgress'> {
+  /** Batch sizes to compile for, one artifact each (the workshop's experiments: 2, 4, 8). */
+  readonly batchSizes: readonly number[];
+}
+
+/** One compiled artifact of {@link compileModel}. */
+export interface CompiledBatchSize {
+  /** The batch size it is specialised for. */
+  readonly batchSize: number;
+  /** Path of the artifact. */
+  readonly artifactPath: string;
+  /** True when it came from the cache. */
+  readonly cacheHit: boolean;
+  /** Duration of the (original) compile, in nanoseconds. */
+  readonly compileNs: number;
+  /** Value of each symbolic dimension. */
+  readonly dimensions: Readonly<Record<string, number>>;
+  /** Largest absolute difference between the original and the compiled model's outputs. */
+  readonly maxAbsDifference: number;
+}
+
+/**
+ * Compiles a model once per batch size, as the workshop's compile step does before its batch-size
+ * experiments; each artifact lands in the cache where `runBenchmark` finds it again.
+ */
+export async function compileModel(options: CompileModelOptions): Promise<CompiledBatchSize[]> {
+  const { batchSizes, signal, onDownloadProgress, model, ...rest } = options;
+  if (batchSizes.length === 0) throw new InferbenchError('INVALID_OPTION', 'give at least one batch size, e.g. --batch-sizes 2,4,8');
+  batchSizes.forEach((size, i) => requireInteger(`batch size ${i + 1}`, size, 1));
+  const base = resolveBenchmarkSettings({ ...rest, model: typeof model === 'object' ? model.id : model });
+  const source =
+    typeof model === 'object'
+      ? model
+      : resolveModelSource(base.model, { ...(onDownloadProgress ? { onDownloadProgress } : {}), ...(base.imageSize ? { imageSize: base.imageSize } : {}) });
+  const { compiler } = await chooseRuntime(base, isTorchModelSpec(source.id));
+  const cacheDir = base.cacheDir ?? defaultCacheDir();
+  const resolved = await source.resolve({ cacheDir, signal });
+  const compiled: CompiledBatchSize[] = [];
+  for (const batchSize of batchSizes) {
+    const inputs = await buildInputSetFor(resolved, { ...base, batchSize, sampleCount: 1 });
+    const artifact = await compiler.compile({ model: resolved, sample: inputs.samples[0]!, cacheDir, signal });
+    compiled.push({
+      batchSize,
+      artifactPath: artifact.path,
+      cacheHit: artifact.cacheHit,
+      compileNs: artifact.compileNs,
+      dimensions: artifact.dimensions,
+      maxAbsDifference: artifact.maxAbsDifference,
+    });
+  }
+  return compiled;
+}
