@@ -47,7 +47,7 @@ describe.skipIf(!torchPython && !process.env.CI)('TorchCompiler, torchvision:res
 
     const again = await compiler.compile({ model, sample: inputsFor(2).samples[0]!, cacheDir });
     expect(again).toMatchObject({ cacheHit: true, cacheKey: two.cacheKey, path: two.path, compileNs: two.compileNs, maxAbsDifference: two.maxAbsDifference });
-    expect(Array.from(again.exampleInputs.input!.data)).toEqual(Array.from(two.exampleInputs.input!.data));
+    expect(Array.from(again.exampleInputs.input!.data as Float32Array)).toEqual(Array.from(two.exampleInputs.input!.data as Float32Array));
 
     const loaded = await new PythonBackend({ device: 'cpu', intraOpThreadsPerCopy: 1 }).load({ artifact: two, inputs: inputsFor(2), copies: 2 });
     const pids = loaded.copies.map((copy) => (copy as PythonModelCopy).pid!);
