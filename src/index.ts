@@ -67,7 +67,7 @@ export type { OrtCompilerOptions, GraphOptimizationLevel } from './compilers/ort
 // Backends
 export type { Backend, BackendLoadRequest, LoadedModel, ModelCopy, InferenceTiming } from './backends/backend.js';
 export { OrtBackend } from './backends/onnxruntime/ort-backend.js';
-export { ortProvidersFor, gpuForCopy, resolveGpuDeviceIds, requireGpus, ORT_CUDA_INSTALL_HINT } from './backends/onnxruntime/ort-device.js';
+export { ortProvidersFor, gpuForCopy, resolveGpuDeviceIds, requireGpus, tensorrtEnv, ORT_CUDA_INSTALL_HINT } from './backends/onnxruntime/ort-device.js';
 export type { OrtDevice, OrtProviderList } from './backends/onnxruntime/ort-device.js';
 export type { OrtBackendOptions } from './backends/onnxruntime/ort-backend.js';
 export { NullBackend } from './backends/null/null-backend.js';

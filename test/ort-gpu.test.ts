@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gpuForCopy, ortProvidersFor } from '../dist/index.js';
+import { gpuForCopy, ortProvidersFor, tensorrtEnv } from '../dist/index.js';
 import { inferbench } from './helpers/cli.js';
 import { tempDir } from './helpers/fixtures.js';
 import { SYSTEM_PATH, writeFakeTool } from './fixtures/tools/fake-tools.js';
@@ -14,6 +14,15 @@ describe('ONNX Runtime on NVIDIA GPUs', () => {
     expect(ortProvidersFor('cpu', 0)).toEqual(['cpu']);
     expect(ortProvidersFor('cuda', 1)).toEqual([{ name: 'cuda', deviceId: 1 }, 'cpu']);
     expect(ortProvidersFor('tensorrt', 2)).toEqual([{ name: 'tensorrt', deviceId: 2 }, { name: 'cuda', deviceId: 2 }, 'cpu']);
+  });
+
+  it("configures TensorRT's FP16 mode and an engine cache inside the compile cache", () => {
+    expect(tensorrtEnv({ fp16: true, engineCacheDir: '/cache/compiled/abc/tensorrt-engines' })).toEqual({
+      ORT_TENSORRT_FP16_ENABLE: '1',
+      ORT_TENSORRT_ENGINE_CACHE_ENABLE: '1',
+      ORT_TENSORRT_CACHE_PATH: '/cache/compiled/abc/tensorrt-engines',
+    });
+    expect(tensorrtEnv({ fp16: false, engineCacheDir: '/x' }).ORT_TENSORRT_FP16_ENABLE).toBe('0');
   });
 
   const dir = tempDir();

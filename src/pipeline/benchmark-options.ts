@@ -36,6 +36,7 @@ const settingsSchema = z
     device: z.enum(['cpu', 'cuda', 'tensorrt', 'neuron'], { error: "must be 'cpu', 'cuda', 'tensorrt' or 'neuron'" }).default('cpu'),
     artifactFormat: z.enum(['torchscript', 'onnx'], { error: "must be 'torchscript' or 'onnx'" }).default('torchscript'),
     deviceIds: z.array(atLeast(0)).min(1, { error: 'must name at least one GPU' }).optional(),
+    tensorrtFp16: z.boolean().default(false),
     tokenizer: z.string().min(1).optional(),
     corpus: z.string().min(1).optional(),
     padding: z.enum(['max_length', 'longest'], { error: "must be 'max_length' or 'longest'" }).default('max_length'),
@@ -94,6 +95,8 @@ export interface BenchmarkSettingsInput {
   readonly artifactFormat?: 'torchscript' | 'onnx';
   /** GPUs to spread the copies over (copy i on the (i mod n)-th); default every GPU nvidia-smi lists. */
   readonly deviceIds?: readonly number[];
+  /** With `device: 'tensorrt'`, build FP16 engines; default false. */
+  readonly tensorrtFp16?: boolean;
   /** Tokenizer of a text model: a tokenizer.json, its directory, or `bert-base-uncased`; default the model's own. */
   readonly tokenizer?: string;
   /** Inputs: a text file (a sample a line) or .jsonl for text models, a folder of JPEG/PNG images for image models; default generated sentences or the bundled sample images. */
@@ -148,6 +151,8 @@ export interface BenchmarkSettings {
   readonly artifactFormat: 'torchscript' | 'onnx';
   /** GPUs pinned by the user, when given. */
   readonly deviceIds: readonly number[] | undefined;
+  /** TensorRT FP16 engines. */
+  readonly tensorrtFp16: boolean;
   /** Tokenizer, when given. */
   readonly tokenizer: string | undefined;
   /** Corpus file or folder, when given. */

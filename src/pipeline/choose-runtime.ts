@@ -46,5 +46,5 @@ export async function chooseRuntime(settings: BenchmarkSettings, torchSource: bo
   const compiler = torchSource
     ? new TorchCompiler({ device: device === 'cpu' ? 'cpu' : 'cuda', format: 'onnx', ...(settings.imageSize ? { imageSize: settings.imageSize } : {}) })
     : new OrtCompiler({ device, ...(deviceIds ? { deviceId: deviceIds[0] } : {}) });
-  return { compiler, backend: new OrtBackend({ device, deviceIds, intraOpThreadsPerCopy: threads }) };
+  return { compiler, backend: new OrtBackend({ device, deviceIds, intraOpThreadsPerCopy: threads, tensorrtFp16: settings.tensorrtFp16 }) };
 }

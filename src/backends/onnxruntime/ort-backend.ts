@@ -3,7 +3,8 @@ import { requireArtifactFits } from '../../compilers/compiler.js';
 import { requireInteger } from '../../validate.js';
 import type { Backend, BackendLoadRequest, LoadedModel } from '../backend.js';
 import { loadWorkerCopies } from '../worker-model-copy.js';
-import { gpuForCopy, ortProvidersFor, resolveGpuDeviceIds, type OrtDevice } from './ort-device.js';
+import { dirname, join } from 'node:path';
+import { gpuForCopy, ortProvidersFor, resolveGpuDeviceIds, tensorrtEnv, type OrtDevice } from './ort-device.js';
 
 /** Options of {@link OrtBackend}; all optional. */
 export interface OrtBackendOptions {
@@ -11,6 +12,8 @@ export interface OrtBackendOptions {
   readonly device?: OrtDevice;
   /** GPUs to place copies on (copy i on `deviceIds[i % n]`); default every GPU nvidia-smi lists. */
   readonly deviceIds?: readonly number[];
+  /** TensorRT only: build FP16 engines; default false. */
+  readonly tensorrtFp16?: boolean;
   /** Intra-op threads per copy's session; default on the CPU: the cores divided by the copies, at least 1; on a GPU: 1. */
   readonly intraOpThreadsPerCopy?: number;
 }
@@ -27,10 +30,12 @@ export class OrtBackend implements Backend {
   readonly #device: OrtDevice;
   readonly #deviceIds: readonly number[] | undefined;
   readonly #intraOpThreadsPerCopy: number | undefined;
+  readonly #tensorrtFp16: boolean;
 
   constructor(options: OrtBackendOptions = {}) {
     this.#device = options.device ?? 'cpu';
     this.name = `onnxruntime-${this.#device}`;
+    this.#tensorrtFp16 = options.tensorrtFp16 ?? false;
     this.#deviceIds = options.deviceIds?.map((id, i) => requireInteger(`deviceIds[${i}]`, id, 0));
     const threads = options.intraOpThreadsPerCopy;
     this.#intraOpThreadsPerCopy = threads === undefined ? undefined : requireInteger('intraOpThreadsPerCopy', threads, 1);
@@ -44,6 +49,10 @@ export class OrtBackend implements Backend {
       return loadWorkerCopies(request, WORKER_URL, threads, { executionProvider: 'cpu', intraOpThreadsPerCopy: threads });
     }
     const gpus = await resolveGpuDeviceIds(device, this.#deviceIds);
+    if (device === 'tensorrt') {
+      // Read by the provider's native code from the process environment, which worker threads share.
+      Object.assign(process.env, tensorrtEnv({ fp16: this.#tensorrtFp16, engineCacheDir: join(dirname(request.artifact.path), 'tensorrt-engines') }));
+    }
     // The GPU computes; CPU threads only feed it, so one each leaves the cores to the other copies.
     const threads = this.#intraOpThreadsPerCopy ?? 1;
     return loadWorkerCopies(

@@ -21,6 +21,19 @@ export function ortProvidersFor(device: OrtDevice, deviceId: number): OrtProvide
   return [{ name: 'tensorrt', deviceId }, { name: 'cuda', deviceId }, 'cpu'];
 }
 
+/**
+ * The TensorRT provider's settings as environment variables, its documented configuration besides
+ * provider options (which onnxruntime-node 1.30 does not pass on, beyond the device id): FP16 or not,
+ * and an engine cache beside the compiled artifact, so that a later run skips building the engines.
+ */
+export function tensorrtEnv(options: { readonly fp16: boolean; readonly engineCacheDir: string }): Record<string, string> {
+  return {
+    ORT_TENSORRT_FP16_ENABLE: options.fp16 ? '1' : '0',
+    ORT_TENSORRT_ENGINE_CACHE_ENABLE: '1',
+    ORT_TENSORRT_CACHE_PATH: options.engineCacheDir,
+  };
+}
+
 /** GPU of copy `copyIndex`: the copies are spread over the GPUs in turn (copy i on GPU i % n). */
 export function gpuForCopy(copyIndex: number, deviceIds: readonly number[]): number {
   return deviceIds[copyIndex % deviceIds.length]!;
