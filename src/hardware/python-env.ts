@@ -1,7 +1,16 @@
 import { runTool, type RunToolOptions } from './run-tool.js';
 
-/** Interpreters tried when INFERBENCH_PYTHON is not set, in order. */
+/** Interpreters tried after INFERBENCH_PYTHON, in order: `python3` may be a shim without torch, so Debian's comes last. */
 export const DEFAULT_PYTHON_CANDIDATES: readonly string[] = ['python3', '/usr/bin/python3'];
+
+/**
+ * The interpreters inferbench tries, in order: INFERBENCH_PYTHON alone when set, so that a wrong
+ * path is reported rather than quietly replaced by another Python; else `python3`, then `/usr/bin/python3`.
+ */
+export function pythonCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
+  const chosen = env.INFERBENCH_PYTHON;
+  return chosen ? [chosen] : [...DEFAULT_PYTHON_CANDIDATES];
+}
 
 /** Importing torch (and CUDA or Neuron plugins with it) can take far longer than a driver query. */
 export const DEFAULT_PYTHON_TIMEOUT_MS = 30_000;
@@ -61,14 +70,9 @@ export function parsePythonProbe(executable: string, text: string): PythonInfo |
   };
 }
 
-/**
- * The first interpreter that imports torch, else the first that runs; undefined when none runs.
- * INFERBENCH_PYTHON, when set, is the only one tried: reporting another interpreter would describe
- * a different setup from the one asked for.
- */
+/** The first of {@link pythonCandidates} that imports torch, else the first that runs; undefined when none runs. */
 export async function detectPython(options: RunToolOptions = {}): Promise<PythonInfo | undefined> {
-  const chosen = (options.env ?? process.env).INFERBENCH_PYTHON;
-  const candidates = chosen ? [chosen] : DEFAULT_PYTHON_CANDIDATES;
+  const candidates = pythonCandidates(options.env ?? process.env);
   let withoutTorch: PythonInfo | undefined;
   for (const executable of candidates) {
     const stdout = await runTool(executable, ['-c', PROBE], { ...options, timeoutMs: options.timeoutMs ?? DEFAULT_PYTHON_TIMEOUT_MS });

@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import { InferbenchError } from '../../errors.js';
+import { pythonCandidates } from '../../hardware/python-env.js';
 
 /** Options of {@link findPython}. */
 export interface FindPythonOptions {
@@ -24,8 +25,6 @@ export interface FoundPython {
 /** Importing torch can take seconds on a cold disk. */
 const PROBE_TIMEOUT_MS = 60_000;
 
-/** Candidates without an explicit choice; the Debian interpreter last, since `python3` may be a shim without torch. */
-const DEFAULT_CANDIDATES = ['python3', '/usr/bin/python3'];
 
 /** Probes already run in this process, by `requireTorch` and candidate: each costs a torch import. */
 const probes = new Map<string, Promise<FoundPython | undefined>>();
@@ -48,14 +47,11 @@ function probe(path: string, requireTorch: boolean, signal: AbortSignal | undefi
 }
 
 /**
- * The first interpreter that runs (and imports torch, when required), trying in order
- * `pythonPath`, else INFERBENCH_PYTHON, else `python3` then `/usr/bin/python3`. An explicit choice is
- * the only candidate, so a typo is reported rather than silently replaced.
+ * The first interpreter that runs (and imports torch, when required): `pythonPath` alone when given,
+ * else {@link pythonCandidates}. The error names every one tried.
  */
 export async function findPython(options: FindPythonOptions): Promise<FoundPython> {
-  const env = options.env ?? process.env;
-  const explicit = options.pythonPath ?? (env.INFERBENCH_PYTHON || undefined);
-  const candidates = explicit === undefined ? DEFAULT_CANDIDATES : [explicit];
+  const candidates = options.pythonPath === undefined ? pythonCandidates(options.env ?? process.env) : [options.pythonPath];
   for (const candidate of candidates) {
     const found = await probe(candidate, options.requireTorch, options.signal);
     if (options.signal?.aborted) throw new InferbenchError('ABORTED', 'looking for a Python interpreter was cancelled');
