@@ -58,6 +58,20 @@ interface PendingRequest {
   readonly reject: (error: InferbenchError) => void;
 }
 
+/** Worker processes still running, killed if this process exits without closing them. */
+const running = new Set<ResultPromise>();
+
+let exitHookInstalled = false;
+
+function killAtExit(child: ResultPromise): void {
+  if (!exitHookInstalled) {
+    process.once('exit', () => running.forEach((c) => c.kill('SIGKILL')));
+    exitHookInstalled = true;
+  }
+  running.add(child);
+  void child.finally(() => running.delete(child));
+}
+
 /**
  * A model copy in its own Python process (python/inferbench_worker.py), talking frames over
  * stdin/stdout. Requests wait here and enter the process one at a time, so the moment a RUN is
@@ -86,9 +100,11 @@ export class PythonModelCopy implements ModelCopy {
       buffer: false,
       reject: false,
       env: options.env,
-      // Kills the worker if this process exits without closing it.
-      cleanup: true,
+      // execa's own cleanup (signal-exit) re-raises SIGINT once two children subscribe, killing this
+      // process before the run can close its copies; workers left at exit are killed below instead.
+      cleanup: false,
     });
+    killAtExit(this.#process);
     const reader = new FrameReader();
     this.#process.stdout.on('data', (chunk: Buffer) => {
       for (const frame of reader.push(chunk)) this.#onFrame(frame);

@@ -1,0 +1,50 @@
+import { execa, execaSync } from 'execa';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { TorchCompiler, TorchModelSource } from '../dist/index.js';
+import { tempDir } from './helpers/fixtures.js';
+
+const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const hasTorch = execaSync('/usr/bin/python3', ['-c', 'import torch, torchvision'], { reject: false }).exitCode === 0;
+
+/** Python worker processes alive now, by pid. */
+function workerPids(): number[] {
+  const ps = execaSync('ps', ['-eo', 'pid=,args='], { reject: false }).stdout;
+  return ps.split('\n').filter((line) => line.includes('inferbench_worker.py')).map((line) => Number.parseInt(line.trim(), 10));
+}
+
+describe.skipIf(!hasTorch && !process.env.CI)('PyTorch models, with PyTorch installed', () => {
+  const dir = tempDir();
+
+  it.each([
+    ['torch-neuronx', 'device neuron (torch-neuronx) needs the torch-neuronx package for'],
+    ['torch-neuron', 'device neuron (torch-neuron) needs the torch-neuron package for'],
+  ] as const)('names the missing %s package when tracing for Neuron', async (neuronRuntime, message) => {
+    const model = await new TorchModelSource('torchvision:resnet18', { imageSize: 32 }).resolve({ cacheDir: dir });
+    const sample = { input: { type: 'float32' as const, dims: [1, 3, 32, 32], data: new Float32Array(3 * 32 * 32) } };
+    await expect(new TorchCompiler({ device: 'neuron', neuronRuntime }).compile({ model, sample, cacheDir: dir })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      message: expect.stringContaining(`cannot compile torchvision:resnet18: ${message}`),
+    });
+  });
+
+  it('kills every Python worker when the run is interrupted', async () => {
+    expect(workerPids()).toEqual([]);
+    const child = execa('node', [CLI, 'run', '-m', 'torchvision:resnet18', '--image-size', '32', '-b', '1', '--copies', '2', '--duration', '60s', '--cache-dir', join(dir, 'cache')], {
+      reject: false,
+      timeout: 60_000,
+    });
+    let seen: number[] = [];
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('measuring')) {
+        seen = workerPids();
+        child.kill('SIGINT');
+      }
+    });
+    const run = await child;
+    expect(run.exitCode).toBe(130);
+    expect(seen).toHaveLength(2);
+    expect(workerPids()).toEqual([]);
+  });
+});
