@@ -123,6 +123,7 @@ export type { NvidiaGpu } from './hardware/nvidia-smi.js';
 export { detectNeuron, parseNeuronLsJson, DEFAULT_NEURON_SYSFS_ROOT, DEFAULT_DEV_ROOT } from './hardware/neuron.js';
 export type { NeuronDevice, NeuronInfo, NeuronSource, NeuronDetectOptions, NeuronLsListing } from './hardware/neuron.js';
 export { detectPython, pythonCandidates, DEFAULT_PYTHON_CANDIDATES, DEFAULT_PYTHON_TIMEOUT_MS } from './hardware/python-env.js';
+export type { DetectPythonOptions } from './hardware/python-env.js';
 export type { PythonInfo } from './hardware/python-env.js';
 export { runTool, DEFAULT_TOOL_TIMEOUT_MS } from './hardware/run-tool.js';
 export type { RunToolOptions } from './hardware/run-tool.js';

@@ -54,7 +54,7 @@ describe('inferbench env', () => {
     const run = await inferbench(['env'], { PATH: SYSTEM_PATH, INFERBENCH_PYTHON: join(bin, 'no-such-python') });
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(/│ gpu\s+│ none\s+│/);
-    expect(run.stdout).toMatch(/│ python\s+│ none\s+│/);
+    expect(run.stdout).toMatch(/│ neuron\s+│ none\s+│/);
   });
 
   it('refuses an unknown flag with exit status 2', async () => {

@@ -143,8 +143,17 @@ describe('python', () => {
 
   it('reports a Python without torch, and none for an INFERBENCH_PYTHON that does not exist', async () => {
     const python = writeFakePython(dir, 'python-plain', 'python-no-torch.json');
-    expect(await detectPython({ env: pathEnv(dir, { INFERBENCH_PYTHON: python }) })).toMatchObject({ pythonVersion: '3.12.3', torchVersion: undefined });
-    expect(await detectPython({ env: pathEnv(dir, { INFERBENCH_PYTHON: join(dir, 'no-such-python') }) })).toBeUndefined();
+    // Without fallbacks, only INFERBENCH_PYTHON is tried.
+    expect(await detectPython({ env: pathEnv(dir, { INFERBENCH_PYTHON: python }), fallbackPythons: [] })).toMatchObject({ pythonVersion: '3.12.3', torchVersion: undefined });
+    expect(await detectPython({ env: pathEnv(dir, { INFERBENCH_PYTHON: join(dir, 'no-such-python') }), fallbackPythons: [] })).toBeUndefined();
+  });
+
+  it('tries INFERBENCH_PYTHON, then the fallbacks, and takes the first that imports torch', async () => {
+    const plain = writeFakePython(dir, 'python-plain', 'python-no-torch.json');
+    const withTorch = writeFakePython(dir, 'python-neuronx', 'python-torch-neuronx.json');
+    const missing = join(dir, 'no-such-python');
+    expect(await detectPython({ env: pathEnv(dir, { INFERBENCH_PYTHON: plain }), fallbackPythons: [missing, withTorch] })).toMatchObject({ executable: withTorch, torchVersion: '2.1.2+cu121' });
+    expect(await detectPython({ env: pathEnv(dir, { INFERBENCH_PYTHON: missing }), fallbackPythons: [plain] })).toMatchObject({ executable: plain, torchVersion: undefined });
   });
 });
 
@@ -179,7 +188,7 @@ describe('detectHardware', () => {
     const devRoot = join(dir, 'dev');
     mkdirSync(devRoot);
     writeFileSync(join(devRoot, 'neuron0'), '');
-    const info = await detectHardware({ env: pathEnv(bin, { INFERBENCH_PYTHON: python }), dmiRoot, devRoot, neuronSysfsRoot: NOWHERE });
+    const info = await detectHardware({ env: pathEnv(bin, { INFERBENCH_PYTHON: python }), fallbackPythons: [], dmiRoot, devRoot, neuronSysfsRoot: NOWHERE });
     expect(info.cpuCores).toBeGreaterThan(0);
     expect(info.cpuModel).not.toBe('');
     expect(info.instanceType).toBe('inf1.xlarge');
@@ -196,6 +205,7 @@ describe('detectHardware', () => {
     writeFileSync(join(dmiRoot, 'product_name'), 'HVM domU\n');
     const info = await detectHardware({
       env: pathEnv(join(dir, 'empty'), { INFERBENCH_PYTHON: join(dir, 'none') }),
+      fallbackPythons: [],
       dmiRoot,
       devRoot: NOWHERE,
       neuronSysfsRoot: NOWHERE,

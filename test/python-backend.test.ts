@@ -139,6 +139,11 @@ describe('PythonBackend, null format (any python3)', () => {
   it('says how to fix a missing interpreter', async () => {
     const load = new PythonBackend({ format: 'null', pythonPath: '/nonexistent/python3' }).load({ artifact: artifact(''), inputs: floatInputs(1, [1]), copies: 1 });
     await expect(load).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/tried \/nonexistent\/python3.*INFERBENCH_PYTHON/) });
+    // No Python with torch among INFERBENCH_PYTHON and the fallbacks: one line naming each tried.
+    await expect(findPython({ requireTorch: true, env: { INFERBENCH_PYTHON: '/nonexistent/a' }, fallbackPythons: ['/nonexistent/b'] })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      message: expect.stringMatching(/^found no Python 3 that imports torch \(tried \/nonexistent\/a, \/nonexistent\/b\); install PyTorch/),
+    });
   });
 });
 

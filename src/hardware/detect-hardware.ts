@@ -7,7 +7,7 @@ import * as ort from 'onnxruntime-node';
 import { collectEnvironment } from './environment.js';
 import { detectNeuron, type NeuronInfo } from './neuron.js';
 import { detectNvidiaGpus, type NvidiaGpu } from './nvidia-smi.js';
-import { detectPython, DEFAULT_PYTHON_TIMEOUT_MS, type PythonInfo } from './python-env.js';
+import { DEFAULT_PYTHON_CANDIDATES, DEFAULT_PYTHON_TIMEOUT_MS, detectPython, type PythonInfo } from './python-env.js';
 import { DEFAULT_TOOL_TIMEOUT_MS } from './run-tool.js';
 
 /** Where Linux publishes the firmware's machine description; on Nitro EC2 the product name is the instance type. */
@@ -49,6 +49,8 @@ export interface DetectHardwareOptions {
   readonly pythonTimeoutMs?: number;
   /** Environment of the tools, PATH and INFERBENCH_PYTHON included (default process.env). */
   readonly env?: NodeJS.ProcessEnv;
+  /** Interpreters tried after INFERBENCH_PYTHON (default {@link DEFAULT_PYTHON_CANDIDATES}). */
+  readonly fallbackPythons?: readonly string[];
   /** The Neuron driver's sysfs directory (default /sys/devices/virtual/neuron_device). */
   readonly neuronSysfsRoot?: string;
   /** The directory holding neuronN device nodes (default /dev). */
@@ -100,7 +102,7 @@ export async function detectHardware(options: DetectHardwareOptions = {}): Promi
   const [nvidiaGpus, neuron, python] = await Promise.all([
     detectNvidiaGpus(toolOptions),
     detectNeuron({ ...toolOptions, sysfsRoot: options.neuronSysfsRoot, devRoot: options.devRoot, instanceType: dmiInstanceType }),
-    detectPython({ env, signal, timeoutMs: options.pythonTimeoutMs ?? DEFAULT_PYTHON_TIMEOUT_MS }),
+    detectPython({ env, signal, timeoutMs: options.pythonTimeoutMs ?? DEFAULT_PYTHON_TIMEOUT_MS, ...(options.fallbackPythons ? { fallbackPythons: options.fallbackPythons } : {}) }),
   ]);
   const { cpuModel, cpuCores } = collectEnvironment();
   return {

@@ -3,13 +3,16 @@ import { runTool, type RunToolOptions } from './run-tool.js';
 /** Interpreters tried after INFERBENCH_PYTHON, in order: `python3` may be a shim without torch, so Debian's comes last. */
 export const DEFAULT_PYTHON_CANDIDATES: readonly string[] = ['python3', '/usr/bin/python3'];
 
-/**
- * The interpreters inferbench tries, in order: INFERBENCH_PYTHON alone when set, so that a wrong
- * path is reported rather than quietly replaced by another Python; else `python3`, then `/usr/bin/python3`.
- */
-export function pythonCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
+/** The interpreters inferbench tries, in order: INFERBENCH_PYTHON when set, then `fallbacks` (`python3`, `/usr/bin/python3`). */
+export function pythonCandidates(env: NodeJS.ProcessEnv = process.env, fallbacks: readonly string[] = DEFAULT_PYTHON_CANDIDATES): string[] {
   const chosen = env.INFERBENCH_PYTHON;
-  return chosen ? [chosen] : [...DEFAULT_PYTHON_CANDIDATES];
+  return [...new Set([...(chosen ? [chosen] : []), ...fallbacks])];
+}
+
+/** Options of {@link detectPython}. */
+export interface DetectPythonOptions extends RunToolOptions {
+  /** Interpreters tried after INFERBENCH_PYTHON; default {@link DEFAULT_PYTHON_CANDIDATES}. */
+  readonly fallbackPythons?: readonly string[];
 }
 
 /** Importing torch (and CUDA or Neuron plugins with it) can take far longer than a driver query. */
@@ -71,8 +74,8 @@ export function parsePythonProbe(executable: string, text: string): PythonInfo |
 }
 
 /** The first of {@link pythonCandidates} that imports torch, else the first that runs; undefined when none runs. */
-export async function detectPython(options: RunToolOptions = {}): Promise<PythonInfo | undefined> {
-  const candidates = pythonCandidates(options.env ?? process.env);
+export async function detectPython(options: DetectPythonOptions = {}): Promise<PythonInfo | undefined> {
+  const candidates = pythonCandidates(options.env ?? process.env, options.fallbackPythons);
   let withoutTorch: PythonInfo | undefined;
   for (const executable of candidates) {
     const stdout = await runTool(executable, ['-c', PROBE], { ...options, timeoutMs: options.timeoutMs ?? DEFAULT_PYTHON_TIMEOUT_MS });

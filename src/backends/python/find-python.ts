@@ -10,6 +10,8 @@ export interface FindPythonOptions {
   readonly pythonPath?: string;
   /** Environment to read INFERBENCH_PYTHON from; default process.env. */
   readonly env?: NodeJS.ProcessEnv;
+  /** Interpreters tried after INFERBENCH_PYTHON; default `python3`, then `/usr/bin/python3`. */
+  readonly fallbackPythons?: readonly string[];
   /** Cancels the probes. */
   readonly signal?: AbortSignal;
 }
@@ -48,10 +50,11 @@ function probe(path: string, requireTorch: boolean, signal: AbortSignal | undefi
 
 /**
  * The first interpreter that runs (and imports torch, when required): `pythonPath` alone when given,
- * else {@link pythonCandidates}. The error names every one tried.
+ * else INFERBENCH_PYTHON, then `python3`, then `/usr/bin/python3` ({@link pythonCandidates}). The
+ * error names every one tried.
  */
 export async function findPython(options: FindPythonOptions): Promise<FoundPython> {
-  const candidates = options.pythonPath === undefined ? pythonCandidates(options.env ?? process.env) : [options.pythonPath];
+  const candidates = options.pythonPath === undefined ? pythonCandidates(options.env ?? process.env, options.fallbackPythons) : [options.pythonPath];
   for (const candidate of candidates) {
     const found = await probe(candidate, options.requireTorch, options.signal);
     if (options.signal?.aborted) throw new InferbenchError('ABORTED', 'looking for a Python interpreter was cancelled');
