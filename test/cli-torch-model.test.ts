@@ -39,6 +39,18 @@ describe('inferbench run --model torchvision:NAME', () => {
       expect(measurement.completedRequests).toBe(20);
     });
 
+    it('compiles one artifact per batch size and reports the original output', async () => {
+      const run = await inferbench(['compile', '-m', 'torchvision:resnet18', '--image-size', '32', '--batch-sizes', '1,2', '--json', '--cache-dir', join(dir, 'cache')]);
+      expect(run.exitCode).toBe(0);
+      const compiled = JSON.parse(run.stdout) as { batchSize: number; originalOutputHead: number[]; maxAbsDifference: number }[];
+      expect(compiled.map((c) => c.batchSize)).toEqual([1, 2]);
+      for (const c of compiled) {
+        expect(c.originalOutputHead.length).toBeGreaterThan(0);
+        expect(c.originalOutputHead.every(Number.isFinite)).toBe(true);
+        expect(c.maxAbsDifference).toBeLessThan(1e-4);
+      }
+    });
+
     it('names a torchvision model that does not exist', async () => {
       const run = await inferbench(['run', '-m', 'torchvision:resnet9000', ...common]);
       expect(run.exitCode).toBe(2);

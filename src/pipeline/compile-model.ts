@@ -6,6 +6,7 @@ import { requireInteger } from '../validate.js';
 import { resolveBenchmarkSettings, type BenchmarkOptions } from './benchmark-options.js';
 import { buildInputSetFor } from './build-input-set.js';
 import { chooseRuntime } from './choose-runtime.js';
+import type { TorchCompiledArtifact } from '../compilers/torch-compiler.js';
 
 /** Options of {@link compileModel}: a benchmark's model, device and input settings, and the batch sizes. */
 export interface CompileModelOptions extends Pick<BenchmarkOptions, 'model' | 'device' | 'deviceIds' | 'artifactFormat' | 'sequenceLength' | 'imageSize' | 'tokenizer' | 'inputNames' | 'dimensions' | 'cacheDir' | 'seed' | 'signal' | 'onDownloadProgress'> {
@@ -27,6 +28,8 @@ export interface CompiledBatchSize {
   readonly dimensions: Readonly<Record<string, number>>;
   /** Largest absolute difference between the original and the compiled model's outputs. */
   readonly maxAbsDifference: number;
+  /** The original model's first output values on the example input, where the compiler reports them (PyTorch sources), as the workshop prints them. */
+  readonly originalOutputHead?: readonly number[];
 }
 
 /**
@@ -56,6 +59,7 @@ export async function compileModel(options: CompileModelOptions): Promise<Compil
       compileNs: artifact.compileNs,
       dimensions: artifact.dimensions,
       maxAbsDifference: artifact.maxAbsDifference,
+      ...('firstOutputValues' in artifact ? { originalOutputHead: (artifact as TorchCompiledArtifact).firstOutputValues } : {}),
     });
   }
   return compiled;
