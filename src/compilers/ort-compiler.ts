@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { monotonicNowNs } from '../clock.js';
@@ -9,6 +9,7 @@ import { matchInputsToModel } from '../inputs/match-inputs.js';
 import type { CompileRequest, CompiledArtifact, Compiler } from './compiler.js';
 import { fixOnnxDimensions } from './fix-onnx-dimensions.js';
 import { ortProvidersFor, type OrtDevice, type OrtProviderList } from '../backends/onnxruntime/ort-device.js';
+import { readCompileRecord, writeCompileRecord } from './compile-cache.js';
 
 /** ONNX Runtime's graph optimisation levels. */
 export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
@@ -30,21 +31,8 @@ interface CompileRecord {
   readonly maxAbsDifference: number;
 }
 
-const RECORD_FILE = 'compile.json';
 const ARTIFACT_FILE = 'model.onnx';
 
-/** The record of a complete cache entry; an entry with a missing artifact or an unreadable record is a miss. */
-async function readCacheEntry(dir: string): Promise<CompileRecord | undefined> {
-  try {
-    await access(join(dir, ARTIFACT_FILE));
-    const record = JSON.parse(await readFile(join(dir, RECORD_FILE), 'utf8')) as Partial<CompileRecord>;
-    const complete =
-      typeof record.compileNs === 'number' && typeof record.maxAbsDifference === 'number' && typeof record.dimensions === 'object';
-    return complete ? (record as CompileRecord) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Specialises an ONNX model for one set of input shapes with ONNX Runtime: symbolic dimensions are
@@ -83,7 +71,11 @@ export class OrtCompiler implements Compiler {
     const path = join(dir, ARTIFACT_FILE);
     const artifact = { path, model, compiler: this.name, cacheKey };
 
-    const cached = await readCacheEntry(dir);
+    const cached = await readCompileRecord<CompileRecord>(
+      dir,
+      [path],
+      (r) => typeof r.compileNs === 'number' && typeof r.maxAbsDifference === 'number' && typeof r.dimensions === 'object',
+    );
     if (cached) return { ...artifact, ...cached, cacheHit: true };
 
     request.signal?.throwIfAborted();
@@ -116,9 +108,7 @@ export class OrtCompiler implements Compiler {
       if (lost !== undefined) throw new InferbenchError('COMPILE_FAILED', `the compiled model lost output '${lost}'`);
       const record: CompileRecord = { compileNs, dimensions, maxAbsDifference: comparison.maxAbsError };
       await rename(tmpPath, path);
-      const recordTmp = join(dir, `${randomUUID()}.tmp.json`);
-      await writeFile(recordTmp, JSON.stringify(record, null, 2));
-      await rename(recordTmp, join(dir, RECORD_FILE));
+      await writeCompileRecord(dir, record);
       return { ...artifact, ...record, cacheHit: false };
     } finally {
       await rm(tmpPath, { force: true });

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -15,6 +15,7 @@ import type { NamedTensors, TensorData, TensorElementType } from '../inputs/tens
 import { DEFAULT_TORCH_IMAGE_SIZE } from '../models/torch-model-source.js';
 import { requireInteger } from '../validate.js';
 import type { CompileRequest, CompiledArtifact, Compiler } from './compiler.js';
+import { readCompileRecord, writeCompileRecord } from './compile-cache.js';
 
 /** The compile script, run with the interpreter that {@link findPython} picks. */
 export const TORCH_COMPILE_SCRIPT_PATH = fileURLToPath(new URL('../../python/inferbench_compile.py', import.meta.url));
@@ -85,7 +86,6 @@ export interface TorchCompiledArtifact extends CompiledArtifact {
   readonly firstOutputValues: readonly number[];
 }
 
-const RECORD_FILE = 'compile.json';
 const INPUTS_FILE = 'inputs.bin';
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 /** The script's exit code for a bad spec or source, as opposed to a failed compile. */
@@ -105,17 +105,6 @@ function readRawTensors(bytes: Buffer, entries: readonly RawTensorEntry[]): Reco
   );
 }
 
-/** The record of a complete cache entry; an entry with a missing file or an unreadable record is a miss. */
-async function readRecord(dir: string, artifactPath: string): Promise<TorchCompileRecord | undefined> {
-  try {
-    await Promise.all([access(artifactPath), access(join(dir, INPUTS_FILE))]);
-    const record = JSON.parse(await readFile(join(dir, RECORD_FILE), 'utf8')) as Partial<TorchCompileRecord>;
-    const complete = typeof record.compileNs === 'number' && typeof record.maxAbsDifference === 'number' && Array.isArray(record.inputs);
-    return complete ? (record as TorchCompileRecord) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Compiles a PyTorch model ({@link TorchModelSource}) for one batch size in Python, as the workshop
@@ -171,7 +160,11 @@ export class TorchCompiler implements Compiler {
       return { ...artifact, compileNs, dimensions, maxAbsDifference, firstOutputValues, exampleInputs, cacheHit };
     };
 
-    const cached = await readRecord(dir, path);
+    const cached = await readCompileRecord<TorchCompileRecord>(
+      dir,
+      [path, join(dir, INPUTS_FILE)],
+      (r) => typeof r.compileNs === 'number' && typeof r.maxAbsDifference === 'number' && Array.isArray(r.inputs),
+    );
     if (cached) return finish(cached, true);
 
     signal?.throwIfAborted();
@@ -201,11 +194,10 @@ export class TorchCompiler implements Compiler {
       };
       await rename(files.inputsOutput, join(dir, INPUTS_FILE));
       await rename(files.output, path);
-      await writeFile(`${tmp}.json`, JSON.stringify(record, null, 2));
-      await rename(`${tmp}.json`, join(dir, RECORD_FILE));
+      await writeCompileRecord(dir, record);
       return finish(record, false);
     } finally {
-      await Promise.all([...Object.values(files), `${tmp}.json`].map((file) => rm(file, { force: true })));
+      await Promise.all(Object.values(files).map((file) => rm(file, { force: true })));
     }
   }
 
