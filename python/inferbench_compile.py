@@ -88,6 +88,9 @@ def transformers_model(model_id, batch_size):
 
 def function_model(source, batch_size):
     module_name, _, function_name = source.rpartition(":")
+    # The user's module lives where inferbench was started, not beside this script.
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
     try:
         function = getattr(importlib.import_module(module_name), function_name)
     except (ImportError, AttributeError) as error:

@@ -105,6 +105,8 @@ export type { CheckTensor, DecodedTensor, CheckElementType, CheckArrayByType } f
 export { runBenchmark } from './pipeline/run-benchmark.js';
 export { chooseRuntime } from './pipeline/choose-runtime.js';
 export { compileModel } from './pipeline/compile-model.js';
+export { prepareArtifact } from './pipeline/prepare-artifact.js';
+export type { PreparedArtifact } from './pipeline/prepare-artifact.js';
 export type { CompileModelOptions, CompiledBatchSize } from './pipeline/compile-model.js';
 export { formatCompileReport } from './reporters/compile-report.js';
 export type { Runtime } from './pipeline/choose-runtime.js';

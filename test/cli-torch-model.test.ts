@@ -1,5 +1,5 @@
 import { execaSync } from 'execa';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BenchmarkResult } from '../dist/index.js';
@@ -49,6 +49,23 @@ describe('inferbench run --model torchvision:NAME', () => {
         expect(c.originalOutputHead.every(Number.isFinite)).toBe(true);
         expect(c.maxAbsDifference).toBeLessThan(1e-4);
       }
+    });
+
+    it("compiles the user's own module:function and feeds it the inputs the function returns", async () => {
+      const project = join(dir, 'project');
+      mkdirSync(project);
+      writeFileSync(
+        join(project, 'tinymodel.py'),
+        ['import torch', '', 'def build(batch_size):', '    model = torch.nn.Sequential(torch.nn.Linear(8, 4), torch.nn.ReLU())', '    return model, torch.rand(batch_size, 8)', ''].join('\n'),
+      );
+      const output = join(dir, 'function.json');
+      const run = await inferbench(['run', '-m', 'tinymodel:build', '-b', '3', '-n', '10', '--copies', '2', '--cache-dir', join(dir, 'cache'), '-o', output], {}, project);
+      expect(run.stderr).not.toMatch(/inferbench:/);
+      expect(run.exitCode).toBe(0);
+      const { compile, inputs, measurement } = result(output);
+      expect(compile.dimensions).toEqual({ batch_size: 3 });
+      expect(inputs).toMatchObject({ batchSize: 3, sampleCount: 1, description: 'the example inputs tinymodel:build returns' });
+      expect(measurement.requestsPerCopy).toEqual([5, 5]);
     });
 
     it('names a torchvision model that does not exist', async () => {

@@ -8,6 +8,8 @@ export interface CompileRequest {
   readonly model: ResolvedModel;
   /** One feed with the target shapes (batch size first); compilers also run it to check the result. */
   readonly sample: NamedTensors;
+  /** Batch size when the model declares no inputs (a PyTorch `module:function` source): the sample is then empty, and the compiler makes its own inputs. */
+  readonly batchSize?: number;
   /** Directory that holds compiled artifacts, keyed so that a repeat compile is a cache hit. */
   readonly cacheDir: string;
   /** Cancels a long compile. */

@@ -135,7 +135,7 @@ export class TorchCompiler implements Compiler {
     if (model.format !== 'torch') {
       throw new InferbenchError('INVALID_OPTION', `${this.name} compiles PyTorch sources such as torchvision:resnet50, not the ${model.format} file ${model.path}`);
     }
-    const batchSize = Object.values(sample)[0]?.dims[0];
+    const batchSize = Object.values(sample)[0]?.dims[0] ?? request.batchSize;
     if (batchSize === undefined) throw new InferbenchError('INPUT_MISMATCH', `the sample for ${model.path} has no tensors with a batch dimension`);
     const python = await findPython({ requireTorch: true, pythonPath: this.#options.pythonPath, signal });
     const neuronRuntime = this.#device === 'neuron' ? (this.#options.neuronRuntime ?? 'torch-neuronx') : undefined;
@@ -175,7 +175,8 @@ export class TorchCompiler implements Compiler {
     const files = { output: `${tmp}.model`, inputsOutput: `${tmp}.inputs.bin`, outputsOutput: `${tmp}.outputs.bin` };
     try {
       const result = await this.#run(python.path, { source: model.path, batchSize, imageSize: this.#imageSize, device: this.#device, format: this.#format, neuronRuntime, ...files }, signal);
-      for (const entry of result.inputs) {
+      // A source that declares no inputs (module:function) makes them itself; nothing to check them against.
+      for (const entry of Object.keys(sample).length === 0 ? [] : result.inputs) {
         const given = sample[entry.name]?.dims;
         if (given === undefined || given.join() !== entry.dims.join()) {
           throw new InferbenchError(

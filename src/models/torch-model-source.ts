@@ -15,9 +15,9 @@ export const DEFAULT_TORCH_IMAGE_SIZE = 224;
 /** Tokens per row of a transformers model's example input; python/inferbench_compile.py uses the same. */
 export const TORCH_TEXT_SEQUENCE_LENGTH = 128;
 
-/** True when `spec` names a PyTorch source rather than a file or hub id: `torchvision:NAME` or `hf:ID`. */
+/** True when `spec` names a PyTorch source rather than a file, hub id or built-in model: `torchvision:NAME`, `hf:ID` or `MODULE:FUNCTION`. */
 export function isTorchModelSpec(spec: string): boolean {
-  return spec.startsWith('torchvision:') || spec.startsWith('hf:');
+  return spec.startsWith('torchvision:') || spec.startsWith('hf:') || (!spec.startsWith('synthetic:') && /^[A-Za-z_][\w.]*:[A-Za-z_]\w*$/.test(spec));
 }
 
 /** What the model takes, by source kind; a `MODULE:FUNCTION` source declares its inputs only when compiled. */

@@ -4,7 +4,7 @@ import { isTorchModelSpec } from '../models/torch-model-source.js';
 import { InferbenchError } from '../errors.js';
 import { requireInteger } from '../validate.js';
 import { resolveBenchmarkSettings, type BenchmarkOptions } from './benchmark-options.js';
-import { buildInputSetFor } from './build-input-set.js';
+import { prepareArtifact } from './prepare-artifact.js';
 import { chooseRuntime } from './choose-runtime.js';
 import type { TorchCompiledArtifact } from '../compilers/torch-compiler.js';
 
@@ -50,8 +50,7 @@ export async function compileModel(options: CompileModelOptions): Promise<Compil
   const resolved = await source.resolve({ cacheDir, signal });
   const compiled: CompiledBatchSize[] = [];
   for (const batchSize of batchSizes) {
-    const inputs = await buildInputSetFor(resolved, { ...base, batchSize, sampleCount: 1 });
-    const artifact = await compiler.compile({ model: resolved, sample: inputs.samples[0]!, cacheDir, signal });
+    const { artifact } = await prepareArtifact(resolved, { ...base, batchSize, sampleCount: 1 }, compiler, cacheDir, signal ? { signal } : {});
     compiled.push({
       batchSize,
       artifactPath: artifact.path,

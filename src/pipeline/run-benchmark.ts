@@ -4,11 +4,10 @@ import { defaultCacheDir } from '../models/cache-dir.js';
 import { resolveModelSource } from '../models/resolve-model-source.js';
 import { isTorchModelSpec } from '../models/torch-model-source.js';
 import { chooseRuntime } from './choose-runtime.js';
-import { matchInputsToModel } from '../inputs/match-inputs.js';
 import { computeThroughput } from '../stats/throughput.js';
 import { resolveBenchmarkSettings, type BenchmarkOptions, type BenchmarkPhase } from './benchmark-options.js';
 import { RESULT_SCHEMA_VERSION, type BenchmarkResult } from './benchmark-result.js';
-import { buildInputSetFor } from './build-input-set.js';
+import { prepareArtifact } from './prepare-artifact.js';
 
 /**
  * The workshop benchmark as one call: resolve the model, build inputs, compile for the batch size,
@@ -30,11 +29,7 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
 
   phase('model');
   const resolved = await source.resolve({ cacheDir, signal });
-  phase('inputs');
-  const inputs = await buildInputSetFor(resolved, settings);
-  matchInputsToModel(resolved.inputs, inputs.samples[0]!);
-  phase('compile');
-  const artifact = await compiler.compile({ model: resolved, sample: inputs.samples[0]!, cacheDir, signal });
+  const { artifact, inputs } = await prepareArtifact(resolved, settings, compiler, cacheDir, { signal, onPhase: phase });
   phase('load');
   const runner = backend ?? runtime.backend;
   const loaded = await runner.load({ artifact, inputs, copies: settings.copies, signal });

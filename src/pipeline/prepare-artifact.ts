@@ -1,0 +1,44 @@
+import type { CompiledArtifact, Compiler } from '../compilers/compiler.js';
+import type { TorchCompiledArtifact } from '../compilers/torch-compiler.js';
+import { InferbenchError } from '../errors.js';
+import type { InputSet } from '../inputs/input-set.js';
+import { matchInputsToModel } from '../inputs/match-inputs.js';
+import type { ResolvedModel } from '../models/model-source.js';
+import type { BenchmarkPhase, BenchmarkSettings } from './benchmark-options.js';
+import { buildInputSetFor } from './build-input-set.js';
+
+/** What a run loads: the compiled artifact and the inputs its copies hold. */
+export interface PreparedArtifact {
+  /** The model compiled for the batch size. */
+  readonly artifact: CompiledArtifact;
+  /** The inputs, shaped for the artifact. */
+  readonly inputs: InputSet;
+}
+
+/**
+ * Builds the inputs and compiles the model for them. A PyTorch `module:function` source declares no
+ * inputs: it is compiled for the batch size first, and its own example inputs become the input set.
+ */
+export async function prepareArtifact(
+  model: ResolvedModel,
+  settings: BenchmarkSettings,
+  compiler: Compiler,
+  cacheDir: string,
+  options: { readonly signal?: AbortSignal; readonly onPhase?: (phase: BenchmarkPhase) => void } = {},
+): Promise<PreparedArtifact> {
+  const { signal, onPhase } = options;
+  if (model.format === 'torch' && model.inputs.length === 0) {
+    onPhase?.('compile');
+    const artifact = await compiler.compile({ model, sample: {}, batchSize: settings.batchSize, cacheDir, signal });
+    const example = (artifact as Partial<TorchCompiledArtifact>).exampleInputs;
+    if (!example) throw new InferbenchError('INPUT_MISMATCH', `${model.name} declares no inputs and its compiler made none; compile it with the PyTorch compiler`);
+    onPhase?.('inputs');
+    return { artifact, inputs: { samples: [example], batchSize: settings.batchSize, description: `the example inputs ${model.name} returns` } };
+  }
+  onPhase?.('inputs');
+  const inputs = await buildInputSetFor(model, settings);
+  matchInputsToModel(model.inputs, inputs.samples[0]!);
+  onPhase?.('compile');
+  const artifact = await compiler.compile({ model, sample: inputs.samples[0]!, cacheDir, signal });
+  return { artifact, inputs };
+}
