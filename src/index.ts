@@ -104,6 +104,8 @@ export type { CheckTensor, DecodedTensor, CheckElementType, CheckArrayByType } f
 // Pipeline and reports
 export { runBenchmark } from './pipeline/run-benchmark.js';
 export { chooseRuntime } from './pipeline/choose-runtime.js';
+export { setUpRun } from './pipeline/set-up-run.js';
+export type { RunSetup, RunSetupOptions } from './pipeline/set-up-run.js';
 export { compileModel } from './pipeline/compile-model.js';
 export { prepareArtifact } from './pipeline/prepare-artifact.js';
 export type { PreparedArtifact } from './pipeline/prepare-artifact.js';

@@ -1,11 +1,8 @@
-import { defaultCacheDir } from '../models/cache-dir.js';
-import { resolveModelSource } from '../models/resolve-model-source.js';
-import { isTorchModelSpec } from '../models/torch-model-source.js';
 import { InferbenchError } from '../errors.js';
 import { requireInteger } from '../validate.js';
-import { resolveBenchmarkSettings, type BenchmarkOptions } from './benchmark-options.js';
+import type { BenchmarkOptions } from './benchmark-options.js';
+import { setUpRun } from './set-up-run.js';
 import { prepareArtifact } from './prepare-artifact.js';
-import { chooseRuntime } from './choose-runtime.js';
 import type { TorchCompiledArtifact } from '../compilers/torch-compiler.js';
 
 /** Options of {@link compileModel}: a benchmark's model, device and input settings, and the batch sizes. */
@@ -37,16 +34,10 @@ export interface CompiledBatchSize {
  * experiments; each artifact lands in the cache where `runBenchmark` finds it again.
  */
 export async function compileModel(options: CompileModelOptions): Promise<CompiledBatchSize[]> {
-  const { batchSizes, signal, onDownloadProgress, model, ...rest } = options;
+  const { batchSizes, signal, ...setup } = options;
   if (batchSizes.length === 0) throw new InferbenchError('INVALID_OPTION', 'give at least one batch size, e.g. --batch-sizes 2,4,8');
   batchSizes.forEach((size, i) => requireInteger(`batch size ${i + 1}`, size, 1));
-  const base = resolveBenchmarkSettings({ ...rest, model: typeof model === 'object' ? model.id : model });
-  const source =
-    typeof model === 'object'
-      ? model
-      : resolveModelSource(base.model, { ...(onDownloadProgress ? { onDownloadProgress } : {}), ...(base.imageSize ? { imageSize: base.imageSize } : {}) });
-  const { compiler } = await chooseRuntime(base, isTorchModelSpec(source.id));
-  const cacheDir = base.cacheDir ?? defaultCacheDir();
+  const { settings: base, source, compiler, cacheDir } = await setUpRun(setup);
   const resolved = await source.resolve({ cacheDir, signal });
   const compiled: CompiledBatchSize[] = [];
   for (const batchSize of batchSizes) {

@@ -1,11 +1,8 @@
 import { collectEnvironment } from '../hardware/environment.js';
 import { ClosedLoopLoadGenerator } from '../load/closed-loop.js';
-import { defaultCacheDir } from '../models/cache-dir.js';
-import { resolveModelSource } from '../models/resolve-model-source.js';
-import { isTorchModelSpec } from '../models/torch-model-source.js';
-import { chooseRuntime } from './choose-runtime.js';
 import { computeThroughput } from '../stats/throughput.js';
-import { resolveBenchmarkSettings, type BenchmarkOptions, type BenchmarkPhase } from './benchmark-options.js';
+import type { BenchmarkOptions, BenchmarkPhase } from './benchmark-options.js';
+import { setUpRun } from './set-up-run.js';
 import { RESULT_SCHEMA_VERSION, type BenchmarkResult } from './benchmark-result.js';
 import { prepareArtifact } from './prepare-artifact.js';
 
@@ -15,15 +12,8 @@ import { prepareArtifact } from './prepare-artifact.js';
  * caller may replace or use alone; copies are always closed, on failure too.
  */
 export async function runBenchmark(options: BenchmarkOptions = {}): Promise<BenchmarkResult> {
-  const { model, compiler: givenCompiler, backend, signal, onPhase, onRequestComplete, onDownloadProgress, ...rest } = options;
-  const settings = resolveBenchmarkSettings({ ...rest, model: typeof model === 'object' ? model.id : model });
-  const source =
-    typeof model === 'object'
-      ? model
-      : resolveModelSource(settings.model, { ...(onDownloadProgress ? { onDownloadProgress } : {}), ...(settings.imageSize ? { imageSize: settings.imageSize } : {}) });
-  const runtime = givenCompiler && backend ? { compiler: givenCompiler, backend } : await chooseRuntime(settings, isTorchModelSpec(source.id));
-  const compiler = givenCompiler ?? runtime.compiler;
-  const cacheDir = settings.cacheDir ?? defaultCacheDir();
+  const { signal, onPhase, onRequestComplete, ...setup } = options;
+  const { settings, source, compiler, backend: runner, cacheDir } = await setUpRun(setup);
   const startedAt = new Date().toISOString();
   const phase = (name: BenchmarkPhase): void => onPhase?.(name, settings);
 
@@ -31,7 +21,6 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
   const resolved = await source.resolve({ cacheDir, signal });
   const { artifact, inputs } = await prepareArtifact(resolved, settings, compiler, cacheDir, { signal, onPhase: phase });
   phase('load');
-  const runner = backend ?? runtime.backend;
   const loaded = await runner.load({ artifact, inputs, copies: settings.copies, signal });
   try {
     const generator = new ClosedLoopLoadGenerator({
