@@ -34,7 +34,7 @@ try {
     sequenceLength: 128,
     batchSize: 4,
     batchMode: 'distinct',
-    requestCount: requests,
+    queryCount: requests,
     clients: 2,
     copies: 2,
     cacheDir: join(work, 'cache'),

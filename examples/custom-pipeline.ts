@@ -61,7 +61,7 @@ try {
   const loaded = await new OrtBackend().load({ artifact, inputs, copies: COPIES });
   try {
     // 4. LoadGenerator: closed loop; request i goes to copy i % COPIES.
-    const generator = new ClosedLoopLoadGenerator({ clients: CLIENTS, requestCount: REQUESTS, warmupRequests: 4, seed: SEED });
+    const generator = new ClosedLoopLoadGenerator({ clients: CLIENTS, queryCount: REQUESTS, warmupQueries: 4, seed: SEED });
     const result = await generator.run({ copies: loaded.copies, sampleCount: inputs.samples.length });
 
     // 5. Stats: HDR histograms in nanoseconds, summarised; throughput over the measured interval.

@@ -94,7 +94,7 @@ try {
   const artifact = await new OrtCompiler().compile({ model, sample: inputs.samples[0]!, cacheDir: workDir });
   const loaded = await new OrtBackend().load({ artifact, inputs, copies: 1 });
   try {
-    const generator = new ClosedLoopLoadGenerator({ clients: 1, requestCount: REQUESTS, warmupRequests: 10, seed: SEED });
+    const generator = new ClosedLoopLoadGenerator({ clients: 1, queryCount: REQUESTS, warmupQueries: 10, seed: SEED });
     const result = await generator.run({ copies: loaded.copies, sampleCount: inputs.samples.length });
     const latency = result.latency.summarize([50, 90, 95]);
     const throughput = computeThroughput(result.completedRequests, inputs.batchSize, result.elapsedNs);

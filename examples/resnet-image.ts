@@ -25,7 +25,7 @@ try {
     // The images bundled with inferbench; pass any folder of JPEG or PNG files instead.
     batchSize: 4,
     batchMode: 'distinct',
-    requestCount: requests,
+    queryCount: requests,
     clients: 2,
     cacheDir,
   });

@@ -40,7 +40,7 @@ async function bare(artifact, inputs) {
 async function harness(backend, artifact, inputs, clients) {
   const loaded = await backend.load({ artifact, inputs, copies: 1 });
   try {
-    const generator = new ClosedLoopLoadGenerator({ clients, durationMs: DURATION_MS, warmupRequests: 10, seed: SEED });
+    const generator = new ClosedLoopLoadGenerator({ clients, durationMs: DURATION_MS, warmupQueries: 10, seed: SEED });
     const result = await generator.run({ copies: loaded.copies, sampleCount: inputs.samples.length });
     return (result.completedRequests * 1e9) / result.elapsedNs;
   } finally {
@@ -83,7 +83,7 @@ try {
     for (const clients of [1, 8]) {
       const loaded = await new NullBackend({ inWorkerThreads }).load({ artifact, inputs: nullInputs, copies: 1 });
       try {
-        const result = await new ClosedLoopLoadGenerator({ clients, durationMs: 2000, warmupRequests: 100 }).run({ copies: loaded.copies, sampleCount: 1 });
+        const result = await new ClosedLoopLoadGenerator({ clients, durationMs: 2000, warmupQueries: 100 }).run({ copies: loaded.copies, sampleCount: 1 });
         const rate = (result.completedRequests * 1e9) / result.elapsedNs;
         const p50Us = result.latency.valueAtPercentileNs(50) / 1e3;
         console.log(`null backend ${inWorkerThreads ? 'in a worker thread' : 'in-process'}, ${clients} client${clients === 1 ? '' : 's'}: ${Math.round(rate).toLocaleString('en-US')} requests/s, p50 ${p50Us.toFixed(1)} µs`);
@@ -97,7 +97,7 @@ try {
   // request is one round trip over the length-prefixed protocol on stdin/stdout.
   const python = await new PythonBackend({ format: 'null' }).load({ artifact: { ...artifact, path: '' }, inputs: nullInputs, copies: 1 });
   try {
-    const result = await new ClosedLoopLoadGenerator({ clients: 1, durationMs: 3000, warmupRequests: 20_000 }).run({ copies: python.copies, sampleCount: 1 });
+    const result = await new ClosedLoopLoadGenerator({ clients: 1, durationMs: 3000, warmupQueries: 20_000 }).run({ copies: python.copies, sampleCount: 1 });
     const rate = (result.completedRequests * 1e9) / result.elapsedNs;
     console.log(`python worker protocol, null model, 1 client: median ${(result.latency.valueAtPercentileNs(50) / 1e3).toFixed(1)} µs per request, p99 ${(result.latency.valueAtPercentileNs(99) / 1e3).toFixed(1)} µs, ${Math.round(rate).toLocaleString('en-US')} requests/s`);
   } finally {

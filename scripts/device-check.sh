@@ -215,7 +215,7 @@ python_run() {
     const backend = new PythonBackend({ device: "cuda", format: "torchscript", halfPrecision: half === "1", pythonPath: python, requestTimeoutMs: 60000 });
     const loaded = await backend.load({ artifact: { path: modelPath, format: "torchscript", batchSize: 2 }, inputs: { samples, batchSize: 2, description: "device check" }, copies: 1 });
     try {
-      const result = await new ClosedLoopLoadGenerator({ clients: 2, requestCount: 20, warmupRequests: 4 }).run({ copies: loaded.copies, sampleCount: samples.length });
+      const result = await new ClosedLoopLoadGenerator({ clients: 2, queryCount: 20, warmupQueries: 4 }).run({ copies: loaded.copies, sampleCount: samples.length });
       const ms = (ns) => (ns / 1e6).toFixed(2) + " ms";
       const perSecond = (result.completedRequests * 1e9) / result.elapsedNs;
       const ok = result.completedRequests === 20 && result.compute.valueAtPercentileNs(50) > 0;

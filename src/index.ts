@@ -81,15 +81,54 @@ export type { PythonDevice, PythonModelFormat, PythonLoadHeader } from './backen
 export type { NullBackendOptions } from './backends/null/null-backend.js';
 
 // Load generation
-export type { LoadGenerator, LoadTarget, LoadResult, RequestRecord } from './load/load-generator.js';
-export { ClosedLoopLoadGenerator, resolveClosedLoopSettings, DEFAULT_REQUEST_COUNT, defaultWarmupRequests } from './load/closed-loop.js';
-export type { ClosedLoopOptions, ClosedLoopSettings } from './load/closed-loop.js';
+export type {
+  LoadGenerator,
+  LoadTarget,
+  LoadResult,
+  LoadRunHooks,
+  RequestRecord,
+  ErrorCounts,
+  ErrorKindCount,
+  MeasurementWindow,
+  RunningFigures,
+  StopReason,
+  FirstInference,
+} from './load/load-generator.js';
+export { ClosedLoopLoadGenerator, issueClosedLoop } from './load/closed-loop.js';
+export { OpenLoopLoadGenerator, issueOpenLoop } from './load/open-loop.js';
+export { OfflineLoadGenerator, issueOffline } from './load/offline.js';
+export { createLoadGenerator } from './load/create-load-generator.js';
+export { measureLoad } from './load/measure-load.js';
+export type { QueryDriver, IssueLoop } from './load/measure-load.js';
+export {
+  resolveLoadSettings,
+  loadOptionsOf,
+  defaultWarmupQueries,
+  DEFAULT_MIN_QUERY_COUNT,
+  DEFAULT_MIN_DURATION_MS,
+  DEFAULT_EXTENDED_MAX_DURATION_MS,
+  MAX_LATE_FRACTION,
+} from './load/load-settings.js';
+export type { LoadOptions, LoadSettings } from './load/load-settings.js';
+export { SCENARIOS, parseScenario } from './load/scenarios.js';
+export type { Scenario, ScenarioPreset } from './load/scenarios.js';
+export { createArrivalSchedule } from './load/arrival-schedule.js';
+export type { ArrivalProcess, ArrivalSchedule, ArrivalScheduleOptions } from './load/arrival-schedule.js';
+export { MeasurementWindows } from './load/measurement-windows.js';
+export type { WindowSettings } from './load/measurement-windows.js';
+export { waitUntil } from './load/wait-until.js';
+export { searchServerQps } from './load/server-qps-search.js';
+export type { ServerSearch, ServerSearchTrial, ServerSearchOptions, ServerSearchOutcome } from './load/server-qps-search.js';
 
 // Statistics
 export { LatencyHistogram, DEFAULT_PERCENTILES } from './stats/latency-histogram.js';
 export type { LatencySummary } from './stats/latency-histogram.js';
 export { computeThroughput } from './stats/throughput.js';
 export type { Throughput } from './stats/throughput.js';
+export { checkStability, resolveStabilitySettings, DEFAULT_STABILITY_WINDOWS, DEFAULT_STABILITY_MAX_RATIO } from './stats/stability.js';
+export type { WindowFigures, StabilityOptions, StabilitySettings, StabilityCheck } from './stats/stability.js';
+export { parseThreshold, parseThresholds, evaluateThresholds, formatThresholdValue } from './stats/thresholds.js';
+export type { Threshold, ThresholdMetrics, ThresholdOutcome } from './stats/thresholds.js';
 
 // Output checks
 export { checkTestDirectory } from './check/check-test-dir.js';
@@ -103,6 +142,13 @@ export type { CheckTensor, DecodedTensor, CheckElementType, CheckArrayByType } f
 
 // Pipeline and reports
 export { runBenchmark } from './pipeline/run-benchmark.js';
+export { BenchmarkRun } from './pipeline/benchmark-run.js';
+export type { BenchmarkRunEvents, EmitRunEvent } from './pipeline/benchmark-run.js';
+export { summarizeMeasurement } from './pipeline/measurement.js';
+export type { Measurement, MeasuredThroughput, OfferedLoad, PrecisionOutcome, ReportedWindow } from './pipeline/measurement.js';
+export { judgeMeasurement } from './pipeline/verdict.js';
+export type { Verdict, VerdictReason, VerdictReasonCode } from './pipeline/verdict.js';
+export { thresholdMetricsOf } from './pipeline/threshold-metrics.js';
 export { chooseRuntime } from './pipeline/choose-runtime.js';
 export { setUpRun } from './pipeline/set-up-run.js';
 export type { RunSetup, RunSetupOptions } from './pipeline/set-up-run.js';

@@ -11,3 +11,11 @@ export function requireInteger(name: string, value: number, min: number, max: nu
   }
   return value;
 }
+
+/** `value` if it is a finite number above 0; otherwise an INVALID_OPTION error naming it. */
+export function requirePositive(name: string, value: number): number {
+  if (!(Number.isFinite(value) && value > 0)) {
+    throw new InferbenchError('INVALID_OPTION', `${name} must be a positive number, got ${value}`);
+  }
+  return value;
+}

@@ -20,7 +20,7 @@ describe('inferbench run', () => {
     expect(run.stdout).toContain(`result   ${output}`);
     const result = readResult(output);
     expect(result.schemaVersion).toBe(1);
-    expect(result.settings).toMatchObject({ batchSize: 2, sequenceLength: 16, requestCount: 40, clients: 2, copies: 2 });
+    expect(result.settings).toMatchObject({ batchSize: 2, sequenceLength: 16, queryCount: 40, clients: 2, copies: 2 });
     expect(result.measurement.completedRequests).toBe(40);
     expect(result.measurement.requestsPerCopy).toEqual([20, 20]);
     expect(result.measurement.latency.count).toBe(40);
@@ -43,7 +43,7 @@ describe('inferbench run', () => {
     expect(run.stderr).not.toMatch(/error/i);
     expect(run.exitCode).toBe(0);
     const result = readResult(output);
-    expect(result.settings).toMatchObject({ batchSize: 2, requestCount: 12, clients: 1, copies: 2, sequenceLength: 8 });
+    expect(result.settings).toMatchObject({ batchSize: 2, queryCount: 12, clients: 1, copies: 2, sequenceLength: 8 });
     expect(result.model.path).toBe(model);
     expect(result.measurement.completedRequests).toBe(12);
   });

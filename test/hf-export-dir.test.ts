@@ -34,7 +34,7 @@ describe('a Hugging Face export directory', () => {
     const dir = writeExport(join(root, 'pairs'));
     const corpus = join(root, 'pairs.jsonl');
     writeFileSync(corpus, ['{"text": "i like strawberries", "text_pair": "the cat"}', '{"text": "a much longer first sentence here", "text_pair": "and a second one"}', '"just one sentence"', ''].join('\n'));
-    const result = await runBenchmark({ model: dir, corpus, padding: 'longest', batchSize: 2, sampleCount: 3, requestCount: 6, cacheDir: join(root, 'cache') });
+    const result = await runBenchmark({ model: dir, corpus, padding: 'longest', batchSize: 2, sampleCount: 3, queryCount: 6, cacheDir: join(root, 'cache') });
     // The longest pair, "[CLS] a much longer first sentence here [SEP] and a second one [SEP]", is 13 tokens.
     expect(result.compile.dimensions).toEqual({ batch_size: 2, sequence_length: 13 });
     expect(result.inputs.description).toContain('pairs.jsonl, tokenizer');
@@ -44,7 +44,7 @@ describe('a Hugging Face export directory', () => {
 
   it('refuses a text model without a tokenizer, and a directory without a model', async () => {
     const bare = writeExport(join(root, 'bare'), { tokenizer: false });
-    await expect(runBenchmark({ model: bare, requestCount: 1, cacheDir: join(root, 'cache') })).rejects.toThrow(
+    await expect(runBenchmark({ model: bare, queryCount: 1, cacheDir: join(root, 'cache') })).rejects.toThrow(
       /^acme\/tiny-bert is a text model without a tokenizer; pass --tokenizer/,
     );
     const empty = join(root, 'empty');
@@ -58,7 +58,7 @@ describe('a Hugging Face export directory', () => {
   it('reads the pad token from the files beside a tokenizer.json named directly', async () => {
     const dir = writeExport(join(root, 'bare-file'));
     // A tokenizer.json without a padding section: only special_tokens_map.json names [PAD].
-    const result = await runBenchmark({ model: dir, tokenizer: join(dir, 'tokenizer.json'), sequenceLength: 16, requestCount: 2, cacheDir: join(root, 'cache') });
+    const result = await runBenchmark({ model: dir, tokenizer: join(dir, 'tokenizer.json'), sequenceLength: 16, queryCount: 2, cacheDir: join(root, 'cache') });
     expect(result.compile.dimensions).toEqual({ batch_size: 4, sequence_length: 16 });
     await expect(loadTokenizer(join(root, 'nowhere.json'))).rejects.toThrow(/tokenizer .*nowhere\.json does not exist/);
   });

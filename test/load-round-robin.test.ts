@@ -16,16 +16,17 @@ async function nullCopies(count: number): Promise<LoadedModel> {
 
 async function collect(options: ConstructorParameters<typeof ClosedLoopLoadGenerator>[0], copies: readonly ModelCopy[], sampleCount = 10) {
   const records: RequestRecord[] = [];
-  const result = await new ClosedLoopLoadGenerator({ ...options, onRequestComplete: (r) => records.push(r) }).run({ copies, sampleCount });
+  const result = await new ClosedLoopLoadGenerator(options).run({ copies, sampleCount }, { onRequestComplete: (r) => records.push(r) });
   return { result, records: records.sort((a, b) => a.requestIndex - b.requestIndex) };
 }
 
 describe('ClosedLoopLoadGenerator', () => {
   it('sends request i to copy i % M and counts only measured requests', async () => {
     const { copies } = await nullCopies(3);
-    const { result, records } = await collect({ clients: 4, requestCount: 30, warmupRequests: 5 }, copies);
+    const { result, records } = await collect({ clients: 4, queryCount: 30, warmupQueries: 5 }, copies);
     expect(result.completedRequests).toBe(30);
-    expect(result.warmupRequests).toBe(5);
+    expect(result.completedQueries).toBe(30);
+    expect(result.warmupQueries).toBe(5);
     expect(result.latency.count).toBe(30);
     expect(result.compute.count).toBe(30);
     expect(records.map((r) => r.requestIndex)).toEqual(Array.from({ length: 30 }, (_, i) => i));
@@ -36,7 +37,7 @@ describe('ClosedLoopLoadGenerator', () => {
   it('replays the same samples for the same seed and others for another seed', async () => {
     const { copies } = await nullCopies(2);
     const samples = async (seed: number) =>
-      (await collect({ clients: 3, requestCount: 50, seed }, copies, 10)).records.map((r) => r.sampleIndex);
+      (await collect({ clients: 3, queryCount: 50, seed }, copies, 10)).records.map((r) => r.sampleIndex);
     const first = await samples(7);
     expect(await samples(7)).toEqual(first);
     expect(await samples(8)).not.toEqual(first);
@@ -47,7 +48,7 @@ describe('ClosedLoopLoadGenerator', () => {
 
   it('runs for a duration when given one', async () => {
     const { copies } = await nullCopies(1);
-    const { result } = await collect({ durationMs: 150, warmupRequests: 0 }, copies);
+    const { result } = await collect({ durationMs: 150, warmupQueries: 0 }, copies);
     // Issuing stops at the deadline and the clock at the last completion, which can precede the
     // deadline by up to one event-loop yield (10 ms) with copies that answer instantly.
     expect(result.elapsedNs).toBeGreaterThanOrEqual(140e6);
@@ -55,7 +56,7 @@ describe('ClosedLoopLoadGenerator', () => {
     expect(result.completedRequests).toBeGreaterThan(100);
   });
 
-  it('warms every copy before measuring', async () => {
+  it("measures each copy's first inference, then warms every copy before measuring", async () => {
     const calls: number[] = [];
     const copies: ModelCopy[] = [0, 1, 2].map((index) => ({
       index,
@@ -64,11 +65,13 @@ describe('ClosedLoopLoadGenerator', () => {
         return { computeStartNs: 0, computeNs: 1 };
       },
     }));
-    await collect({ clients: 1, requestCount: 1, warmupRequests: 6 }, copies);
-    expect(calls.slice(0, 6).sort()).toEqual([0, 0, 1, 1, 2, 2]);
+    const { result } = await collect({ clients: 1, queryCount: 1, warmupQueries: 6 }, copies);
+    expect(calls.slice(0, 3).sort()).toEqual([0, 1, 2]);
+    expect(calls.slice(3, 9).sort()).toEqual([0, 0, 1, 1, 2, 2]);
+    expect(result.firstInference.computeNs).toEqual([1, 1, 1]);
   });
 
-  it('stops at the first failure and rejects with it', async () => {
+  it('counts failures during measurement by kind and leaves them out of the latency', async () => {
     let issued = 0;
     const failing: ModelCopy = {
       index: 0,
@@ -79,21 +82,37 @@ describe('ClosedLoopLoadGenerator', () => {
         return { computeStartNs: 0, computeNs: 1 };
       },
     };
-    await expect(collect({ clients: 2, requestCount: 1000, warmupRequests: 0 }, [failing])).rejects.toThrow('copy 0 failed on purpose');
-    expect(issued).toBeLessThanOrEqual(6);
+    const { result } = await collect({ clients: 2, queryCount: 20, warmupQueries: 0 }, [failing]);
+    // The first inference is call 1, so measured request 3 fails.
+    expect(result.errors).toEqual({ total: 1, timeouts: 0, byKind: { WORKER_FAILED: { count: 1, example: 'copy 0 failed on purpose' } } });
+    expect(result.completedQueries).toBe(19);
+    expect(result.latency.count).toBe(19);
+    expect(result.compute.count).toBe(19);
+  });
+
+  it('rejects with the failure when one happens during warm-up', async () => {
+    const failing: ModelCopy = {
+      index: 0,
+      infer: async (sample): Promise<InferenceTiming> => {
+        if (sample === 1) throw new InferbenchError('WORKER_FAILED', 'sample 1 is broken');
+        return { computeStartNs: 0, computeNs: 1 };
+      },
+    };
+    await expect(collect({ clients: 1, queryCount: 20, warmupQueries: 4 }, [failing])).rejects.toThrow('sample 1 is broken');
   });
 
   it('stops when its signal is aborted', async () => {
     const { copies } = await nullCopies(1);
     const controller = new AbortController();
-    const run = collect({ durationMs: 10_000, signal: controller.signal }, copies);
+    const records: RequestRecord[] = [];
+    const run = new ClosedLoopLoadGenerator({ durationMs: 10_000 }).run({ copies, sampleCount: 10 }, { signal: controller.signal, onRequestComplete: (r) => records.push(r) });
     setTimeout(() => controller.abort(), 50);
     await expect(run).rejects.toMatchObject({ code: 'ABORTED' });
   });
 
   it('rejects bad settings with INVALID_OPTION', () => {
     expect(() => new ClosedLoopLoadGenerator({ clients: 0 })).toThrow(/clients must be an integer ≥ 1, got 0/);
-    expect(() => new ClosedLoopLoadGenerator({ requestCount: 5, durationMs: 5 })).toThrow(/not both/);
+    expect(() => new ClosedLoopLoadGenerator({ queryCount: 5, durationMs: 5 })).toThrow(/not both/);
     expect(() => new ClosedLoopLoadGenerator({ durationMs: -1 })).toThrow(/durationMs/);
   });
 });

@@ -7,7 +7,7 @@ describe('runBenchmark on the built-in model', () => {
   it('generates the synthetic BERT once, labels it synthetic, and runs every phase in order', async () => {
     const cacheDir = tempDir();
     const phases: BenchmarkPhase[] = [];
-    const result = await runBenchmark({ cacheDir, batchSize: 1, sequenceLength: 16, requestCount: 20, onPhase: (p) => phases.push(p) });
+    const result = await runBenchmark({ cacheDir, batchSize: 1, sequenceLength: 16, queryCount: 20, onPhase: (p) => phases.push(p) });
     expect(phases).toEqual(['model', 'inputs', 'compile', 'load', 'warmup', 'measure']);
     expect(result.settings.model).toBe('synthetic:bert');
     expect(result.model.synthetic).toBe(true);

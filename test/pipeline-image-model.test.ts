@@ -14,7 +14,7 @@ describe('an image model', () => {
   const dir = tempDir();
 
   it('is fed the bundled sample images at the size asked for', async () => {
-    const result = await runBenchmark({ model: OCR_MODEL, imageSize: 64, batchSize: 2, requestCount: 10, cacheDir: join(dir, 'cache') });
+    const result = await runBenchmark({ model: OCR_MODEL, imageSize: 64, batchSize: 2, queryCount: 10, cacheDir: join(dir, 'cache') });
     expect(result.model.task).toBe('image');
     expect(Object.values(result.compile.dimensions)).toEqual([2, 64, 64]);
     expect(result.inputs.description).toMatch(/^6 images from .*assets\/images\/, 64×64 crop, ImageNet normalisation/);

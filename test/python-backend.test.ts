@@ -76,7 +76,7 @@ describe('PythonBackend, null format (any python3)', () => {
     try {
       expect(new Set(pids).size).toBe(2);
       expect(loaded.effectiveSettings).toMatchObject({ format: 'null', device: 'cpu' });
-      const result = await new ClosedLoopLoadGenerator({ clients: 3, requestCount: 200 }).run({ copies: loaded.copies, sampleCount: 3 });
+      const result = await new ClosedLoopLoadGenerator({ clients: 3, queryCount: 200 }).run({ copies: loaded.copies, sampleCount: 3 });
       expect(result.completedRequests).toBe(200);
       expect(result.requestsPerCopy).toEqual([100, 100]);
       expect(result.latency.count).toBe(200);
@@ -161,7 +161,7 @@ describe.skipIf(!torchPython && !process.env.CI)('PythonBackend, TorchScript on 
     const loaded = await new PythonBackend({ intraOpThreadsPerCopy: 1 }).load({ artifact: artifact(await linearModel()), inputs: floatInputs(4, [2, 16]), copies: 2 });
     try {
       expect(loaded.effectiveSettings).toMatchObject({ format: 'torchscript', device: 'cpu', intraOpThreadsPerCopy: 1, torchVersion: torchPython!.torchVersion });
-      const result = await new ClosedLoopLoadGenerator({ clients: 2, requestCount: 20 }).run({ copies: loaded.copies, sampleCount: 4 });
+      const result = await new ClosedLoopLoadGenerator({ clients: 2, queryCount: 20 }).run({ copies: loaded.copies, sampleCount: 4 });
       expect(result.completedRequests).toBe(20);
       expect(result.requestsPerCopy).toEqual([10, 10]);
       expect(result.compute.count).toBe(20);

@@ -52,7 +52,7 @@ describe.skipIf(!torchPython && !process.env.CI)('TorchCompiler, torchvision:res
     const loaded = await new PythonBackend({ device: 'cpu', intraOpThreadsPerCopy: 1 }).load({ artifact: two, inputs: inputsFor(2), copies: 2 });
     const pids = loaded.copies.map((copy) => (copy as PythonModelCopy).pid!);
     try {
-      const result = await new ClosedLoopLoadGenerator({ clients: 2, requestCount: 20, warmupRequests: 0 }).run({ copies: loaded.copies, sampleCount: 2 });
+      const result = await new ClosedLoopLoadGenerator({ clients: 2, queryCount: 20, warmupQueries: 0 }).run({ copies: loaded.copies, sampleCount: 2 });
       expect(result.completedRequests).toBe(20);
       expect(result.requestsPerCopy).toEqual([10, 10]);
       expect(result.latency.valueAtPercentileNs(50)).toBeGreaterThan(0);
@@ -74,7 +74,7 @@ describe.skipIf(!torchPython && !process.env.CI)('TorchCompiler, torchvision:res
 
     const loaded = await new OrtBackend({ intraOpThreadsPerCopy: 1 }).load({ artifact, inputs: inputsFor(2), copies: 1 });
     try {
-      const result = await new ClosedLoopLoadGenerator({ clients: 1, requestCount: 4, warmupRequests: 0 }).run({ copies: loaded.copies, sampleCount: 2 });
+      const result = await new ClosedLoopLoadGenerator({ clients: 1, queryCount: 4, warmupQueries: 0 }).run({ copies: loaded.copies, sampleCount: 2 });
       expect(result.completedRequests).toBe(4);
       expect(result.latency.valueAtPercentileNs(50)).toBeGreaterThan(0);
     } finally {

@@ -24,7 +24,7 @@ describe('a model copy that fails mid-run', () => {
     bad[3] = 999n;
     const loaded = await new OrtBackend().load({ artifact, inputs, copies: 2 });
     try {
-      const run = new ClosedLoopLoadGenerator({ clients: 2, requestCount: 200, warmupRequests: 0 }).run({ copies: loaded.copies, sampleCount: 3 });
+      const run = new ClosedLoopLoadGenerator({ clients: 2, queryCount: 200, warmupQueries: 0 }).run({ copies: loaded.copies, sampleCount: 3 });
       await expect(run).rejects.toMatchObject({ code: 'WORKER_FAILED', message: expect.stringMatching(/^model copy \d failed on sample 2: .*999/) });
     } finally {
       await loaded.close();

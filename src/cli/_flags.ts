@@ -1,5 +1,6 @@
 import type { ArgsDef } from 'citty';
 import { InferbenchError } from '../errors.js';
+import { parseScenario, type Scenario } from '../load/scenarios.js';
 
 const camel = (s: string): string => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -46,13 +47,48 @@ export function parseIntegerFlag(flag: string, raw: string | undefined, min: num
   return value;
 }
 
-/** A duration such as "30s", "1500ms", "2m" or a bare number of seconds, in milliseconds. */
-export function parseDurationFlag(flag: string, raw: string | undefined): number | undefined {
+const MS_PER_UNIT = { us: 1e-3, ms: 1, s: 1000, m: 60_000 } as const;
+
+/**
+ * A duration such as "30s", "1500ms", "2m", "500us" or a bare number of seconds, in milliseconds.
+ * With `unitRequired` (latencies) a bare number is refused: "50" could mean seconds or milliseconds.
+ */
+export function parseDurationFlag(flag: string, raw: string | undefined, options: { unitRequired?: boolean } = {}): number | undefined {
   if (raw === undefined || raw === '') return undefined;
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(raw.trim());
-  const value = match ? Number(match[1]) * { ms: 1, s: 1000, m: 60_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm'] : 0;
-  if (!(value > 0)) throw new InferbenchError('INVALID_OPTION', `${flag} must be a positive duration such as 30s, 1500ms or 2m, got '${raw}'`);
+  const match = /^(\d+(?:\.\d+)?)(us|ms|s|m)?$/.exec(raw.trim());
+  const unit = match?.[2] as keyof typeof MS_PER_UNIT | undefined;
+  const value = match && (unit !== undefined || !options.unitRequired) ? Number(match[1]) * MS_PER_UNIT[unit ?? 's'] : 0;
+  if (!(value > 0)) {
+    throw new InferbenchError('INVALID_OPTION', `${flag} must be a positive duration with a unit, such as 50ms, 2s or 500us, got '${raw}'`);
+  }
   return value;
+}
+
+/** A positive number, e.g. a rate in queries per second. */
+export function parsePositiveFlag(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (raw.trim() === '' || !(Number.isFinite(value) && value > 0)) throw new InferbenchError('INVALID_OPTION', `${flag} must be a positive number, got '${raw}'`);
+  return value;
+}
+
+/** A fraction written as a percentage ("1%", "99%") or as a number between 0 and 1 ("0.01"). */
+export function parseFractionFlag(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const text = raw.trim();
+  const value = text.endsWith('%') ? Number(text.slice(0, -1)) / 100 : Number(text);
+  if (text === '' || text === '%' || !(value > 0 && value < 1)) {
+    throw new InferbenchError('INVALID_OPTION', `${flag} must be a percentage between 0 and 100 such as 1% or 99%, or a fraction such as 0.01; got '${raw}'`);
+  }
+  return value;
+}
+
+/** A scenario name, in MLPerf's spelling or kebab-case. */
+export function parseScenarioFlag(raw: string | undefined): Scenario | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const scenario = parseScenario(raw);
+  if (!scenario) throw new InferbenchError('INVALID_OPTION', `--scenario must be closed, open, single-stream, multi-stream, server or offline, got '${raw}'`);
+  return scenario;
 }
 
 /** `0.5,0.5,0.5` as numbers. */

@@ -4,18 +4,41 @@ import type { BenchmarkOptions } from '../pipeline/benchmark-options.js';
 import { InferbenchError } from '../errors.js';
 import { formatResultTable } from '../reporters/console-table.js';
 import { assertResultPathWritable, writeResultJson } from '../reporters/json-file.js';
-import { assertKnownFlags, flagValue, parseAssignments, parseDurationFlag, parseIntegerFlag, parseNumberListFlag } from './_flags.js';
-import { createRunProgress } from './progress.js';
+import { assertKnownFlags, flagValue, parseAssignments, parseDurationFlag, parseFractionFlag, parseIntegerFlag, parseNumberListFlag, parsePositiveFlag, parseScenarioFlag } from './_flags.js';
+import { attachRunProgress } from './progress.js';
+import { runOutcome } from './run-outcome.js';
 
 export const runArgs = {
   model: { type: 'string', alias: 'm', description: 'Model: synthetic:bert (default), synthetic:bert-base, synthetic:resnet50, an .onnx file, an export directory, or a Hugging Face Hub id org/name[@revision] [env MODEL_NAME]', valueHint: 'name|path' },
   'batch-size': { type: 'string', alias: 'b', description: 'Samples per request (default 4) [env BATCH_SIZE]', valueHint: 'n' },
   'sequence-length': { type: 'string', description: 'Tokens per text sample, max_length (default 128) [env MAX_LENGTH]', valueHint: 'n' },
-  requests: { type: 'string', alias: 'n', description: 'Measured requests (default 500) [env NUM_REQUESTS]', valueHint: 'n' },
-  duration: { type: 'string', alias: 'd', description: 'Measure for this long instead of a request count, e.g. 30s', valueHint: 'time' },
-  clients: { type: 'string', alias: 'c', description: 'Concurrent clients (default 2) [env NUM_THREADS]', valueHint: 'n' },
+  scenario: { type: 'string', alias: 's', description: 'closed (default: N clients), open (fixed rate), single-stream, multi-stream, server or offline (MLPerf scenarios)', valueHint: 'name' },
+  requests: { type: 'string', alias: 'n', description: 'Exactly this many measured queries (default: at least 500 and 1 s) [env NUM_REQUESTS]', valueHint: 'n' },
+  duration: { type: 'string', alias: 'd', description: 'Measure for exactly this long instead, e.g. 30s', valueHint: 'time' },
+  'min-queries': { type: 'string', description: 'Fewest measured queries (default 500)', valueHint: 'n' },
+  'max-queries': { type: 'string', description: 'Most measured queries', valueHint: 'n' },
+  'min-duration': { type: 'string', description: 'Shortest measurement (default 1s)', valueHint: 'time' },
+  'max-duration': { type: 'string', description: 'Longest measurement (default none; 60s with --until-stable or --precision)', valueHint: 'time' },
+  clients: { type: 'string', alias: 'c', description: 'Concurrent clients of the closed scenario (default 2) [env NUM_THREADS]', valueHint: 'n' },
+  rate: { type: 'string', description: 'Queries per second of the open and server scenarios', valueHint: 'qps' },
+  arrival: { type: 'enum', options: ['constant', 'poisson'], description: 'Arrivals of an open loop: constant (open default) or poisson (server default)' },
+  'target-latency': { type: 'string', description: 'Server: the p99 latency to meet, e.g. 50ms', valueHint: 'time' },
+  search: { type: 'boolean', description: 'Server: find the highest rate that meets --target-latency' },
+  'search-trials': { type: 'string', description: 'Server runs of the --search (default 6)', valueHint: 'n' },
+  'samples-per-query': { type: 'string', description: 'Requests per query of multi-stream (default 8)', valueHint: 'n' },
   copies: { type: 'string', description: 'Model copies, one worker thread each (default 1) [env NUM_MODELS]', valueHint: 'n' },
-  warmup: { type: 'string', description: 'Unrecorded warm-up requests (default max(10, 2 × copies))', valueHint: 'n' },
+  warmup: { type: 'string', description: 'Unrecorded warm-up queries at the run\'s own load (default max(10, 2 × copies))', valueHint: 'n' },
+  percentiles: { type: 'string', description: 'Latency percentiles to report (default 50,90,95,99,99.9)', valueHint: 'p,…' },
+  confidence: { type: 'string', description: 'Confidence level of percentile intervals and early stopping (default 99%)', valueHint: '%' },
+  precision: { type: 'string', description: 'Measure until every percentile is known to within this, e.g. 1%', valueHint: '%' },
+  window: { type: 'string', description: 'Measurement window for the time series and stability (default 1s)', valueHint: 'time' },
+  'window-queries': { type: 'string', description: 'Windows of this many completed queries instead of time', valueHint: 'n' },
+  'stability-percentage': { type: 'string', description: 'Most the last windows may vary to count as stable (default 10)', valueHint: 'n' },
+  'stability-windows': { type: 'string', description: 'Windows the stability rule compares (default 3)', valueHint: 'n' },
+  'until-stable': { type: 'boolean', description: 'Measure past the minimums until stable, up to the maximums' },
+  timeout: { type: 'string', description: 'Count a request still running after this long as a timeout, e.g. 2s', valueHint: 'time' },
+  threshold: { type: 'string', alias: 't', description: 'Pass/fail conditions, e.g. "p95<20ms,throughput>500/s"; exit 99 when one fails', valueHint: 'expr,…' },
+  'require-valid': { type: 'boolean', description: 'Exit 99 when the verdict is INVALID' },
   seed: { type: 'string', description: 'Seed of inputs and sample choice (default 1)', valueHint: 'n' },
   samples: { type: 'string', description: 'Preloaded input samples (default 10)', valueHint: 'n' },
   device: { type: 'enum', options: ['cpu', 'cuda', 'tensorrt', 'neuron'], description: 'cpu (default); cuda or tensorrt on NVIDIA GPUs; neuron on AWS Inferentia/Trainium (PyTorch models)' },
@@ -38,11 +61,15 @@ export const runArgs = {
   progress: { type: 'boolean', default: true, description: 'Show a progress bar on a terminal' },
 } as const satisfies ArgsDef;
 
-type RunFlags = { [K in keyof typeof runArgs]?: string | boolean };
+type RunFlags = { [K in keyof typeof runArgs]?: string | boolean | string[] };
 
 /** Turns flags, falling back to the workshop's environment variables, into benchmark options. */
 export function runOptionsFromFlags(flags: RunFlags, env: NodeJS.ProcessEnv): BenchmarkOptions {
-  const str = (key: keyof RunFlags): string | undefined => flagValue(`--${key}`, flags[key]);
+  const str = (key: keyof RunFlags): string | undefined => {
+    const raw = flags[key];
+    // A value flag given twice arrives as an array; the last one wins, as in most CLIs.
+    return flagValue(`--${key}`, Array.isArray(raw) ? raw.at(-1) : raw);
+  };
   const fromEnv = (key: keyof RunFlags, variable: string): [string, string | undefined] =>
     str(key) !== undefined ? [`--${key}`, str(key)] : [variable, env[variable]];
   const int = (key: keyof RunFlags, variable?: string, min = 1): number | undefined => {
@@ -50,16 +77,42 @@ export function runOptionsFromFlags(flags: RunFlags, env: NodeJS.ProcessEnv): Be
     return parseIntegerFlag(label, raw, min);
   };
   const inputNames = parseAssignments('--input-names', str('input-names'));
+  const scenario = parseScenarioFlag(str('scenario'));
+  // The workshop's NUM_THREADS and NUM_REQUESTS describe its closed loop; other scenarios and explicit bounds set their own.
+  const scenarioSetsLoad = scenario !== undefined && scenario !== 'closed';
+  const bounded = ['min-queries', 'max-queries', 'min-duration', 'max-duration'].some((k) => str(k as keyof RunFlags) !== undefined);
+  const stabilityPercentage = parsePositiveFlag('--stability-percentage', str('stability-percentage'));
   const dims = parseAssignments('--dims', str('dims'));
   return {
     model: fromEnv('model', 'MODEL_NAME')[1] || undefined,
     batchSize: int('batch-size', 'BATCH_SIZE'),
     sequenceLength: int('sequence-length', 'MAX_LENGTH'),
-    requestCount: str('duration') === undefined ? int('requests', 'NUM_REQUESTS') : int('requests'),
+    scenario: parseScenarioFlag(str('scenario')),
+    queryCount: str('duration') === undefined && !bounded ? int('requests', 'NUM_REQUESTS') : int('requests'),
     durationMs: parseDurationFlag('--duration', str('duration')),
-    clients: int('clients', 'NUM_THREADS'),
+    minQueryCount: int('min-queries'),
+    maxQueryCount: int('max-queries'),
+    minDurationMs: parseDurationFlag('--min-duration', str('min-duration')),
+    maxDurationMs: parseDurationFlag('--max-duration', str('max-duration')),
+    clients: scenarioSetsLoad ? int('clients') : int('clients', 'NUM_THREADS'),
+    rateQps: parsePositiveFlag('--rate', str('rate')),
+    arrival: str('arrival') as BenchmarkOptions['arrival'],
+    targetLatencyMs: parseDurationFlag('--target-latency', str('target-latency'), { unitRequired: true }),
+    searchQps: flags.search === true ? true : undefined,
+    searchTrials: int('search-trials'),
+    samplesPerQuery: int('samples-per-query'),
     copies: int('copies', 'NUM_MODELS'),
-    warmupRequests: int('warmup', undefined, 0),
+    warmupQueries: int('warmup', undefined, 0),
+    percentiles: parseNumberListFlag('--percentiles', str('percentiles')),
+    confidenceLevel: parseFractionFlag('--confidence', str('confidence')),
+    precision: parseFractionFlag('--precision', str('precision')),
+    windowMs: parseDurationFlag('--window', str('window')),
+    windowQueries: int('window-queries'),
+    stabilityMaxRatio: stabilityPercentage === undefined ? undefined : 1 + stabilityPercentage / 100,
+    stabilityWindows: int('stability-windows', undefined, 2),
+    untilStable: flags['until-stable'] === true ? true : undefined,
+    requestTimeoutMs: parseDurationFlag('--timeout', str('timeout')),
+    thresholds: [flags.threshold ?? []].flat().flatMap((t) => (typeof t === 'string' ? [flagValue('--threshold', t)!] : [])),
     seed: int('seed', undefined, 0),
     sampleCount: int('samples'),
     batchMode: str('batch-mode') as BenchmarkOptions['batchMode'],
@@ -97,19 +150,17 @@ export const runCommand = defineCommand({
     const abort = new AbortController();
     const onSigint = (): void => abort.abort();
     process.once('SIGINT', onSigint);
-    const progress = args.progress ? createRunProgress(process.stderr) : undefined;
+    const run = runBenchmark({ ...options, signal: abort.signal });
+    const progress = args.progress ? attachRunProgress(run, process.stderr) : undefined;
     try {
-      const result = await runBenchmark({
-        ...options,
-        signal: abort.signal,
-        onPhase: progress?.onPhase,
-        onRequestComplete: progress?.onRequestComplete,
-        onDownloadProgress: progress?.onDownloadProgress,
-      });
+      const result = await run;
       progress?.stop();
       process.stdout.write(`${formatResultTable(result)}\n`);
       const path = await writeResultJson(result, output);
       process.stdout.write(`result   ${path}\n`);
+      const outcome = runOutcome(result, args['require-valid'] === true);
+      if (outcome.message !== undefined) process.stderr.write(`inferbench: ${outcome.message}\n`);
+      return outcome.exitCode;
     } finally {
       progress?.stop();
       process.off('SIGINT', onSigint);

@@ -2,11 +2,10 @@ import { z } from 'zod';
 import { InferbenchError } from '../errors.js';
 import type { Backend } from '../backends/backend.js';
 import type { Compiler } from '../compilers/compiler.js';
-import type { RequestRecord } from '../load/load-generator.js';
-import type { HubDownloadProgress } from '../models/hub/hub-blob-download.js';
 import type { ModelSource } from '../models/model-source.js';
 import { DEFAULT_MODEL } from '../models/resolve-model-source.js';
-import { defaultWarmupRequests, resolveClosedLoopSettings } from '../load/closed-loop.js';
+import { defaultWarmupQueries, resolveLoadSettings, type LoadOptions, type LoadSettings } from '../load/load-settings.js';
+import { parseThresholds } from '../stats/thresholds.js';
 import { MAX_SEED } from '../validate.js';
 
 const atLeast = (min: number) => z.number().int({ error: `must be an integer ≥ ${min}` }).min(min, { error: `must be an integer ≥ ${min}` });
@@ -17,11 +16,34 @@ const settingsSchema = z
     model: z.string().min(1, { error: 'must name a model' }).default(DEFAULT_MODEL),
     batchSize: atLeast(1).default(4),
     sequenceLength: atLeast(1).default(128),
-    requestCount: atLeast(1).optional(),
-    durationMs: z.number().positive({ error: 'must be a positive number of milliseconds' }).optional(),
-    clients: atLeast(1).default(2),
     copies: atLeast(1).default(1),
-    warmupRequests: atLeast(0).optional(),
+    // The load generator checks its own settings (resolveLoadSettings); here only their types.
+    scenario: z.enum(['closed', 'open', 'SingleStream', 'MultiStream', 'Server', 'Offline'], { error: 'must be closed, open, SingleStream, MultiStream, Server or Offline' }).optional(),
+    clients: z.number().optional(),
+    samplesPerQuery: z.number().optional(),
+    rateQps: z.number().optional(),
+    arrival: z.enum(['constant', 'poisson'], { error: "must be 'constant' or 'poisson'" }).optional(),
+    targetLatencyMs: z.number().optional(),
+    queryCount: z.number().optional(),
+    durationMs: z.number().optional(),
+    minQueryCount: z.number().optional(),
+    maxQueryCount: z.number().optional(),
+    minDurationMs: z.number().optional(),
+    maxDurationMs: z.number().optional(),
+    warmupQueries: z.number().optional(),
+    windowMs: z.number().optional(),
+    windowQueries: z.number().optional(),
+    stabilityWindows: z.number().optional(),
+    stabilityMaxRatio: z.number().optional(),
+    untilStable: z.boolean().optional(),
+    percentiles: z.array(z.number()).optional(),
+    confidenceLevel: z.number().optional(),
+    precision: z.number().optional(),
+    requestTimeoutMs: z.number().optional(),
+    lateSendThresholdMs: z.number().optional(),
+    thresholds: z.array(z.string()).default([]),
+    searchQps: z.boolean().default(false),
+    searchTrials: atLeast(1).default(6),
     seed: atLeast(0).max(MAX_SEED, { error: `must be an integer from 0 to ${MAX_SEED}` }).default(1),
     sampleCount: atLeast(1).default(10),
     batchMode: z.enum(['repeat', 'distinct'], { error: "must be 'repeat' or 'distinct'" }).default('repeat'),
@@ -58,25 +80,23 @@ export interface InputNames {
 }
 
 /** Settings as a user gives them; every field is optional and has a default. */
-export interface BenchmarkSettingsInput {
+export interface BenchmarkSettingsInput extends Omit<LoadOptions, 'seed'> {
   /** Model name or path: `synthetic:bert` (default) or an `.onnx` file. */
   readonly model?: string;
   /** Samples per request; default 4, as the workshop. */
   readonly batchSize?: number;
   /** Tokens per text sample (max_length); default 128, as the workshop. */
   readonly sequenceLength?: number;
-  /** Measured requests; default {@link DEFAULT_REQUEST_COUNT} unless `durationMs` is given. */
-  readonly requestCount?: number;
-  /** Measure for this long instead of a request count. */
-  readonly durationMs?: number;
-  /** Concurrent clients in the closed loop; default 2, the workshop's GPU setting. */
-  readonly clients?: number;
   /** Model copies, one worker each; default 1. */
   readonly copies?: number;
-  /** Unrecorded warm-up requests; default enough to reach every copy twice, and at least 10. */
-  readonly warmupRequests?: number;
-  /** Seed of the generated inputs and of the sample choice; default 1. */
+  /** Seed of the generated inputs, the sample choice and Poisson arrivals; default 1. */
   readonly seed?: number;
+  /** Pass/fail thresholds such as `p95<20ms` or `throughput>500/s`, for CI. */
+  readonly thresholds?: readonly string[];
+  /** Server: search for the highest rate whose latency meets the target, instead of running at `rateQps`. */
+  readonly searchQps?: boolean;
+  /** Server search: measured trials; default 6. */
+  readonly searchTrials?: number;
   /** Preloaded input samples; default 10, as the workshop. */
   readonly sampleCount?: number;
   /** `repeat` one input across the batch (the workshop's way, default) or use `distinct` inputs. */
@@ -114,25 +134,23 @@ export interface BenchmarkSettingsInput {
 }
 
 /** Settings with every default applied and every value checked; reports carry them. */
-export interface BenchmarkSettings {
+export interface BenchmarkSettings extends Omit<LoadSettings, 'warmupQueries'> {
   /** Model name or path. */
   readonly model: string;
   /** Samples per request. */
   readonly batchSize: number;
   /** Tokens per text sample. */
   readonly sequenceLength: number;
-  /** Measured requests; undefined when the run is bounded by `durationMs`. */
-  readonly requestCount: number | undefined;
-  /** Duration of the measurement, when bounded by time. */
-  readonly durationMs: number | undefined;
-  /** Concurrent clients. */
-  readonly clients: number;
   /** Model copies. */
   readonly copies: number;
-  /** Unrecorded warm-up requests. */
-  readonly warmupRequests: number;
-  /** Seed of inputs and sample choice. */
-  readonly seed: number;
+  /** Unrecorded warm-up queries. */
+  readonly warmupQueries: number;
+  /** Thresholds as given. */
+  readonly thresholds: readonly string[];
+  /** Whether a Server run searches for its highest passing rate. */
+  readonly searchQps: boolean;
+  /** Trials of that search. */
+  readonly searchTrials: number;
   /** Preloaded input samples. */
   readonly sampleCount: number;
   /** How batches are filled. */
@@ -179,12 +197,6 @@ export interface BenchmarkOptions extends Omit<BenchmarkSettingsInput, 'model'> 
   backend?: Backend;
   /** Cancels the run; copies are closed and the run rejects with code ABORTED. */
   signal?: AbortSignal;
-  /** Told when each phase of the pipeline begins, with the settings in force. */
-  onPhase?: (phase: BenchmarkPhase, settings: BenchmarkSettings) => void;
-  /** Called after each measured request. */
-  onRequestComplete?: (record: RequestRecord) => void;
-  /** Receives progress of model downloads from the Hugging Face Hub. */
-  onDownloadProgress?: (progress: HubDownloadProgress) => void;
 }
 
 /** Phases of a benchmark, in order. */
@@ -203,11 +215,16 @@ export function resolveBenchmarkSettings(input: BenchmarkSettingsInput): Benchma
     throw new InferbenchError('INVALID_OPTION', detail);
   }
   const s = parsed.data;
-  // The load generator owns the rules for its own settings (count or duration, their defaults).
-  const load = resolveClosedLoopSettings(s);
+  // The load generator owns the rules for its own settings (scenarios, bounds, their defaults).
+  const { thresholds, searchQps, searchTrials, ...rest } = s;
+  const load = resolveLoadSettings(searchQps && s.rateQps === undefined ? { ...rest, rateQps: 1 } : rest);
+  if (searchQps && load.scenario !== 'Server') throw new InferbenchError('INVALID_OPTION', `searchQps applies to the Server scenario, not ${load.scenario}; add --scenario server`);
+  // Parsed now so that a bad threshold fails before anything is measured.
+  parseThresholds(thresholds);
   return {
     ...s,
     ...load,
+    rateQps: searchQps ? undefined : load.rateQps,
     intraOpThreadsPerCopy: s.intraOpThreadsPerCopy,
     cacheDir: s.cacheDir,
     deviceIds: s.deviceIds,
@@ -217,6 +234,6 @@ export function resolveBenchmarkSettings(input: BenchmarkSettingsInput): Benchma
     imageLayout: s.imageLayout,
     imageMean: s.imageMean,
     imageStd: s.imageStd,
-    warmupRequests: load.warmupRequests ?? defaultWarmupRequests(s.copies),
+    warmupQueries: load.warmupQueries ?? defaultWarmupQueries(s.copies, load.samplesPerQuery),
   };
 }

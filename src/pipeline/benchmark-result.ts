@@ -1,11 +1,13 @@
 import type { Environment } from '../hardware/environment.js';
 import type { ModelTask, TensorSpec } from '../models/model-source.js';
-import type { LatencySummary } from '../stats/latency-histogram.js';
-import type { Throughput } from '../stats/throughput.js';
+import type { ServerSearch } from '../load/server-qps-search.js';
+import type { ThresholdOutcome } from '../stats/thresholds.js';
+import type { Verdict } from './verdict.js';
+import type { Measurement } from './measurement.js';
 import type { BenchmarkSettings } from './benchmark-options.js';
 
 /** Version of the result layout below; readers refuse versions they do not know. */
-export const RESULT_SCHEMA_VERSION = 1;
+export const RESULT_SCHEMA_VERSION = 2;
 
 /** Everything one benchmark run measured, in a form that is written to JSON unchanged. Times in nanoseconds. */
 export interface BenchmarkResult {
@@ -68,24 +70,13 @@ export interface BenchmarkResult {
     readonly effectiveSettings: Readonly<Record<string, string | number | boolean>>;
   };
   /** What was measured. */
-  readonly measurement: {
-    /** Measured requests completed. */
-    readonly completedRequests: number;
-    /** Warm-up requests, not measured. */
-    readonly warmupRequests: number;
-    /** From the first measured issue to the last completion. */
-    readonly elapsedNs: number;
-    /** Requests and samples per second. */
-    readonly throughput: Throughput;
-    /** End-to-end latency (queueing included). */
-    readonly latency: LatencySummary;
-    /** Compute time inside the copies. */
-    readonly compute: LatencySummary;
-    /** Requests served by each copy. */
-    readonly requestsPerCopy: readonly number[];
-    /** HDR compressed encodings, so that nothing is lost and runs can be merged. */
-    readonly histograms: { readonly latency: string; readonly compute: string };
-  };
+  readonly measurement: Measurement;
+  /** VALID when the numbers can be trusted, with the reasons when not. */
+  readonly verdict: Verdict;
+  /** Each threshold and whether it held; empty when none was given. */
+  readonly thresholds: readonly ThresholdOutcome[];
+  /** Server with `searchQps`: every trial of the search; this result is the best passing trial's. */
+  readonly serverSearch: ServerSearch | null;
   /** The machine and software. */
   readonly environment: Environment;
 }

@@ -1,12 +1,12 @@
 import { InferbenchError } from '../errors.js';
 import { requireInteger } from '../validate.js';
 import type { BenchmarkOptions } from './benchmark-options.js';
-import { setUpRun } from './set-up-run.js';
+import { setUpRun, type RunSetupOptions } from './set-up-run.js';
 import { prepareArtifact } from './prepare-artifact.js';
 import type { TorchCompiledArtifact } from '../compilers/torch-compiler.js';
 
 /** Options of {@link compileModel}: a benchmark's model, device and input settings, and the batch sizes. */
-export interface CompileModelOptions extends Pick<BenchmarkOptions, 'model' | 'device' | 'deviceIds' | 'artifactFormat' | 'sequenceLength' | 'imageSize' | 'tokenizer' | 'inputNames' | 'dimensions' | 'cacheDir' | 'seed' | 'signal' | 'onDownloadProgress'> {
+export interface CompileModelOptions extends Pick<BenchmarkOptions, 'model' | 'device' | 'deviceIds' | 'artifactFormat' | 'sequenceLength' | 'imageSize' | 'tokenizer' | 'inputNames' | 'dimensions' | 'cacheDir' | 'seed' | 'signal'>, Pick<RunSetupOptions, 'onDownloadProgress'> {
   /** Batch sizes to compile for, one artifact each (the workshop's experiments: 2, 4, 8). */
   readonly batchSizes: readonly number[];
 }

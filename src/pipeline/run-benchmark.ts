@@ -1,21 +1,34 @@
 import { collectEnvironment } from '../hardware/environment.js';
-import { ClosedLoopLoadGenerator } from '../load/closed-loop.js';
-import { computeThroughput } from '../stats/throughput.js';
-import type { BenchmarkOptions, BenchmarkPhase } from './benchmark-options.js';
-import { setUpRun } from './set-up-run.js';
+import { createLoadGenerator } from '../load/create-load-generator.js';
+import type { LoadResult, LoadRunHooks, LoadTarget } from '../load/load-generator.js';
+import { loadOptionsOf, type LoadSettings } from '../load/load-settings.js';
+import { searchServerQps, type ServerSearch } from '../load/server-qps-search.js';
+import { evaluateThresholds, parseThresholds } from '../stats/thresholds.js';
+import type { BenchmarkOptions, BenchmarkSettings } from './benchmark-options.js';
+import { BenchmarkRun, type EmitRunEvent } from './benchmark-run.js';
 import { RESULT_SCHEMA_VERSION, type BenchmarkResult } from './benchmark-result.js';
+import { summarizeMeasurement } from './measurement.js';
 import { prepareArtifact } from './prepare-artifact.js';
+import { setUpRun } from './set-up-run.js';
+import { thresholdMetricsOf } from './threshold-metrics.js';
+import { judgeMeasurement } from './verdict.js';
 
 /**
  * The workshop benchmark as one call: resolve the model, build inputs, compile for the batch size,
- * load the copies, warm up, drive the clients, summarise. Each step is a public module that a
- * caller may replace or use alone; copies are always closed, on failure too.
+ * load the copies, warm up, run the scenario, summarise and judge. Each step is a public module that
+ * a caller may replace or use alone; copies are always closed, on failure too.
+ *
+ * Returns at once a {@link BenchmarkRun}: await it for the result, or listen to its events.
  */
-export async function runBenchmark(options: BenchmarkOptions = {}): Promise<BenchmarkResult> {
-  const { signal, onPhase, onRequestComplete, ...setup } = options;
-  const { settings, source, compiler, backend: runner, cacheDir } = await setUpRun(setup);
+export function runBenchmark(options: BenchmarkOptions = {}): BenchmarkRun {
+  return new BenchmarkRun((emit) => benchmark(options, emit));
+}
+
+async function benchmark(options: BenchmarkOptions, emit: EmitRunEvent): Promise<BenchmarkResult> {
+  const { signal, ...setup } = options;
+  const { settings, source, compiler, backend: runner, cacheDir } = await setUpRun({ ...setup, onDownloadProgress: (p) => emit('download', p) });
   const startedAt = new Date().toISOString();
-  const phase = (name: BenchmarkPhase): void => onPhase?.(name, settings);
+  const phase = (name: Parameters<EmitRunEvent>[1] & string): void => emit('phase', name as never, settings);
 
   phase('model');
   const resolved = await source.resolve({ cacheDir, signal });
@@ -23,18 +36,18 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
   phase('load');
   const loaded = await runner.load({ artifact, inputs, copies: settings.copies, signal });
   try {
-    const generator = new ClosedLoopLoadGenerator({
-      clients: settings.clients,
-      requestCount: settings.requestCount,
-      durationMs: settings.durationMs,
-      warmupRequests: settings.warmupRequests,
-      seed: settings.seed,
-      signal,
-      onMeasurementStart: () => phase('measure'),
-      onRequestComplete,
-    });
     phase('warmup');
-    const result = await generator.run({ copies: loaded.copies, sampleCount: inputs.samples.length });
+    const target: LoadTarget = { copies: loaded.copies, sampleCount: inputs.samples.length };
+    const hooks: LoadRunHooks = {
+      signal,
+      onMeasurementStart: () => {
+        phase('measure');
+        emit('start', settings);
+      },
+      onWindow: (window, running) => emit('tick', window, running),
+    };
+    const { load, serverSearch } = await measure(target, settings, hooks, emit);
+    const measurement = summarizeMeasurement(load, inputs.batchSize);
     return {
       schemaVersion: RESULT_SCHEMA_VERSION,
       startedAt,
@@ -58,19 +71,26 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
         maxAbsDifference: artifact.maxAbsDifference,
       },
       backend: { name: runner.name, copies: loaded.copies.length, loadNs: loaded.loadNs, effectiveSettings: loaded.effectiveSettings },
-      measurement: {
-        completedRequests: result.completedRequests,
-        warmupRequests: result.warmupRequests,
-        elapsedNs: result.elapsedNs,
-        throughput: computeThroughput(result.completedRequests, inputs.batchSize, result.elapsedNs),
-        latency: result.latency.summarize(),
-        compute: result.compute.summarize(),
-        requestsPerCopy: result.requestsPerCopy,
-        histograms: { latency: result.latency.encode(), compute: result.compute.encode() },
-      },
+      measurement,
+      verdict: judgeMeasurement(measurement, settings),
+      thresholds: evaluateThresholds(parseThresholds(settings.thresholds), thresholdMetricsOf(load.latency, measurement)),
+      serverSearch,
       environment: collectEnvironment(),
     };
   } finally {
     await loaded.close();
   }
+}
+
+/** One run of the scenario, or a Server search of several. */
+async function measure(
+  target: LoadTarget,
+  settings: BenchmarkSettings,
+  hooks: LoadRunHooks,
+  emit: EmitRunEvent,
+): Promise<{ load: LoadResult; serverSearch: ServerSearch | null }> {
+  if (!settings.searchQps) return { load: await createLoadGenerator(loadOptionsOf(settings)).run(target, hooks), serverSearch: null };
+  const load: LoadSettings = settings;
+  const { search, result } = await searchServerQps(target, load, { ...hooks, trials: settings.searchTrials, onTrial: (t) => emit('trial', t) });
+  return { load: result, serverSearch: search };
 }

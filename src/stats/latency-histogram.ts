@@ -1,5 +1,6 @@
 import * as hdr from 'hdr-histogram-js';
 import { InferbenchError, firstLine } from '../errors.js';
+import { requireInteger } from '../validate.js';
 
 /** Percentiles reported unless the caller asks for others. */
 export const DEFAULT_PERCENTILES: readonly number[] = [50, 90, 95, 99, 99.9];
@@ -72,6 +73,51 @@ export class LatencyHistogram {
    */
   valueAtPercentileNs(percentile: number): number {
     return Math.min(this.#histogram.getValueAtPercentile(percentile), this.#histogram.maxValue);
+  }
+
+  /**
+   * The rank-th smallest recorded value (1-based, 1 to count) as {@link valueAtPercentileNs} reports values:
+   * the highest value equivalent to it, capped at the exact maximum.
+   */
+  valueAtRankNs(rank: number): number {
+    if (this.count === 0) throw new InferbenchError('INVALID_OPTION', 'cannot take a rank of an empty latency histogram; record values first');
+    requireInteger('rank', rank, 1, this.count);
+    // Aim at the middle of the rank's percentile step: HDR rounds count × p / 100 up, and float error cannot move it half a rank.
+    return this.valueAtPercentileNs((100 * (rank - 0.5)) / this.count);
+  }
+
+  /** Lowest value equivalent to `valueNs`: the bottom of its bucket, for lower bounds that quantisation must not raise. */
+  lowestEquivalentNs(valueNs: number): number {
+    return this.#buckets.lowestEquivalentValue(this.#wholeNs(valueNs));
+  }
+
+  /**
+   * Number of recorded values above `valueNs`. The histogram keeps only bucket counts, so a bucket that straddles
+   * `valueNs` counts as wholly above it: over a latency target this errs towards too many, never too few.
+   * The count is exact for a `valueNs` below the smallest recorded value or at or above the largest.
+   */
+  countAboveNs(valueNs: number): number {
+    const h = this.#buckets;
+    const value = this.#wholeNs(valueNs);
+    if (h.totalCount === 0 || value >= h.maxValue) return 0;
+    if (value < h.minNonZeroValue) return h.totalCount;
+    const index = h.countsArrayIndex(value);
+    const lastAtOrBelow = h.highestEquivalentValue(value) <= value ? index : index - 1;
+    let atOrBelow = 0;
+    for (let i = 0; i <= lastAtOrBelow; i++) atOrBelow += h.getCountAtIndex(i);
+    return h.totalCount - atOrBelow;
+  }
+
+  /** `valueNs` rounded down to whole nanoseconds, the unit values are recorded in; INVALID_OPTION unless it is ≥ 0. */
+  #wholeNs(valueNs: number): number {
+    if (!(valueNs >= 0)) throw new InferbenchError('INVALID_OPTION', `a latency must be a number of nanoseconds ≥ 0, got ${valueNs}`);
+    return Math.floor(valueNs);
+  }
+
+  /** The JavaScript implementation, whose bucket arithmetic the Histogram interface leaves out; build and decode both make one. */
+  get #buckets(): hdr.JsHistogram {
+    if (this.#histogram instanceof hdr.JsHistogram) return this.#histogram;
+    throw new InferbenchError('INVALID_OPTION', 'bucket queries need a JavaScript HDR histogram; construct LatencyHistogram without a WebAssembly one');
   }
 
   /** Summary statistics; an empty histogram gives zeros. */

@@ -1,0 +1,14 @@
+import { ClosedLoopLoadGenerator } from './closed-loop.js';
+import type { LoadGenerator } from './load-generator.js';
+import type { LoadOptions } from './load-settings.js';
+import { OfflineLoadGenerator } from './offline.js';
+import { OpenLoopLoadGenerator } from './open-loop.js';
+import { SCENARIOS } from './scenarios.js';
+
+/** The load generator of `options.scenario` (default `closed`). */
+export function createLoadGenerator(options: LoadOptions = {}): LoadGenerator {
+  const loop = SCENARIOS[options.scenario ?? 'closed']?.loop;
+  if (loop === 'open') return new OpenLoopLoadGenerator(options);
+  if (loop === 'offline') return new OfflineLoadGenerator(options);
+  return new ClosedLoopLoadGenerator(options);
+}

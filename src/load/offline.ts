@@ -1,0 +1,40 @@
+import { monotonicNowNs } from '../clock.js';
+import { InferbenchError } from '../errors.js';
+import type { LoadGenerator, LoadResult, LoadRunHooks, LoadTarget } from './load-generator.js';
+import { resolveLoadSettings, type LoadOptions, type LoadSettings } from './load-settings.js';
+import { measureLoad, type QueryDriver } from './measure-load.js';
+
+/**
+ * Every query issued at once, due at the start (MLPerf Offline). When the first wave ends before the
+ * run may stop (minimum duration, stability), further waves follow, each sized to last about a window.
+ */
+export async function issueOffline(driver: QueryDriver, settings: LoadSettings): Promise<void> {
+  let wave = Math.max(1, driver.queriesShort);
+  let dueNs = driver.startNs;
+  while (driver.mayIssue()) {
+    const queries: Promise<void>[] = [];
+    while (queries.length < wave && driver.mayIssue()) queries.push(driver.issue(dueNs));
+    await Promise.all(queries);
+    const elapsedS = (monotonicNowNs() - driver.startNs) / 1e9;
+    const windowS = (settings.windowMs ?? 1000) / 1000;
+    wave = Math.max(1, driver.queriesShort, Math.ceil((driver.completedQueries / elapsedS) * windowS));
+    dueNs = monotonicNowNs();
+  }
+}
+
+/** MLPerf's Offline scenario: throughput with every query available at once. */
+export class OfflineLoadGenerator implements LoadGenerator {
+  readonly settings: LoadSettings;
+
+  /** Takes the `Offline` scenario (the default here). */
+  constructor(options: LoadOptions = {}) {
+    if (options.scenario !== undefined && options.scenario !== 'Offline') {
+      throw new InferbenchError('INVALID_OPTION', `the ${options.scenario} scenario is not Offline; use createLoadGenerator`);
+    }
+    this.settings = resolveLoadSettings({ ...options, scenario: 'Offline' });
+  }
+
+  run(target: LoadTarget, hooks: LoadRunHooks = {}): Promise<LoadResult> {
+    return measureLoad(target, this.settings, hooks, issueOffline);
+  }
+}

@@ -1,0 +1,93 @@
+import { earlyStoppingTargetCheck } from '../stats/early-stopping.js';
+import { ClosedLoopLoadGenerator } from './closed-loop.js';
+import type { LoadResult, LoadRunHooks, LoadTarget } from './load-generator.js';
+import { MAX_LATE_FRACTION, loadOptionsOf, type LoadSettings } from './load-settings.js';
+import { OpenLoopLoadGenerator } from './open-loop.js';
+
+/** One Server run of the search. */
+export interface ServerSearchTrial {
+  /** Target queries per second of the trial. */
+  readonly rateQps: number;
+  /** Queries issued per second. */
+  readonly achievedQps: number | undefined;
+  /** Queries completed. */
+  readonly completedQueries: number;
+  /** The scenario's percentile of query latency. */
+  readonly percentileNs: number;
+  /** Queries over the latency target. */
+  readonly overLatencyCount: number;
+  /** Requests that failed. */
+  readonly failedRequests: number;
+  /** Whether the latency target was met by the early-stopping rule, with no failures and the schedule kept. */
+  readonly passed: boolean;
+}
+
+/** How the highest passing Server rate was found. */
+export interface ServerSearch {
+  /** Throughput of a closed loop with two queries in flight per copy: the ceiling the search starts from. */
+  readonly ceilingQps: number;
+  /** Highest rate that passed; null when none did. */
+  readonly bestQps: number | null;
+  /** Every trial, in the order run. */
+  readonly trials: readonly ServerSearchTrial[];
+}
+
+/** Options of {@link searchServerQps}. */
+export interface ServerSearchOptions extends Pick<LoadRunHooks, 'signal' | 'onWindow' | 'onMeasurementStart'> {
+  /** Server runs to make; default 6. */
+  readonly trials?: number;
+  /** Told of each trial as it ends. */
+  readonly onTrial?: (trial: ServerSearchTrial) => void;
+}
+
+/** What a search found, with the load results to report. */
+export interface ServerSearchOutcome {
+  /** The search. */
+  readonly search: ServerSearch;
+  /** The best passing trial's result, else the last trial's. */
+  readonly result: LoadResult;
+}
+
+/**
+ * MLPerf's search for the highest Server rate whose latency percentile meets the target: the
+ * ceiling is measured with a closed loop, then each trial halves the interval between the highest
+ * rate that passed and the lowest that failed. The copies stay loaded throughout.
+ */
+export async function searchServerQps(target: LoadTarget, settings: LoadSettings, options: ServerSearchOptions = {}): Promise<ServerSearchOutcome> {
+  const { signal } = options;
+  const probe = await new ClosedLoopLoadGenerator({ clients: 2 * target.copies.length, durationMs: Math.max(1000, settings.minDurationMs), seed: settings.seed }).run(target, { signal });
+  const ceilingQps = (probe.completedQueries * 1e9) / probe.elapsedNs;
+  const trials: ServerSearchTrial[] = [];
+  let best: LoadResult | undefined;
+  let last: LoadResult | undefined;
+  let passingQps = 0;
+  let failingQps = ceilingQps;
+  const count = options.trials ?? 6;
+  for (let i = 0; i < count; i++) {
+    // The first trial tries the ceiling itself; a loose target may be met there.
+    const rateQps = i === 0 ? ceilingQps : (passingQps + failingQps) / 2;
+    const result = await new OpenLoopLoadGenerator({ ...loadOptionsOf(settings), scenario: 'Server', rateQps }).run(target, options);
+    const check = earlyStoppingTargetCheck(result.latency, settings.scenarioPercentile, settings.targetLatencyMs! * 1e6, settings.confidenceLevel);
+    const passed = check.passed && result.errors.total === 0 && result.lateQueries <= MAX_LATE_FRACTION * result.issuedQueries;
+    const trial: ServerSearchTrial = {
+      rateQps,
+      achievedQps: result.achievedQps,
+      completedQueries: result.completedQueries,
+      percentileNs: result.latency.count === 0 ? 0 : result.latency.valueAtPercentileNs(settings.scenarioPercentile),
+      overLatencyCount: check.overLatencyCount,
+      failedRequests: result.errors.total,
+      passed,
+    };
+    trials.push(trial);
+    options.onTrial?.(trial);
+    last = result;
+    if (passed) {
+      best = result;
+      passingQps = rateQps;
+      if (i === 0) break;
+    } else {
+      failingQps = rateQps;
+    }
+  }
+  return { search: { ceilingQps, bestQps: best === undefined ? null : passingQps, trials }, result: best ?? last! };
+}
