@@ -2,12 +2,16 @@
 //  1. Throughput through inferbench (one copy) against a bare session.run loop in one worker thread,
 //     on the same compiled model and inputs.
 //  2. The request rate the load generator sustains with a backend that does nothing.
+//  3. How precisely the open loop keeps a 10,000 queries/s schedule with a backend that does nothing.
+//  4. Resident memory over 10 million requests through a backend that does nothing.
+//  5. The Python worker protocol's round trip.
 import { availableParallelism, tmpdir } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
   ClosedLoopLoadGenerator,
+  OpenLoopLoadGenerator,
   NullBackend,
   PythonBackend,
   OrtCompiler,
@@ -90,6 +94,45 @@ try {
       } finally {
         await loaded.close();
       }
+    }
+  }
+
+  // The open loop's timing: each query's send delay is how late it left after its scheduled time.
+  {
+    const loaded = await new NullBackend().load({ artifact, inputs: nullInputs, copies: 1 });
+    try {
+      const result = await new OpenLoopLoadGenerator({ rateQps: 10_000, durationMs: 5000, warmupQueries: 10_000 }).run({ copies: loaded.copies, sampleCount: 1 });
+      const us = (percentile) => (result.sendDelay.valueAtPercentileNs(percentile) / 1e3).toFixed(1);
+      console.log(
+        `open loop at 10,000 queries/s, null backend: send delay median ${us(50)} µs, p99 ${us(99)} µs, max ${(result.sendDelay.summarize().maxNs / 1e3).toFixed(0)} µs; ` +
+          `${result.lateQueries} of ${result.issuedQueries} sent over 1 ms late; achieved ${Math.round(result.achievedQps).toLocaleString('en-US')} queries/s`,
+      );
+    } finally {
+      await loaded.close();
+    }
+  }
+
+  // Memory must not grow with the request count: histograms are fixed-size and windows are dropped
+  // as they close. Resident memory is sampled at the start of measurement and at every window.
+  {
+    const loaded = await new NullBackend().load({ artifact, inputs: nullInputs, copies: 1 });
+    try {
+      const requests = 10_000_000;
+      let startRss = 0;
+      let maxRss = 0;
+      const sample = () => (maxRss = Math.max(maxRss, process.memoryUsage.rss()));
+      const result = await new ClosedLoopLoadGenerator({ clients: 1, queryCount: requests, warmupQueries: 100_000 }).run(
+        { copies: loaded.copies, sampleCount: 1 },
+        { onMeasurementStart: () => (startRss = maxRss = process.memoryUsage.rss()), onWindow: sample },
+      );
+      sample();
+      const mb = (bytes) => (bytes / 2 ** 20).toFixed(1);
+      console.log(
+        `memory over ${result.completedRequests.toLocaleString('en-US')} requests (null backend, ${result.windows.length} windows, ${(result.elapsedNs / 1e9).toFixed(1)} s): ` +
+          `resident ${mb(startRss)} MiB at the start, ${mb(maxRss)} MiB at most, growth ${mb(maxRss - startRss)} MiB`,
+      );
+    } finally {
+      await loaded.close();
     }
   }
 

@@ -111,7 +111,7 @@ export {
 } from './load/load-settings.js';
 export type { LoadOptions, LoadSettings } from './load/load-settings.js';
 export { SCENARIOS, parseScenario } from './load/scenarios.js';
-export type { Scenario, ScenarioPreset } from './load/scenarios.js';
+export type { Scenario, ScenarioPreset, LoopKind } from './load/scenarios.js';
 export { createArrivalSchedule } from './load/arrival-schedule.js';
 export type { ArrivalProcess, ArrivalSchedule, ArrivalScheduleOptions } from './load/arrival-schedule.js';
 export { MeasurementWindows } from './load/measurement-windows.js';
@@ -125,6 +125,11 @@ export { LatencyHistogram, DEFAULT_PERCENTILES } from './stats/latency-histogram
 export type { LatencySummary } from './stats/latency-histogram.js';
 export { computeThroughput } from './stats/throughput.js';
 export type { Throughput } from './stats/throughput.js';
+export { binomialCdf, binomialQuantile } from './stats/binomial.js';
+export { percentileInterval, percentileConfidenceRanks, estimateCountForPrecision, DEFAULT_CONFIDENCE_LEVEL } from './stats/percentile-confidence.js';
+export type { PercentileInterval, PercentileConfidenceRanks } from './stats/percentile-confidence.js';
+export { earlyStoppingEstimate, earlyStoppingTargetCheck, earlyStoppingMinimumCount } from './stats/early-stopping.js';
+export type { EarlyStoppingEstimate, EarlyStoppingTargetCheck } from './stats/early-stopping.js';
 export { checkStability, resolveStabilitySettings, DEFAULT_STABILITY_WINDOWS, DEFAULT_STABILITY_MAX_RATIO } from './stats/stability.js';
 export type { WindowFigures, StabilityOptions, StabilitySettings, StabilityCheck } from './stats/stability.js';
 export { parseThreshold, parseThresholds, evaluateThresholds, formatThresholdValue } from './stats/thresholds.js';

@@ -19,8 +19,8 @@ describe('inferbench run', () => {
     expect(run.stdout).toMatch(/^latency\s|│ latency/m);
     expect(run.stdout).toContain(`result   ${output}`);
     const result = readResult(output);
-    expect(result.schemaVersion).toBe(1);
-    expect(result.settings).toMatchObject({ batchSize: 2, sequenceLength: 16, queryCount: 40, clients: 2, copies: 2 });
+    expect(result.schemaVersion).toBe(2);
+    expect(result.settings).toMatchObject({ batchSize: 2, sequenceLength: 16, scenario: 'closed', minQueryCount: 40, maxQueryCount: 40, clients: 2, copies: 2 });
     expect(result.measurement.completedRequests).toBe(40);
     expect(result.measurement.requestsPerCopy).toEqual([20, 20]);
     expect(result.measurement.latency.count).toBe(40);
@@ -43,7 +43,7 @@ describe('inferbench run', () => {
     expect(run.stderr).not.toMatch(/error/i);
     expect(run.exitCode).toBe(0);
     const result = readResult(output);
-    expect(result.settings).toMatchObject({ batchSize: 2, queryCount: 12, clients: 1, copies: 2, sequenceLength: 8 });
+    expect(result.settings).toMatchObject({ batchSize: 2, minQueryCount: 12, maxQueryCount: 12, clients: 1, copies: 2, sequenceLength: 8 });
     expect(result.model.path).toBe(model);
     expect(result.measurement.completedRequests).toBe(12);
   });
@@ -53,8 +53,9 @@ describe('inferbench run', () => {
     const run = await inferbench(['run', ...common, '--duration', '1s', '-o', output]);
     expect(run.exitCode).toBe(0);
     const { settings, measurement } = readResult(output);
-    expect(settings.durationMs).toBe(1000);
-    expect(settings.requestCount).toBeUndefined();
+    expect(settings).toMatchObject({ minDurationMs: 1000, maxDurationMs: 1000, minQueryCount: 1 });
+    expect(settings.maxQueryCount).toBeUndefined();
+    expect(measurement.stopReason).toBe('duration');
     expect(measurement.elapsedNs).toBeGreaterThanOrEqual(1e9);
     expect(measurement.completedRequests).toBeGreaterThan(10);
   });

@@ -26,7 +26,7 @@ describe('inferbench run --model torchvision:NAME', () => {
       expect(compile.maxAbsDifference).toBeLessThan(1e-4);
       expect(measurement.requestsPerCopy).toEqual([10, 10]);
       expect(measurement.compute.percentilesNs['50']).toBeGreaterThan(0);
-      expect(run.stdout).toMatch(/^config   batch 2 · 2 copies · 2 clients · pytorch-cpu/m);
+      expect(run.stdout).toMatch(/^config   batch 2 · 2 copies · pytorch-cpu/m);
     });
 
     it('exports the model to ONNX and runs it on ONNX Runtime', async () => {

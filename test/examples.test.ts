@@ -15,8 +15,8 @@ describe('examples', () => {
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('model    tiny-bert (random weights)');
-    expect(run.stdout).toMatch(/^measured 30 requests in /m);
-    expect(run.stdout).toMatch(/^config   batch 4 · sequence 128 · 2 copies · 2 clients/m);
+    expect(run.stdout).toMatch(/^scenario closed · 2 clients · 30 queries in /m);
+    expect(run.stdout).toMatch(/^config   batch 4 · sequence 128 · 2 copies · onnxruntime-cpu/m);
   });
 
   it('resnet-image.ts benchmarks a ResNet-shaped model on the bundled images at IMAGE_SIZE', async () => {
@@ -24,6 +24,15 @@ describe('examples', () => {
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('model    synthetic-resnet (blocks 1-1-1-1, width 16, 1000 classes, random weights)');
-    expect(run.stdout).toMatch(/^measured 20 requests in /m);
+    expect(run.stdout).toMatch(/^scenario closed · 2 clients · 20 queries in /m);
+  });
+
+  it('load-scenarios.ts runs SingleStream, then Server at half its rate, through the run events', async () => {
+    const run = await execa('node', ['--import', 'tsx', 'examples/load-scenarios.ts', '3'], { reject: false, timeout: 60_000 });
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(/^SingleStream: \d+ queries, p90 [\d.]+ ms, bound [\d.]+ ms$/m);
+    expect(run.stdout.match(/^ {2}window \d+: /gm)?.length).toBeGreaterThanOrEqual(2);
+    expect(run.stdout).toMatch(/^Server at [\d.]+ q\/s: achieved [\d.]+ q\/s, \d+ sent late, target (met|missed)$/m);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createArrivalSchedule } from '../dist/load/arrival-schedule.js';
 import type { ArrivalSchedule } from '../dist/load/arrival-schedule.js';
+import { ksCritical, ksStatisticExponential } from './helpers/kolmogorov-smirnov.js';
 
 const offsets = (schedule: ArrivalSchedule, count: number): number[] => Array.from({ length: count }, () => schedule.nextOffsetNs());
 
@@ -8,21 +9,6 @@ const offsets = (schedule: ArrivalSchedule, count: number): number[] => Array.fr
 function gapsSeconds(arrivalsNs: readonly number[]): number[] {
   return arrivalsNs.map((t, i) => (t - (i === 0 ? 0 : arrivalsNs[i - 1]!)) / 1e9);
 }
-
-/** Kolmogorov–Smirnov statistic of `sample` against the Exponential(rate) CDF 1 − e^(−rate·x). */
-function ksStatisticExponential(sample: readonly number[], rate: number): number {
-  const sorted = [...sample].sort((a, b) => a - b);
-  const n = sorted.length;
-  let d = 0;
-  sorted.forEach((x, i) => {
-    const cdf = 1 - Math.exp(-rate * x);
-    d = Math.max(d, (i + 1) / n - cdf, cdf - i / n);
-  });
-  return d;
-}
-
-/** Asymptotic KS critical value at α = 0.01. */
-const ksCritical = (n: number): number => 1.628 / Math.sqrt(n);
 
 /** Arrivals per full window of `windowNs`, from the schedule's start to the last full window. */
 function countsPerWindow(arrivalsNs: readonly number[], windowNs: number): number[] {

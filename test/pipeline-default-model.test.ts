@@ -7,7 +7,9 @@ describe('runBenchmark on the built-in model', () => {
   it('generates the synthetic BERT once, labels it synthetic, and runs every phase in order', async () => {
     const cacheDir = tempDir();
     const phases: BenchmarkPhase[] = [];
-    const result = await runBenchmark({ cacheDir, batchSize: 1, sequenceLength: 16, queryCount: 20, onPhase: (p) => phases.push(p) });
+    const run = runBenchmark({ cacheDir, batchSize: 1, sequenceLength: 16, queryCount: 20 });
+    run.on('phase', (p) => phases.push(p));
+    const result = await run;
     expect(phases).toEqual(['model', 'inputs', 'compile', 'load', 'warmup', 'measure']);
     expect(result.settings.model).toBe('synthetic:bert');
     expect(result.model.synthetic).toBe(true);
@@ -16,7 +18,8 @@ describe('runBenchmark on the built-in model', () => {
     expect(result.inputs.description).toContain('bert-base-uncased tokenizer');
     expect(result.compile.dimensions).toEqual({ batch_size: 1, sequence_length: 16 });
     expect(result.measurement.completedRequests).toBe(20);
-    expect(result.settings.warmupRequests).toBe(10);
+    expect(result.settings.warmupQueries).toBe(10);
+    expect(result.measurement.warmupQueries).toBe(10);
 
     const modifiedMs = statSync(result.model.path).mtimeMs;
     const again = await new SyntheticBertSource().resolve({ cacheDir });

@@ -8,6 +8,7 @@ import {
   buildRandomInputSet,
   createBertUncasedTokenizer,
   generateSentences,
+  type RequestRecord,
 } from '../dist/index.js';
 import { inferbench } from './helpers/cli.js';
 import { tempDir, writeSmallBert } from './helpers/fixtures.js';
@@ -15,7 +16,7 @@ import { tempDir, writeSmallBert } from './helpers/fixtures.js';
 describe('a model copy that fails mid-run', () => {
   const dir = tempDir();
 
-  it('ends the run with its error', async () => {
+  it('counts its failures by kind, apart from the latency of the requests that completed', async () => {
     const model = await new OnnxFileSource(writeSmallBert(dir, { vocabSize: 50 })).resolve({ cacheDir: dir });
     const inputs = buildRandomInputSet({ specs: model.inputs, batchSize: 2, dimensions: { sequence_length: 8 }, sampleCount: 3, seed: 1 });
     const artifact = await new OrtCompiler().compile({ model, sample: inputs.samples[0]!, cacheDir: dir });
@@ -24,26 +25,42 @@ describe('a model copy that fails mid-run', () => {
     bad[3] = 999n;
     const loaded = await new OrtBackend().load({ artifact, inputs, copies: 2 });
     try {
-      const run = new ClosedLoopLoadGenerator({ clients: 2, queryCount: 200, warmupQueries: 0 }).run({ copies: loaded.copies, sampleCount: 3 });
-      await expect(run).rejects.toMatchObject({ code: 'WORKER_FAILED', message: expect.stringMatching(/^model copy \d failed on sample 2: .*999/) });
+      const records: RequestRecord[] = [];
+      const result = await new ClosedLoopLoadGenerator({ clients: 2, queryCount: 200, warmupQueries: 0 }).run(
+        { copies: loaded.copies, sampleCount: 3 },
+        { onRequestComplete: (r) => records.push(r) },
+      );
+      const failed = result.errors.byKind.WORKER_FAILED!;
+      expect(Object.keys(result.errors.byKind)).toEqual(['WORKER_FAILED']);
+      expect(failed.example).toMatch(/^model copy \d failed on sample 2: .*999/);
+      // Every request for sample 2 failed, and every other completed and was timed.
+      expect(failed.count + result.completedRequests).toBe(200);
+      expect(records.every((r) => r.sampleIndex !== 2)).toBe(true);
+      expect(result.latency.count).toBe(result.completedRequests);
+      expect(failed.count).toBeGreaterThan(30);
     } finally {
       await loaded.close();
     }
   });
 
-  it('makes the CLI exit 1 with one line, and leaves no worker behind', async () => {
+  it('makes the CLI print the result, then exit 1 with one line, and leaves no worker behind', async () => {
+    // Warm-up and the first inferences run sample 0 only (--warmup 1), so the failures come while measuring.
     // The run's inputs are its seed's sentences, one per sample, through the bert-base-uncased
     // tokenizer. A vocabulary that covers sample 0 lets the compile check pass; a later sample then
     // holds a token id past it, and a worker fails during the run.
-    const encodings = createBertUncasedTokenizer().encode(generateSentences(10, 3), { maxLength: 16, padding: 'max_length', truncation: true });
+    const encodings = createBertUncasedTokenizer().encode(generateSentences(10, 1), { maxLength: 16, padding: 'max_length', truncation: true });
     const maxIds = encodings.map((e) => Math.max(...e.inputIds));
     expect(Math.max(...maxIds)).toBeGreaterThan(maxIds[0]!);
     const model = writeSmallBert(dir, { vocabSize: maxIds[0]! + 1 }, 'small-vocab.onnx');
-    const run = await inferbench(['run', '-m', model, '--tokenizer', 'bert-base-uncased', '--cache-dir', join(dir, 'cache'), '--sequence-length', '16', '-n', '50', '--copies', '2', '--seed', '3']);
+    const run = await inferbench(['run', '-m', model, '--tokenizer', 'bert-base-uncased', '--cache-dir', join(dir, 'cache'), '--sequence-length', '16', '-n', '50', '--copies', '2', '--seed', '1', '--warmup', '1']);
     expect(run.timedOut).toBe(false);
     expect(run.exitCode).toBe(1);
     const errorLines = run.stderr.split('\n').filter((l) => l.startsWith('inferbench:'));
-    expect(errorLines).toEqual([expect.stringMatching(/^inferbench: model copy \d failed on sample [1-9]: .*indices element out of data bounds/)]);
+    expect(errorLines).toEqual([
+      expect.stringMatching(/^inferbench: \d+ of 50 requests failed; first WORKER_FAILED: model copy \d failed on sample [1-9]: .*indices element out of data bounds/),
+    ]);
+    expect(run.stdout).toMatch(/^errors +\d+ WORKER_FAILED/m);
+    expect(run.stdout).toMatch(/^verdict +INVALID/m);
     expect(run.stderr).not.toMatch(/^\s+at /m);
   });
 });

@@ -59,7 +59,8 @@ export function parseDurationFlag(flag: string, raw: string | undefined, options
   const unit = match?.[2] as keyof typeof MS_PER_UNIT | undefined;
   const value = match && (unit !== undefined || !options.unitRequired) ? Number(match[1]) * MS_PER_UNIT[unit ?? 's'] : 0;
   if (!(value > 0)) {
-    throw new InferbenchError('INVALID_OPTION', `${flag} must be a positive duration with a unit, such as 50ms, 2s or 500us, got '${raw}'`);
+    const form = options.unitRequired ? 'a positive duration with a unit, such as 50ms, 2s or 500us' : 'a positive duration such as 30s, 1500ms or 2m';
+    throw new InferbenchError('INVALID_OPTION', `${flag} must be ${form}, got '${raw}'`);
   }
   return value;
 }

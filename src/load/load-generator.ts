@@ -148,7 +148,7 @@ export interface LoadResult {
   readonly warmupQueries: number;
   /** Each copy's first, cold inference. */
   readonly firstInference: FirstInference;
-  /** From the start of measurement (the first query due) to the last completion. */
+  /** From the start of measurement (the first query due) until the last request settled (completed, failed or timed out). */
   readonly elapsedNs: number;
   /** Completed measured requests per copy, by copy index. */
   readonly requestsPerCopy: readonly number[];

@@ -1,5 +1,6 @@
 import { InferbenchError } from '../errors.js';
 import { DEFAULT_PERCENTILES } from '../stats/latency-histogram.js';
+import { DEFAULT_CONFIDENCE_LEVEL } from '../stats/percentile-confidence.js';
 import { resolveStabilitySettings } from '../stats/stability.js';
 import { MAX_SEED, requireInteger, requirePositive } from '../validate.js';
 import type { ArrivalProcess } from './arrival-schedule.js';
@@ -31,7 +32,7 @@ export interface LoadOptions {
   readonly minQueryCount?: number;
   /** Most measured queries; default none. */
   readonly maxQueryCount?: number;
-  /** Shortest measurement; default 1 s. */
+  /** Shortest measurement; default 1 s. In an open loop, a span of the schedule: every query due within it is sent. */
   readonly minDurationMs?: number;
   /** Longest measurement; default none, or 60 s when running until stable or precise. */
   readonly maxDurationMs?: number;
@@ -197,7 +198,7 @@ export function resolveLoadSettings(options: LoadOptions): LoadSettings {
     stabilityJudgesLatency: stability.judgeLatency,
     untilStable: options.untilStable ?? false,
     percentiles: [...percentiles],
-    confidenceLevel: requireFraction('confidenceLevel', options.confidenceLevel ?? 0.99),
+    confidenceLevel: requireFraction('confidenceLevel', options.confidenceLevel ?? DEFAULT_CONFIDENCE_LEVEL),
     precision: optional(options.precision, (v) => requireFraction('precision', v)),
     requestTimeoutMs: optional(options.requestTimeoutMs, positive('requestTimeoutMs')),
     lateSendThresholdMs: requirePositive('lateSendThresholdMs', options.lateSendThresholdMs ?? 1),

@@ -150,7 +150,7 @@ export async function measureLoad(target: LoadTarget, settings: LoadSettings, ho
         completedQueries,
         failedRequests: errorTotal,
         queriesPerSecond: window.endNs > 0 ? (completedQueries * 1e9) / window.endNs : 0,
-        latencyPercentilesNs: latency.summarize(settings.percentiles).percentilesNs,
+        latencyPercentilesNs: latency.percentilesNs(settings.percentiles),
         stability,
         precisionMet,
       });
@@ -175,6 +175,8 @@ export async function measureLoad(target: LoadTarget, settings: LoadSettings, ho
       if (sentNs - scheduledNs > lateThresholdNs) lateQueries++;
     },
     onRequest: (outcome, nowNs) => {
+      // The run lasts until its last request settles, failed or not.
+      lastEndNs = Math.max(lastEndNs, nowNs);
       if ('error' in outcome) {
         errorTotal++;
         const kind = errorKind(outcome.error);
@@ -187,13 +189,13 @@ export async function measureLoad(target: LoadTarget, settings: LoadSettings, ho
       queue.recordNs(outcome.computeStartNs - outcome.sentNs);
       compute.recordNs(outcome.computeNs);
       requestsPerCopy[outcome.copyIndex]!++;
+      windows.addRequest(nowNs);
       hooks.onRequestComplete?.(outcome);
     },
-    onQuery: (scheduledNs, endNs, requests) => {
+    onQuery: (scheduledNs, endNs) => {
       completedQueries++;
       latency.recordNs(endNs - scheduledNs);
-      lastEndNs = Math.max(lastEndNs, endNs);
-      windows.addQuery(endNs, endNs - scheduledNs, requests);
+      windows.addQuery(endNs, endNs - scheduledNs);
     },
     stopRule: (elapsedNs, issued) => {
       if (settings.maxQueryCount !== undefined && issued >= settings.maxQueryCount) return settings.maxQueryCount === settings.minQueryCount ? 'query-count' : 'max-queries';
@@ -275,7 +277,7 @@ interface PhaseOptions {
   readonly recordSendDelay: boolean;
   readonly onSend?: (scheduledNs: number, sentNs: number) => void;
   readonly onRequest: (outcome: RequestOutcome, nowNs: number) => void;
-  readonly onQuery: (scheduledNs: number, endNs: number, requests: number) => void;
+  readonly onQuery: (scheduledNs: number, endNs: number) => void;
   /** Why issuing should stop now, or undefined to go on. */
   readonly stopRule: (elapsedNs: number, issued: number) => StopReason | undefined;
 }
@@ -336,7 +338,7 @@ function createPhase(options: PhaseOptions): Phase {
         const outcome = await runRequest(copies[first % copies.length]!, queryIndex, scheduledNs, sentNs);
         if (!('error' in outcome)) {
           completed++;
-          onQuery(scheduledNs, outcome.endNs, 1);
+          onQuery(scheduledNs, outcome.endNs);
         }
         return;
       }
@@ -345,7 +347,7 @@ function createPhase(options: PhaseOptions): Phase {
       );
       if (outcomes.some((o) => 'error' in o)) return;
       completed++;
-      onQuery(scheduledNs, Math.max(...outcomes.map((o) => (o as RequestRecord).endNs)), outcomes.length);
+      onQuery(scheduledNs, Math.max(...outcomes.map((o) => (o as RequestRecord).endNs)));
     },
   };
   return {

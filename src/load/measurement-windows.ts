@@ -46,12 +46,17 @@ export class MeasurementWindows {
     return this.#closed;
   }
 
-  /** Counts a completed query of `requests` requests with latency `latencyNs`, seen at `nowNs`. */
-  addQuery(nowNs: number, latencyNs: number, requests: number): void {
+  /** Counts a completed request seen at `nowNs` (a query's requests count even when another of them fails). */
+  addRequest(nowNs: number): void {
+    this.advanceTo(nowNs);
+    this.#current.requests++;
+  }
+
+  /** Counts a completed query with latency `latencyNs`, seen at `nowNs`. */
+  addQuery(nowNs: number, latencyNs: number): void {
     this.advanceTo(nowNs);
     const w = this.#current;
     w.queries++;
-    w.requests += requests;
     w.latency.recordNs(latencyNs);
     if (this.#settings.windowQueries !== undefined && w.queries >= this.#settings.windowQueries) this.#close(nowNs, false);
   }
@@ -73,7 +78,7 @@ export class MeasurementWindows {
   finish(endNs: number): void {
     this.advanceTo(endNs);
     const w = this.#current;
-    if (endNs > w.startNs || w.queries > 0 || w.failed > 0) this.#close(Math.max(endNs, w.startNs), true);
+    if (endNs > w.startNs || w.queries > 0 || w.requests > 0 || w.failed > 0) this.#close(Math.max(endNs, w.startNs), true);
   }
 
   #open(index: number, startNs: number): OpenWindow {
@@ -94,7 +99,7 @@ export class MeasurementWindows {
       failedRequests: w.failed,
       queriesPerSecond: seconds > 0 ? w.queries / seconds : 0,
       requestsPerSecond: seconds > 0 ? w.requests / seconds : 0,
-      latencyPercentilesNs: empty ? {} : w.latency.summarize(this.#settings.percentiles).percentilesNs,
+      latencyPercentilesNs: empty ? {} : w.latency.percentilesNs(this.#settings.percentiles),
       stabilityLatencyNs: empty ? undefined : w.latency.valueAtPercentileNs(this.#settings.stabilityPercentile),
     };
     this.#closed.push(window);

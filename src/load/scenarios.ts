@@ -5,12 +5,12 @@
 export type Scenario = 'closed' | 'open' | 'SingleStream' | 'MultiStream' | 'Server' | 'Offline';
 
 /** Which loop issues a scenario's queries. */
-export type IssueLoop = 'closed' | 'open' | 'offline';
+export type LoopKind = 'closed' | 'open' | 'offline';
 
 /** What a scenario fixes. */
 export interface ScenarioPreset {
   /** The loop that issues its queries. */
-  readonly loop: IssueLoop;
+  readonly loop: LoopKind;
   /** Latency percentile the scenario reports and judges (early stopping, stability). */
   readonly percentile: number;
   /** Clients of a closed loop, when the scenario fixes them. */

@@ -217,12 +217,16 @@ export function resolveBenchmarkSettings(input: BenchmarkSettingsInput): Benchma
   const s = parsed.data;
   // The load generator owns the rules for its own settings (scenarios, bounds, their defaults).
   const { thresholds, searchQps, searchTrials, ...rest } = s;
-  const load = resolveLoadSettings(searchQps && s.rateQps === undefined ? { ...rest, rateQps: 1 } : rest);
+  if (searchQps && s.rateQps !== undefined) throw new InferbenchError('INVALID_OPTION', 'give rateQps (--rate) or searchQps (--search), not both: the search chooses the rate');
+  // The search sets each trial's rate; a placeholder lets the Server preset resolve without one.
+  const load = resolveLoadSettings(searchQps ? { ...rest, rateQps: 1 } : rest);
   if (searchQps && load.scenario !== 'Server') throw new InferbenchError('INVALID_OPTION', `searchQps applies to the Server scenario, not ${load.scenario}; add --scenario server`);
   // Parsed now so that a bad threshold fails before anything is measured.
   parseThresholds(thresholds);
+  // queryCount and durationMs live on as the bounds they set.
+  const { queryCount: _count, durationMs: _duration, ...given } = s;
   return {
-    ...s,
+    ...given,
     ...load,
     rateQps: searchQps ? undefined : load.rateQps,
     intraOpThreadsPerCopy: s.intraOpThreadsPerCopy,

@@ -43,7 +43,8 @@ export function judgeMeasurement(m: Measurement, settings: BenchmarkSettings): V
   if (m.completedQueries < settings.minQueryCount) {
     add('TOO_FEW_QUERIES', `${m.completedQueries} queries completed, fewer than the minimum ${settings.minQueryCount}`, 'raise --max-duration or lower --min-queries');
   }
-  if (m.elapsedNs < settings.minDurationMs * 1e6) {
+  // Every other stop reason comes at or after the minimum duration; only a query bound can cut it short.
+  if (m.stopReason === 'max-queries' && m.elapsedNs < settings.minDurationMs * 1e6) {
     add('TOO_SHORT', `measured for ${(m.elapsedNs / 1e9).toFixed(2)} s, less than the minimum ${(settings.minDurationMs / 1000).toFixed(2)} s`, 'raise --max-queries or lower --min-duration');
   }
   if (!m.stability.stable) {
@@ -61,7 +62,8 @@ export function judgeMeasurement(m: Measurement, settings: BenchmarkSettings): V
     const kinds = Object.entries(m.errors.byKind).map(([kind, e]) => `${e.count} ${kind}`).join(', ');
     add('ERRORS', `${m.errors.total} requests failed (${kinds})`, 'fix the failing requests; the latency figures leave them out');
   }
-  if (m.earlyStopping.estimateNs === null) {
+  // Offline latencies grow with the queue by design; it is judged on throughput alone.
+  if (m.earlyStopping.estimateNs === null && m.scenario !== 'Offline') {
     add(
       'TOO_FEW_FOR_PERCENTILE',
       `${m.earlyStopping.count} queries cannot bound p${p} at ${percent(m.confidenceLevel)} confidence; at least ${m.earlyStopping.minimumCount} are needed`,

@@ -19,9 +19,15 @@ export interface EarlyStoppingEstimate {
    * `count` is below `minimumCount`, so that even none would not do.
    */
   readonly allowedOverLatency: number | null;
-  /** The value at rank count − allowedOverLatency (top of its bucket): a conservative upper bound of the percentile; null with `allowedOverLatency`. */
+  /**
+   * The value at rank count − allowedOverLatency (top of its bucket): a conservative upper bound of the percentile;
+   * null with `allowedOverLatency`.
+   */
   readonly estimateNs: number | null;
-  /** Fewest queries for which any estimate exists, i.e. for which `allowedOverLatency` can be 0. */
+  /**
+   * Fewest queries for which any estimate exists, i.e. for which `allowedOverLatency` can be 0: 44 for p90 and 459
+   * for p99 at 99%, as LoadGen's Server scenario has it (its SingleStream floors, 64 and 662, are where h reaches 1).
+   */
   readonly minimumCount: number;
 }
 
@@ -60,7 +66,7 @@ function allowedOverLatency(count: number, overFraction: number, confidenceLevel
   return h < 0 ? null : h;
 }
 
-/** Smallest count for which h = 0 passes: q^count ≤ 1 − confidence. */
+/** Smallest count for which h = 0 passes: (1 − overFraction)^count ≤ 1 − confidence. */
 function minimumCount(overFraction: number, confidenceLevel: number): number {
   const risk = 1 - confidenceLevel;
   const passes = (count: number): boolean => binomialCdf(0, count, overFraction) <= risk;
@@ -69,6 +75,48 @@ function minimumCount(overFraction: number, confidenceLevel: number): number {
   while (count > 1 && passes(count - 1)) count--;
   while (!passes(count)) count++;
   return count;
+}
+
+/**
+ * Smallest total above `count` that passes if the same fraction of queries stays slower, their number rounded up;
+ * null when none does. Passing is not monotone in the total (the rounded-up slower count and h step at different
+ * totals), so the search runs over slower counts o instead: the totals rounding to o form a range, within it the
+ * test's cdf falls as the total grows, and at the top of each range it falls as o grows.
+ */
+function queriesNeeded(count: number, overLatencyCount: number, overFraction: number, confidenceLevel: number): number | null {
+  const risk = 1 - confidenceLevel;
+  if (overLatencyCount === 0) return minimumCount(overFraction, confidenceLevel);
+  if (overLatencyCount >= overFraction * count) return null;
+  const passes = (over: number, total: number): boolean => binomialCdf(over, total, overFraction) <= risk;
+  /** Largest total whose rounded-up share of slower queries is `over`. */
+  const top = (over: number): number => Math.floor((over * count) / overLatencyCount);
+  // The range of o = overLatencyCount ends at `count`, which fails; double o until a range's top passes, then bisect.
+  let failing = overLatencyCount;
+  let passing = 2 * overLatencyCount;
+  for (; !passes(passing, top(passing)); passing *= 2) {
+    if (top(2 * passing) > Number.MAX_SAFE_INTEGER) return null;
+    failing = passing;
+  }
+  while (passing - failing > 1) {
+    const mid = Math.floor((failing + passing) / 2);
+    if (passes(mid, top(mid))) passing = mid;
+    else failing = mid;
+  }
+  // Within that range, the first total that passes.
+  let low = Math.max(count, top(passing - 1));
+  let high = top(passing);
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (passes(passing, mid)) high = mid;
+    else low = mid;
+  }
+  return high;
+}
+
+/** Fewest queries that can bound `percentile` at `confidenceLevel` at all, with none of them slower. */
+export function earlyStoppingMinimumCount(percentile: number, confidenceLevel: number = DEFAULT_CONFIDENCE_LEVEL): number {
+  requireConfidenceLevel(confidenceLevel);
+  return minimumCount((100 - requirePercentile(percentile)) / 100, confidenceLevel);
 }
 
 /**
@@ -118,40 +166,4 @@ export function earlyStoppingTargetCheck(
     passed,
     queriesNeeded: passed ? null : queriesNeeded(count, overLatencyCount, overFraction, confidenceLevel),
   };
-}
-
-/**
- * Smallest total above `count` that passes if the same fraction of queries stays slower, their number rounded up;
- * null when none does. Passing is not monotone in the total (the rounded-up slower count and h step at different
- * totals), so the search runs over slower counts o instead: the totals rounding to o form a range, within it the
- * test's cdf falls as the total grows, and at the top of each range it falls as o grows.
- */
-function queriesNeeded(count: number, overLatencyCount: number, overFraction: number, confidenceLevel: number): number | null {
-  const risk = 1 - confidenceLevel;
-  if (overLatencyCount === 0) return minimumCount(overFraction, confidenceLevel);
-  if (overLatencyCount >= overFraction * count) return null;
-  const passes = (over: number, total: number): boolean => binomialCdf(over, total, overFraction) <= risk;
-  /** Largest total whose rounded-up share of slower queries is `over`. */
-  const top = (over: number): number => Math.floor((over * count) / overLatencyCount);
-  // The range of o = overLatencyCount ends at `count`, which fails; double o until a range's top passes, then bisect.
-  let failing = overLatencyCount;
-  let passing = 2 * overLatencyCount;
-  for (; !passes(passing, top(passing)); passing *= 2) {
-    if (top(2 * passing) > Number.MAX_SAFE_INTEGER) return null;
-    failing = passing;
-  }
-  while (passing - failing > 1) {
-    const mid = Math.floor((failing + passing) / 2);
-    if (passes(mid, top(mid))) passing = mid;
-    else failing = mid;
-  }
-  // Within that range, the first total that passes.
-  let low = Math.max(count, top(passing - 1));
-  let high = top(passing);
-  while (high - low > 1) {
-    const mid = Math.floor((low + high) / 2);
-    if (passes(passing, mid)) high = mid;
-    else low = mid;
-  }
-  return high;
 }

@@ -120,6 +120,15 @@ export class LatencyHistogram {
     throw new InferbenchError('INVALID_OPTION', 'bucket queries need a JavaScript HDR histogram; construct LatencyHistogram without a WebAssembly one');
   }
 
+  /**
+   * Value at each percentile, keyed as written ("50", "99.9"); zeros when empty. Cheap, unlike
+   * {@link LatencyHistogram.summarize}, whose mean and deviation walk every bucket.
+   */
+  percentilesNs(percentiles: readonly number[] = DEFAULT_PERCENTILES): Record<string, number> {
+    const empty = this.#histogram.totalCount === 0;
+    return Object.fromEntries(percentiles.map((p) => [String(p), empty ? 0 : this.valueAtPercentileNs(p)]));
+  }
+
   /** Summary statistics; an empty histogram gives zeros. */
   summarize(percentiles: readonly number[] = DEFAULT_PERCENTILES): LatencySummary {
     const h = this.#histogram;
@@ -130,7 +139,7 @@ export class LatencyHistogram {
       maxNs: empty ? 0 : h.maxValue,
       meanNs: empty ? 0 : h.mean,
       stdevNs: empty ? 0 : h.stdDeviation,
-      percentilesNs: Object.fromEntries(percentiles.map((p) => [String(p), empty ? 0 : this.valueAtPercentileNs(p)])),
+      percentilesNs: this.percentilesNs(percentiles),
     };
   }
 

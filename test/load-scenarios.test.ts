@@ -1,0 +1,264 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ClosedLoopLoadGenerator,
+  OfflineLoadGenerator,
+  OpenLoopLoadGenerator,
+  createLoadGenerator,
+  earlyStoppingTargetCheck,
+  resolveLoadSettings,
+  searchServerQps,
+  type LoadOptions,
+  type LoadResult,
+  type ModelCopy,
+  type RequestRecord,
+} from '../dist/index.js';
+import { FifoServerCopy, FlakyCopy, InFlightTracker, expectPercentilesMatch } from './helpers/simulated-copies.js';
+
+/** Runs the generator of `options` on `copies`, keeping every measured request in request order. */
+async function run(options: LoadOptions, copies: readonly ModelCopy[], onMeasurementStart?: () => void) {
+  const records: RequestRecord[] = [];
+  const result = await createLoadGenerator(options).run({ copies, sampleCount: 4 }, { onMeasurementStart, onRequestComplete: (r) => records.push(r) });
+  return { result, records: records.sort((a, b) => a.requestIndex - b.requestIndex) };
+}
+
+/** `count` FIFO copies of the same service time, each call counted by `tracker`. */
+const trackedFifoCopies = (tracker: InFlightTracker, count: number, serviceMs: number): ModelCopy[] =>
+  Array.from({ length: count }, (_, index) => tracker.track(new FifoServerCopy({ index, serviceMs })));
+
+/** The INVALID_OPTION error `make` throws; fails the test if it throws anything else or nothing. */
+function invalidOption(make: () => unknown): Error {
+  try {
+    make();
+  } catch (error) {
+    expect(error).toMatchObject({ code: 'INVALID_OPTION' });
+    return error as Error;
+  }
+  throw new Error('expected an INVALID_OPTION error, but nothing was thrown');
+}
+
+/** The Server verdict on a result: its scenario percentile within its target, by early stopping. */
+const serverVerdict = (result: LoadResult) =>
+  earlyStoppingTargetCheck(result.latency, result.settings.scenarioPercentile, result.settings.targetLatencyMs! * 1e6, result.settings.confidenceLevel);
+
+describe('SingleStream', () => {
+  it('keeps one request in flight and takes no other number of clients', async () => {
+    const tracker = new InFlightTracker();
+    const { result } = await run({ scenario: 'SingleStream', queryCount: 40, warmupQueries: 4 }, trackedFifoCopies(tracker, 2, 1));
+    expect(result.settings.clients).toBe(1);
+    expect(result.settings.scenarioPercentile).toBe(90);
+    expect(result.completedQueries).toBe(40);
+    // Calls 0 and 1 are the two copies' first inferences, made together; warm-up and measurement follow one at a time.
+    expect(tracker.inFlightAtCall).toHaveLength(2 + 4 + 40);
+    expect(tracker.maxInFlight(0, 2)).toBe(2);
+    expect(tracker.maxInFlight(2)).toBe(1);
+    expect(invalidOption(() => createLoadGenerator({ scenario: 'SingleStream', clients: 4 })).message).toMatch(/clients cannot be 4/);
+  });
+});
+
+describe('MultiStream', () => {
+  it('issues a query’s requests together, round-robin, and times the query by its slowest request', async () => {
+    const tracker = new InFlightTracker();
+    // Service of 1 to 5 ms by call; 4 requests over 3 copies also queue one copy twice.
+    const copies = [0, 1, 2].map((index) => tracker.track(new FifoServerCopy({ index, serviceMs: (call) => 1 + ((call * 7 + index * 3) % 5) })));
+    const { result, records } = await run({ scenario: 'MultiStream', samplesPerQuery: 4, queryCount: 30, warmupQueries: 2 }, copies);
+    expect(result.completedQueries).toBe(30);
+    expect(result.latency.count).toBe(30);
+    expect(result.compute.count).toBe(120);
+    expect(records.map((r) => r.requestIndex)).toEqual(Array.from({ length: 120 }, (_, i) => i));
+    expect(tracker.maxInFlight(3)).toBe(4);
+
+    const slowestNs: number[] = [];
+    for (let q = 0; q < 30; q++) {
+      const query = records.slice(4 * q, 4 * q + 4);
+      expect(query.every((r) => r.queryIndex === q)).toBe(true);
+      expect(query.map((r) => r.copyIndex)).toEqual(query.map((r) => r.requestIndex % 3));
+      expect(new Set(query.map((r) => r.sentNs)).size).toBe(1);
+      expect(new Set(query.map((r) => r.scheduledNs)).size).toBe(1);
+      slowestNs.push(Math.max(...query.map((r) => r.endNs - r.scheduledNs)));
+    }
+    expectPercentilesMatch(result.latency, slowestNs, [1, 50, 90, 100]);
+    // A query's latency is its slowest request's: longer than a typical request's.
+    const requestNs = records.map((r) => r.endNs - r.scheduledNs).sort((a, b) => a - b);
+    expect(result.latency.valueAtPercentileNs(50)).toBeGreaterThan(requestNs[Math.floor(requestNs.length / 2)]!);
+  });
+});
+
+describe('Offline', () => {
+  it('issues the first wave at once, all due at the start', async () => {
+    const tracker = new InFlightTracker();
+    const { result, records } = await run({ scenario: 'Offline', queryCount: 30, warmupQueries: 0 }, trackedFifoCopies(tracker, 1, 1));
+    expect(result.issuedQueries).toBe(30);
+    expect(result.stopReason).toBe('query-count');
+    // Call 0 is the first inference; then all 30 queries are in flight together.
+    expect(tracker.maxInFlight(1)).toBe(30);
+    expect(new Set(records.map((r) => r.scheduledNs)).size).toBe(1);
+    // Timed from the shared start, the last query waited for the 29 before it on one 1 ms copy.
+    expect(result.latency.summarize().maxNs).toBeGreaterThanOrEqual(30e6);
+  });
+
+  it('runs further waves until the minimum duration has passed', async () => {
+    const { result, records } = await run(
+      { scenario: 'Offline', minQueryCount: 20, minDurationMs: 200, windowMs: 50, warmupQueries: 0 },
+      [new FifoServerCopy({ serviceMs: 1 })],
+    );
+    expect(result.stopReason).toBe('minimums-met');
+    expect(result.issuedQueries).toBeGreaterThan(20);
+    expect(result.elapsedNs).toBeGreaterThanOrEqual(200e6);
+    const dueTimes = [...new Set(records.map((r) => r.scheduledNs))].sort((a, b) => a - b);
+    expect(dueTimes.length).toBeGreaterThanOrEqual(2);
+    expect(records.filter((r) => r.scheduledNs === dueTimes[0]).length).toBe(20);
+  });
+});
+
+describe('Server', () => {
+  const server: LoadOptions = { scenario: 'Server', targetLatencyMs: 50, confidenceLevel: 0.9, queryCount: 300, warmupQueries: 10 };
+
+  it('passes well within the copy’s capacity and fails beyond it', async () => {
+    // A 2 ms FIFO copy serves at most 500 queries/s.
+    const within = await createLoadGenerator({ ...server, rateQps: 200 }).run({ copies: [new FifoServerCopy({ serviceMs: 2 })], sampleCount: 4 });
+    expect(within.settings.arrival).toBe('poisson');
+    expect(serverVerdict(within)).toMatchObject({ passed: true, overLatencyCount: 0 });
+
+    // At 800/s the backlog grows by 300 queries/s: query i waits about 0.75·i ms, over 50 ms from i ≈ 67 on.
+    const beyond = await createLoadGenerator({ ...server, rateQps: 800 }).run({ copies: [new FifoServerCopy({ serviceMs: 2 })], sampleCount: 4 });
+    const verdict = serverVerdict(beyond);
+    expect(verdict.passed).toBe(false);
+    expect(verdict.overLatencyCount).toBeGreaterThan(150);
+    expect(beyond.latency.valueAtPercentileNs(99)).toBeGreaterThan(150e6);
+  });
+
+  it('finds the highest passing rate below a copy’s capacity', async () => {
+    // A 4 ms FIFO copy: capacity 250 queries/s. Against a 40 ms p99 target, M/D/1 queueing with Poisson arrivals keeps
+    // 300 queries within it at half capacity (slowest about 20 ms) and at a quarter (about 12 ms), while at capacity
+    // the backlog wanders past 60 ms. Long windows keep their summaries from pausing the event loop mid-trial, and
+    // a 20 ms late-send threshold keeps the host's timer jitter out of the verdict: only latency is judged.
+    const settings = resolveLoadSettings({
+      scenario: 'Server',
+      rateQps: 1,
+      targetLatencyMs: 40,
+      confidenceLevel: 0.9,
+      queryCount: 300,
+      warmupQueries: 10,
+      windowMs: 60_000,
+      lateSendThresholdMs: 20,
+    });
+    const { search } = await searchServerQps({ copies: [new FifoServerCopy({ serviceMs: 4 })], sampleCount: 4 }, settings, { trials: 4 });
+    // The closed-loop probe keeps the copy busy: it measures the capacity, less any event-loop pauses longer than a service time.
+    expect(search.ceilingQps).toBeGreaterThan(225);
+    expect(search.ceilingQps).toBeLessThan(255);
+    expect(search.trials).toHaveLength(4);
+    expect(search.trials[0]!.passed).toBe(false);
+    // Above a quarter of capacity, which passes with room to spare, and below capacity.
+    expect(search.bestQps).not.toBeNull();
+    expect(search.bestQps!).toBeGreaterThan(62.5);
+    expect(search.bestQps!).toBeLessThan(250);
+    const passed = search.trials.filter((t) => t.passed).map((t) => t.rateQps);
+    const failed = search.trials.filter((t) => !t.passed).map((t) => t.rateQps);
+    expect(Math.max(...passed)).toBe(search.bestQps);
+    expect(Math.max(...passed)).toBeLessThan(Math.min(...failed));
+  });
+});
+
+describe('stop rules', () => {
+  it('meets both minimums, whichever is reached last', async () => {
+    // Each query takes 1 ms; the last completion can precede the stop check by an event-loop turn, hence 1 ms of slack.
+    const byDuration = await run({ clients: 1, minQueryCount: 50, minDurationMs: 150, warmupQueries: 0 }, [new FifoServerCopy({ serviceMs: 1 })]);
+    expect(byDuration.result.stopReason).toBe('minimums-met');
+    expect(byDuration.result.elapsedNs).toBeGreaterThanOrEqual(149e6);
+    expect(byDuration.result.issuedQueries).toBeGreaterThan(50);
+
+    const byCount = await run({ clients: 1, minQueryCount: 120, minDurationMs: 30, warmupQueries: 0 }, [new FifoServerCopy({ serviceMs: 1 })]);
+    expect(byCount.result.stopReason).toBe('minimums-met');
+    expect(byCount.result.issuedQueries).toBe(120);
+    expect(byCount.result.elapsedNs).toBeGreaterThanOrEqual(120e6);
+  });
+
+  // An open loop's minimum duration is a span of its schedule: every query due before it is sent, and
+  // none due after it once the other minimums are met, so the last completion can come a little earlier.
+  it('keeps an open loop sending every query due within its minimum duration', async () => {
+    const { result, records } = await run({ scenario: 'open', rateQps: 100, minQueryCount: 5, minDurationMs: 205, warmupQueries: 0 }, [new FifoServerCopy({ serviceMs: 1 })]);
+    expect(result.stopReason).toBe('minimums-met');
+    // Due every 10 ms from 0: 0, 10, …, 200 ms are within 205 ms; 210 ms is not.
+    expect(result.issuedQueries).toBe(21);
+    const startNs = Math.min(...records.map((r) => r.scheduledNs));
+    expect(Math.max(...records.map((r) => r.scheduledNs)) - startNs).toBeCloseTo(200e6, -3);
+    expect(result.elapsedNs).toBeGreaterThanOrEqual(200e6);
+  });
+
+  it('cuts an open loop at its maximum duration when the minimum count is out of reach', async () => {
+    const { result } = await run(
+      { scenario: 'open', rateQps: 100, minQueryCount: 1000, minDurationMs: 100, maxDurationMs: 300, warmupQueries: 0 },
+      [new FifoServerCopy({ serviceMs: 1 })],
+    );
+    expect(result.stopReason).toBe('max-duration');
+    // Due every 10 ms from 0: the query due at 300 ms is past the maximum and never sent.
+    expect(result.issuedQueries).toBe(30);
+    expect(result.completedQueries).toBe(30);
+  });
+
+  it('reports an exact count or duration as such', async () => {
+    const count = await run({ clients: 2, queryCount: 25, warmupQueries: 0 }, [new FifoServerCopy({ serviceMs: 1 })]);
+    expect(count.result.stopReason).toBe('query-count');
+    expect(count.result.issuedQueries).toBe(25);
+
+    const duration = await run({ scenario: 'open', rateQps: 100, durationMs: 200, warmupQueries: 0 }, [new FifoServerCopy({ serviceMs: 1 })]);
+    expect(duration.result.stopReason).toBe('duration');
+    expect(duration.result.issuedQueries).toBe(20);
+  });
+});
+
+describe('warm-up', () => {
+  it('runs at the run’s own concurrency and reaches every copy', async () => {
+    const tracker = new InFlightTracker();
+    let warmupEnd = 0;
+    const { result } = await run({ clients: 4, queryCount: 20 }, trackedFifoCopies(tracker, 6, 2), () => (warmupEnd = tracker.inFlightAtCall.length));
+    // Calls 0–5 are the first inferences; the default warm-up reaches each of the 6 copies twice.
+    expect(result.warmupQueries).toBe(12);
+    expect(warmupEnd - 6).toBe(12);
+    expect(tracker.maxInFlight(6, warmupEnd)).toBe(4);
+    expect(tracker.copyOfCall.slice(6, warmupEnd).sort()).toEqual([0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5]);
+    expect(tracker.inFlightAtCall).toHaveLength(6 + 12 + 20);
+  });
+});
+
+describe('failures', () => {
+  it('counts failed and timed-out requests of an open loop and leaves them out of the latency', async () => {
+    // Call 0 is the first inference: measured requests 4 and 8 fail, request 12 never answers.
+    const copy = new FlakyCopy({ failCalls: [5, 9], hangCalls: [13] });
+    const { result } = await run({ scenario: 'open', rateQps: 200, queryCount: 40, warmupQueries: 0, requestTimeoutMs: 50 }, [copy]);
+    expect(result.errors).toEqual({
+      total: 3,
+      timeouts: 1,
+      byKind: {
+        WORKER_FAILED: { count: 2, example: 'call 5 failed on purpose' },
+        TIMEOUT: { count: 1, example: 'a request ran past the 50 ms timeout' },
+      },
+    });
+    expect(result.issuedQueries).toBe(40);
+    expect(result.completedQueries).toBe(37);
+    expect(result.latency.count).toBe(37);
+    // No completed request waited on the hung one.
+    expect(result.latency.summarize().maxNs).toBeLessThan(50e6);
+  });
+});
+
+describe('createLoadGenerator', () => {
+  it('picks the loop of the scenario', () => {
+    expect(createLoadGenerator()).toBeInstanceOf(ClosedLoopLoadGenerator);
+    expect(createLoadGenerator({ scenario: 'SingleStream' })).toBeInstanceOf(ClosedLoopLoadGenerator);
+    expect(createLoadGenerator({ scenario: 'MultiStream' })).toBeInstanceOf(ClosedLoopLoadGenerator);
+    expect(createLoadGenerator({ scenario: 'open', rateQps: 10 })).toBeInstanceOf(OpenLoopLoadGenerator);
+    expect(createLoadGenerator({ scenario: 'Server', rateQps: 10, targetLatencyMs: 5 })).toBeInstanceOf(OpenLoopLoadGenerator);
+    expect(createLoadGenerator({ scenario: 'Offline' })).toBeInstanceOf(OfflineLoadGenerator);
+    expect(createLoadGenerator({ scenario: 'MultiStream' }).settings).toMatchObject({ scenario: 'MultiStream', clients: 1, samplesPerQuery: 8 });
+  });
+
+  it('rejects bad settings with INVALID_OPTION, naming the option', () => {
+    expect(invalidOption(() => createLoadGenerator({ scenario: 'open' })).message).toMatch(/rateQps/);
+    expect(invalidOption(() => createLoadGenerator({ scenario: 'Server', rateQps: 10 })).message).toMatch(/targetLatencyMs/);
+    expect(invalidOption(() => createLoadGenerator({ scenario: 'closed', rateQps: 10 })).message).toMatch(/rateQps/);
+    expect(invalidOption(() => createLoadGenerator({ minQueryCount: 10, maxQueryCount: 5 })).message).toMatch(/maxQueryCount \(5\) is below minQueryCount \(10\)/);
+    expect(invalidOption(() => createLoadGenerator({ minDurationMs: 500, maxDurationMs: 100 })).message).toMatch(/maxDurationMs \(100\) is below minDurationMs \(500\)/);
+    expect(invalidOption(() => createLoadGenerator({ scenario: 'closed', samplesPerQuery: 4 })).message).toMatch(/samplesPerQuery/);
+  });
+});
