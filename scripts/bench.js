@@ -8,7 +8,9 @@
 import { availableParallelism, tmpdir } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { execa } from 'execa';
 import {
   ClosedLoopLoadGenerator,
   OpenLoopLoadGenerator,
@@ -112,29 +114,9 @@ try {
     }
   }
 
-  // Memory must not grow with the request count: histograms are fixed-size and windows are dropped
-  // as they close. Resident memory is sampled at the start of measurement and at every window.
-  {
-    const loaded = await new NullBackend().load({ artifact, inputs: nullInputs, copies: 1 });
-    try {
-      const requests = 10_000_000;
-      let startRss = 0;
-      let maxRss = 0;
-      const sample = () => (maxRss = Math.max(maxRss, process.memoryUsage.rss()));
-      const result = await new ClosedLoopLoadGenerator({ clients: 1, queryCount: requests, warmupQueries: 100_000 }).run(
-        { copies: loaded.copies, sampleCount: 1 },
-        { onMeasurementStart: () => (startRss = maxRss = process.memoryUsage.rss()), onWindow: sample },
-      );
-      sample();
-      const mb = (bytes) => (bytes / 2 ** 20).toFixed(1);
-      console.log(
-        `memory over ${result.completedRequests.toLocaleString('en-US')} requests (null backend, ${result.windows.length} windows, ${(result.elapsedNs / 1e9).toFixed(1)} s): ` +
-          `resident ${mb(startRss)} MiB at the start, ${mb(maxRss)} MiB at most, growth ${mb(maxRss - startRss)} MiB`,
-      );
-    } finally {
-      await loaded.close();
-    }
-  }
+  // Memory must not grow with the request count; measured in a fresh process.
+  const memory = await execa('node', [fileURLToPath(new URL('./bench-memory.js', import.meta.url))]);
+  console.log(memory.stdout);
 
   // The Python worker's own cost: a model that does nothing, one process, one client, so each
   // request is one round trip over the length-prefixed protocol on stdin/stdout.

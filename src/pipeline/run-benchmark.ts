@@ -4,7 +4,7 @@ import type { LoadResult, LoadRunHooks, LoadTarget } from '../load/load-generato
 import { loadOptionsOf, type LoadSettings } from '../load/load-settings.js';
 import { searchServerQps, type ServerSearch } from '../load/server-qps-search.js';
 import { evaluateThresholds, parseThresholds } from '../stats/thresholds.js';
-import type { BenchmarkOptions, BenchmarkSettings } from './benchmark-options.js';
+import type { BenchmarkOptions, BenchmarkPhase, BenchmarkSettings } from './benchmark-options.js';
 import { BenchmarkRun, type EmitRunEvent } from './benchmark-run.js';
 import { RESULT_SCHEMA_VERSION, type BenchmarkResult } from './benchmark-result.js';
 import { summarizeMeasurement } from './measurement.js';
@@ -28,7 +28,7 @@ async function benchmark(options: BenchmarkOptions, emit: EmitRunEvent): Promise
   const { signal, ...setup } = options;
   const { settings, source, compiler, backend: runner, cacheDir } = await setUpRun({ ...setup, onDownloadProgress: (p) => emit('download', p) });
   const startedAt = new Date().toISOString();
-  const phase = (name: Parameters<EmitRunEvent>[1] & string): void => emit('phase', name as never, settings);
+  const phase = (name: BenchmarkPhase): void => emit('phase', name, settings);
 
   phase('model');
   const resolved = await source.resolve({ cacheDir, signal });

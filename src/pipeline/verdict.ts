@@ -48,14 +48,14 @@ export function judgeMeasurement(m: Measurement, settings: BenchmarkSettings): V
     add('TOO_SHORT', `measured for ${(m.elapsedNs / 1e9).toFixed(2)} s, less than the minimum ${(settings.minDurationMs / 1000).toFixed(2)} s`, 'raise --max-queries or lower --min-duration');
   }
   if (!m.stability.stable) {
-    add('UNSTABLE', m.stability.reason ?? 'the windows were not stable', 'measure longer (--until-stable, --min-duration), or allow more variation with --stability-percentage');
+    add('UNSTABLE', m.stability.reason ?? 'the windows were not stable', 'measure longer (--until-stable, --min-duration), use longer windows that hold more queries (--window 5s), or allow more variation with --stability-percentage');
   }
   if (m.offeredLoad !== null && m.offeredLoad.lateQueries > MAX_LATE_FRACTION * m.issuedQueries) {
     const o = m.offeredLoad;
     add(
       'LATE_SENDS',
       `${o.lateQueries} of ${m.issuedQueries} queries were sent more than ${o.lateSendThresholdMs} ms late (up to ${formatMs(o.sendDelay.maxNs)}); the load generator could not keep the schedule`,
-      'lower --rate, or spread the load over several processes and merge their results',
+      'leave the load generator a core (fewer --threads-per-copy), lower --rate, or spread the load over several processes',
     );
   }
   if (m.errors.total > 0) {
