@@ -48,6 +48,16 @@ describe('inferbench run', () => {
     expect(result.measurement.completedRequests).toBe(12);
   });
 
+  it('lets bounds and --until-stable take over from the workshop\'s NUM_REQUESTS', async () => {
+    const output = join(dir, 'bounded.json');
+    const run = await inferbench(['run', ...common, '--until-stable', '--min-duration', '300ms', '--max-duration', '2s', '--window', '100ms', '-o', output], { NUM_REQUESTS: '12' });
+    expect(run.exitCode).toBe(0);
+    const { settings, measurement } = readResult(output);
+    expect(settings).toMatchObject({ untilStable: true, minDurationMs: 300, maxDurationMs: 2000, minQueryCount: 500, windowMs: 100 });
+    expect(['stable', 'max-duration']).toContain(measurement.stopReason);
+    expect(measurement.completedQueries).toBeGreaterThan(12);
+  });
+
   it('runs for a duration', async () => {
     const output = join(dir, 'duration.json');
     const run = await inferbench(['run', ...common, '--duration', '1s', '-o', output]);

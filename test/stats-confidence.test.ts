@@ -183,27 +183,43 @@ describe('early stopping', () => {
 
   it('needs ceil(ln(1 − c) / ln q) queries before any estimate: 44 for p90 and 459 for p99 at 99%', () => {
     expect(Math.ceil(Math.log(0.01) / Math.log(0.9))).toBe(44);
-    expect(earlyStoppingEstimate(twoLevels(43, 1000), 90)).toEqual({ percentile: 90, confidenceLevel: 0.99, count: 43, allowedOverLatency: null, estimateNs: null, minimumCount: 44 });
-    expect(earlyStoppingEstimate(twoLevels(44, 1000), 90)).toEqual({ percentile: 90, confidenceLevel: 0.99, count: 44, allowedOverLatency: 0, estimateNs: 1000, minimumCount: 44 });
-    expect(earlyStoppingEstimate(twoLevels(458, 1000), 99).allowedOverLatency).toBeNull();
-    expect(earlyStoppingEstimate(twoLevels(459, 1000), 99)).toMatchObject({ allowedOverLatency: 0, minimumCount: 459 });
-    // One query may be discarded from 64 queries on for p90, and from 662 for p99 (LoadGen's SingleStream floors).
-    expect(earlyStoppingEstimate(twoLevels(63, 1000), 90).allowedOverLatency).toBe(0);
-    expect(earlyStoppingEstimate(twoLevels(64, 1000), 90).allowedOverLatency).toBe(1);
-    expect(earlyStoppingEstimate(twoLevels(661, 1000), 99).allowedOverLatency).toBe(0);
-    expect(earlyStoppingEstimate(twoLevels(662, 1000), 99).allowedOverLatency).toBe(1);
+    // LoadGen's SingleStream floors: an estimate exists from 64 queries on for p90, from 662 for p99.
+    expect(earlyStoppingEstimate(twoLevels(63, 1000), 90)).toEqual({
+      percentile: 90,
+      confidenceLevel: 0.99,
+      count: 63,
+      allowedOverLatency: 0,
+      discardedQueries: null,
+      estimateNs: null,
+      minimumCount: 64,
+    });
+    expect(earlyStoppingEstimate(twoLevels(64, 1000), 90)).toEqual({
+      percentile: 90,
+      confidenceLevel: 0.99,
+      count: 64,
+      allowedOverLatency: 1,
+      discardedQueries: 0,
+      estimateNs: 1000,
+      minimumCount: 64,
+    });
+    expect(earlyStoppingEstimate(twoLevels(43, 1000), 90).allowedOverLatency).toBeNull();
+    expect(earlyStoppingEstimate(twoLevels(661, 1000), 99)).toMatchObject({ allowedOverLatency: 0, estimateNs: null, minimumCount: 662 });
+    expect(earlyStoppingEstimate(twoLevels(662, 1000), 99)).toMatchObject({ allowedOverLatency: 1, discardedQueries: 0, minimumCount: 662 });
   });
 
-  it('discards the h slowest queries and reports the slowest one left', () => {
+  it('discards the h − 1 slowest queries and reports the slowest one left, as LoadGen does', () => {
     const histogram = histogramOf(Array.from({ length: 1000 }, (_, i) => i + 1));
     for (const [p, c] of [[90, 0.99], [99, 0.99], [50, 0.95], [99.9, 0.9]] as const) {
       const h = bruteForceAllowed(1000, p, c);
       const estimate = earlyStoppingEstimate(histogram, p, c);
       expect(estimate.allowedOverLatency, `p${p}`).toBe(h);
-      expect(estimate.estimateNs, `p${p}`).toBe(h === null ? null : 1000 - h);
+      expect(estimate.estimateNs, `p${p}`).toBe(h === null || h < 1 ? null : 1000 - h + 1);
     }
-    // 78 of 1,000 for p90: the estimate (922) is above the plain p90 (900), as a bound should be.
-    expect(earlyStoppingEstimate(histogram, 90).estimateNs).toBe(922);
+    // 78 of 1,000 for p90: the estimate (923) is above the plain p90 (900), as a bound should be.
+    expect(earlyStoppingEstimate(histogram, 90).estimateNs).toBe(923);
+    // LoadGen's own summaries: 2,048 queries at p90 "would discard 172", 7,469 "would discard 685".
+    expect(earlyStoppingEstimate(histogramOf(Array.from({ length: 2048 }, (_, i) => i + 1)), 90).discardedQueries).toBe(172);
+    expect(earlyStoppingEstimate(histogramOf(Array.from({ length: 7469 }, (_, i) => i + 1)), 90).discardedQueries).toBe(685);
   });
 
   it('judges a target by the queries slower than it', () => {

@@ -52,7 +52,8 @@ describe('a model copy that fails mid-run', () => {
     const maxIds = encodings.map((e) => Math.max(...e.inputIds));
     expect(Math.max(...maxIds)).toBeGreaterThan(maxIds[0]!);
     const model = writeSmallBert(dir, { vocabSize: maxIds[0]! + 1 }, 'small-vocab.onnx');
-    const run = await inferbench(['run', '-m', model, '--tokenizer', 'bert-base-uncased', '--cache-dir', join(dir, 'cache'), '--sequence-length', '16', '-n', '50', '--copies', '2', '--seed', '1', '--warmup', '1']);
+    const args = ['run', '-m', model, '--tokenizer', 'bert-base-uncased', '--cache-dir', join(dir, 'cache'), '--sequence-length', '16', '-n', '50', '--copies', '2', '--seed', '1', '--warmup', '1'];
+    const run = await inferbench(args);
     expect(run.timedOut).toBe(false);
     expect(run.exitCode).toBe(1);
     const errorLines = run.stderr.split('\n').filter((l) => l.startsWith('inferbench:'));
@@ -62,5 +63,13 @@ describe('a model copy that fails mid-run', () => {
     expect(run.stdout).toMatch(/^errors +\d+ WORKER_FAILED/m);
     expect(run.stdout).toMatch(/^verdict +INVALID/m);
     expect(run.stderr).not.toMatch(/^\s+at /m);
+
+    // A threshold on errors decides instead: within it, the run passes; beyond it, exit 99.
+    const failed = Number(/^inferbench: (\d+) of 50/.exec(errorLines[0]!)![1]);
+    const within = await inferbench([...args, '-t', `errors<${failed + 1}`]);
+    expect([within.exitCode, within.stderr.split('\n').filter((l) => l.startsWith('inferbench:'))]).toEqual([0, []]);
+    const beyond = await inferbench([...args, '-t', 'error_rate<1%']);
+    expect(beyond.exitCode).toBe(99);
+    expect(beyond.stderr).toContain('inferbench: threshold failed: error_rate<1%');
   });
 });

@@ -78,9 +78,11 @@ export function runOptionsFromFlags(flags: RunFlags, env: NodeJS.ProcessEnv): Be
   };
   const inputNames = parseAssignments('--input-names', str('input-names'));
   const scenario = parseScenarioFlag(str('scenario'));
-  // The workshop's NUM_THREADS and NUM_REQUESTS describe its closed loop; other scenarios and explicit bounds set their own.
+  // The workshop's NUM_THREADS counts closed-loop clients, which other scenarios set themselves; its
+  // NUM_REQUESTS, an exact count, gives way to bounds, --until-stable and --precision, which extend a run.
   const scenarioSetsLoad = scenario !== undefined && scenario !== 'closed';
-  const bounded = ['min-queries', 'max-queries', 'min-duration', 'max-duration'].some((k) => str(k as keyof RunFlags) !== undefined);
+  const bounded =
+    ['min-queries', 'max-queries', 'min-duration', 'max-duration', 'precision'].some((k) => str(k as keyof RunFlags) !== undefined) || flags['until-stable'] === true;
   const stabilityPercentage = parsePositiveFlag('--stability-percentage', str('stability-percentage'));
   const dims = parseAssignments('--dims', str('dims'));
   return {

@@ -11,10 +11,14 @@ export interface RunOutcome {
   readonly message: string | undefined;
 }
 
-/** Failed requests come first: a run that could not measure what was asked is a failed run. */
+/**
+ * Failed requests come first: a run that could not measure what was asked is a failed run, unless
+ * a threshold on errors or error_rate says how many failures are acceptable.
+ */
 export function runOutcome(result: BenchmarkResult, requireValid: boolean): RunOutcome {
   const { errors, completedRequests } = result.measurement;
-  if (errors.total > 0) {
+  const thresholdsJudgeErrors = result.thresholds.some((t) => t.metric === 'errors' || t.metric === 'error_rate');
+  if (errors.total > 0 && !thresholdsJudgeErrors) {
     const [kind, first] = Object.entries(errors.byKind)[0]!;
     return { exitCode: 1, message: `${errors.total} of ${errors.total + completedRequests} requests failed; first ${kind}: ${first.example}` };
   }

@@ -4,9 +4,7 @@ import type { LoadGenerator, LoadResult, LoadRunHooks, LoadTarget } from './load
 import { resolveLoadSettings, type LoadOptions, type LoadSettings } from './load-settings.js';
 import { measureLoad, type QueryDriver } from './measure-load.js';
 import { SCENARIOS } from './scenarios.js';
-
-/** Longest stretch of queries without letting the event loop run other work. */
-const YIELD_INTERVAL_NS = 10e6;
+import { YIELD_INTERVAL_NS } from './wait-until.js';
 
 /** Clients that each issue their next query as soon as their last one settles. */
 export async function issueClosedLoop(driver: QueryDriver, settings: LoadSettings): Promise<void> {

@@ -32,7 +32,7 @@ export interface LoadOptions {
   readonly minQueryCount?: number;
   /** Most measured queries; default none. */
   readonly maxQueryCount?: number;
-  /** Shortest measurement; default 1 s. In an open loop, a span of the schedule: every query due within it is sent. */
+  /** Shortest measurement; default enough whole windows for the stability rule (4 s with 1 s windows), at least 1 s. In an open loop, a span of the schedule: every query due within it is sent. */
   readonly minDurationMs?: number;
   /** Longest measurement; default none, or 60 s when running until stable or precise. */
   readonly maxDurationMs?: number;
@@ -116,7 +116,7 @@ export interface LoadSettings {
 
 /** Measured queries when no bound is given. */
 export const DEFAULT_MIN_QUERY_COUNT = 500;
-/** Shortest measurement when no bound is given. */
+/** Floor of the default minimum duration, which is otherwise as long as the stability rule's windows need (4 s with 1 s windows). */
 export const DEFAULT_MIN_DURATION_MS = 1000;
 /** Cap on runs that continue until stable or precise, when no maximum is given. */
 export const DEFAULT_EXTENDED_MAX_DURATION_MS = 60_000;
@@ -169,11 +169,18 @@ export function resolveLoadSettings(options: LoadOptions): LoadSettings {
   }
   if (options.windowMs !== undefined && options.windowQueries !== undefined) throw invalid('give windowMs or windowQueries, not both');
 
-  const bounds = resolveBounds(options);
   const stability = resolveStabilitySettings({
     windowCount: options.stabilityWindows,
     maxRatio: options.stabilityMaxRatio,
     judgeLatency: preset.judgeLatency,
+  });
+  const windowMs = options.windowQueries === undefined ? requirePositive('windowMs', options.windowMs ?? 1000) : undefined;
+  const windowQueries = optional(options.windowQueries, integer('windowQueries', 1));
+  // By default a run lasts long enough for the stability rule to have whole windows to judge.
+  const judgedWindows = stability.windowCount + 1;
+  const bounds = resolveBounds(options, {
+    minDurationMs: windowMs === undefined ? DEFAULT_MIN_DURATION_MS : Math.max(DEFAULT_MIN_DURATION_MS, judgedWindows * windowMs),
+    minQueryCount: Math.max(DEFAULT_MIN_QUERY_COUNT, judgedWindows * (windowQueries ?? 0)),
   });
   const percentiles = options.percentiles ?? DEFAULT_PERCENTILES;
   if (percentiles.length === 0) throw invalid('percentiles must name at least one percentile, e.g. 50,90,99');
@@ -191,8 +198,8 @@ export function resolveLoadSettings(options: LoadOptions): LoadSettings {
     ...bounds,
     warmupQueries: optional(options.warmupQueries, integer('warmupQueries', 0)),
     seed: requireInteger('seed', options.seed ?? 1, 0, MAX_SEED),
-    windowMs: options.windowQueries === undefined ? requirePositive('windowMs', options.windowMs ?? 1000) : undefined,
-    windowQueries: optional(options.windowQueries, integer('windowQueries', 1)),
+    windowMs,
+    windowQueries,
     stabilityWindows: stability.windowCount,
     stabilityMaxRatio: stability.maxRatio,
     stabilityJudgesLatency: stability.judgeLatency,
@@ -207,13 +214,18 @@ export function resolveLoadSettings(options: LoadOptions): LoadSettings {
 
 type Bounds = Pick<LoadSettings, 'minQueryCount' | 'maxQueryCount' | 'minDurationMs' | 'maxDurationMs'>;
 
-/** The stop bounds: an exact count or duration, or minimums and maximums. */
-function resolveBounds(options: LoadOptions): Bounds {
+/**
+ * The stop bounds: an exact count or duration, or minimums and maximums. A maximum given alone
+ * lowers the default minimum to match it.
+ */
+function resolveBounds(options: LoadOptions, defaults: { readonly minDurationMs: number; readonly minQueryCount: number }): Bounds {
   const { queryCount, durationMs } = options;
   const explicit = ['minQueryCount', 'maxQueryCount', 'minDurationMs', 'maxDurationMs'].filter((k) => options[k as keyof Bounds] !== undefined);
   if (queryCount !== undefined && durationMs !== undefined) throw invalid('give either queryCount or durationMs, not both');
-  if ((queryCount !== undefined || durationMs !== undefined) && explicit.length > 0) {
-    throw invalid(`give ${queryCount !== undefined ? 'queryCount' : 'durationMs'} or ${explicit.join(' and ')}, not both`);
+  const exact = queryCount !== undefined ? 'queryCount' : durationMs !== undefined ? 'durationMs' : undefined;
+  if (exact !== undefined && explicit.length > 0) throw invalid(`give ${exact} or ${explicit.join(' and ')}, not both`);
+  if (exact !== undefined && (options.untilStable === true || options.precision !== undefined)) {
+    throw invalid(`${options.untilStable === true ? 'untilStable' : 'precision'} extends a run past its minimums, which ${exact} fixes; give minQueryCount or minDurationMs instead`);
   }
   if (queryCount !== undefined) {
     const n = requireInteger('queryCount', queryCount, 1);
@@ -224,12 +236,14 @@ function resolveBounds(options: LoadOptions): Bounds {
     return { minQueryCount: 1, maxQueryCount: undefined, minDurationMs: ms, maxDurationMs: ms };
   }
   const extended = options.untilStable === true || options.precision !== undefined;
-  const minQueryCount = requireInteger('minQueryCount', options.minQueryCount ?? DEFAULT_MIN_QUERY_COUNT, 1);
-  const minDurationMs = options.minDurationMs === undefined ? DEFAULT_MIN_DURATION_MS : requireNonNegative('minDurationMs', options.minDurationMs);
   const maxQueryCount = optional(options.maxQueryCount, integer('maxQueryCount', 1));
+  const givenMaxDurationMs = optional(options.maxDurationMs, (v) => requirePositive('maxDurationMs', v));
+  const minQueryCount = requireInteger('minQueryCount', options.minQueryCount ?? Math.min(defaults.minQueryCount, maxQueryCount ?? Infinity), 1);
+  const minDurationMs =
+    options.minDurationMs === undefined ? Math.min(defaults.minDurationMs, givenMaxDurationMs ?? Infinity) : requireNonNegative('minDurationMs', options.minDurationMs);
   const maxDurationMs =
-    options.maxDurationMs !== undefined
-      ? requirePositive('maxDurationMs', options.maxDurationMs)
+    givenMaxDurationMs !== undefined
+      ? givenMaxDurationMs
       : extended
         ? Math.max(minDurationMs, DEFAULT_EXTENDED_MAX_DURATION_MS)
         : undefined;

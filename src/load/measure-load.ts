@@ -49,25 +49,57 @@ function errorMessage(error: unknown): string {
   return error instanceof RequestTimeout ? `a request ran past the ${error.timeoutMs} ms timeout` : firstLine(error);
 }
 
-/** Races a request against its timeout; the request's own later failure is then ignored. */
-function withTimeout(request: Promise<InferenceTiming>, timeoutMs: number | undefined): Promise<InferenceTiming> {
-  if (timeoutMs === undefined) return request;
+const aborted = (): InferbenchError => new InferbenchError('ABORTED', 'the run was cancelled before it finished');
+
+/** How long requests in flight at cancellation may take to finish before the run stops waiting for them. */
+const ABORT_GRACE_MS = 2000;
+
+/**
+ * A promise that rejects with ABORTED some time after `signal` aborts: one listener for the whole run,
+ * however many requests race it. Requests in flight get {@link ABORT_GRACE_MS} to finish first, since
+ * closing a copy while it computes can take its runtime down; only a copy that never answers is left.
+ */
+function abortRejection(signal: AbortSignal | undefined): { readonly promise: Promise<never> | undefined; readonly dispose: () => void } {
+  if (signal === undefined) return { promise: undefined, dispose: () => {} };
+  let onAbort = (): void => {};
   let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      timer = setTimeout(() => reject(aborted()), ABORT_GRACE_MS);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  promise.catch(() => {});
+  return {
+    promise,
+    dispose: () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+/**
+ * Races a request against its timeout and the run's cancellation, so that neither waits on a copy
+ * that never answers; the request's own later outcome is then ignored.
+ */
+function settleInTime(request: Promise<InferenceTiming>, timeoutMs: number | undefined, abort: Promise<never> | undefined): Promise<InferenceTiming> {
+  if (timeoutMs === undefined && abort === undefined) return request;
   request.catch(() => {});
-  return Promise.race([
-    request,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RequestTimeout(timeoutMs)), timeoutMs);
-    }),
-  ]).finally(() => clearTimeout(timer));
+  let timer: NodeJS.Timeout | undefined;
+  const racers: Promise<InferenceTiming>[] = [request];
+  if (abort) racers.push(abort);
+  if (timeoutMs !== undefined) racers.push(new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new RequestTimeout(timeoutMs)), timeoutMs))));
+  return Promise.race(racers).finally(() => clearTimeout(timer));
 }
 
 /** Every copy's first, cold inference, all at once, before warm-up. */
-async function measureFirstInference(copies: readonly ModelCopy[]): Promise<FirstInference> {
+async function measureFirstInference(copies: readonly ModelCopy[], abort: Promise<never> | undefined): Promise<FirstInference> {
   const outcomes = await Promise.all(
     copies.map(async (copy) => {
       const sentNs = monotonicNowNs();
-      const timing = await copy.infer(0);
+      const timing = await settleInTime(copy.infer(0), undefined, abort);
       return { latencyNs: monotonicNowNs() - sentNs, computeNs: timing.computeNs };
     }),
   );
@@ -88,16 +120,34 @@ interface Phase {
  * were due, so a backend that falls behind an open loop's schedule is charged for it.
  */
 export async function measureLoad(target: LoadTarget, settings: LoadSettings, hooks: LoadRunHooks, loop: IssueLoop): Promise<LoadResult> {
+  const abort = abortRejection(hooks.signal);
+  try {
+    return await measure(target, settings, hooks, loop, abort.promise);
+  } finally {
+    abort.dispose();
+  }
+}
+
+async function measure(target: LoadTarget, settings: LoadSettings, hooks: LoadRunHooks, loop: IssueLoop, abort: Promise<never> | undefined): Promise<LoadResult> {
   requireInteger('sampleCount', target.sampleCount, 1);
   const { copies, sampleCount } = target;
   if (copies.length === 0) throw new InferbenchError('INVALID_OPTION', 'the load generator needs at least one model copy');
   const { signal } = hooks;
   const throwIfAborted = (): void => {
-    if (signal?.aborted) throw new InferbenchError('ABORTED', 'the run was cancelled before it finished');
+    if (signal?.aborted) throw aborted();
+  };
+  // A throwing listener ends the run with its error, rather than counting as a failed request.
+  let hookFailure: unknown;
+  const callHook = <A extends unknown[]>(hook: ((...args: A) => void) | undefined, ...args: A): void => {
+    try {
+      hook?.(...args);
+    } catch (error) {
+      hookFailure ??= error;
+    }
   };
 
   throwIfAborted();
-  const firstInference = await measureFirstInference(copies);
+  const firstInference = await measureFirstInference(copies, abort);
 
   // Warm-up: the scenario's own loop and concurrency, round-robin over copies and samples, nothing recorded.
   const warmupQueries = settings.warmupQueries ?? defaultWarmupQueries(copies.length, settings.samplesPerQuery);
@@ -106,6 +156,7 @@ export async function measureLoad(target: LoadTarget, settings: LoadSettings, ho
     copies,
     settings,
     signal,
+    abort,
     countBound: warmupQueries,
     chooseSample: () => warmupRequest++ % sampleCount,
     recordSendDelay: false,
@@ -118,7 +169,7 @@ export async function measureLoad(target: LoadTarget, settings: LoadSettings, ho
   throwIfAborted();
 
   // Measurement.
-  hooks.onMeasurementStart?.();
+  callHook(hooks.onMeasurementStart);
   const latency = new LatencyHistogram();
   const queue = new LatencyHistogram();
   const compute = new LatencyHistogram();
@@ -144,7 +195,7 @@ export async function measureLoad(target: LoadTarget, settings: LoadSettings, ho
     (window) => {
       stability = judgeStability(windows.closed, settings);
       if (settings.precision !== undefined) precisionMet = isPrecise(latency, settings);
-      hooks.onWindow?.(window, {
+      callHook(hooks.onWindow, window, {
         elapsedNs: window.endNs,
         issuedQueries: measurement.issued(),
         completedQueries,
@@ -163,6 +214,7 @@ export async function measureLoad(target: LoadTarget, settings: LoadSettings, ho
     copies,
     settings,
     signal,
+    abort,
     startNs,
     countBound: settings.minQueryCount,
     chooseSample: () => random.int(0, sampleCount - 1),
@@ -190,7 +242,7 @@ export async function measureLoad(target: LoadTarget, settings: LoadSettings, ho
       compute.recordNs(outcome.computeNs);
       requestsPerCopy[outcome.copyIndex]!++;
       windows.addRequest(nowNs);
-      hooks.onRequestComplete?.(outcome);
+      callHook(hooks.onRequestComplete, outcome);
     },
     onQuery: (scheduledNs, endNs) => {
       completedQueries++;
@@ -198,6 +250,7 @@ export async function measureLoad(target: LoadTarget, settings: LoadSettings, ho
       windows.addQuery(endNs, endNs - scheduledNs);
     },
     stopRule: (elapsedNs, issued) => {
+      if (hookFailure !== undefined) return 'minimums-met';
       if (settings.maxQueryCount !== undefined && issued >= settings.maxQueryCount) return settings.maxQueryCount === settings.minQueryCount ? 'query-count' : 'max-queries';
       if (settings.maxDurationMs !== undefined && elapsedNs >= settings.maxDurationMs * 1e6) return settings.maxDurationMs === settings.minDurationMs ? 'duration' : 'max-duration';
       if (elapsedNs < settings.minDurationMs * 1e6 || issued < settings.minQueryCount) return undefined;
@@ -212,6 +265,7 @@ export async function measureLoad(target: LoadTarget, settings: LoadSettings, ho
     clearInterval(windowTimer);
   }
   throwIfAborted();
+  if (hookFailure !== undefined) throw hookFailure;
   if (completedQueries === 0 && measurement.failure() !== undefined) throw measurement.failure();
   windows.finish(lastEndNs);
   stability = judgeStability(windows.closed, settings);
@@ -271,6 +325,7 @@ interface PhaseOptions {
   readonly copies: readonly ModelCopy[];
   readonly settings: LoadSettings;
   readonly signal: AbortSignal | undefined;
+  readonly abort: Promise<never> | undefined;
   readonly startNs?: number;
   readonly countBound: number;
   readonly chooseSample: () => number;
@@ -287,7 +342,7 @@ interface PhaseOptions {
  * in measurement failures are counted and the phase goes on.
  */
 function createPhase(options: PhaseOptions): Phase {
-  const { copies, settings, signal, countBound, chooseSample, onSend, onRequest, onQuery, stopRule } = options;
+  const { copies, settings, signal, abort, countBound, chooseSample, onSend, onRequest, onQuery, stopRule } = options;
   const warmup = options.startNs === undefined;
   const startNs = options.startNs ?? monotonicNowNs();
   let issued = 0;
@@ -299,16 +354,17 @@ function createPhase(options: PhaseOptions): Phase {
   const runRequest = async (copy: ModelCopy, queryIndex: number, scheduledNs: number, sentNs: number): Promise<RequestOutcome> => {
     const requestIndex = nextRequest++;
     const sampleIndex = chooseSample();
+    let timing: InferenceTiming;
     try {
-      const timing = await withTimeout(copy.infer(sampleIndex), settings.requestTimeoutMs);
-      const record: RequestRecord = { requestIndex, queryIndex, copyIndex: copy.index, sampleIndex, scheduledNs, sentNs, ...timing, endNs: monotonicNowNs() };
-      onRequest(record, record.endNs);
-      return record;
+      timing = await settleInTime(copy.infer(sampleIndex), settings.requestTimeoutMs, abort);
     } catch (error) {
       failure ??= error;
       onRequest({ error }, monotonicNowNs());
       return { error };
     }
+    const record: RequestRecord = { requestIndex, queryIndex, copyIndex: copy.index, sampleIndex, scheduledNs, sentNs, ...timing, endNs: monotonicNowNs() };
+    onRequest(record, record.endNs);
+    return record;
   };
 
   const driver: QueryDriver = {
@@ -326,7 +382,8 @@ function createPhase(options: PhaseOptions): Phase {
     mayIssue(atNs = monotonicNowNs()) {
       if (signal?.aborted || (warmup && failure !== undefined)) return false;
       if (warmup) return issued < countBound;
-      stopReason = stopRule(atNs - startNs, issued);
+      // Latched: once one client stops, all do, even if a later window would say otherwise.
+      stopReason ??= stopRule(atNs - startNs, issued);
       return stopReason === undefined;
     },
     async issue(scheduledNs) {

@@ -4,9 +4,13 @@ import type { LoadGenerator, LoadResult, LoadRunHooks, LoadTarget } from './load
 import { resolveLoadSettings, type LoadOptions, type LoadSettings } from './load-settings.js';
 import { measureLoad, type QueryDriver } from './measure-load.js';
 
+/** Most queries in a wave after the first, so that instant copies cannot pile up millions of pending queries. */
+const MAX_LATER_WAVE = 100_000;
+
 /**
  * Every query issued at once, due at the start (MLPerf Offline). When the first wave ends before the
  * run may stop (minimum duration, stability), further waves follow, each sized to last about a window.
+ * A maximum duration is checked between waves: the first wave, as in MLPerf, always runs whole.
  */
 export async function issueOffline(driver: QueryDriver, settings: LoadSettings): Promise<void> {
   let wave = Math.max(1, driver.queriesShort);
@@ -17,7 +21,8 @@ export async function issueOffline(driver: QueryDriver, settings: LoadSettings):
     await Promise.all(queries);
     const elapsedS = (monotonicNowNs() - driver.startNs) / 1e9;
     const windowS = (settings.windowMs ?? 1000) / 1000;
-    wave = Math.max(1, driver.queriesShort, Math.ceil((driver.completedQueries / elapsedS) * windowS));
+    // Later waves last about a window, and stay bounded however fast the copies answer.
+    wave = Math.min(MAX_LATER_WAVE, Math.max(1, driver.queriesShort, Math.ceil((driver.completedQueries / elapsedS) * windowS)));
     dueNs = monotonicNowNs();
   }
 }

@@ -1,10 +1,11 @@
+import { monotonicNowNs } from '../clock.js';
 import { InferbenchError } from '../errors.js';
 import { createArrivalSchedule } from './arrival-schedule.js';
 import type { LoadGenerator, LoadResult, LoadRunHooks, LoadTarget } from './load-generator.js';
 import { resolveLoadSettings, type LoadOptions, type LoadSettings } from './load-settings.js';
 import { measureLoad, type QueryDriver } from './measure-load.js';
 import { SCENARIOS } from './scenarios.js';
-import { waitUntil } from './wait-until.js';
+import { waitUntil, YIELD_INTERVAL_NS } from './wait-until.js';
 
 /**
  * Queries sent on a schedule, whatever the backend is doing: a query is never held back by earlier
@@ -13,8 +14,15 @@ import { waitUntil } from './wait-until.js';
 export async function issueOpenLoop(driver: QueryDriver, settings: LoadSettings): Promise<void> {
   const schedule = createArrivalSchedule({ process: settings.arrival ?? 'constant', rateQps: settings.rateQps!, seed: settings.seed });
   const inFlight = new Set<Promise<void>>();
+  let lastYieldNs = monotonicNowNs();
   for (;;) {
     const dueNs = driver.startNs + schedule.nextOffsetNs();
+    // Behind schedule, every query is already due and nothing waits: give the event loop a turn
+    // now and then, so completions, windows and cancellation are still seen.
+    if (monotonicNowNs() - lastYieldNs > YIELD_INTERVAL_NS) {
+      await new Promise(setImmediate);
+      lastYieldNs = monotonicNowNs();
+    }
     // Stop before waiting for a query that would be past the end anyway.
     if (!driver.mayIssue(dueNs)) break;
     await waitUntil(dueNs, driver.signal);

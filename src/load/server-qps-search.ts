@@ -70,7 +70,11 @@ export async function searchServerQps(target: LoadTarget, settings: LoadSettings
   for (let i = 0; i < count; i++) {
     // The first trial tries the ceiling itself; a loose target may be met there.
     const rateQps = i === 0 ? ceilingQps : (passingQps + failingQps) / 2;
-    const result = await new OpenLoopLoadGenerator({ ...loadOptionsOf(settings), minQueryCount, maxQueryCount, scenario: 'Server', rateQps }).run(target, options);
+    // A maximum duration must leave the trial time to reach its minimum count at this rate.
+    const maxDurationMs = settings.maxDurationMs === undefined ? undefined : Math.max(settings.maxDurationMs, (1.5 * minQueryCount * 1000) / rateQps);
+    const trialResult = await new OpenLoopLoadGenerator({ ...loadOptionsOf(settings), minQueryCount, maxQueryCount, maxDurationMs, scenario: 'Server', rateQps }).run(target, options);
+    // Each trial's copies are long warm; the cold first inference is the probe's.
+    const result = { ...trialResult, firstInference: probe.firstInference };
     const check = earlyStoppingTargetCheck(result.latency, settings.scenarioPercentile, settings.targetLatencyMs! * 1e6, settings.confidenceLevel);
     // Late sends do not fail a trial: latency counts from the schedule, so they can only make it look worse.
     const passed = check.passed && result.errors.total === 0;

@@ -2,6 +2,9 @@ import { monotonicNowNs } from '../clock.js';
 
 /** Below this much time left, poll the clock rather than sleep: timers fire up to a millisecond late. */
 const SPIN_BELOW_NS = 1.5e6;
+/** Longest stretch of issuing without letting the event loop run other work (completions, timers, signals). */
+export const YIELD_INTERVAL_NS = 10e6;
+
 /** Longest single sleep, so that cancellation is noticed promptly. */
 const MAX_SLEEP_MS = 50;
 

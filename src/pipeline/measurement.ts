@@ -2,7 +2,7 @@ import type { ErrorCounts, FirstInference, LoadResult, MeasurementWindow, StopRe
 import type { Scenario } from '../load/scenarios.js';
 import { earlyStoppingEstimate, earlyStoppingTargetCheck, type EarlyStoppingEstimate, type EarlyStoppingTargetCheck } from '../stats/early-stopping.js';
 import type { LatencySummary } from '../stats/latency-histogram.js';
-import { estimateCountForPrecision, percentileInterval, type PercentileInterval } from '../stats/percentile-confidence.js';
+import { estimateCountForPrecision, minimumCountForInterval, percentileInterval, type PercentileInterval } from '../stats/percentile-confidence.js';
 import type { StabilityCheck } from '../stats/stability.js';
 import { computeThroughput, type Throughput } from '../stats/throughput.js';
 
@@ -42,7 +42,10 @@ export interface PrecisionOutcome {
   readonly met: boolean;
   /** The percentile furthest from the target, and its relative half-width (null: unbounded). */
   readonly widest: { readonly percentile: number; readonly relativeHalfWidth: number | null };
-  /** Estimated total queries that would reach the target; null when met, or when an interval is still unbounded. */
+  /**
+   * Estimated total queries that would reach the target (null when met): from the widest interval's 1/√n scaling, or,
+   * while an interval is still unbounded, at least the count that bounds it at all.
+   */
   readonly queriesNeeded: number | null;
 }
 
@@ -115,12 +118,10 @@ function precisionOutcome(intervals: readonly PercentileInterval[], target: numb
   const widths = intervals.map((i) => ({ percentile: i.percentile, relativeHalfWidth: i.relativeHalfWidth }));
   const widest = widths.reduce((a, b) => (a.relativeHalfWidth === null ? a : b.relativeHalfWidth === null || b.relativeHalfWidth > a.relativeHalfWidth ? b : a));
   const met = widths.every((w) => w.relativeHalfWidth !== null && w.relativeHalfWidth <= target);
-  return {
-    target,
-    met,
-    widest,
-    queriesNeeded: met || widest.relativeHalfWidth === null ? null : estimateCountForPrecision(count, widest.relativeHalfWidth, target),
-  };
+  const needed = intervals.map((i) =>
+    i.relativeHalfWidth === null ? minimumCountForInterval(i.percentile, i.confidenceLevel) : estimateCountForPrecision(count, i.relativeHalfWidth, target),
+  );
+  return { target, met, widest, queriesNeeded: met ? null : Math.max(count + 1, ...needed) };
 }
 
 /** Summarises a load generator's result for reports: percentiles with intervals, early stopping, windows. */

@@ -44,7 +44,7 @@ export function judgeMeasurement(m: Measurement, settings: BenchmarkSettings): V
     add('TOO_FEW_QUERIES', `${m.completedQueries} queries completed, fewer than the minimum ${settings.minQueryCount}`, 'raise --max-duration or lower --min-queries');
   }
   // Every other stop reason comes at or after the minimum duration; only a query bound can cut it short.
-  if (m.stopReason === 'max-queries' && m.elapsedNs < settings.minDurationMs * 1e6) {
+  if ((m.stopReason === 'max-queries' || m.stopReason === 'query-count') && m.elapsedNs < settings.minDurationMs * 1e6) {
     add('TOO_SHORT', `measured for ${(m.elapsedNs / 1e9).toFixed(2)} s, less than the minimum ${(settings.minDurationMs / 1000).toFixed(2)} s`, 'raise --max-queries or lower --min-duration');
   }
   if (!m.stability.stable) {
@@ -84,7 +84,9 @@ export function judgeMeasurement(m: Measurement, settings: BenchmarkSettings): V
     add(
       'PRECISION_NOT_MET',
       `p${precision.widest.percentile} is known to ${width === null ? 'no bound yet' : `±${percent(width)}`}, not the ±${percent(precision.target)} asked`,
-      precision.queriesNeeded === null ? 'run more queries (--max-queries, --max-duration)' : `run about ${precision.queriesNeeded} queries in all (--max-queries, --max-duration)`,
+      precision.queriesNeeded === null
+        ? 'run more queries (--max-queries, --max-duration)'
+        : `run about ${precision.queriesNeeded - m.completedQueries} more queries, ${precision.queriesNeeded} in all (--max-queries, --max-duration)`,
     );
   }
   return { valid: reasons.length === 0, reasons };

@@ -15,19 +15,20 @@ export interface EarlyStoppingEstimate {
   /** Queries recorded. */
   readonly count: number;
   /**
-   * Most queries above the estimate that still leave it a bound at `confidenceLevel` (LoadGen's h); null when
-   * `count` is below `minimumCount`, so that even none would not do.
+   * Most queries above a value that still leave it a bound at `confidenceLevel` (h); null when not even none would.
    */
   readonly allowedOverLatency: number | null;
   /**
-   * The value at rank count − allowedOverLatency (top of its bucket): a conservative upper bound of the percentile;
-   * null with `allowedOverLatency`.
+   * Slowest queries set aside, as LoadGen's summary says "would discard": h − 1, since LoadGen counts the query at
+   * the estimate among the slow ones. Null when `count` is below `minimumCount`.
+   */
+  readonly discardedQueries: number | null;
+  /**
+   * The value at rank count − discardedQueries (top of its bucket), LoadGen's estimate: a conservative upper bound
+   * of the percentile; null with `discardedQueries`.
    */
   readonly estimateNs: number | null;
-  /**
-   * Fewest queries for which any estimate exists, i.e. for which `allowedOverLatency` can be 0: 44 for p90 and 459
-   * for p99 at 99%, as LoadGen's Server scenario has it (its SingleStream floors, 64 and 662, are where h reaches 1).
-   */
+  /** Fewest queries for which LoadGen gives an estimate (h ≥ 1): 64 for p90 and 662 for p99 at 99%. */
   readonly minimumCount: number;
 }
 
@@ -113,28 +114,41 @@ function queriesNeeded(count: number, overLatencyCount: number, overFraction: nu
   return high;
 }
 
-/** Fewest queries that can bound `percentile` at `confidenceLevel` at all, with none of them slower. */
+/** Smallest count whose h is at least 1, where LoadGen's SingleStream and MultiStream estimates begin. */
+function minimumEstimateCount(overFraction: number, confidenceLevel: number): number {
+  let count = minimumCount(overFraction, confidenceLevel);
+  while ((allowedOverLatency(count, overFraction, confidenceLevel) ?? 0) < 1) count++;
+  return count;
+}
+
+/**
+ * Fewest queries that can meet a target at `percentile` and `confidenceLevel`, with none of them slower (459 for
+ * p99 at 99%): a Server run shorter than this cannot pass.
+ */
 export function earlyStoppingMinimumCount(percentile: number, confidenceLevel: number = DEFAULT_CONFIDENCE_LEVEL): number {
   requireConfidenceLevel(confidenceLevel);
   return minimumCount((100 - requirePercentile(percentile)) / 100, confidenceLevel);
 }
 
 /**
- * LoadGen's early-stopping estimate of `percentile`: discard the h slowest queries, where h is the most that
- * `count` queries allow at `confidenceLevel`, and report the slowest one left.
+ * LoadGen's early-stopping estimate of `percentile`: discard the h − 1 slowest queries, where h is the most that
+ * `count` queries allow at `confidenceLevel`, and report the slowest one left (with 2,048 queries at p90 and 99%,
+ * h is 173 and LoadGen's summary reads "Would discard 172 highest latency queries").
  */
 export function earlyStoppingEstimate(histogram: LatencyHistogram, percentile: number, confidenceLevel: number = DEFAULT_CONFIDENCE_LEVEL): EarlyStoppingEstimate {
   const overFraction = (100 - requirePercentile(percentile)) / 100;
   requireConfidenceLevel(confidenceLevel);
   const count = histogram.count;
   const allowed = allowedOverLatency(count, overFraction, confidenceLevel);
+  const discarded = allowed === null || allowed < 1 ? null : allowed - 1;
   return {
     percentile,
     confidenceLevel,
     count,
     allowedOverLatency: allowed,
-    estimateNs: allowed === null ? null : histogram.valueAtRankNs(count - allowed),
-    minimumCount: minimumCount(overFraction, confidenceLevel),
+    discardedQueries: discarded,
+    estimateNs: discarded === null ? null : histogram.valueAtRankNs(count - discarded),
+    minimumCount: minimumEstimateCount(overFraction, confidenceLevel),
   };
 }
 

@@ -98,3 +98,17 @@ export function estimateCountForPrecision(count: number, relativeHalfWidth: numb
   // Trim float noise first: 4.000000000000001 × count must not round up to one query more.
   return Math.ceil(needed * (1 - 1e-12));
 }
+
+/**
+ * Fewest values for which `percentile` has an upper confidence bound at all: the upper rank exists
+ * once q^n ≤ (1 − level) / 2 (p99.9 at 99% needs 5,296). Below it no precision can be claimed.
+ */
+export function minimumCountForInterval(percentile: number, confidenceLevel: number = DEFAULT_CONFIDENCE_LEVEL): number {
+  const q = requirePercentile(percentile) / 100;
+  const tail = (1 - requireConfidenceLevel(confidenceLevel)) / 2;
+  let count = Math.max(1, Math.ceil(Math.log(tail) / Math.log(q)));
+  // The closed form can land one off through rounding; settle it on the ranks themselves.
+  while (count > 1 && percentileConfidenceRanks(count - 1, percentile, confidenceLevel).upperRank !== null) count--;
+  while (percentileConfidenceRanks(count, percentile, confidenceLevel).upperRank === null) count++;
+  return count;
+}
