@@ -113,3 +113,10 @@ export function parseAssignments(flag: string, raw: string | undefined): Record<
     }),
   );
 }
+
+/** `2,4,8` or the workshop's `"2 4 8"` as integers ≥ 1 (batch sizes, copies, clients). */
+export function parseIntegerList(label: string, raw: string): number[] {
+  const parts = raw.split(/[\s,]+/).filter((p) => p !== '');
+  if (parts.length === 0) throw new InferbenchError('INVALID_OPTION', `${label} lists no value; write e.g. 2,4,8`);
+  return parts.map((p) => parseIntegerFlag(label, p, 1)!);
+}

@@ -3,7 +3,7 @@ import { InferbenchError } from '../errors.js';
 import { DEFAULT_MODEL } from '../models/resolve-model-source.js';
 import { compileModel } from '../pipeline/compile-model.js';
 import { formatCompileReport } from '../reporters/compile-report.js';
-import { assertKnownFlags, flagValue, parseIntegerFlag } from './_flags.js';
+import { assertKnownFlags, flagValue, parseIntegerList } from './_flags.js';
 import { runArgs, runOptionsFromFlags } from './run-command.js';
 
 const { model, 'sequence-length': sequenceLength, 'image-size': imageSize, tokenizer, device, gpus, format, 'input-names': inputNames, dims, 'cache-dir': cacheDir } = runArgs;
@@ -23,13 +23,6 @@ export const compileArgs = {
   json: { type: 'boolean', description: 'Print the artifacts as JSON on stdout' },
 } as const satisfies ArgsDef;
 
-/** `BATCH_SIZES="2 4 8"` or `--batch-sizes 2,4,8`: spaces and commas both separate. */
-function parseBatchSizes(label: string, raw: string): number[] {
-  const parts = raw.split(/[\s,]+/).filter((p) => p !== '');
-  if (parts.length === 0) throw new InferbenchError('INVALID_OPTION', `${label} lists no batch size; write e.g. 2,4,8`);
-  return parts.map((p) => parseIntegerFlag(label, p, 1)!);
-}
-
 /** `inferbench compile`: one artifact per batch size, cached for later runs. */
 export const compileCommand = defineCommand({
   meta: { name: 'compile', description: 'Compile a model for one or more batch sizes into the cache, reporting each compile and its output difference' },
@@ -39,7 +32,7 @@ export const compileCommand = defineCommand({
     if (args._.length > 0) throw new InferbenchError('INVALID_OPTION', `unexpected argument '${args._[0]}'; every value of 'inferbench compile' follows a flag`);
     const options = runOptionsFromFlags(args, process.env);
     const flag = flagValue('--batch-sizes', args['batch-sizes']);
-    const sizes = flag !== undefined ? parseBatchSizes('--batch-sizes', flag) : process.env.BATCH_SIZES ? parseBatchSizes('BATCH_SIZES', process.env.BATCH_SIZES) : [options.batchSize ?? 4];
+    const sizes = flag !== undefined ? parseIntegerList('--batch-sizes', flag) : process.env.BATCH_SIZES ? parseIntegerList('BATCH_SIZES', process.env.BATCH_SIZES) : [options.batchSize ?? 4];
     const abort = new AbortController();
     const onSigint = (): void => abort.abort();
     process.once('SIGINT', onSigint);

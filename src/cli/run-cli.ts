@@ -3,13 +3,16 @@ import { defineCommand, renderUsage, runCommand, type CommandDef } from 'citty';
 import { InferbenchError, type InferbenchErrorCode } from '../errors.js';
 import { INFERBENCH_VERSION } from '../hardware/environment.js';
 import { checkCommand } from './check-command.js';
+import { compareCommand } from './compare-command.js';
 import { compileCommand } from './compile-command.js';
 import { envCommand } from './env-command.js';
+import { mergeCommand } from './merge-command.js';
 import { runCommand as benchmarkCommand } from './run-command.js';
+import { sweepCommand } from './sweep-command.js';
 
 const main = defineCommand({
   meta: { name: 'inferbench', version: INFERBENCH_VERSION, description: 'Benchmark ML inference on CPUs, GPUs and AWS Inferentia/Trainium' },
-  subCommands: { run: benchmarkCommand, compile: compileCommand, check: checkCommand, env: envCommand },
+  subCommands: { run: benchmarkCommand, compile: compileCommand, check: checkCommand, env: envCommand, sweep: sweepCommand, compare: compareCommand, merge: mergeCommand },
 });
 
 /** Commands whose own flags `<command> --help` lists. */
@@ -18,6 +21,9 @@ const COMMANDS: Record<string, CommandDef> = {
   compile: compileCommand as CommandDef,
   check: checkCommand as CommandDef,
   env: envCommand as CommandDef,
+  sweep: sweepCommand as CommandDef,
+  compare: compareCommand as CommandDef,
+  merge: mergeCommand as CommandDef,
 };
 
 /** Exit status of a user error (bad flag, bad model), as opposed to a failure while running (1). */

@@ -2,8 +2,9 @@ import { defineCommand, type ArgsDef } from 'citty';
 import { runBenchmark } from '../pipeline/run-benchmark.js';
 import type { BenchmarkOptions } from '../pipeline/benchmark-options.js';
 import { InferbenchError } from '../errors.js';
-import { formatResultTable } from '../reporters/console-table.js';
-import { assertResultPathWritable, writeResultJson } from '../reporters/json-file.js';
+import { assertResultPathWritable, defaultResultPath } from '../reporters/json-file.js';
+import { parseReportFormats, writeReports } from '../reporters/write-reports.js';
+import { colourReport } from './colour-report.js';
 import { assertKnownFlags, flagValue, parseAssignments, parseDurationFlag, parseFractionFlag, parseIntegerFlag, parseNumberListFlag, parsePositiveFlag, parseScenarioFlag } from './_flags.js';
 import { attachRunProgress } from './progress.js';
 import { runOutcome } from './run-outcome.js';
@@ -57,7 +58,9 @@ export const runArgs = {
   'input-names': { type: 'string', description: 'Model input names, e.g. inputIds=ids,attentionMask=mask,tokenTypeIds=types', valueHint: 'role=name,…' },
   dims: { type: 'string', description: 'Sizes of free dimensions for random inputs, e.g. height=224,width=224', valueHint: 'name=n,…' },
   'cache-dir': { type: 'string', description: 'Cache of generated and compiled models (default $XDG_CACHE_HOME/inferbench or ~/.cache/inferbench) [env INFERBENCH_CACHE_DIR]', valueHint: 'dir' },
-  output: { type: 'string', alias: 'o', description: 'Where to write the JSON result (default results/<model>-<time>.json)', valueHint: 'file' },
+  output: { type: 'string', alias: 'o', description: 'Where to write the JSON result (default results/<model>-<time>.json); other reports go beside it', valueHint: 'file' },
+  report: { type: 'string', alias: 'r', description: 'Reports: console, json, csv, md, html, separated by commas (default console,json)', valueHint: 'formats' },
+  'cost-per-hour': { type: 'string', description: 'Price of the machine per hour, for the cost of a million inferences', valueHint: 'price' },
   progress: { type: 'boolean', default: true, description: 'Show a progress bar on a terminal' },
 } as const satisfies ArgsDef;
 
@@ -114,6 +117,7 @@ export function runOptionsFromFlags(flags: RunFlags, env: NodeJS.ProcessEnv): Be
     stabilityWindows: int('stability-windows', undefined, 2),
     untilStable: flags['until-stable'] === true ? true : undefined,
     requestTimeoutMs: parseDurationFlag('--timeout', str('timeout')),
+    costPerHour: parsePositiveFlag('--cost-per-hour', str('cost-per-hour')),
     thresholds: [flags.threshold ?? []].flat().flatMap((t) => (typeof t === 'string' ? [flagValue('--threshold', t)!] : [])),
     seed: int('seed', undefined, 0),
     sampleCount: int('samples'),
@@ -147,6 +151,7 @@ export const runCommand = defineCommand({
       throw new InferbenchError('INVALID_OPTION', `unexpected argument '${args._[0]}'; every value of 'inferbench run' follows a flag`);
     }
     const output = typeof args.output === 'string' ? args.output : undefined;
+    const formats = parseReportFormats(flagValue('--report', args.report) ?? 'console,json');
     // Checked before measuring, so that no run is lost to a path it cannot write.
     await assertResultPathWritable(output);
     const abort = new AbortController();
@@ -157,9 +162,11 @@ export const runCommand = defineCommand({
     try {
       const result = await run;
       progress?.stop();
-      process.stdout.write(`${formatResultTable(result)}\n`);
-      const path = await writeResultJson(result, output);
-      process.stdout.write(`result   ${path}\n`);
+      const written = await writeReports(
+        { results: [result] },
+        { formats, jsonPath: output ?? defaultResultPath(result), printConsole: (text) => process.stdout.write(`${colourReport(text)}\n`) },
+      );
+      for (const report of written) process.stdout.write(`${report.format === 'json' ? 'result' : report.format.padEnd(6)}   ${report.path}\n`);
       const outcome = runOutcome(result, args['require-valid'] === true);
       if (outcome.message !== undefined) process.stderr.write(`inferbench: ${outcome.message}\n`);
       return outcome.exitCode;

@@ -61,6 +61,8 @@ export interface DetectHardwareOptions {
   readonly ortBinaryDir?: string;
   /** Cancels detection; running tools are killed. */
   readonly signal?: AbortSignal;
+  /** Import torch to prove it loads (default true); false reads installed versions only, as result reports do. */
+  readonly importTorch?: boolean;
 }
 
 /** The installed onnxruntime-node's folder of native libraries for this platform. */
@@ -102,7 +104,13 @@ export async function detectHardware(options: DetectHardwareOptions = {}): Promi
   const [nvidiaGpus, neuron, python] = await Promise.all([
     detectNvidiaGpus(toolOptions),
     detectNeuron({ ...toolOptions, sysfsRoot: options.neuronSysfsRoot, devRoot: options.devRoot, instanceType: dmiInstanceType }),
-    detectPython({ env, signal, timeoutMs: options.pythonTimeoutMs ?? DEFAULT_PYTHON_TIMEOUT_MS, ...(options.fallbackPythons ? { fallbackPythons: options.fallbackPythons } : {}) }),
+    detectPython({
+      env,
+      signal,
+      timeoutMs: options.pythonTimeoutMs ?? DEFAULT_PYTHON_TIMEOUT_MS,
+      importTorch: options.importTorch,
+      ...(options.fallbackPythons ? { fallbackPythons: options.fallbackPythons } : {}),
+    }),
   ]);
   const { cpuModel, cpuCores } = collectEnvironment();
   return {

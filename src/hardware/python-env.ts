@@ -13,13 +13,16 @@ export function pythonCandidates(env: NodeJS.ProcessEnv = process.env, fallbacks
 export interface DetectPythonOptions extends RunToolOptions {
   /** Interpreters tried after INFERBENCH_PYTHON; default {@link DEFAULT_PYTHON_CANDIDATES}. */
   readonly fallbackPythons?: readonly string[];
+  /** Import torch to prove it loads (default true, ~1 s); false reads installed versions only, for reports. */
+  readonly importTorch?: boolean;
 }
 
 /** Importing torch (and CUDA or Neuron plugins with it) can take far longer than a driver query. */
 export const DEFAULT_PYTHON_TIMEOUT_MS = 30_000;
 
-// Imports torch to prove it loads; the other packages only by metadata, as importing torch_neuronx is slow.
-const PROBE = `
+// Imports torch to prove it loads (unless only installed versions are asked); the other packages
+// only by metadata, as importing torch_neuronx is slow.
+const probe = (importTorch: boolean): string => `
 import json, sys
 from importlib import metadata
 def version(dist):
@@ -27,11 +30,11 @@ def version(dist):
         return metadata.version(dist)
     except Exception:
         return None
-try:
+${importTorch ? `try:
     import torch
     torch_version = torch.__version__
 except Exception:
-    torch_version = None
+    torch_version = None` : 'torch_version = version("torch")'}
 print(json.dumps({"python": sys.version.split()[0], "torch": torch_version, "torchvision": version("torchvision"),
                   "torch_neuron": version("torch-neuron"), "torch_neuronx": version("torch-neuronx")}))
 `;
@@ -78,7 +81,7 @@ export async function detectPython(options: DetectPythonOptions = {}): Promise<P
   const candidates = pythonCandidates(options.env ?? process.env, options.fallbackPythons);
   let withoutTorch: PythonInfo | undefined;
   for (const executable of candidates) {
-    const stdout = await runTool(executable, ['-c', PROBE], { ...options, timeoutMs: options.timeoutMs ?? DEFAULT_PYTHON_TIMEOUT_MS });
+    const stdout = await runTool(executable, ['-c', probe(options.importTorch ?? true)], { ...options, timeoutMs: options.timeoutMs ?? DEFAULT_PYTHON_TIMEOUT_MS });
     const info = stdout === undefined ? undefined : parsePythonProbe(executable, stdout);
     if (info?.torchVersion !== undefined) return info;
     withoutTorch ??= info;

@@ -44,6 +44,7 @@ const settingsSchema = z
     thresholds: z.array(z.string()).default([]),
     searchQps: z.boolean().default(false),
     searchTrials: atLeast(1).default(6),
+    costPerHour: z.number().positive({ error: 'must be a positive price per hour' }).optional(),
     seed: atLeast(0).max(MAX_SEED, { error: `must be an integer from 0 to ${MAX_SEED}` }).default(1),
     sampleCount: atLeast(1).default(10),
     batchMode: z.enum(['repeat', 'distinct'], { error: "must be 'repeat' or 'distinct'" }).default('repeat'),
@@ -97,6 +98,8 @@ export interface BenchmarkSettingsInput extends Omit<LoadOptions, 'seed'> {
   readonly searchQps?: boolean;
   /** Server search: measured trials; default 6. */
   readonly searchTrials?: number;
+  /** Price of the machine per hour (any currency), for the cost of a million inferences. */
+  readonly costPerHour?: number;
   /** Preloaded input samples; default 10, as the workshop. */
   readonly sampleCount?: number;
   /** `repeat` one input across the batch (the workshop's way, default) or use `distinct` inputs. */
@@ -151,6 +154,8 @@ export interface BenchmarkSettings extends Omit<LoadSettings, 'warmupQueries'> {
   readonly searchQps: boolean;
   /** Trials of that search. */
   readonly searchTrials: number;
+  /** Price per hour, when given. */
+  readonly costPerHour: number | undefined;
   /** Preloaded input samples. */
   readonly sampleCount: number;
   /** How batches are filled. */
@@ -238,6 +243,7 @@ export function resolveBenchmarkSettings(input: BenchmarkSettingsInput): Benchma
     imageLayout: s.imageLayout,
     imageMean: s.imageMean,
     imageStd: s.imageStd,
+    costPerHour: s.costPerHour,
     warmupQueries: load.warmupQueries ?? defaultWarmupQueries(s.copies, load.samplesPerQuery),
   };
 }

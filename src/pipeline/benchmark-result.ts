@@ -1,9 +1,10 @@
-import type { Environment } from '../hardware/environment.js';
 import type { ModelTask, TensorSpec } from '../models/model-source.js';
 import type { ServerSearch } from '../load/server-qps-search.js';
 import type { ThresholdOutcome } from '../stats/thresholds.js';
 import type { Verdict } from './verdict.js';
+import type { Efficiency } from './efficiency.js';
 import type { Measurement } from './measurement.js';
+import type { RunEnvironment } from './run-environment.js';
 import type { BenchmarkSettings } from './benchmark-options.js';
 
 /** Version of the result layout below; readers refuse versions they do not know. */
@@ -71,12 +72,14 @@ export interface BenchmarkResult {
   };
   /** What was measured. */
   readonly measurement: Measurement;
+  /** Throughput per copy and per device; cost of a million samples when priced. */
+  readonly efficiency: Efficiency;
   /** VALID when the numbers can be trusted, with the reasons when not. */
   readonly verdict: Verdict;
   /** Each threshold and whether it held; empty when none was given. */
   readonly thresholds: readonly ThresholdOutcome[];
   /** Server with `searchQps`: every trial of the search; this result is the best passing trial's. */
   readonly serverSearch: ServerSearch | null;
-  /** The machine and software. */
-  readonly environment: Environment;
+  /** The machine and software: OS, CPU, GPUs or Neuron devices, Node, ONNX Runtime, Python and torch, inferbench. */
+  readonly environment: RunEnvironment;
 }

@@ -1,4 +1,3 @@
-import { collectEnvironment } from '../hardware/environment.js';
 import { createLoadGenerator } from '../load/create-load-generator.js';
 import type { LoadResult, LoadRunHooks, LoadTarget } from '../load/load-generator.js';
 import { loadOptionsOf, type LoadSettings } from '../load/load-settings.js';
@@ -7,8 +6,10 @@ import { evaluateThresholds, parseThresholds } from '../stats/thresholds.js';
 import type { BenchmarkOptions, BenchmarkPhase, BenchmarkSettings } from './benchmark-options.js';
 import { BenchmarkRun, type EmitRunEvent } from './benchmark-run.js';
 import { RESULT_SCHEMA_VERSION, type BenchmarkResult } from './benchmark-result.js';
+import { computeEfficiency } from './efficiency.js';
 import { summarizeMeasurement } from './measurement.js';
 import { prepareArtifact } from './prepare-artifact.js';
+import { describeRunEnvironment } from './run-environment.js';
 import { setUpRun } from './set-up-run.js';
 import { thresholdMetricsOf } from './threshold-metrics.js';
 import { judgeMeasurement } from './verdict.js';
@@ -28,6 +29,9 @@ async function benchmark(options: BenchmarkOptions, emit: EmitRunEvent): Promise
   const { signal, ...setup } = options;
   const { settings, source, compiler, backend: runner, cacheDir } = await setUpRun({ ...setup, onDownloadProgress: (p) => emit('download', p) });
   const startedAt = new Date().toISOString();
+  // Described while the model is prepared, and awaited before warm-up so that it never runs during measurement.
+  const environment = describeRunEnvironment(signal);
+  environment.catch(() => {});
   const phase = (name: BenchmarkPhase): void => emit('phase', name, settings);
 
   phase('model');
@@ -36,6 +40,7 @@ async function benchmark(options: BenchmarkOptions, emit: EmitRunEvent): Promise
   phase('load');
   const loaded = await runner.load({ artifact, inputs, copies: settings.copies, signal });
   try {
+    const environmentNow = await environment;
     phase('warmup');
     const target: LoadTarget = { copies: loaded.copies, sampleCount: inputs.samples.length };
     const hooks: LoadRunHooks = {
@@ -72,10 +77,11 @@ async function benchmark(options: BenchmarkOptions, emit: EmitRunEvent): Promise
       },
       backend: { name: runner.name, copies: loaded.copies.length, loadNs: loaded.loadNs, effectiveSettings: loaded.effectiveSettings },
       measurement,
+      efficiency: computeEfficiency(settings, measurement.throughput.samplesPerSecond, loaded.copies.length, loaded.effectiveSettings),
       verdict: judgeMeasurement(measurement, settings),
       thresholds: evaluateThresholds(parseThresholds(settings.thresholds), thresholdMetricsOf(load.latency, measurement)),
       serverSearch,
-      environment: collectEnvironment(),
+      environment: environmentNow,
     };
   } finally {
     await loaded.close();

@@ -1,0 +1,42 @@
+import { defineCommand, type ArgsDef } from 'citty';
+import { InferbenchError } from '../errors.js';
+import { formatCompareReport, formatRegressionFailures } from '../reporters/compare-report.js';
+import { compareResults, type NoiseRule } from '../results/compare-results.js';
+import { readResultFile } from '../results/read-result.js';
+import { assertKnownFlags, flagValue, parseFractionFlag, parseIntegerFlag } from './_flags.js';
+import { CHECKS_FAILED_EXIT_CODE } from './run-outcome.js';
+
+export const compareArgs = {
+  files: { type: 'positional', required: false, description: 'Result files: the baseline first, then one or more to compare with it', valueHint: 'file…' },
+  'fail-on-regression': { type: 'string', description: `Exit ${CHECKS_FAILED_EXIT_CODE} when a change beyond the noise makes a figure this much worse, e.g. 5%`, valueHint: '%' },
+  noise: { type: 'enum', options: ['intervals', 'bootstrap'], description: "How changes are told from noise: each value's confidence intervals must not overlap (default), or a bootstrap of the difference" },
+  confidence: { type: 'string', description: "Confidence level of the intervals (default the baseline's, 99%)", valueHint: '%' },
+  seed: { type: 'string', description: 'Seed of the resamples (default 1)', valueHint: 'n' },
+  json: { type: 'boolean', description: 'Print the comparison as JSON on stdout' },
+} as const satisfies ArgsDef;
+
+/** `inferbench compare BASE OTHER…`: each figure side by side, whether it changed beyond the noise, and regressions. */
+export const compareCommand = defineCommand({
+  meta: { name: 'compare', description: `Compare result files with the first: latency, throughput and errors, each change judged against the noise; exits ${CHECKS_FAILED_EXIT_CODE} on a regression beyond --fail-on-regression` },
+  args: compareArgs,
+  async run({ args, rawArgs }) {
+    assertKnownFlags('compare', rawArgs, compareArgs);
+    const failOnRegression = parseFractionFlag('--fail-on-regression', flagValue('--fail-on-regression', args['fail-on-regression']));
+    const confidenceLevel = parseFractionFlag('--confidence', flagValue('--confidence', args.confidence));
+    const seed = parseIntegerFlag('--seed', flagValue('--seed', args.seed), 0);
+    const files = args._;
+    if (files.length < 2) {
+      throw new InferbenchError('INVALID_OPTION', `'inferbench compare' needs a baseline and at least one result to compare with it, got ${files.length} file${files.length === 1 ? '' : 's'}`);
+    }
+    // One at a time, so that of several bad files the first is named.
+    const results = [];
+    for (const file of files) results.push(await readResultFile(file));
+    const [baseline, ...candidates] = results;
+    const comparison = compareResults(baseline!, candidates, { noise: args.noise as NoiseRule | undefined, confidenceLevel, seed, labels: files, failOnRegression });
+    for (const warning of comparison.warnings) process.stderr.write(`inferbench: warning: ${warning.message}\n`);
+    process.stdout.write(`${args.json ? JSON.stringify(comparison, null, 2) : formatCompareReport(comparison)}\n`);
+    if (!comparison.failed) return 0;
+    process.stderr.write(`inferbench: ${formatRegressionFailures(comparison)}\n`);
+    return CHECKS_FAILED_EXIT_CODE;
+  },
+});

@@ -1,0 +1,56 @@
+import type { TopLevelSpec } from 'vega-lite';
+
+/** One configuration of a sweep, as the chart places it. */
+export interface SweepPoint {
+  /** Short label drawn beside the point, e.g. "#2". */
+  readonly label: string;
+  /** Longer description, for the page's table and the SVG's accessible text. */
+  readonly description: string;
+  /** Latency at the chart's percentile. */
+  readonly latencyMs: number;
+  /** Completed samples per second. */
+  readonly samplesPerSecond: number;
+  /** True for the best configuration. */
+  readonly best: boolean;
+}
+
+/** What the sweep chart shows. */
+export interface SweepChartInput {
+  /** One point per configuration. */
+  readonly points: readonly SweepPoint[];
+  /** The latency percentile on the x axis, e.g. 95. */
+  readonly percentile: number;
+  /** The latency limit at that percentile, drawn as a rule; absent when none was given. */
+  readonly limitMs?: number;
+}
+
+/** Throughput against latency, one point per configuration; the best one filled, in another colour, and labelled "best". */
+export function sweepSpec({ points, percentile, limitMs }: SweepChartInput): TopLevelSpec {
+  const values = points.map((p) => ({ ...p, text: p.best ? `${p.label} best` : p.label, kind: p.best ? 'best' : 'other' }));
+  const x = { field: 'latencyMs', type: 'quantitative', title: `p${percentile} latency (ms)`, scale: { zero: false, nice: true } } as const;
+  const y = { field: 'samplesPerSecond', type: 'quantitative', title: 'throughput (samples/s)', scale: { zero: false, nice: true } } as const;
+  return {
+    width: 560,
+    height: 280,
+    layer: [
+      ...(limitMs === undefined
+        ? []
+        : [{ data: { values: [{ limitMs }] }, mark: { type: 'rule' as const, color: '#e45756', strokeDash: [4, 4] }, encoding: { x: { field: 'limitMs', type: 'quantitative' as const } } }]),
+      {
+        data: { values },
+        layer: [
+          {
+            mark: { type: 'point', filled: true, opacity: 1, size: 90 },
+            encoding: {
+              x,
+              y,
+              color: { field: 'kind', type: 'nominal', scale: { domain: ['best', 'other'], range: ['#e45756', '#4c78a8'] }, legend: null },
+              description: { field: 'description' },
+            },
+          },
+          { mark: { type: 'text', align: 'left', dx: 8, dy: -6, fontSize: 11 }, encoding: { x, y, text: { field: 'text' } } },
+        ],
+      },
+    ],
+  };
+}

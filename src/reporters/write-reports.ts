@@ -1,0 +1,64 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { InferbenchError } from '../errors.js';
+import { formatResultTable } from './console-table.js';
+import { formatCsvReport } from './csv-report.js';
+import { renderHtmlReport } from './html-report.js';
+import { writeResultJson } from './json-file.js';
+import { formatMarkdownReport } from './markdown-report.js';
+import type { ReportFormat, ReportSubject } from './report-subject.js';
+
+/** Every format, in the order they are written. */
+export const REPORT_FORMATS: readonly ReportFormat[] = ['console', 'json', 'csv', 'md', 'html'];
+
+/** `console,json,html` as formats; an unknown one is refused with the list. */
+export function parseReportFormats(text: string): ReportFormat[] {
+  const formats = text.split(',').map((f) => f.trim().toLowerCase());
+  for (const format of formats) {
+    if (!REPORT_FORMATS.includes(format as ReportFormat)) {
+      throw new InferbenchError('INVALID_OPTION', `unknown report format '${format}'; use any of ${REPORT_FORMATS.join(', ')}, separated by commas`);
+    }
+  }
+  return [...new Set(formats as ReportFormat[])];
+}
+
+/** A written report file. */
+export interface WrittenReport {
+  /** Its format. */
+  readonly format: Exclude<ReportFormat, 'console'>;
+  /** Its absolute path. */
+  readonly path: string;
+}
+
+/** Where each report goes and how the console one is shown. */
+export interface WriteReportsOptions {
+  /** Formats to produce. */
+  readonly formats: readonly ReportFormat[];
+  /** Path of the JSON result; the other files take its name with their own extension. */
+  readonly jsonPath: string;
+  /** Receives the console report (the caller decides where it goes and whether it is coloured). */
+  readonly printConsole: (text: string) => void;
+}
+
+/**
+ * Writes one run's reports: the console table, the JSON result and, beside it, `.csv`, `.md` and
+ * `.html` files of the same name. Returns the files written.
+ */
+export async function writeReports(subject: ReportSubject, options: WriteReportsOptions): Promise<WrittenReport[]> {
+  const written: WrittenReport[] = [];
+  const sibling = (extension: string): string => options.jsonPath.replace(/\.json$/i, '') + extension;
+  for (const format of options.formats) {
+    if (format === 'console') {
+      for (const result of subject.results) options.printConsole(formatResultTable(result));
+    } else if (format === 'json') {
+      const [result] = subject.results;
+      if (result !== undefined) written.push({ format, path: await writeResultJson(result, options.jsonPath) });
+    } else {
+      const path = sibling(`.${format}`);
+      const text = format === 'csv' ? formatCsvReport(subject) : format === 'md' ? formatMarkdownReport(subject) : await renderHtmlReport(subject);
+      await writeFile(path, text);
+      written.push({ format, path: resolve(path) });
+    }
+  }
+  return written;
+}

@@ -1,0 +1,120 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LatencyHistogram, type BenchmarkResult } from '../dist/index.js';
+import { readResultFile } from '../dist/results/read-result.js';
+import type { ResultComparison } from '../dist/results/compare-results.js';
+import type { MergedResult } from '../dist/results/merge-results.js';
+import { inferbench, type CliRun } from './helpers/cli.js';
+import { tempDir, writeSmallBert } from './helpers/fixtures.js';
+
+/** The run's one stderr line; fails when there are more, or a stack trace. */
+function oneLine(run: CliRun): string {
+  const lines = run.stderr.trim().split('\n');
+  expect(lines, run.stderr).toHaveLength(1);
+  return lines[0]!;
+}
+
+describe('inferbench compare and merge', () => {
+  const dir = tempDir();
+  const model = writeSmallBert(dir);
+  const path = (name: string): string => join(dir, name);
+  const runArgs = ['run', '--model', model, '--tokenizer', 'bert-base-uncased', '--cache-dir', path('cache'), '--sequence-length', '16', '--clients', '1', '--no-progress'];
+
+  beforeAll(async () => {
+    for (const [name, batch, queries] of [['first.json', '2', '600'], ['second.json', '2', '600'], ['batch1.json', '1', '40']] as const) {
+      const run = await inferbench([...runArgs, '-b', batch, '-n', queries, '-o', path(name)]);
+      expect(run.exitCode, run.stderr).toBe(0);
+    }
+    // The first run with every latency half as long again: a known regression of 50%.
+    const first = JSON.parse(readFileSync(path('first.json'), 'utf8')) as BenchmarkResult;
+    const recorded = LatencyHistogram.decode(first.measurement.histograms.latency);
+    const slower = new LatencyHistogram();
+    for (let rank = 1; rank <= recorded.count; rank++) slower.recordNs(1.5 * recorded.valueAtRankNs(rank));
+    writeFileSync(path('slower.json'), JSON.stringify({ ...first, measurement: { ...first.measurement, histograms: { ...first.measurement.histograms, latency: slower.encode() } } }));
+  });
+
+  it('shows two runs side by side and exits 0', async () => {
+    const run = await inferbench(['compare', path('first.json'), path('second.json')]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toBe('');
+    for (const row of ['p50', 'p90', 'p95', 'p99', 'p99.9', 'mean', 'samples/s', 'queries/s', 'errors']) expect(run.stdout).toMatch(new RegExp(`│ ${row.replace('.', '\\.')}\\s`));
+    expect(run.stdout).toContain(path('second.json'));
+    expect(run.stdout).toMatch(/noise\s+99% intervals/);
+  });
+
+  it(`exits 99 with one line naming the figures that regressed beyond --fail-on-regression`, async () => {
+    const failed = await inferbench(['compare', path('first.json'), path('slower.json'), '--fail-on-regression', '5%']);
+    expect(failed.exitCode).toBe(99);
+    expect(oneLine(failed)).toMatch(new RegExp(`^inferbench: regression beyond 5%: p50 \\+50\\.\\d% in ${path('slower.json')}`));
+    expect(failed.stdout).toMatch(/p50 .*\+50\.\d% worse/);
+    const passed = await inferbench(['compare', path('first.json'), path('slower.json'), '--fail-on-regression', '60%']);
+    expect(passed.exitCode, passed.stderr).toBe(0);
+    expect(passed.stdout).toContain('no regression beyond 60%');
+  });
+
+  it('prints the comparison as JSON, with the bootstrap when asked', async () => {
+    const run = await inferbench(['compare', path('first.json'), path('slower.json'), '--json', '--noise', 'bootstrap', '--seed', '3']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const comparison = JSON.parse(run.stdout) as ResultComparison;
+    expect(comparison).toMatchObject({ noise: 'bootstrap', confidenceLevel: 0.99, labels: [path('first.json'), path('slower.json')], failed: false });
+    const p50 = comparison.figures.find((f) => f.figure === 'p50')!;
+    expect(p50.test).toBe('difference');
+    expect(p50.candidates[0]).toMatchObject({ significant: true, regression: true, relativeChange: expect.closeTo(0.5, 2) });
+  });
+
+  it('warns in one line when the batch sizes differ', async () => {
+    const run = await inferbench(['compare', path('first.json'), path('batch1.json')]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(oneLine(run)).toBe(
+      `inferbench: warning: ${path('batch1.json')} and ${path('first.json')} differ: settings.batchSize is 2 in ${path('first.json')} but 1 in ${path('batch1.json')}`,
+    );
+  });
+
+  it('merges runs into a result that readResultFile accepts and compare reads', async () => {
+    const run = await inferbench(['merge', path('first.json'), path('second.json'), '-o', path('merged.json')]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`result   ${path('merged.json')}`);
+    const merged = (await readResultFile(path('merged.json'))) as MergedResult;
+    const [first, second] = await Promise.all([readResultFile(path('first.json')), readResultFile(path('second.json'))]);
+    expect(merged.measurement.completedQueries).toBe(1200);
+    expect(merged.measurement.latency.count).toBe(first.measurement.latency.count + second.measurement.latency.count);
+    expect(merged.measurement.latency.maxNs).toBe(Math.max(first.measurement.latency.maxNs, second.measurement.latency.maxNs));
+    expect(merged.measurement.requestsPerCopy).toEqual([...first.measurement.requestsPerCopy, ...second.measurement.requestsPerCopy]);
+    expect(merged.merged.sources.map((s) => s.file)).toEqual([path('first.json'), path('second.json')]);
+    const compared = await inferbench(['compare', path('merged.json'), path('first.json')]);
+    expect(compared.exitCode, compared.stderr).toBe(0);
+    expect(compared.stdout).toContain(path('merged.json'));
+  });
+
+  it('refuses to merge runs of different batch sizes, naming the setting and the files', async () => {
+    const run = await inferbench(['merge', path('first.json'), path('batch1.json'), '-o', path('refused.json')]);
+    expect(run.exitCode).toBe(2);
+    expect(oneLine(run)).toBe(
+      `inferbench: cannot merge results of different configurations: settings.batchSize is 2 in ${path('first.json')} but 1 in ${path('batch1.json')}; merge only runs of one configuration`,
+    );
+    expect(existsSync(path('refused.json'))).toBe(false);
+  });
+
+  it('exits 2 with one line on bad input', async () => {
+    writeFileSync(path('corrupt.json'), '{"schemaVersion": 2,');
+    const old = JSON.parse(readFileSync(path('first.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(path('old.json'), JSON.stringify({ ...old, schemaVersion: 1 }));
+    const cases: [string[], RegExp][] = [
+      [['compare', path('first.json'), path('corrupt.json')], new RegExp(`^inferbench: ${path('corrupt.json')} is not valid JSON`)],
+      [['compare', path('old.json'), path('first.json')], new RegExp(`^inferbench: ${path('old.json')} has result schema version 1, but this inferbench reads version 2`)],
+      [['compare', path('first.json')], /^inferbench: 'inferbench compare' needs a baseline and at least one result to compare with it, got 1 file$/],
+      [['compare', path('first.json'), path('missing.json')], new RegExp(`^inferbench: cannot read result file ${path('missing.json')}`)],
+      [['compare', path('first.json'), path('second.json'), '--fail-on-regression', 'lots'], /^inferbench: --fail-on-regression must be a percentage/],
+      [['compare', path('first.json'), path('second.json'), '--noise', 'vibes'], /^inferbench: Invalid value for argument: --noise \(vibes\)/],
+      [['compare', path('first.json'), path('second.json'), '--treshold', '5%'], /^inferbench: unknown option '--treshold'/],
+      [['merge', path('first.json')], /^inferbench: 'inferbench merge' needs at least two result files, got 1$/],
+      [['merge', path('first.json'), path('corrupt.json')], new RegExp(`^inferbench: ${path('corrupt.json')} is not valid JSON`)],
+    ];
+    const runs = await Promise.all(cases.map(([args]) => inferbench(args)));
+    runs.forEach((run, i) => {
+      expect(run.exitCode, cases[i]![0].join(' ')).toBe(2);
+      expect(oneLine(run)).toMatch(cases[i]![1]);
+    });
+  });
+});

@@ -1,0 +1,91 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { BenchmarkResult } from '../dist/index.js';
+import { inferbench } from './helpers/cli.js';
+import { tempDir, writeSmallBert } from './helpers/fixtures.js';
+
+describe('inferbench sweep', () => {
+  const dir = tempDir();
+  const model = writeSmallBert(dir);
+  const outputDir = join(dir, 'sweep');
+  const common = ['sweep', '--model', model, '--tokenizer', 'bert-base-uncased', '--cache-dir', join(dir, 'cache'), '--sequence-length', '16', '-n', '20', '--output-dir', outputDir, '--no-progress'];
+  const line = (batchSize: number, index: number) => new RegExp(`^\\[${index}/2\\] batchSize=${batchSize}: p95 [\\d.]+ ms · [\\d.]+ samples/s · [\\d.e+-]+ per 1M samples · (VALID|INVALID)$`, 'm');
+
+  it('runs each configuration, prints a line as each finishes and a table with the best starred, and writes the files', async () => {
+    const run = await inferbench([...common, '--batch-sizes', '1,2', '--cost-per-hour', '0.76']);
+    expect(run.stderr).not.toMatch(/inferbench:/);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(line(1, 1));
+    expect(run.stdout).toMatch(line(2, 2));
+    expect(run.stderr).toMatch(/^\[1\/2\] batchSize=1$/m);
+    expect(run.stdout).toMatch(/#\s+│ batchSize │ p50\s+│ p95\s+│ p99\s+│ samples\/s │ cost\/1M │ verdict │ best/);
+    expect(run.stdout.match(/★/g)).toHaveLength(1);
+    expect(run.stdout).toMatch(new RegExp(`^results  ${outputDir}\ncsv      ${join(outputDir, 'sweep.csv')}$`, 'm'));
+
+    const manifest = JSON.parse(readFileSync(join(outputDir, 'sweep.json'), 'utf8')) as { configurations: { file: string; done: boolean }[] };
+    expect(manifest.configurations.map((c) => [c.file, c.done])).toEqual([
+      ['1-batchSize-1.json', true],
+      ['2-batchSize-2.json', true],
+    ]);
+    const results = manifest.configurations.map((c) => JSON.parse(readFileSync(join(outputDir, c.file), 'utf8')) as BenchmarkResult);
+    expect(results.map((r) => [r.settings.batchSize, r.measurement.completedQueries])).toEqual([
+      [1, 20],
+      [2, 20],
+    ]);
+    const rates = results.map((r) => r.measurement.throughput.samplesPerSecond);
+    const best = rates[1]! > rates[0]! ? 2 : 1;
+    expect(run.stdout).toMatch(new RegExp(`^│ ${best}\\s+│ ${best}\\s+│.*│ ★\\s+│$`, 'm'));
+    expect(run.stdout).toContain(`best     #${best} batchSize=${best}: ${rates[best - 1]!.toFixed(1)} samples/s`);
+    expect(existsSync(join(outputDir, 'sweep.csv'))).toBe(true);
+  });
+
+  it("resumes from BATCH_SIZES, and exits 99 when no configuration meets the SLO", async () => {
+    const run = await inferbench([...common, '--cost-per-hour', '0.76', '--slo', 'p95<1ns'], { BATCH_SIZES: '1 2' });
+    expect(run.exitCode).toBe(99);
+    expect(run.stdout).toMatch(/^\[1\/2\] batchSize=1: .* · misses p95<1ns · (VALID|INVALID) \(resumed\)$/m);
+    expect(run.stdout).toMatch(/^\[2\/2\] batchSize=2: .* · misses p95<1ns · (VALID|INVALID) \(resumed\)$/m);
+    expect(run.stdout).not.toContain('★');
+    expect(run.stdout).toContain('best     none: no configuration meets p95<1ns');
+    expect(run.stderr).toBe('inferbench: no configuration meets p95<1ns; relax the SLO or sweep other settings');
+  });
+
+  it('refuses to resume a different sweep in the same folder with one line', async () => {
+    const run = await inferbench([...common, '--cost-per-hour', '0.76', '--batch-sizes', '1,2,4']);
+    expect(run.exitCode).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      `inferbench: ${join(outputDir, 'sweep.json')} records another sweep: batchSize values were [1,2], now [1,2,4]; use another --output-dir, or --fresh to start over`,
+    );
+  });
+
+  it('refuses bad input with exit 2 and no stack trace', async () => {
+    const config = join(dir, 'bad.json');
+    writeFileSync(config, JSON.stringify({ axes: { copies: [0] }, budget: 3 }));
+    const cases: [string[], RegExp][] = [
+      [['--batch-sizes', '1,2', '--slo', 'throughput>5/s'], /^inferbench: SLO 'throughput>5\/s' is not a latency limit; .*$/],
+      [['--batch-sizes', '1,x'], /^inferbench: --batch-sizes must be an integer ≥ 1, got 'x'$/],
+      [['--batch-size-list', '1,2'], /^inferbench: unknown option '--batch-size-list'; run 'inferbench sweep --help' to list the options$/],
+      [['--copies', '2'], /^inferbench: a sweep needs at least one axis, e\.g\. batchSizes \[2, 4, 8\] \(--batch-sizes 2,4,8\)$/],
+      [['--config', config], new RegExp(`^inferbench: ${config}: (axes\\.copies\\[0\\] must list integers ≥ 1|unknown key 'budget'; .*) \\(and 1 more problem\\)$`)],
+    ];
+    for (const [args, stderr] of cases) {
+      const run = await inferbench([...common, '--output-dir', join(dir, 'bad'), ...args]);
+      expect(run.exitCode, args.join(' ')).toBe(2);
+      expect(run.stderr).toMatch(stderr);
+    }
+    const noDir = await inferbench(['sweep', '--batch-sizes', '2']);
+    expect(noDir.exitCode).toBe(2);
+    expect(noDir.stderr).toMatch(/^inferbench: give --output-dir DIR: .*$/);
+    expect(existsSync(join(dir, 'bad'))).toBe(false);
+  });
+
+  it('lists its own flags and the run flags in --help', async () => {
+    const help = await inferbench(['sweep', '--help']);
+    expect(help.exitCode).toBe(0);
+    for (const flag of ['--batch-sizes', '--copies-list', '--clients-list', '--devices', '--vary', '--config', '--slo', '--cost-per-hour', '--output-dir', '--fresh', '--model', '--requests']) {
+      expect(help.stdout).toContain(flag);
+    }
+    expect(help.stdout).not.toContain('--require-valid');
+  });
+});

@@ -1,0 +1,151 @@
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runBenchmark, type BenchmarkResult } from '../dist/index.js';
+import { CSV_REPORT_COLUMNS, formatCsvReport } from '../dist/reporters/csv-report.js';
+import { formatRate } from '../dist/reporters/format.js';
+import { formatMarkdownReport } from '../dist/reporters/markdown-report.js';
+import { tempDir, writeSmallBert } from './helpers/fixtures.js';
+
+const HEADER = [
+  'model_name', 'processor', 'max_length', 'batch_size', 'samples', 'latency_p50', 'latency_p90', 'latency_p95', 'total_time', 'throughput',
+  'n_models', 'workers_per_model', 'throughput_avg', 'throughput_peak', 'latency_ms_p0', 'latency_ms_p50', 'latency_ms_p90', 'latency_ms_p95', 'latency_ms_p99', 'latency_ms_p100', 'cost_per_1m_inf',
+  'scenario', 'verdict', 'best', 'errors', 'queries', 'started_at', 'model_sha256',
+];
+const COMMA_NAME = 'small, "quoted" bert.onnx';
+const PIPE_NAME = 'small|piped bert.onnx';
+
+/** Strict RFC 4180 parse: every record must have the header's column count. */
+const parseCsv = (text: string): string[][] => parse(text, { relax_quotes: false, relax_column_count: false }) as string[][];
+/** Cells of a Markdown table row, split on pipes that are not escaped. */
+const cells = (row: string): string[] => row.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+
+describe('CSV and Markdown reports', () => {
+  const dir = tempDir();
+  let a: BenchmarkResult;
+  let b: BenchmarkResult;
+
+  beforeAll(async () => {
+    const common = { tokenizer: 'bert-base-uncased', sequenceLength: 16, cacheDir: join(dir, 'cache'), queryCount: 40, clients: 2 };
+    a = await runBenchmark({ ...common, model: writeSmallBert(dir, {}, COMMA_NAME), batchSize: 2, copies: 1 });
+    // Percentiles without 90 and 95: the CSV must read them from the histogram.
+    b = await runBenchmark({ ...common, model: writeSmallBert(dir, {}, PIPE_NAME), batchSize: 4, copies: 2, percentiles: [50, 99], thresholds: ['p99<10s', 'throughput>100000000/s'] });
+  }, 60_000);
+
+  describe('formatCsvReport', () => {
+    it('writes the header and one row per result with the results’ values', () => {
+      const text = formatCsvReport({ results: [a, b], bestIndex: 1 });
+      expect(text.endsWith('\r\n')).toBe(true);
+      const [header, ...rows] = parseCsv(text);
+      expect(header).toEqual(HEADER);
+      expect([...CSV_REPORT_COLUMNS]).toEqual(HEADER);
+      expect(rows).toHaveLength(2);
+      const records = rows.map((row) => Object.fromEntries(HEADER.map((h, i) => [h, row[i]!])));
+
+      for (const [record, result] of [[records[0]!, a], [records[1]!, b]] as const) {
+        const { measurement: m, settings } = result;
+        const num = (column: string): number => Number(record[column]);
+        expect(record.model_name).toBe(result.model.name);
+        expect(record.processor).toBe('onnxruntime-cpu');
+        expect(num('max_length')).toBe(16);
+        expect(num('batch_size')).toBe(settings.batchSize);
+        expect(num('samples')).toBe(40 * settings.batchSize);
+        expect(num('samples')).toBe(m.completedRequests * settings.batchSize);
+        expect(num('latency_p50')).toBe(m.latency.percentilesNs['50']! / 1e6);
+        expect(num('total_time')).toBe(m.elapsedNs / 1e9);
+        expect(num('throughput')).toBe(m.throughput.samplesPerSecond);
+        expect(num('throughput')).toBeCloseTo(num('samples') / num('total_time'), 6);
+        expect(num('n_models')).toBe(result.backend.copies);
+        expect(num('workers_per_model')).toBe(2 / result.backend.copies);
+        expect(num('throughput_avg')).toBe(m.throughput.averageSamplesPerSecond);
+        expect(num('throughput_peak')).toBe(m.throughput.peakSamplesPerSecond);
+        expect(num('latency_ms_p0')).toBe(m.latency.minNs / 1e6);
+        expect(num('latency_ms_p50')).toBe(num('latency_p50'));
+        expect(num('latency_ms_p99')).toBe(m.latency.percentilesNs['99']! / 1e6);
+        expect(num('latency_ms_p100')).toBe(m.latency.maxNs / 1e6);
+        expect(record.cost_per_1m_inf).toBe('');
+        expect(record.scenario).toBe('closed');
+        expect(record.verdict).toBe(result.verdict.valid ? 'VALID' : 'INVALID');
+        expect(num('errors')).toBe(0);
+        expect(num('queries')).toBe(40);
+        expect(record.started_at).toBe(result.startedAt);
+        expect(record.model_sha256).toMatch(/^[0-9a-f]{64}$/);
+        expect(record.model_sha256).toBe(result.model.sha256);
+        // Percentiles are ordered, whether the run reported them or not.
+        const ladder = ['latency_ms_p0', 'latency_ms_p50', 'latency_ms_p90', 'latency_ms_p95', 'latency_ms_p99', 'latency_ms_p100'].map(num);
+        expect(ladder.every((v, i) => Number.isFinite(v) && v > 0 && (i === 0 || v >= ladder[i - 1]!))).toBe(true);
+        expect(num('latency_p90')).toBe(num('latency_ms_p90'));
+        expect(num('latency_p95')).toBe(num('latency_ms_p95'));
+      }
+      // a reported p90 and p95; the histogram gives the same values.
+      expect(Number(records[0]!.latency_p90)).toBe(a.measurement.latency.percentilesNs['90']! / 1e6);
+      expect(Number(records[0]!.latency_p95)).toBe(a.measurement.latency.percentilesNs['95']! / 1e6);
+      expect(b.measurement.latency.percentilesNs['90']).toBeUndefined();
+      expect(records.map((r) => r.best)).toEqual(['false', 'true']);
+    });
+
+    it('quotes a model name holding a comma, quotes or a line break, and reads back unchanged', () => {
+      const twoLines = { ...a, model: { ...a.model, name: 'two\nlines' } };
+      const text = formatCsvReport({ results: [a, twoLines] });
+      expect(text.split('\r\n')[1]!.startsWith('"small, ""quoted"" bert.onnx",')).toBe(true);
+      // A lone line feed is a line break to most readers, so it is quoted too.
+      expect(text).toContain('\r\n"two\nlines",');
+      const [, first, second] = parseCsv(text);
+      expect(first![0]).toBe(COMMA_NAME);
+      expect(second![0]).toBe('two\nlines');
+      expect(first).toHaveLength(HEADER.length);
+      expect(second).toHaveLength(HEADER.length);
+    });
+
+    it('marks no row best without bestIndex, and fills the cost only when the run was priced', () => {
+      const priced: BenchmarkResult = { ...a, efficiency: { ...a.efficiency, pricePerHour: 1, costPerMillionSamples: 0.42 } };
+      const unpriced: BenchmarkResult = { ...a, efficiency: { ...a.efficiency, pricePerHour: null, costPerMillionSamples: null } };
+      const [, ...rows] = parseCsv(formatCsvReport({ results: [priced, unpriced] }));
+      const column = (name: string) => rows.map((r) => r[HEADER.indexOf(name)]);
+      expect(column('cost_per_1m_inf')).toEqual(['0.42', '']);
+      expect(column('best')).toEqual(['false', 'false']);
+    });
+  });
+
+  describe('formatMarkdownReport', () => {
+    it('compares several results in one table, starring the best and naming the limit', () => {
+      const text = formatMarkdownReport({ results: [a, b], bestIndex: 1, slo: 'p95<1s' });
+      const table = text.split('\n').filter((line) => line.startsWith('|'));
+      expect(table).toHaveLength(4);
+      const widths = table.map((row) => cells(row).length);
+      expect(widths).toEqual([10, 10, 10, 10]);
+      expect(cells(table[0]!)).toEqual(['#', 'model', 'batch', 'copies', 'clients/rate', 'p50', 'p95', 'p99', 'samples/s', 'verdict']);
+      const [rowA, rowB] = [cells(table[2]!), cells(table[3]!)];
+      expect(rowA[0]).toBe('1');
+      expect(rowB[0]).toBe('2 ★');
+      expect(text.match(/★/g)).toHaveLength(2); // the row and the line under the table
+      expect(rowA[1]).toBe(COMMA_NAME);
+      expect(rowB[1]).toBe('small\\|piped bert.onnx');
+      expect(rowB.slice(2, 5)).toEqual(['4', '2', '2 clients']);
+      expect(rowB[8]).toBe(formatRate(b.measurement.throughput.samplesPerSecond));
+      expect(rowB[9]).toBe(b.verdict.valid ? 'VALID' : 'INVALID');
+      expect(text).toContain('★ best: the highest samples/s within p95\\<1s.');
+    });
+
+    it('shows one run with its settings, latency percentiles with intervals, verdict reasons and thresholds', () => {
+      const text = formatMarkdownReport({ results: [b] });
+      const lines = text.split('\n');
+      expect(lines[0]).toBe('## inferbench: small\\|piped bert.onnx');
+      expect(text).toContain('batch 4 · sequence 16 · 2 copies · onnxruntime-cpu');
+      const latencyRows = lines.filter((l) => l.startsWith('| latency p')).map(cells);
+      expect(latencyRows.map((r) => r[0])).toEqual(['latency p50', 'latency p99']);
+      for (const [row, interval] of latencyRows.map((r, i) => [r, b.measurement.latencyIntervals[i]!] as const)) {
+        expect(row[2]).toBe(interval.relativeHalfWidth === null ? 'unbounded' : `±${(interval.relativeHalfWidth * 100).toFixed(1)}%`);
+      }
+      expect(lines.find((l) => l.startsWith('| throughput |'))).toContain(`${formatRate(b.measurement.throughput.samplesPerSecond)} samples/s`);
+      // 40 queries cannot bound p95: the run is INVALID, and each reason is a list item.
+      expect(b.verdict.valid).toBe(false);
+      expect(lines).toContain('**Verdict: INVALID**');
+      const items = lines.filter((l) => l.startsWith('- ') && !l.startsWith('- **'));
+      expect(items).toHaveLength(b.verdict.reasons.length);
+      for (const reason of b.verdict.reasons) expect(items.some((item) => item.includes(reason.message))).toBe(true);
+      const thresholdRows = lines.filter((l) => /^\| (p99|throughput)\\?[<>]/.test(l)).map(cells);
+      expect(thresholdRows.map((r) => [r[0], r[2]])).toEqual([['p99\\<10s', 'pass'], ['throughput\\>100000000/s', '**FAIL**']]);
+    });
+  });
+});

@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest';
+import {
+  LatencyHistogram,
+  collectEnvironment,
+  judgeMeasurement,
+  resolveBenchmarkSettings,
+  summarizeMeasurement,
+  type BenchmarkResult,
+  type BenchmarkSettingsInput,
+} from '../dist/index.js';
+import { seededRandom } from '../dist/random.js';
+import { compareResults, type ComparedFigure, type CompareOptions } from '../dist/results/compare-results.js';
+import { settingDifferences } from '../dist/results/setting-differences.js';
+
+/** `count` lognormal latencies around `medianMs`, scaled by `scale`: a known distribution, reproducible by seed. */
+function lognormalNs(count: number, seed: number, scale = 1, medianMs = 2): number[] {
+  return Array.from(seededRandom(seed).normals(count, 0.4), (z) => medianMs * 1e6 * scale * Math.exp(z));
+}
+
+interface SyntheticRun {
+  readonly latenciesNs: readonly number[];
+  readonly windowRates?: readonly number[];
+  readonly failed?: number;
+  readonly settings?: BenchmarkSettingsInput;
+}
+
+/** A result measured nowhere: its figures come from the given latencies and window rates, through the pipeline's own summary. */
+function syntheticResult({ latenciesNs, windowRates = [], failed = 0, settings: input = {} }: SyntheticRun): BenchmarkResult {
+  const settings = resolveBenchmarkSettings({ queryCount: latenciesNs.length, ...input });
+  const latency = new LatencyHistogram();
+  for (const v of latenciesNs) latency.recordNs(v);
+  const count = latenciesNs.length;
+  const windows = windowRates.map((rate, index) => ({
+    index,
+    startNs: index * 1e9,
+    endNs: (index + 1) * 1e9,
+    partial: false,
+    completedQueries: rate,
+    completedRequests: rate,
+    failedRequests: 0,
+    queriesPerSecond: rate,
+    requestsPerSecond: rate,
+    latencyPercentilesNs: {},
+    stabilityLatencyNs: undefined,
+  }));
+  const measurement = summarizeMeasurement(
+    {
+      settings,
+      latency,
+      queue: new LatencyHistogram(),
+      compute: latency,
+      sendDelay: new LatencyHistogram(),
+      issuedQueries: count + failed,
+      completedQueries: count,
+      completedRequests: count,
+      errors: { total: failed, timeouts: 0, byKind: failed > 0 ? { WORKER_FAILED: { count: failed, example: 'copy 0 failed' } } : {} },
+      lateQueries: 0,
+      achievedQps: undefined,
+      warmupQueries: 10,
+      firstInference: { latencyNs: [5e6], computeNs: [4e6] },
+      // The whole run's rate agrees with its windows'.
+      elapsedNs: windowRates.length > 0 ? (count / (windowRates.reduce((a, b) => a + b) / windowRates.length)) * 1e9 : 10e9,
+      requestsPerCopy: [count],
+      windows,
+      stability: { stable: true, windowsJudged: 3, throughputRatio: 1, latencyRatio: 1, reason: null },
+      precisionMet: undefined,
+      stopReason: 'query-count',
+    },
+    settings.batchSize,
+  );
+  return {
+    schemaVersion: 2,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    settings,
+    model: { name: 'synthetic', path: 'synthetic.onnx', sha256: 'a'.repeat(64), synthetic: true, task: 'text', inputs: [], outputs: [] },
+    inputs: { description: 'synthetic', batchSize: settings.batchSize, sampleCount: 10 },
+    compile: { compiler: 'onnxruntime', artifactPath: 'synthetic.onnx', cacheHit: true, compileNs: 0, dimensions: {}, maxAbsDifference: 0 },
+    backend: { name: 'onnxruntime-cpu', copies: 1, loadNs: 1e6, effectiveSettings: {} },
+    measurement,
+    verdict: judgeMeasurement(measurement, settings),
+    thresholds: [],
+    serverSearch: null,
+    environment: collectEnvironment(),
+  } as unknown as BenchmarkResult;
+}
+
+const figure = (figures: readonly ComparedFigure[], name: string): ComparedFigure => figures.find((f) => f.figure === name)!;
+const LATENCY_FIGURES = ['p50', 'p90', 'p95', 'p99', 'mean'];
+const NOISES: readonly NonNullable<CompareOptions['noise']>[] = ['intervals', 'bootstrap'];
+
+describe('compareResults', () => {
+  const base = syntheticResult({ latenciesNs: lognormalNs(5000, 1), windowRates: [500, 510, 495, 505, 498, 502, 507, 493] });
+
+  it.each(NOISES)('finds nothing beyond the noise between two samples of one distribution (%s)', (noise) => {
+    const same = syntheticResult({ latenciesNs: lognormalNs(5000, 2), windowRates: [503, 497, 508, 492, 500, 506, 499, 501] });
+    const comparison = compareResults(base, [same], { noise });
+    expect(comparison.figures.map((f) => f.figure)).toEqual(['p50', 'p90', 'p95', 'p99', 'p99.9', 'mean', 'samples/s', 'queries/s', 'errors']);
+    for (const f of comparison.figures) {
+      expect(f.candidates[0]!.significant, f.figure).not.toBe(true);
+      expect(f.candidates[0]!.regression, f.figure).toBe(false);
+    }
+    expect(comparison.failed).toBe(false);
+    expect(comparison.warnings).toEqual([]);
+  });
+
+  it.each(NOISES)('finds a 20%% shift of 5,000 values significant, as a regression (%s)', (noise) => {
+    const slower = syntheticResult({ latenciesNs: lognormalNs(5000, 3, 1.2), windowRates: [400, 410, 395, 405, 398, 402, 407, 393] });
+    const comparison = compareResults(base, [slower], { noise });
+    for (const name of LATENCY_FIGURES) {
+      const change = figure(comparison.figures, name).candidates[0]!;
+      expect(change.significant, name).toBe(true);
+      expect(change.regression, name).toBe(true);
+      expect(change.relativeChange, name).toBeGreaterThan(0.12);
+      expect(change.relativeChange, name).toBeLessThan(0.3);
+    }
+    // 5,000 values cannot bound p99.9 at 99% (that takes 5,296): the intervals overlap, and the bootstrap does not judge it.
+    expect(figure(comparison.figures, 'p99.9').candidates[0]!.significant).toBe(noise === 'intervals' ? false : null);
+    // Throughput fell: worse, as lower throughput is.
+    const rate = figure(comparison.figures, 'samples/s');
+    expect(rate.better).toBe('higher');
+    expect(rate.candidates[0]).toMatchObject({ significant: true, regression: true });
+  });
+
+  it.each(NOISES)('finds a 1%% shift of 50 values within the noise (%s)', (noise) => {
+    const few = syntheticResult({ latenciesNs: lognormalNs(50, 4) });
+    const shifted = syntheticResult({ latenciesNs: lognormalNs(50, 4, 1.01) });
+    const comparison = compareResults(few, [shifted], { noise });
+    expect(figure(comparison.figures, 'p50').candidates[0]!.relativeChange).toBeCloseTo(0.01, 2);
+    expect(figure(comparison.figures, 'p50').candidates[0]!.significant).toBe(false);
+    for (const f of comparison.figures) expect(f.candidates[0]!.significant, f.figure).not.toBe(true);
+  });
+
+  it('reads values from the histograms, with the intervals the rule compared', () => {
+    const histogram = LatencyHistogram.decode(base.measurement.histograms.latency);
+    const comparison = compareResults(base, [base]);
+    const p95 = figure(comparison.figures, 'p95');
+    expect(p95.baseline).toBe(histogram.valueAtPercentileNs(95));
+    const stored = base.measurement.latencyIntervals.find((i) => i.percentile === 95)!;
+    expect(p95.baselineInterval).toEqual({ lower: stored.lowerNs, upper: stored.upperNs });
+    expect(p95.test).toBe('overlap');
+    expect(p95.candidates[0]).toMatchObject({ value: p95.baseline, relativeChange: 0, significant: false, regression: false });
+  });
+
+  it('calls a significant improvement better, not a regression, in either direction of each figure', () => {
+    const faster = syntheticResult({ latenciesNs: lognormalNs(5000, 5, 0.8), windowRates: [600, 610, 595, 605, 598, 602, 607, 593] });
+    const comparison = compareResults(base, [faster], { failOnRegression: 0 });
+    for (const name of [...LATENCY_FIGURES, 'samples/s', 'queries/s']) {
+      expect(figure(comparison.figures, name).candidates[0], name).toMatchObject({ significant: true, regression: false });
+    }
+    expect(figure(comparison.figures, 'samples/s').candidates[0]!.relativeChange).toBeCloseTo(0.2, 1);
+    expect(comparison.failed).toBe(false);
+  });
+
+  it('fails on a regression only beyond the threshold', () => {
+    const large = syntheticResult({ latenciesNs: lognormalNs(100_000, 6) });
+    const slightlySlower = syntheticResult({ latenciesNs: lognormalNs(100_000, 7, 1.03) });
+    const p50 = (threshold: number) => compareResults(large, [slightlySlower], { failOnRegression: threshold, labels: ['a.json', 'b.json'] });
+    const lenient = p50(0.05);
+    expect(figure(lenient.figures, 'p50').candidates[0]).toMatchObject({ significant: true, regression: true });
+    expect(lenient.failures).toEqual([]);
+    expect(lenient.failed).toBe(false);
+    const strict = p50(0.01);
+    expect(strict.failed).toBe(true);
+    expect(strict.failures.map((f) => f.figure)).toContain('p50');
+    expect(strict.failures.every((f) => f.candidate === 'b.json' && f.relativeChange! > 0.01)).toBe(true);
+    // Without a threshold nothing fails, however large the regression.
+    expect(compareResults(large, [slightlySlower]).failed).toBe(false);
+  });
+
+  it('judges error rates by an exact test, and a rise from none as beyond any threshold', () => {
+    const failing = syntheticResult({ latenciesNs: lognormalNs(5000, 2), failed: 40 });
+    const errors = figure(compareResults(base, [failing], { failOnRegression: 0.5 }).figures, 'errors');
+    expect(errors.test).toBe('exact-test');
+    expect(errors.baseline).toBe(0);
+    expect(errors.candidates[0]).toMatchObject({ value: 40 / 5040, relativeChange: null, significant: true, regression: true });
+    expect(compareResults(base, [failing], { failOnRegression: 0.5 }).failures).toEqual([{ figure: 'errors', candidate: 'candidate 1', relativeChange: null }]);
+    const one = syntheticResult({ latenciesNs: lognormalNs(5000, 2), failed: 1 });
+    const two = syntheticResult({ latenciesNs: lognormalNs(5000, 3), failed: 2 });
+    expect(figure(compareResults(one, [two]).figures, 'errors').candidates[0]).toMatchObject({ relativeChange: expect.closeTo(1, 2), significant: false, regression: false });
+  });
+
+  it('does not judge throughput from too few windows', () => {
+    const short = syntheticResult({ latenciesNs: lognormalNs(5000, 2), windowRates: [200, 210] });
+    for (const noise of NOISES) {
+      expect(figure(compareResults(base, [short], { noise }).figures, 'samples/s').candidates[0]).toMatchObject({ significant: null, regression: false });
+    }
+  });
+
+  it('gives the same bootstrap for the same seed and compares several candidates at once', () => {
+    const candidates = [syntheticResult({ latenciesNs: lognormalNs(5000, 2) }), syntheticResult({ latenciesNs: lognormalNs(5000, 3, 1.2) })];
+    const first = compareResults(base, candidates, { noise: 'bootstrap', seed: 7 });
+    expect(compareResults(base, candidates, { noise: 'bootstrap', seed: 7 })).toEqual(first);
+    expect(first.labels).toEqual(['baseline', 'candidate 1', 'candidate 2']);
+    expect(figure(first.figures, 'p50').candidates.map((c) => c.significant)).toEqual([false, true]);
+    expect(figure(first.figures, 'p50').test).toBe('difference');
+    expect(JSON.parse(JSON.stringify(first))).toEqual(first);
+  });
+
+  it('warns of each differing setting with both values, and ignores settings that do not change what is measured', () => {
+    const other = syntheticResult({ latenciesNs: lognormalNs(5000, 2), settings: { batchSize: 8, cacheDir: '/elsewhere', percentiles: [50, 99] } });
+    const comparison = compareResults(base, [other], { labels: ['base.json', 'other.json'] });
+    expect(comparison.warnings).toHaveLength(1);
+    expect(comparison.warnings[0]!.differences).toEqual([{ setting: 'settings.batchSize', kind: 'configuration', first: '4', second: '8' }]);
+    expect(comparison.warnings[0]!.message).toBe('other.json and base.json differ: settings.batchSize is 4 in base.json but 8 in other.json');
+    const modelChanged = { ...base, model: { ...base.model, sha256: 'b'.repeat(64) } } as BenchmarkResult;
+    expect(settingDifferences(base, modelChanged)).toEqual([{ setting: 'model.sha256', kind: 'configuration', first: 'a'.repeat(64), second: 'b'.repeat(64) }]);
+  });
+
+  it('refuses bad options with one line', () => {
+    expect(() => compareResults(base, [])).toThrow(/at least one candidate/);
+    expect(() => compareResults(base, [base], { confidenceLevel: 1.5 })).toThrow(/confidenceLevel must be a fraction/);
+    expect(() => compareResults(base, [base], { labels: ['only one'] })).toThrow(/labels must name the baseline and each of the 1 candidates/);
+    expect(() => compareResults(base, [base], { failOnRegression: -0.1 })).toThrow(/failOnRegression must be a fraction ≥ 0/);
+  });
+});

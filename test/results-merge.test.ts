@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import {
+  LatencyHistogram,
+  collectEnvironment,
+  earlyStoppingEstimate,
+  judgeMeasurement,
+  percentileInterval,
+  resolveBenchmarkSettings,
+  summarizeMeasurement,
+  type BenchmarkResult,
+  type BenchmarkSettingsInput,
+  type ErrorCounts,
+} from '../dist/index.js';
+import { seededRandom } from '../dist/random.js';
+import { mergeResults } from '../dist/results/merge-results.js';
+
+interface SyntheticRun {
+  readonly latenciesNs: readonly number[];
+  readonly errors?: ErrorCounts;
+  readonly startedAt?: string;
+  readonly elapsedNs?: number;
+  readonly requestsPerCopy?: readonly number[];
+  readonly settings?: BenchmarkSettingsInput;
+  readonly cpuModel?: string;
+  readonly sendDelaysNs?: readonly number[];
+  readonly lateQueries?: number;
+  readonly achievedQps?: number;
+}
+
+const NO_ERRORS: ErrorCounts = { total: 0, timeouts: 0, byKind: {} };
+
+/** A result measured nowhere, summarised by the pipeline's own code from the given latencies. */
+function syntheticResult({ latenciesNs, errors = NO_ERRORS, startedAt = '2026-01-01T00:00:00.000Z', elapsedNs = 10e9, requestsPerCopy, settings: input = {}, cpuModel, sendDelaysNs = [], lateQueries = 0, achievedQps }: SyntheticRun): BenchmarkResult {
+  const settings = resolveBenchmarkSettings({ minQueryCount: 500, ...input });
+  const latency = new LatencyHistogram();
+  const compute = new LatencyHistogram();
+  for (const v of latenciesNs) {
+    latency.recordNs(v);
+    compute.recordNs(v / 2);
+  }
+  const sendDelay = new LatencyHistogram();
+  for (const v of sendDelaysNs) sendDelay.recordNs(v);
+  const count = latenciesNs.length;
+  const measurement = summarizeMeasurement(
+    {
+      settings,
+      latency,
+      queue: new LatencyHistogram(),
+      compute,
+      sendDelay,
+      issuedQueries: count + errors.total,
+      completedQueries: count,
+      completedRequests: count,
+      errors,
+      lateQueries,
+      achievedQps,
+      warmupQueries: 10,
+      firstInference: { latencyNs: (requestsPerCopy ?? [count]).map(() => 5e6), computeNs: (requestsPerCopy ?? [count]).map(() => 4e6) },
+      elapsedNs,
+      requestsPerCopy: requestsPerCopy ?? [count],
+      windows: [],
+      stability: { stable: true, windowsJudged: 3, throughputRatio: 1.01, latencyRatio: 1.02, reason: null },
+      precisionMet: undefined,
+      stopReason: 'minimums-met',
+    },
+    settings.batchSize,
+  );
+  return {
+    schemaVersion: 2,
+    startedAt,
+    settings,
+    model: { name: 'synthetic', path: 'synthetic.onnx', sha256: 'a'.repeat(64), synthetic: true, task: 'text', inputs: [], outputs: [] },
+    inputs: { description: 'synthetic', batchSize: settings.batchSize, sampleCount: 10 },
+    compile: { compiler: 'onnxruntime', artifactPath: 'synthetic.onnx', cacheHit: true, compileNs: 0, dimensions: {}, maxAbsDifference: 0 },
+    backend: { name: 'onnxruntime-cpu', copies: requestsPerCopy?.length ?? 1, loadNs: 1e6, effectiveSettings: {} },
+    measurement,
+    verdict: judgeMeasurement(measurement, settings),
+    thresholds: [],
+    serverSearch: null,
+    environment: { ...collectEnvironment(), ...(cpuModel === undefined ? {} : { cpuModel }) },
+  } as unknown as BenchmarkResult;
+}
+
+/** Values spread over three decades, so that every bucket size of the histogram is exercised. */
+const values = Array.from(seededRandom(11).normals(3000, 1), (z) => 1e6 * Math.exp(z));
+const parts = [values.slice(0, 500), values.slice(500, 1500), values.slice(1500)];
+const histogramOf = (vs: readonly number[]): LatencyHistogram => {
+  const h = new LatencyHistogram();
+  for (const v of vs) h.recordNs(v);
+  return h;
+};
+
+describe('mergeResults', () => {
+  const results = parts.map((latenciesNs) => syntheticResult({ latenciesNs }));
+  const merged = mergeResults(results, { files: ['a.json', 'b.json', 'c.json'] });
+
+  it('gives the histogram of all values: percentiles, count, min, max and mean exactly', () => {
+    const all = histogramOf(values);
+    const percentiles = merged.settings.percentiles;
+    expect(merged.measurement.latency).toEqual(all.summarize(percentiles));
+    expect(merged.measurement.latency.count).toBe(3000);
+    // The stored histogram is the one of all values, bucket for bucket (its encoding, like any, rounds the extremes to buckets).
+    expect(LatencyHistogram.decode(merged.measurement.histograms.latency).summarize(percentiles)).toEqual(LatencyHistogram.decode(all.encode()).summarize(percentiles));
+    expect(merged.measurement.compute).toEqual(histogramOf(values.map((v) => v / 2)).summarize(percentiles));
+    // Intervals and early stopping come from the merged histogram, not from any one part.
+    expect(merged.measurement.latencyIntervals).toEqual(percentiles.map((p) => percentileInterval(all, p, merged.measurement.confidenceLevel)));
+    expect(merged.measurement.earlyStopping).toEqual(earlyStoppingEstimate(all, merged.settings.scenarioPercentile, merged.measurement.confidenceLevel));
+  });
+
+  it('sums the counts, keeps every copy, and judges the merged run again', () => {
+    const m = merged.measurement;
+    expect(m.completedQueries).toBe(3000);
+    expect(m.completedRequests).toBe(3000);
+    expect(m.issuedQueries).toBe(3000);
+    expect(m.warmupQueries).toBe(30);
+    expect(m.requestsPerCopy).toEqual([500, 1000, 1500]);
+    expect(m.firstInference.latencyNs).toEqual([5e6, 5e6, 5e6]);
+    expect(merged.backend.copies).toBe(3);
+    expect(m.windows).toEqual([]);
+    // 300 queries each are fewer than the minimum of 500; together they are plenty.
+    const small = parts.map((p) => syntheticResult({ latenciesNs: p.slice(0, 300) }));
+    expect(small[0]!.verdict.reasons.map((r) => r.code)).toContain('TOO_FEW_QUERIES');
+    expect(mergeResults(small).verdict.reasons.map((r) => r.code)).not.toContain('TOO_FEW_QUERIES');
+  });
+
+  it('marks the result as merged, with each source', () => {
+    expect(merged.merged.sources.map((s) => s.file)).toEqual(['a.json', 'b.json', 'c.json']);
+    expect(merged.merged.sources.map((s) => s.elapsedNs)).toEqual([10e9, 10e9, 10e9]);
+    // Merging a merged result lists its runs one by one.
+    const again = mergeResults([merged, syntheticResult({ latenciesNs: values.slice(0, 10) })], { files: ['abc.json', 'd.json'] });
+    expect(again.merged.sources.map((s) => s.file)).toEqual(['a.json', 'b.json', 'c.json', 'd.json']);
+    expect(again.measurement.latency.count).toBe(3010);
+    expect(again.measurement.requestsPerCopy).toEqual([500, 1000, 1500, 10]);
+  });
+
+  it('sums errors by kind, keeping the first example of each', () => {
+    const first = syntheticResult({ latenciesNs: parts[0]!, errors: { total: 3, timeouts: 1, byKind: { WORKER_FAILED: { count: 2, example: 'first' }, TIMEOUT: { count: 1, example: 'slow' } } } });
+    const second = syntheticResult({ latenciesNs: parts[1]!, errors: { total: 3, timeouts: 0, byKind: { WORKER_FAILED: { count: 3, example: 'second' } } } });
+    const { errors, issuedQueries } = mergeResults([first, second]).measurement;
+    expect(errors).toEqual({ total: 6, timeouts: 1, byKind: { WORKER_FAILED: { count: 5, example: 'first' }, TIMEOUT: { count: 1, example: 'slow' } } });
+    expect(issuedQueries).toBe(1506);
+  });
+
+  it('joins overlapping runs over their span, and keeps the sum of their rates', () => {
+    const a = syntheticResult({ latenciesNs: parts[0]!, startedAt: '2026-01-01T00:00:00.000Z', elapsedNs: 10e9 });
+    const b = syntheticResult({ latenciesNs: parts[1]!, startedAt: '2026-01-01T00:00:02.000Z', elapsedNs: 10e9 });
+    const m = mergeResults([a, b]);
+    expect(m.startedAt).toBe('2026-01-01T00:00:00.000Z');
+    expect(m.measurement.elapsedNs).toBe(12e9);
+    expect(m.measurement.throughput.samplesPerSecond).toBeCloseTo((1500 * 4) / 12, 9);
+    expect(m.merged.overlapping).toBe(true);
+    expect(m.merged.aggregateSamplesPerSecond).toBeCloseTo((500 * 4) / 10 + (1000 * 4) / 10, 9);
+  });
+
+  it('leaves the gap out between runs one after another', () => {
+    const a = syntheticResult({ latenciesNs: parts[0]!, startedAt: '2026-01-01T01:00:00.000Z', elapsedNs: 10e9 });
+    const b = syntheticResult({ latenciesNs: parts[1]!, startedAt: '2026-01-01T00:00:00.000Z', elapsedNs: 5e9 });
+    const m = mergeResults([a, b]);
+    expect(m.startedAt).toBe('2026-01-01T00:00:00.000Z');
+    expect(m.measurement.elapsedNs).toBe(15e9);
+    expect(m.measurement.throughput.queriesPerSecond).toBeCloseTo(1500 / 15, 9);
+    expect(m.merged.overlapping).toBe(false);
+    expect(m.merged.aggregateSamplesPerSecond).toBeNull();
+  });
+
+  it('sums the load open loops offered, and their send delays', () => {
+    const open = { scenario: 'open' as const, rateQps: 100 };
+    const a = syntheticResult({ latenciesNs: parts[0]!, settings: open, sendDelaysNs: [1e5, 2e6], lateQueries: 1, achievedQps: 99 });
+    const b = syntheticResult({ latenciesNs: parts[1]!, settings: open, sendDelaysNs: [3e5], lateQueries: 2, achievedQps: 98 });
+    const { offeredLoad } = mergeResults([a, b]).measurement;
+    expect(offeredLoad).toMatchObject({ targetQps: 200, achievedQps: 197, lateQueries: 3 });
+    expect(offeredLoad!.sendDelay).toMatchObject({ count: 3, minNs: 1e5, maxNs: 2e6 });
+  });
+
+  it.each([
+    [{ batchSize: 8 }, 'settings.batchSize is 4 in a.json but 8 in b.json'],
+    [{ sequenceLength: 64 }, 'settings.sequenceLength is 128 in a.json but 64 in b.json'],
+    [{ scenario: 'Offline' as const }, 'settings.scenario is closed in a.json but Offline in b.json'],
+  ])('refuses results of different configurations, naming the setting and the files (%o)', (settings, clause) => {
+    const other = syntheticResult({ latenciesNs: parts[1]!, settings });
+    expect(() => mergeResults([results[0]!, other], { files: ['a.json', 'b.json'] })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining(clause) }));
+  });
+
+  it('refuses another model, but merges runs of other machines', () => {
+    const otherModel = { ...results[1]!, model: { ...results[1]!.model, sha256: 'b'.repeat(64) } } as BenchmarkResult;
+    expect(() => mergeResults([results[0]!, otherModel])).toThrow(`cannot merge results of different configurations: model.sha256 is ${'a'.repeat(64)} in result 1 but ${'b'.repeat(64)} in result 2`);
+    const otherMachine = syntheticResult({ latenciesNs: parts[1]!, cpuModel: 'Another CPU', settings: { cacheDir: '/elsewhere' } });
+    expect(mergeResults([results[0]!, otherMachine]).merged.sources.map((s) => s.environment.cpuModel)).toEqual([results[0]!.environment.cpuModel, 'Another CPU']);
+  });
+
+  it('needs at least two results', () => {
+    expect(() => mergeResults([results[0]!])).toThrow('merging needs at least two results, got 1');
+  });
+});

@@ -1,0 +1,231 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sweepOptionsFromFlags } from '../dist/cli/sweep-command.js';
+import { chooseBest, parseSlo } from '../dist/sweep/choose-best.js';
+import { sweepGrid } from '../dist/sweep/sweep-grid.js';
+import { resolveSweep, type SweepOptions } from '../dist/sweep/sweep-options.js';
+import { SyntheticBertSource, type BenchmarkResult } from '../dist/index.js';
+import { tempDir } from './helpers/fixtures.js';
+
+const dir = tempDir();
+const settingsOf = (options: SweepOptions) => resolveSweep(options).configurations.map((c) => c.settings);
+const rejection = (fn: () => unknown): unknown => {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+};
+
+describe('sweepGrid', () => {
+  it('is the cartesian product, the first axis varying slowest', () => {
+    expect(
+      sweepGrid([
+        { setting: 'batchSize', values: [2, 4] },
+        { setting: 'copies', values: [1, 2, 3] },
+      ]),
+    ).toEqual([
+      { batchSize: 2, copies: 1 },
+      { batchSize: 2, copies: 2 },
+      { batchSize: 2, copies: 3 },
+      { batchSize: 4, copies: 1 },
+      { batchSize: 4, copies: 2 },
+      { batchSize: 4, copies: 3 },
+    ]);
+    expect(sweepGrid([])).toEqual([{}]);
+  });
+});
+
+describe('resolveSweep', () => {
+  it('orders the axes batch size first, then device, other options, copies and clients', () => {
+    const plan = resolveSweep({
+      model: 'synthetic:bert',
+      batchSize: 4,
+      copies: 3,
+      queryCount: 30,
+      outputDir: join(dir, 'api'),
+      // Given in another order: the plan puts what changes the compiled model outermost.
+      axes: { clients: [1, 2], copies: [1, 2], vary: { sequenceLength: [64, 128] }, devices: ['cpu'], batchSizes: [2, 4, 8] },
+    });
+    expect(plan.axes.map((a) => a.setting)).toEqual(['batchSize', 'device', 'sequenceLength', 'copies', 'clients']);
+    expect(plan.configurations).toHaveLength(3 * 1 * 2 * 2 * 2);
+    expect(plan.configurations.slice(0, 3).map((c) => c.settings)).toEqual([
+      { batchSize: 2, device: 'cpu', sequenceLength: 64, copies: 1, clients: 1 },
+      { batchSize: 2, device: 'cpu', sequenceLength: 64, copies: 1, clients: 2 },
+      { batchSize: 2, device: 'cpu', sequenceLength: 64, copies: 2, clients: 1 },
+    ]);
+    expect(plan.configurations.at(-1)!.settings).toEqual({ batchSize: 8, device: 'cpu', sequenceLength: 128, copies: 2, clients: 2 });
+    // Each batch size's configurations run together.
+    expect(plan.configurations.map((c) => c.settings.batchSize)).toEqual([...Array(8).fill(2), ...Array(8).fill(4), ...Array(8).fill(8)]);
+    expect(plan.configurations[1]!.label).toBe('batchSize=2 device=cpu sequenceLength=64 copies=1 clients=2');
+    expect(plan.configurations[1]!.resultPath).toBe(join(dir, 'api', '02-batchSize-2_device-cpu_sequenceLength-64_copies-1_clients-2.json'));
+    expect(new Set(plan.configurations.map((c) => c.resultPath)).size).toBe(24);
+    // The axes replace their fixed values; what stays is what every configuration shares.
+    expect(plan.fixed).toEqual({ model: 'synthetic:bert', queryCount: 30 });
+    expect(plan.runOptions).toEqual({ model: 'synthetic:bert', queryCount: 30 });
+  });
+
+  it('records a model source by its id', () => {
+    const source = new SyntheticBertSource();
+    const plan = resolveSweep({ model: source, outputDir: dir, axes: { copies: [1, 2] } });
+    expect(plan.fixed).toEqual({ model: source.id });
+    expect(plan.runOptions.model).toBe(source);
+  });
+
+  it('refuses axes that cannot make a grid, each in one line', () => {
+    const cases: [SweepOptions['axes'], RegExp][] = [
+      [{}, /a sweep needs at least one axis, e\.g\. batchSizes \[2, 4, 8\]/],
+      [{ batchSizes: [] }, /sweep axis batchSizes lists no value/],
+      [{ copies: [1, 2, 1] }, /sweep axis copies lists a value twice \(\[1,2,1\]\)/],
+      [{ batchSizes: [2], vary: { batchSize: [4] } }, /sweep axis vary\.batchSize varies batchSize, which another axis already varies/],
+      [{ batchSizes: [2, 0] }, /^sweep configuration batchSize=0: batchSize must be an integer ≥ 1, got 0$/],
+      [{ vary: { sequenceLenght: [64] } }, /^sweep configuration sequenceLenght=64: unknown setting 'sequenceLenght'$/],
+    ];
+    for (const [axes, message] of cases) {
+      const error = rejection(() => resolveSweep({ outputDir: dir, axes }));
+      expect(error).toMatchObject({ name: 'InferbenchError', code: 'INVALID_OPTION' });
+      expect((error as Error).message).toMatch(message);
+      expect((error as Error).message).not.toContain('\n');
+    }
+  });
+});
+
+describe('SLO and best configuration', () => {
+  it('takes latency upper bounds only', () => {
+    expect(parseSlo('p95<50ms')).toMatchObject([{ metric: 'p95', comparator: '<', limit: 50e6, unit: 'ns' }]);
+    expect(parseSlo('p95<50ms, max<=1s').map((t) => t.metric)).toEqual(['p95', 'max']);
+    expect(() => parseSlo('throughput>500/s')).toThrow(/SLO 'throughput>500\/s' is not a latency limit/);
+    expect(() => parseSlo('p95>5ms')).toThrow(/SLO 'p95>5ms' sets a lower bound; a latency objective is an upper bound such as p95<50ms/);
+    expect(() => parseSlo('p95<50')).toThrow(/needs a unit/);
+  });
+
+  it('picks the highest throughput among the configurations within the SLO', () => {
+    const at = (samplesPerSecond: number, meetsSlo: boolean) => ({ result: { measurement: { throughput: { samplesPerSecond } } } as BenchmarkResult, meetsSlo });
+    expect(chooseBest([at(100, true), at(300, false), at(200, true), at(150, true)])).toBe(2);
+    expect(chooseBest([at(100, true), at(300, true)])).toBe(1);
+    expect(chooseBest([at(100, false), at(300, false)])).toBeUndefined();
+  });
+});
+
+describe('sweep options from the CLI', () => {
+  it('lays out the grid from flags, --vary options taking their values in the run option types', async () => {
+    const options = await sweepOptionsFromFlags(
+      {
+        model: 'synthetic:bert',
+        'batch-sizes': '2,4,8',
+        'copies-list': '1,2',
+        'clients-list': '1, 2',
+        devices: 'cpu',
+        vary: ['sequenceLength=64,128', 'batchMode=repeat,distinct'],
+        slo: 'p95<50ms',
+        'cost-per-hour': '0.76',
+        requests: '30',
+        'output-dir': join(dir, 'flags'),
+      },
+      {},
+    );
+    const plan = resolveSweep(options);
+    expect(plan.axes).toEqual([
+      { setting: 'batchSize', values: [2, 4, 8] },
+      { setting: 'device', values: ['cpu'] },
+      { setting: 'sequenceLength', values: [64, 128] },
+      { setting: 'batchMode', values: ['repeat', 'distinct'] },
+      { setting: 'copies', values: [1, 2] },
+      { setting: 'clients', values: [1, 2] },
+    ]);
+    expect(plan.configurations).toHaveLength(48);
+    expect(plan.configurations[0]!.settings).toEqual({ batchSize: 2, device: 'cpu', sequenceLength: 64, batchMode: 'repeat', copies: 1, clients: 1 });
+    expect(plan.fixed).toEqual({ model: 'synthetic:bert', queryCount: 30, costPerHour: 0.76 });
+    expect(plan.slo).toBe('p95<50ms');
+    expect(plan.outputDir).toBe(join(dir, 'flags'));
+    // Scenarios take the run flag's spellings; clients, a closed-loop setting, would not fit them.
+    const scenarios = resolveSweep(await sweepOptionsFromFlags({ vary: 'scenario=single-stream,offline', 'output-dir': dir }, {}));
+    expect(scenarios.configurations.map((c) => c.settings)).toEqual([{ scenario: 'SingleStream' }, { scenario: 'Offline' }]);
+  });
+
+  it('reads a config file, flags taking precedence over it', async () => {
+    const file = join(dir, 'sweep-config.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        fixed: { model: 'synthetic:bert', sequenceLength: 32, queryCount: 50 },
+        axes: { batchSizes: [1, 2], copies: [1, 2, 4], vary: { clients: [1, 3] } },
+        slo: 'p99<20ms',
+        costPerHour: 1.5,
+      }),
+    );
+    const fromFile = resolveSweep(await sweepOptionsFromFlags({ config: file, 'output-dir': dir }, {}));
+    expect(fromFile.axes).toEqual([
+      { setting: 'batchSize', values: [1, 2] },
+      { setting: 'clients', values: [1, 3] },
+      { setting: 'copies', values: [1, 2, 4] },
+    ]);
+    expect(fromFile.configurations).toHaveLength(12);
+    expect(fromFile.configurations.slice(0, 2).map((c) => c.settings)).toEqual([
+      { batchSize: 1, clients: 1, copies: 1 },
+      { batchSize: 1, clients: 1, copies: 2 },
+    ]);
+    expect(fromFile.fixed).toEqual({ model: 'synthetic:bert', sequenceLength: 32, queryCount: 50, costPerHour: 1.5 });
+    expect(fromFile.slo).toBe('p99<20ms');
+
+    const overridden = resolveSweep(
+      await sweepOptionsFromFlags({ config: file, 'output-dir': dir, 'batch-sizes': '8', 'sequence-length': '16', slo: 'p95<5ms', 'cost-per-hour': '2' }, {}),
+    );
+    expect(overridden.axes[0]).toEqual({ setting: 'batchSize', values: [8] });
+    expect(overridden.configurations).toHaveLength(6);
+    expect(overridden.fixed).toEqual({ model: 'synthetic:bert', sequenceLength: 16, queryCount: 50, costPerHour: 2 });
+    expect(overridden.slo).toBe('p95<5ms');
+  });
+
+  it("takes the batch sizes from the workshop's BATCH_SIZES, space separated, unless a flag or the config file gives them", async () => {
+    const fromEnv = resolveSweep(await sweepOptionsFromFlags({ 'output-dir': dir, 'copies-list': '1,2' }, { BATCH_SIZES: '2 4 8', NUM_MODELS: '3' }));
+    expect(fromEnv.configurations.map((c) => c.settings)).toEqual([
+      { batchSize: 2, copies: 1 },
+      { batchSize: 2, copies: 2 },
+      { batchSize: 4, copies: 1 },
+      { batchSize: 4, copies: 2 },
+      { batchSize: 8, copies: 1 },
+      { batchSize: 8, copies: 2 },
+    ]);
+    // NUM_MODELS would fix the copies, but the copies axis replaces it.
+    expect(fromEnv.fixed).toEqual({});
+    const fromFlag = resolveSweep(await sweepOptionsFromFlags({ 'output-dir': dir, 'batch-sizes': '16' }, { BATCH_SIZES: '2 4 8' }));
+    expect(fromFlag.configurations.map((c) => c.settings)).toEqual([{ batchSize: 16 }]);
+    const file = join(dir, 'batch-config.json');
+    writeFileSync(file, JSON.stringify({ axes: { batchSizes: [32] } }));
+    const fromFile = resolveSweep(await sweepOptionsFromFlags({ 'output-dir': dir, config: file }, { BATCH_SIZES: '2 4 8' }));
+    expect(fromFile.configurations.map((c) => c.settings)).toEqual([{ batchSize: 32 }]);
+    await expect(sweepOptionsFromFlags({ 'output-dir': dir }, { BATCH_SIZES: '2 x 8' })).rejects.toThrow("BATCH_SIZES must be an integer ≥ 1, got 'x'");
+  });
+
+  it('names the file and the key of the first problem in a config file, on one line, and counts the rest', async () => {
+    const file = join(dir, 'bad-config.json');
+    writeFileSync(file, JSON.stringify({ axes: { batchSizes: [2, 0], copies: 'two', sizes: [1] }, slo: 5, extra: true }));
+    const error = await sweepOptionsFromFlags({ config: file, 'output-dir': dir }, {}).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error).toMatchObject({ name: 'InferbenchError', code: 'INVALID_OPTION' });
+    const problems = [
+      `${file}: axes.batchSizes[1] must list integers ≥ 1`,
+      `${file}: axes.copies must be a list such as [2, 4, 8]`,
+      `${file}: unknown key 'axes.sizes'; the keys are batchSizes, copies, clients, devices, vary`,
+      `${file}: slo must be a latency objective such as "p95<50ms"`,
+      `${file}: unknown key 'extra'; the keys are fixed, axes, slo, costPerHour`,
+    ];
+    expect(error!.message).not.toContain('\n');
+    const [first, rest] = /^(.*) \(and (\d+) more problems\)$/.exec(error!.message)!.slice(1);
+    expect(problems).toContain(first);
+    expect(Number(rest)).toBe(problems.length - 1);
+    writeFileSync(file, '{ "axes": ');
+    await expect(sweepOptionsFromFlags({ config: file, 'output-dir': dir }, {})).rejects.toThrow(new RegExp(`^cannot read the sweep config ${file}: .*JSON`));
+  });
+
+  it('refuses a missing output folder and a malformed --vary', async () => {
+    await expect(sweepOptionsFromFlags({ 'batch-sizes': '2' }, {})).rejects.toThrow(/^give --output-dir DIR/);
+    await expect(sweepOptionsFromFlags({ 'output-dir': dir, vary: 'sequenceLength' }, {})).rejects.toThrow("--vary takes option=value,value, e.g. sequenceLength=64,128; got 'sequenceLength'");
+    await expect(sweepOptionsFromFlags({ 'output-dir': dir, 'copies-list': '1,-2' }, {})).rejects.toThrow("--copies-list must be an integer ≥ 1, got '-2'");
+  });
+});
