@@ -13,7 +13,7 @@ describe('inferbench run', () => {
 
   it('benchmarks a model, prints the table and writes the result file', async () => {
     const output = join(dir, 'run.json');
-    const run = await inferbench(['run', ...common, '-b', '2', '-n', '40', '--clients', '2', '--copies', '2', '-o', output]);
+    const run = await inferbench(['run', ...common, '-b', '2', '-n', '40', '--clients', '2', '--copies', '2', '-o', output, '--cost-per-hour', '0.5', '--report', 'console,json,csv']);
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(/p50\s.*p90\s.*p95\s.*p99\s.*p99\.9/);
     expect(run.stdout).toMatch(/^latency\s|│ latency/m);
@@ -33,6 +33,13 @@ describe('inferbench run', () => {
     expect(latency.percentilesNs['99.9']).toBeLessThanOrEqual(latency.maxNs);
     expect(latency.minNs).toBeLessThanOrEqual(latency.percentilesNs['50']!);
     expect(result.compile.dimensions).toEqual({ batch_size: 2, sequence_length: 16 });
+    // Cost and efficiency: a million samples at the measured rate, at 0.5 an hour; two copies on one host.
+    expect(result.efficiency).toMatchObject({ deviceKind: 'host', devices: 1, pricePerHour: 0.5 });
+    expect(result.efficiency.samplesPerSecondPerCopy).toBeCloseTo(samplesPerSecond / 2, 6);
+    expect(result.efficiency.costPerMillionSamples).toBeCloseTo((0.5 / (samplesPerSecond * 3600)) * 1e6, 9);
+    expect(run.stdout).toMatch(/^efficiency [\d.]+ samples\/s per copy · [\d.]+ per host \(1\) · [\d.]+ per million samples at 0.5 an hour$/m);
+    expect(run.stdout).toContain(`csv      ${output.replace(/\.json$/, '.csv')}`);
+    expect(readFileSync(output.replace(/\.json$/, '.csv'), 'utf8').split('\r\n').filter((l) => l !== '')).toHaveLength(2);
     expect(result.model.inputs.map((i) => i.name)).toEqual(['input_ids', 'attention_mask', 'token_type_ids']);
   });
 

@@ -41,8 +41,15 @@ describe('inferbench sweep', () => {
   });
 
   it("resumes from BATCH_SIZES, and exits 99 when no configuration meets the SLO", async () => {
-    const run = await inferbench([...common, '--cost-per-hour', '0.76', '--slo', 'p95<1ns'], { BATCH_SIZES: '1 2' });
+    const run = await inferbench([...common, '--cost-per-hour', '0.76', '--slo', 'p95<1ns', '--report', 'console,md,html'], { BATCH_SIZES: '1 2' });
     expect(run.exitCode).toBe(99);
+    // The reports of the whole sweep go beside its results: one table row and one chart point per configuration.
+    expect(run.stdout).toContain(`md       ${join(outputDir, 'sweep.md')}`);
+    const markdown = readFileSync(join(outputDir, 'sweep.md'), 'utf8');
+    expect(markdown.split('\n').filter((l) => /^\| \d+ \|/.test(l))).toHaveLength(2);
+    expect(markdown).toContain('No configuration met p95\\<1ns.');
+    const html = readFileSync(join(outputDir, 'sweep.html'), 'utf8');
+    expect(html).toContain('data-chart="sweep');
     expect(run.stdout).toMatch(/^\[1\/2\] batchSize=1: .* · misses p95<1ns · (VALID|INVALID) \(resumed\)$/m);
     expect(run.stdout).toMatch(/^\[2\/2\] batchSize=2: .* · misses p95<1ns · (VALID|INVALID) \(resumed\)$/m);
     expect(run.stdout).not.toContain('★');

@@ -1,8 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { defineCommand, type ArgsDef } from 'citty';
 import { z } from 'zod';
 import { InferbenchError, firstLine } from '../errors.js';
 import type { BenchmarkOptions } from '../pipeline/benchmark-options.js';
+import { renderHtmlReport } from '../reporters/html-report.js';
+import { formatMarkdownReport } from '../reporters/markdown-report.js';
+import { parseReportFormats } from '../reporters/write-reports.js';
 import { sweep, type SweepResult } from '../sweep/run-sweep.js';
 import type { SweepAxes, SweepOptions } from '../sweep/sweep-options.js';
 import { formatSweepLine, formatSweepTable } from '../sweep/sweep-report.js';
@@ -12,7 +16,7 @@ import { CHECKS_FAILED_EXIT_CODE } from './run-outcome.js';
 import { runArgs, runOptionsFromFlags } from './run-command.js';
 
 // A sweep writes one result per configuration into --output-dir and its own reports there.
-const { output: _output, report: _report, 'require-valid': _requireValid, ...sharedRunArgs } = runArgs;
+const { output: _output, 'require-valid': _requireValid, ...sharedRunArgs } = runArgs;
 
 export const sweepArgs = {
   ...sharedRunArgs,
@@ -149,6 +153,8 @@ export const sweepCommand = defineCommand({
     assertKnownFlags('sweep', rawArgs, sweepArgs);
     if (args._.length > 0) throw new InferbenchError('INVALID_OPTION', `unexpected argument '${args._[0]}'; every value of 'inferbench sweep' follows a flag`);
     const options = await sweepOptionsFromFlags(args, process.env);
+    // Each configuration's JSON result and sweep.csv are always written: resuming reads them.
+    const formats = parseReportFormats(flagValue('--report', args.report) ?? 'console,json,csv');
     const abort = new AbortController();
     const onSigint = (): void => abort.abort();
     process.once('SIGINT', onSigint);
@@ -168,8 +174,14 @@ export const sweepCommand = defineCommand({
     run.on('config-skipped', report);
     try {
       const result: SweepResult = await run;
-      process.stdout.write(`${formatSweepTable(result)}\n`);
+      if (formats.includes('console')) process.stdout.write(`${formatSweepTable(result)}\n`);
       process.stdout.write(`results  ${result.outputDir}\ncsv      ${result.csvPath}\n`);
+      const subject = { results: result.configurations.map((c) => c.result), bestIndex: result.bestIndex, slo: result.slo };
+      for (const format of formats.filter((f) => f === 'md' || f === 'html')) {
+        const path = join(result.outputDir, `sweep.${format}`);
+        await writeFile(path, format === 'md' ? formatMarkdownReport(subject) : await renderHtmlReport(subject));
+        process.stdout.write(`${format.padEnd(6)}   ${path}\n`);
+      }
       if (result.bestIndex === undefined) {
         process.stderr.write(`inferbench: no configuration meets ${result.slo}; relax the SLO or sweep other settings\n`);
         return CHECKS_FAILED_EXIT_CODE;

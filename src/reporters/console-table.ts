@@ -46,6 +46,11 @@ export function formatResultTable(result: BenchmarkResult): string {
     `throughput ${formatRate(t.queriesPerSecond)} queries/s · ${formatRate(t.requestsPerSecond)} requests/s · ${formatRate(t.samplesPerSecond)} samples/s` +
       (t.windowsAveraged > 0 ? ` · windows: average ${formatRate(t.averageSamplesPerSecond)}, peak ${formatRate(t.peakSamplesPerSecond)} samples/s over ${t.windowsAveraged}` : ''),
   );
+  const e = result.efficiency;
+  lines.push(
+    `efficiency ${formatRate(e.samplesPerSecondPerCopy)} samples/s per copy · ${formatRate(e.samplesPerSecondPerDevice)} per ${e.deviceKind === 'host' ? 'host' : e.deviceKind === 'gpu' ? 'GPU' : 'NeuronCore'} (${e.devices})` +
+      (e.costPerMillionSamples === null ? '' : ` · ${e.costPerMillionSamples.toPrecision(3)} per million samples at ${e.pricePerHour} an hour`),
+  );
   if (m.offeredLoad !== null) {
     const o = m.offeredLoad;
     lines.push(
