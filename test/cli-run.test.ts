@@ -45,7 +45,8 @@ describe('inferbench run', () => {
 
   it("honours the workshop's environment variables, with flags taking precedence", async () => {
     const output = join(dir, 'env.json');
-    const env = { BATCH_SIZE: '3', NUM_REQUESTS: '12', NUM_THREADS: '3', NUM_MODELS: '2', MAX_LENGTH: '8', MODEL_NAME: model };
+    // CI set, as on a build server: the report through a pipe still has no colour codes.
+    const env = { BATCH_SIZE: '3', NUM_REQUESTS: '12', NUM_THREADS: '3', NUM_MODELS: '2', MAX_LENGTH: '8', MODEL_NAME: model, CI: '1' };
     const run = await inferbench(['run', '--tokenizer', 'bert-base-uncased', '--cache-dir', join(dir, 'cache'), '-o', output, '--clients', '1', '-b', '2'], env);
     expect(run.stderr).not.toMatch(/error/i);
     expect(run.exitCode).toBe(0);
@@ -53,6 +54,8 @@ describe('inferbench run', () => {
     expect(result.settings).toMatchObject({ batchSize: 2, minQueryCount: 12, maxQueryCount: 12, clients: 1, copies: 2, sequenceLength: 8 });
     expect(result.model.path).toBe(model);
     expect(result.measurement.completedRequests).toBe(12);
+    expect(run.stdout).toMatch(/^verdict {2}(VALID|INVALID)$/m);
+    expect(run.stdout).not.toContain('\u001b[');
   });
 
   it('lets bounds and --until-stable take over from the workshop\'s NUM_REQUESTS', async () => {

@@ -1,7 +1,10 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runBenchmark, type BenchmarkResult } from '../dist/index.js';
+import { LatencyHistogram, parseResult, runBenchmark, type BenchmarkResult } from '../dist/index.js';
 import { CSV_REPORT_COLUMNS, formatCsvReport } from '../dist/reporters/csv-report.js';
 import { formatRate } from '../dist/reporters/format.js';
 import { formatMarkdownReport } from '../dist/reporters/markdown-report.js';
@@ -19,6 +22,24 @@ const PIPE_NAME = 'small|piped bert.onnx';
 const parseCsv = (text: string): string[][] => parse(text, { relax_quotes: false, relax_column_count: false }) as string[][];
 /** Cells of a Markdown table row, split on pipes that are not escaped. */
 const cells = (row: string): string[] => row.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+/** The result with a price and the cost it gives. */
+const priced = (result: BenchmarkResult, costPerMillionSamples: number): BenchmarkResult => ({ ...result, efficiency: { ...result.efficiency, pricePerHour: 2.5, costPerMillionSamples } });
+
+const SCHEMA_DOC = readFileSync(fileURLToPath(new URL('../docs/results-schema.md', import.meta.url)), 'utf8');
+/** The docs' section under `## heading`, up to the next `## `. */
+function docSection(heading: string): string {
+  const start = SCHEMA_DOC.indexOf(`\n## ${heading}\n`);
+  expect(start, `docs/results-schema.md has a section '## ${heading}'`).toBeGreaterThanOrEqual(0);
+  const end = SCHEMA_DOC.indexOf('\n## ', start + 1);
+  return SCHEMA_DOC.slice(start, end === -1 ? undefined : end);
+}
+/** Member names of an exported interface, read from the compiled declarations in dist/. */
+function interfaceFields(declarationFile: string, name: string): string[] {
+  const text = readFileSync(fileURLToPath(new URL(`../dist/${declarationFile}`, import.meta.url)), 'utf8');
+  const body = new RegExp(`export interface ${name}\\b[^{]*\\{([\\s\\S]*?)\\n\\}`).exec(text)?.[1];
+  expect(body, `${name} in dist/${declarationFile}`).toBeDefined();
+  return [...body!.matchAll(/^ {4}readonly (\w+)\??:/gm)].map((m) => m[1]!);
+}
 
 describe('CSV and Markdown reports', () => {
   const dir = tempDir();

@@ -68,3 +68,18 @@ describe('computeThroughput', () => {
     expect(computeThroughput(0, 4, 0)).toEqual({ requestsPerSecond: 0, samplesPerSecond: 0 });
   });
 });
+
+describe('a decoded histogram', () => {
+  it('takes values beyond the range it was written with, so runs can be added', () => {
+    const short = new LatencyHistogram();
+    short.recordNs(1_000);
+    const long = new LatencyHistogram();
+    long.recordNs(5e9);
+    const sum = LatencyHistogram.decode(short.encode());
+    sum.add(LatencyHistogram.decode(long.encode()));
+    sum.recordNs(7e9);
+    expect(sum.count).toBe(3);
+    expect(sum.summarize().maxNs).toBeGreaterThanOrEqual(7e9);
+    expect(sum.summarize().minNs).toBe(1_000);
+  });
+});

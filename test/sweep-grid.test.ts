@@ -102,10 +102,16 @@ describe('SLO and best configuration', () => {
   });
 
   it('picks the highest throughput among the configurations within the SLO', () => {
-    const at = (samplesPerSecond: number, meetsSlo: boolean) => ({ result: { measurement: { throughput: { samplesPerSecond } } } as BenchmarkResult, meetsSlo });
+    const at = (samplesPerSecond: number, meetsSlo: boolean, valid = true) => ({
+      result: { measurement: { throughput: { samplesPerSecond } }, verdict: { valid, reasons: [] } } as unknown as BenchmarkResult,
+      meetsSlo,
+    });
     expect(chooseBest([at(100, true), at(300, false), at(200, true), at(150, true)])).toBe(2);
     expect(chooseBest([at(100, true), at(300, true)])).toBe(1);
     expect(chooseBest([at(100, false), at(300, false)])).toBeUndefined();
+    // A VALID configuration beats a faster INVALID one; with none VALID, the fastest INVALID one is chosen.
+    expect(chooseBest([at(100, true), at(300, true, false), at(200, true)])).toBe(2);
+    expect(chooseBest([at(100, true, false), at(300, true, false)])).toBe(1);
   });
 });
 
@@ -137,7 +143,9 @@ describe('sweep options from the CLI', () => {
     ]);
     expect(plan.configurations).toHaveLength(48);
     expect(plan.configurations[0]!.settings).toEqual({ batchSize: 2, device: 'cpu', sequenceLength: 64, batchMode: 'repeat', copies: 1, clients: 1 });
-    expect(plan.fixed).toEqual({ model: 'synthetic:bert', queryCount: 30, costPerHour: 0.76 });
+    // The price is not part of what a resumed sweep must match: it is applied afresh.
+    expect(plan.fixed).toEqual({ model: 'synthetic:bert', queryCount: 30 });
+    expect(plan.runOptions.costPerHour).toBe(0.76);
     expect(plan.slo).toBe('p95<50ms');
     expect(plan.outputDir).toBe(join(dir, 'flags'));
     // Scenarios take the run flag's spellings; clients, a closed-loop setting, would not fit them.
@@ -167,7 +175,8 @@ describe('sweep options from the CLI', () => {
       { batchSize: 1, clients: 1, copies: 1 },
       { batchSize: 1, clients: 1, copies: 2 },
     ]);
-    expect(fromFile.fixed).toEqual({ model: 'synthetic:bert', sequenceLength: 32, queryCount: 50, costPerHour: 1.5 });
+    expect(fromFile.fixed).toEqual({ model: 'synthetic:bert', sequenceLength: 32, queryCount: 50 });
+    expect(fromFile.runOptions.costPerHour).toBe(1.5);
     expect(fromFile.slo).toBe('p99<20ms');
 
     const overridden = resolveSweep(
@@ -175,7 +184,8 @@ describe('sweep options from the CLI', () => {
     );
     expect(overridden.axes[0]).toEqual({ setting: 'batchSize', values: [8] });
     expect(overridden.configurations).toHaveLength(6);
-    expect(overridden.fixed).toEqual({ model: 'synthetic:bert', sequenceLength: 16, queryCount: 50, costPerHour: 2 });
+    expect(overridden.fixed).toEqual({ model: 'synthetic:bert', sequenceLength: 16, queryCount: 50 });
+    expect(overridden.runOptions.costPerHour).toBe(2);
     expect(overridden.slo).toBe('p95<5ms');
   });
 

@@ -68,7 +68,7 @@ describe('sweep on a small model', () => {
 
     expect(readJson(result.manifestPath)).toEqual({
       sweepManifestVersion: 1,
-      fixed: { model, tokenizer: 'bert-base-uncased', sequenceLength: 16, queryCount: 30, cacheDir: join(dir, 'cache-grid'), costPerHour: 0.76 },
+      fixed: { model, tokenizer: 'bert-base-uncased', sequenceLength: 16, queryCount: 30 },
       axes: [
         { setting: 'batchSize', values: [1, 2] },
         { setting: 'copies', values: [1, 2] },
@@ -142,6 +142,11 @@ describe('resuming a sweep', () => {
     expect(repaired.skipped).toEqual([0, 1, 3]);
     expect(repaired.configurations[2]!.resumed).toBe(false);
     expect(statSync(result.configurations[2]!.resultPath).isFile()).toBe(true);
+
+    // A new price is applied to the resumed results, without running anything again.
+    const priced = await sweep({ ...options, costPerHour: 3.6 });
+    expect(priced.skipped).toEqual([0, 1, 2, 3]);
+    for (const c of priced.configurations) expect(c.costPerMillionSamples).toBeCloseTo(1e6 / c.result.measurement.throughput.samplesPerSecond / 1000, 9);
   });
 
   it('refuses a folder that holds another sweep, naming what changed, unless fresh', async () => {

@@ -1,14 +1,15 @@
 import pc from 'picocolors';
 
 /**
- * Colours a console report's verdict and threshold lines for a terminal: green for VALID and passed
- * thresholds, red for INVALID and failures. picocolors leaves text plain when colour is not
- * supported (a pipe, a file, NO_COLOR).
+ * Colours a console report's verdict and threshold lines: green for VALID and passed thresholds,
+ * red for INVALID and failures. Only on a terminal, and not with NO_COLOR: picocolors alone would
+ * also colour a pipe when CI is set.
  */
-export function colourReport(text: string): string {
+export function colourReport(text: string, stream: NodeJS.WriteStream = process.stdout): string {
+  const colours = pc.createColors(stream.isTTY === true && !('NO_COLOR' in process.env));
   return text
-    .replace(/^verdict {2}VALID$/m, (line) => pc.green(line))
-    .replace(/^verdict {2}INVALID$/m, (line) => pc.red(pc.bold(line)))
-    .replace(/^threshold pass .*$/gm, (line) => pc.green(line))
-    .replace(/^threshold FAIL .*$/gm, (line) => pc.red(line));
+    .replace(/^verdict {2}VALID$/m, (line) => colours.green(line))
+    .replace(/^verdict {2}INVALID$/m, (line) => colours.red(colours.bold(line)))
+    .replace(/^threshold pass .*$/gm, (line) => colours.green(line))
+    .replace(/^threshold FAIL .*$/gm, (line) => colours.red(line));
 }

@@ -1,13 +1,14 @@
 import { InferbenchError } from '../errors.js';
 import type { BenchmarkResult } from '../pipeline/benchmark-result.js';
 import { LatencyHistogram } from '../stats/latency-histogram.js';
-import { formatThresholdValue, parseThreshold } from '../stats/thresholds.js';
+import { formatThresholdValue, parseThresholds, type Threshold } from '../stats/thresholds.js';
 import { LATENCY_HISTOGRAM_BINS, latencyHistogramSpec } from './charts/latency-histogram-chart.js';
 import { percentileCurveSpec, type CurveSeries } from './charts/percentile-curve.js';
 import { renderChartSvg } from './charts/render-chart.js';
 import { sweepSpec, type SweepChartInput } from './charts/sweep-chart.js';
 import { chartedWindows, windowsSpec } from './charts/windows-chart.js';
 import { formatMs, formatRate } from './format.js';
+import { formatCostPerMillion, formatEfficiency, formatPerDevice } from './markdown-report.js';
 import type { ReportSubject } from './report-subject.js';
 
 /** How {@link renderHtmlReport} runs. */
@@ -67,7 +68,7 @@ function latencyFigures(result: BenchmarkResult): Html {
   return html`<table class="figures"><thead><tr><th>latency</th><th>value</th><th>${level} confidence interval</th></tr></thead><tbody>${rows}${plain('mean', m.latency.meanNs)}${plain('min', m.latency.minNs)}${plain('max', m.latency.maxNs)}</tbody></table>`;
 }
 
-/** Throughput, errors and, when given, the thresholds. */
+/** Throughput, efficiency, errors and, when given, the thresholds. */
 function otherFigures(result: BenchmarkResult): Html {
   const { throughput: t, errors } = result.measurement;
   const windowed = t.windowsAveraged > 0 ? ` · windows: average ${formatRate(t.averageSamplesPerSecond)}, peak ${formatRate(t.peakSamplesPerSecond)} samples/s over ${t.windowsAveraged}` : '';
@@ -77,6 +78,7 @@ function otherFigures(result: BenchmarkResult): Html {
   );
   return html`<dl class="figures">
 <dt>throughput</dt><dd>${formatRate(t.samplesPerSecond)} samples/s · ${formatRate(t.queriesPerSecond)} queries/s${windowed}</dd>
+<dt>efficiency</dt><dd>${formatEfficiency(result.efficiency)}</dd>
 <dt>errors</dt><dd>${errorText}</dd>
 </dl>${thresholds.length === 0 ? '' : html`<ul class="thresholds">${thresholds}</ul>`}`;
 }
@@ -87,11 +89,23 @@ function verdict({ verdict: v }: BenchmarkResult): Html {
   return html`<p class="verdict invalid">INVALID</p><ul class="reasons">${v.reasons.map((r) => html`<li>${r.message}; ${r.advice}</li>`)}</ul>`;
 }
 
-/** The latency percentile and limit of the sweep chart: the SLO's when it names a percentile, else the scenario's. */
-function sweepAxis(subject: ReportSubject, first: BenchmarkResult): Pick<SweepChartInput, 'percentile' | 'limitMs'> {
-  const slo = subject.slo === undefined ? undefined : parseThreshold(subject.slo);
-  if (slo === undefined || slo.percentile === null) return { percentile: first.settings.scenarioPercentile };
-  return { percentile: slo.percentile, limitMs: slo.limit / 1e6 };
+/** The sweep chart's latency percentile, and the SLO's limits on it. */
+interface SweepAxis {
+  /** The percentile charted and tabled. */
+  readonly percentile: number;
+  /** The SLO's limits on that percentile, in the order written. */
+  readonly limits: readonly Threshold[];
+}
+
+/**
+ * The percentile of the sweep chart: the one of the SLO's first percentile limit, as an SLO may hold several
+ * ('p95<50ms,p99<100ms') and one axis shows one percentile; every limit on that percentile is drawn. Without a
+ * percentile limit (none, or only mean or max), the scenario's percentile and no limit.
+ */
+function sweepAxis(subject: ReportSubject, first: BenchmarkResult): SweepAxis {
+  const percentileLimits = parseThresholds(subject.slo === undefined ? [] : [subject.slo]).filter((t) => t.percentile !== null);
+  const percentile = percentileLimits[0]?.percentile ?? first.settings.scenarioPercentile;
+  return { percentile, limits: percentileLimits.filter((t) => t.percentile === percentile) };
 }
 
 const STYLE = `
@@ -126,18 +140,24 @@ async function sweepSection(subject: ReportSubject, latencies: readonly LatencyH
     samplesPerSecond: r.measurement.throughput.samplesPerSecond,
     best: i === bestIndex,
   }));
-  const rows = points.map(
-    (p, i) =>
-      html`<tr class="${p.best ? 'best' : ''}"><td><a href="#result-${i + 1}">${p.label}</a></td><td class="config">${p.description}</td><td>${formatRate(p.samplesPerSecond)}</td><td>${formatMs(p.latencyMs * 1e6)}</td><td>${results[i]!.verdict.valid ? 'VALID' : 'INVALID'}${p.best ? ' · best' : ''}</td></tr>`,
-  );
+  // The cost column only when some configuration was priced: a column of dashes says nothing.
+  const priced = results.some((r) => r.efficiency.costPerMillionSamples !== null);
+  const rows = points.map((p, i) => {
+    const { efficiency, verdict: v } = results[i]!;
+    const cost = priced ? html`<td>${formatCostPerMillion(efficiency)}</td>` : '';
+    return html`<tr class="${p.best ? 'best' : ''}"><td><a href="#result-${i + 1}">${p.label}</a></td><td class="config">${p.description}</td><td>${formatRate(p.samplesPerSecond)}</td><td>${formatRate(efficiency.samplesPerSecondPerCopy)}</td><td>${formatPerDevice(efficiency)}</td>${cost}<td>${formatMs(p.latencyMs * 1e6)}</td><td>${v.valid ? 'VALID' : 'INVALID'}${p.best ? ' · best' : ''}</td></tr>`;
+  });
   const best = bestIndex === undefined ? 'no configuration was marked best' : `best: #${bestIndex + 1}${slo === undefined ? '' : `, the highest throughput within ${slo}`}`;
+  const limits = axis.limits.map((t) => t.expression).join(', ');
+  const limitCaption = axis.limits.length === 0 ? '' : axis.limits.length === 1 ? `, the dashed line the latency limit ${limits}` : `, the dashed lines the latency limits ${limits}`;
   const scatter = await chart(
     'sweep',
-    `Throughput against p${axis.percentile} latency, one point per configuration; the best is red${axis.limitMs === undefined ? '' : ', the dashed line the latency limit'}.`,
-    () => renderChartSvg(sweepSpec({ points, ...axis })),
+    `Throughput against p${axis.percentile} latency, one point per configuration; the best is red${limitCaption}.`,
+    () => renderChartSvg(sweepSpec({ points, percentile: axis.percentile, limitsMs: axis.limits.map((t) => t.limit / 1e6) })),
   );
+  const costHead = priced ? html`<th>cost/1M samples</th>` : '';
   return html`<section id="sweep"><h2>Sweep of ${results.length} configurations</h2><p class="meta">${best}</p>
-<table><thead><tr><th>#</th><th>configuration</th><th>samples/s</th><th>p${axis.percentile}</th><th>verdict</th></tr></thead><tbody>${rows}</tbody></table>
+<table><thead><tr><th>#</th><th>configuration</th><th>samples/s</th><th>per copy</th><th>per device</th>${costHead}<th>p${axis.percentile}</th><th>verdict</th></tr></thead><tbody>${rows}</tbody></table>
 ${scatter}${curve}</section>`;
 }
 
@@ -165,10 +185,12 @@ ${verdict(result)}${latencyFigures(result)}${otherFigures(result)}${curve ?? ''}
 
 /**
  * One self-contained HTML page of a run or a sweep: for each result its settings, verdict, latency
- * percentiles with confidence intervals, throughput and errors, with charts drawn to inline SVG here
- * (percentile curve, latency histogram, throughput and latency over time, and for a sweep throughput
- * against latency). The page loads nothing and runs no script; its security policy forbids both.
- * @throws InferbenchError `INVALID_OPTION` when there is no result or `bestIndex` is out of range; `ABORTED` when `signal` aborts.
+ * percentiles with confidence intervals, throughput, samples/s per copy and per device (and the cost of a
+ * million samples when priced) and errors, with charts drawn to inline SVG here (percentile curve, latency
+ * histogram, throughput and latency over time, and for a sweep throughput against latency at the SLO's
+ * first percentile, with its limits on that percentile). The page loads nothing and runs no script; its
+ * security policy forbids both.
+ * @throws InferbenchError `INVALID_OPTION` when there is no result, `bestIndex` is out of range or `slo` does not parse; `ABORTED` when `signal` aborts.
  */
 export async function renderHtmlReport(subject: ReportSubject, options: HtmlReportOptions = {}): Promise<string> {
   const { results, bestIndex } = subject;

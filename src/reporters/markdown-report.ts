@@ -1,4 +1,5 @@
 import type { BenchmarkResult } from '../pipeline/benchmark-result.js';
+import type { Efficiency } from '../pipeline/efficiency.js';
 import { formatThresholdValue } from '../stats/thresholds.js';
 import { latencyPercentilesNs } from './csv-report.js';
 import { formatMs, formatRate } from './format.js';
@@ -31,6 +32,33 @@ function loadOf(result: BenchmarkResult): string {
   if (offered !== null) return `${formatRate(offered.targetQps)} q/s ${offered.arrival}`;
   const clients = result.settings.clients;
   return clients === undefined ? 'all at once' : plural(clients, 'client');
+}
+
+const DEVICE_NAMES: Readonly<Record<Efficiency['deviceKind'], string>> = { host: 'host', gpu: 'GPU', neuroncore: 'NeuronCore' };
+
+/** Samples per second per device with the devices counted, for tables: "5950.2 (2 GPUs)". */
+export function formatPerDevice(efficiency: Efficiency): string {
+  return `${formatRate(efficiency.samplesPerSecondPerDevice)} (${plural(efficiency.devices, DEVICE_NAMES[efficiency.deviceKind])})`;
+}
+
+/** Cost of a million samples to three significant digits without an exponent ("0.00794", "8330"); "–" when the run was not priced. */
+export function formatCostPerMillion(efficiency: Efficiency): string {
+  const cost = efficiency.costPerMillionSamples;
+  return cost === null ? '–' : String(Number(cost.toPrecision(3)));
+}
+
+/** Throughput per copy and per device, and the cost of a million samples when priced, on one line. */
+export function formatEfficiency(efficiency: Efficiency): string {
+  const priced = efficiency.pricePerHour === null ? '' : ` · ${formatCostPerMillion(efficiency)} per million samples at ${efficiency.pricePerHour} an hour`;
+  return `${formatRate(efficiency.samplesPerSecondPerCopy)} samples/s per copy · ${formatRate(efficiency.samplesPerSecondPerDevice)} per ${DEVICE_NAMES[efficiency.deviceKind]} (${plural(efficiency.devices, DEVICE_NAMES[efficiency.deviceKind])})${priced}`;
+}
+
+/** Failed requests in all, then by kind with each kind's first message; "none" without failures. */
+function errorsOf(result: BenchmarkResult): string {
+  const { total, byKind } = result.measurement.errors;
+  if (total === 0) return 'none';
+  const kinds = Object.entries(byKind).map(([kind, e]) => `${e.count} ${escapeMarkdown(kind)} (${escapeMarkdown(e.example)})`);
+  return `${plural(total, 'failed request')}: ${kinds.join(' · ')}`;
 }
 
 function verdictWord(result: BenchmarkResult): string {
@@ -72,6 +100,9 @@ function singleRunReport(result: BenchmarkResult): string[] {
       [...latencyRows, ['latency mean', formatMs(m.latency.meanNs), ''], ['latency max', formatMs(m.latency.maxNs), ''], ...throughputRows],
     ),
     '',
+    `- **Efficiency** ${formatEfficiency(result.efficiency)}`,
+    `- **Errors** ${errorsOf(result)}`,
+    '',
     `**Verdict: ${verdictWord(result)}**`,
   );
   if (!result.verdict.valid) lines.push('', ...reasonItems(result));
@@ -87,6 +118,8 @@ function comparisonReport(subject: ReportSubject): string[] {
   const names = new Set(results.map((r) => r.model.name));
   const [only] = names;
   const title = names.size === 1 && only !== undefined ? `${escapeMarkdown(only)}, ${results.length} configurations` : `${results.length} configurations`;
+  // The cost column only when some configuration was priced: a column of dashes says nothing.
+  const priced = results.some((r) => r.efficiency.costPerMillionSamples !== null);
   const rows = results.map((result, i) => {
     const [p50 = 0, p95 = 0, p99 = 0] = latencyPercentilesNs(result, [50, 95, 99]);
     return [
@@ -99,6 +132,9 @@ function comparisonReport(subject: ReportSubject): string[] {
       formatMs(p95),
       formatMs(p99),
       formatRate(result.measurement.throughput.samplesPerSecond),
+      formatRate(result.efficiency.samplesPerSecondPerCopy),
+      formatPerDevice(result.efficiency),
+      ...(priced ? [formatCostPerMillion(result.efficiency)] : []),
       verdictWord(result),
     ];
   });
@@ -106,8 +142,8 @@ function comparisonReport(subject: ReportSubject): string[] {
     `## inferbench: ${title}`,
     '',
     ...table(
-      ['#', 'model', 'batch', 'copies', 'clients/rate', 'p50', 'p95', 'p99', 'samples/s', 'verdict'],
-      ['left', 'left', 'right', 'right', 'left', 'right', 'right', 'right', 'right', 'left'],
+      ['#', 'model', 'batch', 'copies', 'clients/rate', 'p50', 'p95', 'p99', 'samples/s', 'per copy', 'per device', ...(priced ? ['cost/1M samples'] : []), 'verdict'],
+      ['left', 'left', 'right', 'right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', ...(priced ? ['right' as const] : []), 'left'],
       rows,
     ),
   ];
@@ -123,8 +159,9 @@ function comparisonReport(subject: ReportSubject): string[] {
 
 /**
  * The results as GitHub-flavoured Markdown, for pull requests and wikis. One run: its settings, a table of latency
- * percentiles with their confidence intervals and of throughput, the verdict with its reasons, and the thresholds.
- * Several: one comparison table, a row per configuration, the best starred and the latency limit named under it.
+ * percentiles with their confidence intervals and of throughput, samples/s per copy and per device (and the cost of a
+ * million samples when priced), the errors, the verdict with its reasons, and the thresholds. Several: one comparison
+ * table, a row per configuration with the same efficiency figures, the best starred and the latency limit named under it.
  */
 export function formatMarkdownReport(subject: ReportSubject): string {
   const [first] = subject.results;

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { InferbenchError, firstLine } from '../errors.js';
 import { RESULT_SCHEMA_VERSION, type BenchmarkResult } from '../pipeline/benchmark-result.js';
+import { LatencyHistogram } from '../stats/latency-histogram.js';
 
 const summary = z.object({ count: z.number(), minNs: z.number(), maxNs: z.number(), meanNs: z.number(), percentilesNs: z.record(z.string(), z.number()) });
 
@@ -18,7 +19,13 @@ const resultShape = z.looseObject({
     completedRequests: z.number(),
     elapsedNs: z.number(),
     latency: summary,
+    queue: summary,
     compute: summary,
+    throughput: z.looseObject({ samplesPerSecond: z.number(), queriesPerSecond: z.number(), requestsPerSecond: z.number() }),
+    errors: z.looseObject({ total: z.number(), timeouts: z.number(), byKind: z.record(z.string(), z.looseObject({ count: z.number(), example: z.string() })) }),
+    stability: z.looseObject({ stable: z.boolean() }),
+    firstInference: z.looseObject({ latencyNs: z.array(z.number()), computeNs: z.array(z.number()) }),
+    windows: z.array(z.looseObject({ index: z.number(), startNs: z.number(), endNs: z.number(), completedQueries: z.number() })),
     histograms: z.object({ latency: z.string(), queue: z.string(), compute: z.string(), sendDelay: z.string() }),
   }),
   efficiency: z.looseObject({ samplesPerSecondPerCopy: z.number(), costPerMillionSamples: z.number().nullable() }),
@@ -40,7 +47,15 @@ export function parseResult(value: unknown, source: string): BenchmarkResult {
     const issue = parsed.error.issues[0]!;
     throw new InferbenchError('RESULT_INVALID', `${source} is not a valid result: ${issue.path.join('.') || 'the top level'} ${issue.message.toLowerCase()}`);
   }
-  return value as BenchmarkResult;
+  const result = value as BenchmarkResult;
+  for (const [name, encoded] of Object.entries(result.measurement.histograms)) {
+    try {
+      LatencyHistogram.decode(encoded);
+    } catch (error) {
+      throw new InferbenchError('RESULT_INVALID', `${source} is not a valid result: its ${name} histogram cannot be decoded (${firstLine(error)})`, { cause: error });
+    }
+  }
+  return result;
 }
 
 /** Reads and checks a result file written by `inferbench run` (or `merge`, or a sweep). */

@@ -43,10 +43,13 @@ export class LatencyHistogram {
       });
   }
 
-  /** Restores a histogram written by {@link LatencyHistogram.encode}. */
+  /** Restores a histogram written by {@link LatencyHistogram.encode}; it grows as values are added, as a new one does. */
   static decode(encoded: string): LatencyHistogram {
     try {
-      return new LatencyHistogram(hdr.decodeFromCompressedBase64(encoded, 64));
+      const histogram = hdr.decodeFromCompressedBase64(encoded, 64);
+      // Decoding sizes the histogram to the values it holds; adding a run with longer latencies must not overflow it.
+      histogram.autoResize = true;
+      return new LatencyHistogram(histogram);
     } catch (error) {
       throw new InferbenchError('RESULT_INVALID', `cannot decode latency histogram: ${firstLine(error)}; pass a histogram field of an inferbench result unchanged`, { cause: error });
     }

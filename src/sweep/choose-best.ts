@@ -30,11 +30,15 @@ export function meetsSlo(result: BenchmarkResult, slo: readonly Threshold[]): bo
   return evaluateThresholds(slo, metrics).every((outcome) => outcome.passed);
 }
 
-/** The index of the highest throughput (samples/s) among the configurations that meet the SLO; undefined when none does. */
+/**
+ * The index of the highest throughput (samples/s) among the configurations that meet the SLO,
+ * VALID ones first: an INVALID run is chosen only when no VALID one meets the SLO, and the reports
+ * show its verdict beside the star. Undefined when none meets the SLO.
+ */
 export function chooseBest(configurations: readonly { readonly result: BenchmarkResult; readonly meetsSlo: boolean }[]): number | undefined {
-  let best: number | undefined;
-  configurations.forEach((c, i) => {
-    if (c.meetsSlo && (best === undefined || c.result.measurement.throughput.samplesPerSecond > configurations[best]!.result.measurement.throughput.samplesPerSecond)) best = i;
-  });
-  return best;
+  const meeting = configurations.flatMap((c, i) => (c.meetsSlo ? [i] : []));
+  const valid = meeting.filter((i) => configurations[i]!.result.verdict.valid);
+  const pool = valid.length > 0 ? valid : meeting;
+  const rate = (i: number): number => configurations[i]!.result.measurement.throughput.samplesPerSecond;
+  return pool.reduce<number | undefined>((best, i) => (best === undefined || rate(i) > rate(best) ? i : best), undefined);
 }

@@ -79,14 +79,18 @@ export function sweep(options: SweepOptions): SweepRun {
   return new SweepRun((emit) => runSweep(options, emit));
 }
 
-/** How a configuration fares under the plan's objective and price. */
+/**
+ * How a configuration fares under the plan's objective and price. The price is applied here, not
+ * taken from the result, so that a resumed sweep may be priced anew.
+ */
 function outcomeOf(plan: SweepPlan, configuration: SweepConfiguration, result: BenchmarkResult, resumed: boolean): SweepOutcome {
+  const price = plan.runOptions.costPerHour;
+  const samplesPerSecond = result.measurement.throughput.samplesPerSecond;
   return {
     ...configuration,
     result,
     meetsSlo: meetsSlo(result, plan.sloThresholds),
-    // Results written before efficiency figures existed lack them.
-    costPerMillionSamples: result.efficiency?.costPerMillionSamples ?? undefined,
+    costPerMillionSamples: price === undefined || samplesPerSecond <= 0 ? undefined : (price / (samplesPerSecond * 3600)) * 1e6,
     resumed,
   };
 }

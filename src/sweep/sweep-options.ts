@@ -116,8 +116,10 @@ export function resolveSweep(options: SweepOptions): SweepPlan {
   const runOptions: BenchmarkOptions = Object.fromEntries(Object.entries(shared).filter(([key, value]) => !varied.has(key) && value !== undefined));
   const { model, compiler, backend, ...settings } = runOptions;
   const modelId = typeof model === 'object' ? model.id : model;
-  // Objects enter the resume check by their identity: a model source by its id, a compiler or backend by its name.
-  const fixed: Record<string, unknown> = JSON.parse(JSON.stringify({ ...settings, model: modelId, compiler: compiler?.name, backend: backend?.name }));
+  // What a resumed sweep must find unchanged: what is measured. The price and the cache folder are
+  // not (a sweep may be priced anew when resumed); objects count by their id or name.
+  const { costPerHour: _price, cacheDir: _cache, ...measured } = settings;
+  const fixed: Record<string, unknown> = JSON.parse(JSON.stringify({ ...measured, model: modelId, compiler: compiler?.name, backend: backend?.name }));
   const grid = sweepGrid(axes);
   const absoluteDir = resolve(outputDir);
   const configurations = grid.map((point, index): SweepConfiguration => {

@@ -20,12 +20,12 @@ export interface SweepChartInput {
   readonly points: readonly SweepPoint[];
   /** The latency percentile on the x axis, e.g. 95. */
   readonly percentile: number;
-  /** The latency limit at that percentile, drawn as a rule; absent when none was given. */
-  readonly limitMs?: number;
+  /** The latency limits at that percentile, each drawn as a rule; empty when none was given. */
+  readonly limitsMs: readonly number[];
 }
 
 /** Throughput against latency, one point per configuration; the best one filled, in another colour, and labelled "best". */
-export function sweepSpec({ points, percentile, limitMs }: SweepChartInput): TopLevelSpec {
+export function sweepSpec({ points, percentile, limitsMs }: SweepChartInput): TopLevelSpec {
   const values = points.map((p) => ({ ...p, text: p.best ? `${p.label} best` : p.label, kind: p.best ? 'best' : 'other' }));
   const x = { field: 'latencyMs', type: 'quantitative', title: `p${percentile} latency (ms)`, scale: { zero: false, nice: true } } as const;
   const y = { field: 'samplesPerSecond', type: 'quantitative', title: 'throughput (samples/s)', scale: { zero: false, nice: true } } as const;
@@ -33,9 +33,15 @@ export function sweepSpec({ points, percentile, limitMs }: SweepChartInput): Top
     width: 560,
     height: 280,
     layer: [
-      ...(limitMs === undefined
+      ...(limitsMs.length === 0
         ? []
-        : [{ data: { values: [{ limitMs }] }, mark: { type: 'rule' as const, color: '#e45756', strokeDash: [4, 4] }, encoding: { x: { field: 'limitMs', type: 'quantitative' as const } } }]),
+        : [
+            {
+              data: { values: limitsMs.map((limitMs) => ({ limitMs })) },
+              mark: { type: 'rule' as const, color: '#e45756', strokeDash: [4, 4] },
+              encoding: { x: { field: 'limitMs', type: 'quantitative' as const } },
+            },
+          ]),
       {
         data: { values },
         layer: [
