@@ -37,7 +37,7 @@ describe('inferbench run', () => {
     expect(result.efficiency).toMatchObject({ deviceKind: 'host', devices: 1, pricePerHour: 0.5 });
     expect(result.efficiency.samplesPerSecondPerCopy).toBeCloseTo(samplesPerSecond / 2, 6);
     expect(result.efficiency.costPerMillionSamples).toBeCloseTo((0.5 / (samplesPerSecond * 3600)) * 1e6, 9);
-    expect(run.stdout).toMatch(/^efficiency [\d.]+ samples\/s per copy · [\d.]+ per host \(1\) · [\d.]+ per million samples at 0.5 an hour$/m);
+    expect(run.stdout).toMatch(/^efficiency [\d.]+ samples\/s per copy · [\d.]+ per host \(1 host\) · [\d.]+ per million samples at 0.5 an hour$/m);
     expect(run.stdout).toContain(`csv      ${output.replace(/\.json$/, '.csv')}`);
     expect(readFileSync(output.replace(/\.json$/, '.csv'), 'utf8').split('\r\n').filter((l) => l !== '')).toHaveLength(2);
     expect(result.model.inputs.map((i) => i.name)).toEqual(['input_ids', 'attention_mask', 'token_type_ids']);

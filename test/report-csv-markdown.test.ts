@@ -126,6 +126,15 @@ describe('CSV and Markdown reports', () => {
       expect(column('cost_per_1m_inf')).toEqual(['0.42', '']);
       expect(column('best')).toEqual(['false', 'false']);
     });
+
+    it('gives workers_per_model as clients per copy, a fraction when copies outnumber clients, and empty without clients', () => {
+      const oneClientTwoCopies: BenchmarkResult = { ...a, settings: { ...a.settings, clients: 1 }, backend: { ...a.backend, copies: 2 } };
+      const open: BenchmarkResult = { ...a, settings: { ...a.settings, clients: undefined } };
+      const [, ...rows] = parseCsv(formatCsvReport({ results: [a, b, oneClientTwoCopies, open] }));
+      const column = (name: string) => rows.map((r) => r[HEADER.indexOf(name)]);
+      expect(column('n_models')).toEqual(['1', '2', '2', '1']);
+      expect(column('workers_per_model')).toEqual(['2', '1', '0.5', '']);
+    });
   });
 
   describe('formatMarkdownReport', () => {
@@ -134,8 +143,9 @@ describe('CSV and Markdown reports', () => {
       const table = text.split('\n').filter((line) => line.startsWith('|'));
       expect(table).toHaveLength(4);
       const widths = table.map((row) => cells(row).length);
-      expect(widths).toEqual([10, 10, 10, 10]);
-      expect(cells(table[0]!)).toEqual(['#', 'model', 'batch', 'copies', 'clients/rate', 'p50', 'p95', 'p99', 'samples/s', 'verdict']);
+      expect(widths).toEqual([12, 12, 12, 12]);
+      // Not priced: no cost column.
+      expect(cells(table[0]!)).toEqual(['#', 'model', 'batch', 'copies', 'clients/rate', 'p50', 'p95', 'p99', 'samples/s', 'per copy', 'per device', 'verdict']);
       const [rowA, rowB] = [cells(table[2]!), cells(table[3]!)];
       expect(rowA[0]).toBe('1');
       expect(rowB[0]).toBe('2 ★');
@@ -144,8 +154,26 @@ describe('CSV and Markdown reports', () => {
       expect(rowB[1]).toBe('small\\|piped bert.onnx');
       expect(rowB.slice(2, 5)).toEqual(['4', '2', '2 clients']);
       expect(rowB[8]).toBe(formatRate(b.measurement.throughput.samplesPerSecond));
-      expect(rowB[9]).toBe(b.verdict.valid ? 'VALID' : 'INVALID');
+      // Two copies on the one host: half the throughput per copy, all of it per device.
+      expect(b.efficiency).toMatchObject({ deviceKind: 'host', devices: 1 });
+      expect(rowB[9]).toBe(formatRate(b.measurement.throughput.samplesPerSecond / 2));
+      expect(rowB[10]).toBe(`${formatRate(b.measurement.throughput.samplesPerSecond)} (1 host)`);
+      expect(rowA[9]).toBe(formatRate(a.efficiency.samplesPerSecondPerCopy));
+      expect(rowB[11]).toBe(b.verdict.valid ? 'VALID' : 'INVALID');
       expect(text).toContain('★ best: the highest samples/s within p95\\<1s.');
+    });
+
+    it('adds a cost column when a configuration was priced, a dash for those that were not, and counts GPUs per device', () => {
+      const onGpus: BenchmarkResult = { ...b, efficiency: { ...b.efficiency, deviceKind: 'gpu', devices: 2, samplesPerSecondPerDevice: 1234.56 } };
+      const table = formatMarkdownReport({ results: [priced(a, 0.0079364), onGpus] })
+        .split('\n')
+        .filter((line) => line.startsWith('|'))
+        .map(cells);
+      expect(table.map((row) => row.length)).toEqual([13, 13, 13, 13]);
+      expect(table[0]!.slice(9)).toEqual(['per copy', 'per device', 'cost/1M samples', 'verdict']);
+      expect(table[1]!.slice(9)).toEqual(['---:', '---:', '---:', '---']);
+      expect(table[2]![11]).toBe('0.00794');
+      expect(table[3]!.slice(10, 12)).toEqual(['1234.6 (2 GPUs)', '–']);
     });
 
     it('shows one run with its settings, latency percentiles with intervals, verdict reasons and thresholds', () => {
@@ -167,6 +195,76 @@ describe('CSV and Markdown reports', () => {
       for (const reason of b.verdict.reasons) expect(items.some((item) => item.includes(reason.message))).toBe(true);
       const thresholdRows = lines.filter((l) => /^\| (p99|throughput)\\?[<>]/.test(l)).map(cells);
       expect(thresholdRows.map((r) => [r[0], r[2]])).toEqual([['p99\\<10s', 'pass'], ['throughput\\>100000000/s', '**FAIL**']]);
+      const e = b.efficiency;
+      expect(lines).toContain(`- **Efficiency** ${formatRate(e.samplesPerSecondPerCopy)} samples/s per copy · ${formatRate(e.samplesPerSecondPerDevice)} per host (1 host)`);
+      expect(lines).toContain('- **Errors** none');
+    });
+
+    it('shows one run’s cost when priced, and its errors in all and by kind, escaped', () => {
+      const errors = {
+        total: 3,
+        timeouts: 2,
+        byKind: { TIMEOUT: { count: 2, example: 'request ran past 5000 ms' }, OrtError: { count: 1, example: 'bad <input> | *shape*' } },
+      };
+      const failing: BenchmarkResult = { ...priced(a, 8333.3333), measurement: { ...a.measurement, errors } };
+      const lines = formatMarkdownReport({ results: [failing] }).split('\n');
+      const e = a.efficiency;
+      expect(lines).toContain(`- **Efficiency** ${formatRate(e.samplesPerSecondPerCopy)} samples/s per copy · ${formatRate(e.samplesPerSecondPerDevice)} per host (1 host) · 8330 per million samples at 2.5 an hour`);
+      expect(lines).toContain('- **Errors** 3 failed requests: 2 TIMEOUT (request ran past 5000 ms) · 1 OrtError (bad \\<input\\> \\| \\*shape\\*)');
+    });
+  });
+
+  describe('docs/results-schema.md', () => {
+    it('documents every CSV column, workers_per_model as clients per copy', () => {
+      const csv = docSection('CSV report');
+      // Each column named in the first cell of a row, alone or with its siblings.
+      for (const column of CSV_REPORT_COLUMNS) expect(csv, column).toMatch(new RegExp(`^\\| [^|\\n]*\`${column}\`[^|\\n]*\\|`, 'm'));
+      expect(csv).toMatch(/\| `workers_per_model` \|[^\n]*clients`? ÷ copies[^\n]*0\.5/);
+    });
+
+    it('documents every field of efficiency, environment and the merged record', () => {
+      const fields: Array<[section: string, file: string, name: string, prefix: string]> = [
+        ['Efficiency', 'pipeline/efficiency.d.ts', 'Efficiency', ''],
+        ['Environment', 'hardware/environment.d.ts', 'Environment', ''],
+        ['Environment', 'pipeline/run-environment.d.ts', 'RunEnvironment', ''],
+        ['Environment', 'hardware/nvidia-smi.d.ts', 'NvidiaGpu', 'nvidiaGpus[].'],
+        ['Environment', 'hardware/neuron.d.ts', 'NeuronInfo', 'neuron.'],
+        ['Environment', 'hardware/neuron.d.ts', 'NeuronDevice', 'neuron.devices[].'],
+        ['Environment', 'hardware/python-env.d.ts', 'PythonInfo', 'python.'],
+        ['Merged results', 'results/merge-results.d.ts', 'MergeInfo', 'merged.'],
+        ['Merged results', 'results/merge-results.d.ts', 'MergedSource', 'merged.sources[].'],
+      ];
+      for (const [heading, file, name, prefix] of fields) {
+        const section = docSection(heading);
+        const names = interfaceFields(file, name);
+        expect(names.length, name).toBeGreaterThan(2);
+        for (const field of names) expect(section, `${name}.${field}`).toContain(`\`${prefix}${field}\``);
+      }
+    });
+
+    it('says efficiency is required, as readers refuse a result without it', () => {
+      const { efficiency: _, ...withoutEfficiency } = a;
+      expect(() => parseResult(JSON.parse(JSON.stringify(withoutEfficiency)), 'old.json')).toThrow(expect.objectContaining({ code: 'RESULT_INVALID', message: expect.stringContaining('old.json is not a valid result: efficiency') }));
+      const versions = docSection('Versions');
+      expect(versions).toMatch(/`efficiency` is required/);
+      expect(versions).not.toMatch(/optional/);
+    });
+
+    it('runs the example that adds a decoded histogram of another run, with longer latencies, to the first', () => {
+      const example = /With inferbench:\n\n```ts\n([\s\S]*?)```/.exec(SCHEMA_DOC)?.[1];
+      expect(example).toContain('latency.add(LatencyHistogram.decode(other.measurement.histograms.latency))');
+      // The other run's latencies lie far above the range the first run's histogram was decoded with.
+      const slow = new LatencyHistogram();
+      for (const ns of [2e9, 5e9, 9e9]) slow.recordNs(ns);
+      const other = { ...a, measurement: { ...a.measurement, histograms: { ...a.measurement.histograms, latency: slow.encode() } } };
+      writeFileSync(join(dir, 'result.json'), JSON.stringify(a));
+      writeFileSync(join(dir, 'other.json'), JSON.stringify(other));
+      const script = join(dir, 'example.mjs');
+      const index = pathToFileURL(fileURLToPath(new URL('../dist/index.js', import.meta.url))).href;
+      writeFileSync(script, `${example!.replace("from 'inferbench'", `from '${index}'`)}\nconsole.log(JSON.stringify({ count: latency.count, maxNs: latency.valueAtPercentileNs(100) }));\n`);
+      const printed = JSON.parse(execFileSync(process.execPath, [script], { cwd: dir, encoding: 'utf8' })) as { count: number; maxNs: number };
+      expect(printed.count).toBe(a.measurement.latency.count + 3);
+      expect(printed.maxNs / 9e9).toBeCloseTo(1, 2);
     });
   });
 });

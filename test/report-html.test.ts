@@ -27,6 +27,8 @@ interface DrawnChart {
   readonly markTexts: string[];
   /** Axis tick labels. */
   readonly axisLabels: string[];
+  /** Horizontal position of each rule mark (the latency limits), left to right as drawn. */
+  readonly ruleXs: number[];
   /** The figure's caption. */
   readonly caption: string;
 }
@@ -96,6 +98,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('HTML report', () => {
             pointFills: all('g.mark-symbol.role-mark > path').map((p) => p.getAttribute('fill') ?? ''),
             markTexts: all('g.mark-text.role-mark > text').map((t) => t.textContent ?? ''),
             axisLabels: all('g.mark-text.role-axis-label > text').map((t) => t.textContent ?? ''),
+            ruleXs: all('g.mark-rule.role-mark > line').map((l) => l.getBoundingClientRect().x),
             caption: figure.querySelector('figcaption')?.textContent ?? '',
           },
         };
@@ -141,7 +144,13 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('HTML report', () => {
     ]);
     expect(intervals.map((i) => i[0])).toEqual(['p50', 'p90', 'p95', 'p99', 'p99.9']);
     expect(rows).toEqual([...intervals, ['mean', formatMs(single.measurement.latency.meanNs), ''], ['min', formatMs(single.measurement.latency.minNs), ''], ['max', formatMs(single.measurement.latency.maxNs), '']]);
-    expect(await page.locator('dl.figures').textContent()).toContain(`${single.measurement.throughput.samplesPerSecond.toFixed(1)} samples/s`);
+    const figures = await page.locator('dl.figures').evaluate((dl) => Object.fromEntries([...dl.querySelectorAll('dt')].map((dt) => [dt.textContent, dt.nextElementSibling?.textContent])));
+    expect(figures.throughput).toContain(`${single.measurement.throughput.samplesPerSecond.toFixed(1)} samples/s`);
+    // One copy on the host: per copy and per device are the whole throughput; not priced, so no cost.
+    const rate = single.efficiency.samplesPerSecondPerCopy.toFixed(1);
+    expect(single.efficiency.samplesPerSecondPerCopy).toBe(single.measurement.throughput.samplesPerSecond);
+    expect(figures.efficiency).toBe(`${rate} samples/s per copy · ${rate} per host (1 host)`);
+    expect(figures.errors).toBe('none');
 
     const drawn = await charts(page);
     expect(drawn.map((c) => c.name)).toEqual(['percentile-curve', 'latency-histogram', 'windows']);
@@ -159,7 +168,8 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('HTML report', () => {
 
   it('compares a sweep: one point per configuration, the best labelled, and escapes model names', async () => {
     const hostile = { ...second, model: { ...second.model, name: '<script>document.title="pwned"</script>bert' } };
-    const html = await renderHtmlReport({ results: [single, hostile], bestIndex: 1, slo: 'p95<50ms' });
+    // Several limits, as sweeps accept: the chart shows the first percentile's, p95.
+    const html = await renderHtmlReport({ results: [single, hostile], bestIndex: 1, slo: 'p95<50ms,p99<100ms' });
     const { page, blocked, consoleErrors } = await open(html, 'sweep.html');
     expect(blocked).toEqual([]);
     expect(consoleErrors).toEqual([]);
@@ -167,6 +177,15 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('HTML report', () => {
     expect(await page.title()).toBe('inferbench sweep: small-bert.onnx, <script>document.title="pwned"</script>bert');
     expect(await page.locator('#result-2 h2').textContent()).toBe('#2 <script>document.title="pwned"</script>bert (best)');
     expect(await page.locator('#sweep tr.best td').first().textContent()).toBe('#2');
+    const table = await page.locator('#sweep table tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => cell.textContent ?? '')));
+    expect(table[0]).toEqual(['#', 'configuration', 'samples/s', 'per copy', 'per device', 'p95', 'verdict']);
+    for (const [row, result] of [[table[1]!, single], [table[2]!, second]] as const) {
+      expect(row.slice(2, 5)).toEqual([
+        result.measurement.throughput.samplesPerSecond.toFixed(1),
+        result.efficiency.samplesPerSecondPerCopy.toFixed(1),
+        `${result.efficiency.samplesPerSecondPerDevice.toFixed(1)} (1 host)`,
+      ]);
+    }
 
     const drawn = await charts(page);
     expect(drawn.map((c) => c.name)).toEqual(['sweep', 'percentile-curve', 'latency-histogram', 'windows', 'latency-histogram', 'windows']);
@@ -175,12 +194,37 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('HTML report', () => {
     expect(sweep!.pointFills).toEqual(['#4c78a8', '#e45756']);
     expect(sweep!.markTexts).toEqual(['#1', '#2 best']);
     expect(sweep!.caption).toContain('p95 latency');
+    expect(sweep!.caption).toContain('the dashed line the latency limit p95<50ms.');
+    expect(sweep!.ruleXs).toHaveLength(1);
     expect(curve!.lineVertices).toEqual([PERCENTILE_CURVE_PERCENTILES.length, PERCENTILE_CURVE_PERCENTILES.length]);
     expectHistogram(histogram1!, single);
     expectWindows(windows1!, single);
     expectHistogram(histogram2!, second);
     expectWindows(windows2!, second);
     await page.close();
+  });
+
+  it('charts the percentile of the SLO’s first percentile limit with every limit on it, and a cost column when priced', async () => {
+    const pricedFirst = { ...single, efficiency: { ...single.efficiency, pricePerHour: 3, costPerMillionSamples: 0.012345 } };
+    const html = await renderHtmlReport({ results: [pricedFirst, second], slo: 'mean<1s, p99<80ms, p95<1s, p99<60ms' });
+    const { page } = await open(html, 'limits.html');
+    const [sweep] = (await charts(page)).map((c) => c.drawn);
+    expect(sweep!.caption).toContain('Throughput against p99 latency');
+    expect(sweep!.caption).toContain('the dashed lines the latency limits p99<80ms, p99<60ms.');
+    // Both p99 limits drawn, 80 ms right of 60 ms; neither the mean's nor the p95's.
+    expect(sweep!.ruleXs).toHaveLength(2);
+    expect(sweep!.ruleXs[0]).toBeGreaterThan(sweep!.ruleXs[1]!);
+    const table = await page.locator('#sweep table tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => cell.textContent ?? '')));
+    expect(table[0]).toEqual(['#', 'configuration', 'samples/s', 'per copy', 'per device', 'cost/1M samples', 'p99', 'verdict']);
+    expect(table.slice(1).map((row) => row[5])).toEqual(['0.0123', '–']);
+    expect(await page.locator('#result-1 dl.figures dd').nth(1).textContent()).toContain(' · 0.0123 per million samples at 3 an hour');
+    await page.close();
+    // An SLO without a percentile limit: the scenario's percentile, no line.
+    const { page: meanOnly } = await open(await renderHtmlReport({ results: [single, second], slo: 'mean<1s' }), 'mean.html');
+    const [plain] = (await charts(meanOnly)).map((c) => c.drawn);
+    expect(plain!.caption).toContain(`Throughput against p${single.settings.scenarioPercentile} latency, one point per configuration; the best is red.`);
+    expect(plain!.ruleXs).toEqual([]);
+    await meanOnly.close();
   });
 
   it('refuses a subject without results or with a best index out of range, and stops when cancelled', async () => {

@@ -18,17 +18,34 @@ function lognormalNs(count: number, seed: number, scale = 1, medianMs = 2): numb
 }
 
 interface SyntheticRun {
-  readonly latenciesNs: readonly number[];
+  readonly latenciesNs?: readonly number[];
+  /** Latencies window by window (1 s windows): the windows' percentiles and rates come from them. */
+  readonly windowLatenciesNs?: readonly (readonly number[])[];
   readonly windowRates?: readonly number[];
   readonly failed?: number;
   readonly settings?: BenchmarkSettingsInput;
 }
 
+function histogramOf(valuesNs: readonly number[]): LatencyHistogram {
+  const histogram = new LatencyHistogram();
+  for (const v of valuesNs) histogram.recordNs(v);
+  return histogram;
+}
+
+/**
+ * `windows` windows of `perWindow` lognormal latencies, each window slowed or sped as a whole by a factor drawn once
+ * for it (spread `drift`): queries of one window move together, as on a busy machine, and are not independent.
+ */
+function driftingWindowsNs(windows: number, perWindow: number, seed: number, drift: number, scale = 1): number[][] {
+  const random = seededRandom(seed);
+  const factors = random.normals(windows, drift);
+  return Array.from(factors, (z) => Array.from(random.normals(perWindow, 0.4), (q) => 2e6 * scale * Math.exp(z + q)));
+}
+
 /** A result measured nowhere: its figures come from the given latencies and window rates, through the pipeline's own summary. */
-function syntheticResult({ latenciesNs, windowRates = [], failed = 0, settings: input = {} }: SyntheticRun): BenchmarkResult {
+function syntheticResult({ windowLatenciesNs, latenciesNs = windowLatenciesNs?.flat() ?? [], windowRates = windowLatenciesNs?.map((w) => w.length) ?? [], failed = 0, settings: input = {} }: SyntheticRun): BenchmarkResult {
   const settings = resolveBenchmarkSettings({ queryCount: latenciesNs.length, ...input });
-  const latency = new LatencyHistogram();
-  for (const v of latenciesNs) latency.recordNs(v);
+  const latency = histogramOf(latenciesNs);
   const count = latenciesNs.length;
   const windows = windowRates.map((rate, index) => ({
     index,
@@ -40,7 +57,7 @@ function syntheticResult({ latenciesNs, windowRates = [], failed = 0, settings: 
     failedRequests: 0,
     queriesPerSecond: rate,
     requestsPerSecond: rate,
-    latencyPercentilesNs: {},
+    latencyPercentilesNs: windowLatenciesNs === undefined ? {} : histogramOf(windowLatenciesNs[index]!).percentilesNs(settings.percentiles),
     stabilityLatencyNs: undefined,
   }));
   const measurement = summarizeMeasurement(

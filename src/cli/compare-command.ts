@@ -1,6 +1,6 @@
 import { defineCommand, type ArgsDef } from 'citty';
 import { InferbenchError } from '../errors.js';
-import { formatCompareReport, formatRegressionFailures } from '../reporters/compare-report.js';
+import { formatCompareReport, formatRegressionFailures, formatUnjudgedRegressions } from '../reporters/compare-report.js';
 import { compareResults, type NoiseRule } from '../results/compare-results.js';
 import { readResultFile } from '../results/read-result.js';
 import { assertKnownFlags, flagValue, parseFractionFlag, parseIntegerFlag } from './_flags.js';
@@ -8,8 +8,17 @@ import { CHECKS_FAILED_EXIT_CODE } from './run-outcome.js';
 
 export const compareArgs = {
   files: { type: 'positional', required: false, description: 'Result files: the baseline first, then one or more to compare with it', valueHint: 'file…' },
-  'fail-on-regression': { type: 'string', description: `Exit ${CHECKS_FAILED_EXIT_CODE} when a change beyond the noise makes a figure this much worse, e.g. 5%`, valueHint: '%' },
-  noise: { type: 'enum', options: ['intervals', 'bootstrap'], description: "How changes are told from noise: each value's confidence intervals must not overlap (default), or a bootstrap of the difference" },
+  'fail-on-regression': {
+    type: 'string',
+    description: `Exit ${CHECKS_FAILED_EXIT_CODE} when a change beyond the noise makes a figure this much worse, e.g. 5%; a figure too short of values or windows to judge is named in a warning but does not fail`,
+    valueHint: '%',
+  },
+  noise: {
+    type: 'enum',
+    options: ['intervals', 'bootstrap'],
+    description:
+      "How changes are told from noise: each value's confidence intervals must not overlap (default), or a bootstrap of the difference. Latency is judged over the queries and, with 8 whole windows or more in each result (at 99%), over the windows too, so that queries slowed together by a busy machine are not taken as independent; with fewer, they are. Differences between whole runs are never seen",
+  },
   confidence: { type: 'string', description: "Confidence level of the intervals (default the baseline's, 99%)", valueHint: '%' },
   seed: { type: 'string', description: 'Seed of the resamples (default 1)', valueHint: 'n' },
   json: { type: 'boolean', description: 'Print the comparison as JSON on stdout' },
@@ -34,6 +43,7 @@ export const compareCommand = defineCommand({
     const [baseline, ...candidates] = results;
     const comparison = compareResults(baseline!, candidates, { noise: args.noise as NoiseRule | undefined, confidenceLevel, seed, labels: files, failOnRegression });
     for (const warning of comparison.warnings) process.stderr.write(`inferbench: warning: ${warning.message}\n`);
+    if (comparison.unjudged.length > 0) process.stderr.write(`inferbench: warning: ${formatUnjudgedRegressions(comparison)}\n`);
     process.stdout.write(`${args.json ? JSON.stringify(comparison, null, 2) : formatCompareReport(comparison)}\n`);
     if (!comparison.failed) return 0;
     process.stderr.write(`inferbench: ${formatRegressionFailures(comparison)}\n`);

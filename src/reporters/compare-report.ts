@@ -29,9 +29,19 @@ export function formatRegressionFailures(comparison: ResultComparison): string {
   return `regression beyond ${formatThresholdValue(comparison.failOnRegression ?? 0, 'fraction')}: ${listFailures(comparison.failures)}`;
 }
 
+/** The one line that names figures not judged but worse than the limit (`comparison.unjudged`), e.g. for a warning on stderr. */
+export function formatUnjudgedRegressions(comparison: ResultComparison): string {
+  return `not judged, so not failing the comparison, though worse than ${formatThresholdValue(comparison.failOnRegression ?? 0, 'fraction')}: ${listFailures(comparison.unjudged)} (too few values or windows to tell from noise)`;
+}
+
+/** True when some latency percentile was judged on queries alone, too few whole windows being at hand. */
+const judgedWithoutWindows = (comparison: ResultComparison): boolean =>
+  comparison.figures.some((f) => f.unit === 'ns' && f.figure !== 'mean' && f.candidates.some((c) => c.significant !== null && c.windowInterval === null));
+
 /**
  * The comparison side by side: a row per figure, the baseline's value, then each candidate's value and change with
- * its meaning (worse, better, noise, not judged); then the noise rule and the regression limit. No colour.
+ * its meaning (worse, better, noise, not judged); then the noise rule, a note when percentiles were judged without
+ * windows, the regression limit and the figures not judged beyond it. No colour.
  */
 export function formatCompareReport(comparison: ResultComparison): string {
   const [baseline, ...candidates] = comparison.labels;
@@ -51,12 +61,16 @@ export function formatCompareReport(comparison: ResultComparison): string {
   const lines = [
     table.toString(),
     comparison.noise === 'intervals'
-      ? `noise    ${level} intervals: a change counts when the baseline's and the candidate's do not overlap (mean: Welch; errors: exact test)`
-      : `noise    bootstrap, ${comparison.resamples} resamples: a change counts when the ${level} interval of the difference excludes 0 (errors: exact test)`,
+      ? `noise    ${level} intervals, of the queries and of whole windows: a change counts when neither pair overlaps (mean: Welch, widened by the windows; errors: exact test)`
+      : `noise    bootstrap, ${comparison.resamples} resamples, of the queries and of whole windows: a change counts when each ${level} interval of the difference excludes 0 (mean: Welch, widened by the windows; errors: exact test)`,
   ];
+  if (judgedWithoutWindows(comparison)) {
+    lines.push(`windows  fewer than ${comparison.minimumCount} whole windows: some percentiles judged on queries taken as independent, which a busy machine makes them not`);
+  }
   if (comparison.failOnRegression !== null) {
     const limit = formatThresholdValue(comparison.failOnRegression, 'fraction');
     lines.push(comparison.failed ? `regressions beyond ${limit}: ${listFailures(comparison.failures)}` : `no regression beyond ${limit}`);
+    if (comparison.unjudged.length > 0) lines.push(formatUnjudgedRegressions(comparison));
   }
   return lines.join('\n');
 }

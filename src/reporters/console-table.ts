@@ -2,14 +2,13 @@ import Table from 'cli-table3';
 import type { BenchmarkResult } from '../pipeline/benchmark-result.js';
 import type { LatencySummary } from '../stats/latency-histogram.js';
 import { formatThresholdValue } from '../stats/thresholds.js';
-import { formatMs, formatRate } from './format.js';
+import { formatEfficiency } from './format-efficiency.js';
+import { formatMs, formatPercent, formatRate, plural } from './format.js';
 
 function latencyRow(label: string, summary: LatencySummary): string[] {
   return [label, ...Object.values(summary.percentilesNs).map(formatMs), formatMs(summary.meanNs), formatMs(summary.minNs), formatMs(summary.maxNs)];
 }
 
-const percent = (fraction: number): string => `${(fraction * 100).toFixed(1)}%`;
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The result as aligned lines: settings, a latency table with confidence, throughput, checks and the verdict. No colour. */
 export function formatResultTable(result: BenchmarkResult): string {
@@ -36,7 +35,7 @@ export function formatResultTable(result: BenchmarkResult): string {
   const confidence = `±${(m.confidenceLevel * 100).toFixed(0)}% CI`;
   table.push(
     latencyRow('latency', m.latency),
-    [confidence, ...m.latencyIntervals.map((i) => (i.relativeHalfWidth === null ? 'unbounded' : `±${percent(i.relativeHalfWidth)}`)), '', '', ''],
+    [confidence, ...m.latencyIntervals.map((i) => (i.relativeHalfWidth === null ? 'unbounded' : `±${formatPercent(i.relativeHalfWidth)}`)), '', '', ''],
     latencyRow('queue', m.queue),
     latencyRow('compute', m.compute),
   );
@@ -46,11 +45,7 @@ export function formatResultTable(result: BenchmarkResult): string {
     `throughput ${formatRate(t.queriesPerSecond)} queries/s · ${formatRate(t.requestsPerSecond)} requests/s · ${formatRate(t.samplesPerSecond)} samples/s` +
       (t.windowsAveraged > 0 ? ` · windows: average ${formatRate(t.averageSamplesPerSecond)}, peak ${formatRate(t.peakSamplesPerSecond)} samples/s over ${t.windowsAveraged}` : ''),
   );
-  const e = result.efficiency;
-  lines.push(
-    `efficiency ${formatRate(e.samplesPerSecondPerCopy)} samples/s per copy · ${formatRate(e.samplesPerSecondPerDevice)} per ${e.deviceKind === 'host' ? 'host' : e.deviceKind === 'gpu' ? 'GPU' : 'NeuronCore'} (${e.devices})` +
-      (e.costPerMillionSamples === null ? '' : ` · ${e.costPerMillionSamples.toPrecision(3)} per million samples at ${e.pricePerHour} an hour`),
-  );
+  lines.push(`efficiency ${formatEfficiency(result.efficiency)}`);
   if (m.offeredLoad !== null) {
     const o = m.offeredLoad;
     lines.push(
@@ -74,7 +69,7 @@ export function formatResultTable(result: BenchmarkResult): string {
   );
   if (m.precision !== null) {
     const w = m.precision.widest;
-    lines.push(`precision ${m.precision.met ? 'met' : 'not met'}: widest p${w.percentile} ${w.relativeHalfWidth === null ? 'unbounded' : `±${percent(w.relativeHalfWidth)}`}, asked ±${percent(m.precision.target)}`);
+    lines.push(`precision ${m.precision.met ? 'met' : 'not met'}: widest p${w.percentile} ${w.relativeHalfWidth === null ? 'unbounded' : `±${formatPercent(w.relativeHalfWidth)}`}, asked ±${formatPercent(m.precision.target)}`);
   }
   lines.push(
     `errors   ${m.errors.total === 0 ? 'none' : Object.entries(m.errors.byKind).map(([kind, e]) => `${e.count} ${kind} (${e.example})`).join(' · ')}`,

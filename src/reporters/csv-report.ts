@@ -5,7 +5,8 @@ import type { ReportSubject } from './report-subject.js';
 
 /**
  * Columns of the CSV report, in order: the AWS workshop benchmark's, then NeuronPerf's, then inferbench's own,
- * so that spreadsheets built for either tool read the first columns unchanged.
+ * so that spreadsheets built for either tool read the first columns unchanged. docs/results-schema.md gives each
+ * one's unit and meaning; `workers_per_model` is clients ÷ copies, unrounded, so it may be a fraction (0.5).
  */
 export const CSV_REPORT_COLUMNS = [
   'model_name',
@@ -67,7 +68,8 @@ function csvRow(result: BenchmarkResult, best: boolean): CsvRow {
     total_time: m.elapsedNs / 1e9,
     throughput: m.throughput.samplesPerSecond,
     n_models: backend.copies,
-    // Open and offline loops have no clients: their load is a rate, or everything at once.
+    // NeuronPerf's workers per copy. Clients are shared by all copies, not bound to one, so the ratio stays exact
+    // (n_models × workers_per_model = clients) rather than rounded up. Open and offline loops have no clients.
     workers_per_model: settings.clients === undefined ? undefined : settings.clients / backend.copies,
     throughput_avg: m.throughput.averageSamplesPerSecond,
     throughput_peak: m.throughput.peakSamplesPerSecond,

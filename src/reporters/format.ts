@@ -8,3 +8,13 @@ export function formatMs(valueNs: number): string {
 export function formatRate(perSecond: number): string {
   return perSecond.toFixed(1);
 }
+
+/** A count and its noun, plural unless one: "1 copy" needs its own word, so nouns here take an s. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** A fraction as a percentage with one decimal, e.g. "2.5%". */
+export function formatPercent(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)}%`;
+}

@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import type { HardwareInfo } from '../hardware/detect-hardware.js';
+import { plural } from './format.js';
 
 const GIB = 1024 ** 3;
 
@@ -7,7 +8,6 @@ const GIB = 1024 ** 3;
 const formatGiB = (bytes: number | undefined): string => (bytes === undefined ? '? GiB' : `${(bytes / GIB).toFixed(1)} GiB`);
 
 /** "1 device" or "2 devices". */
-const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 /** The hardware as a two-column table: one row per CPU, GPU, Neuron device, provider list and Python. */
 export function formatHardwareReport(info: HardwareInfo): string {

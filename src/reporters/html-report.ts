@@ -5,10 +5,10 @@ import { formatThresholdValue, parseThresholds, type Threshold } from '../stats/
 import { LATENCY_HISTOGRAM_BINS, latencyHistogramSpec } from './charts/latency-histogram-chart.js';
 import { percentileCurveSpec, type CurveSeries } from './charts/percentile-curve.js';
 import { renderChartSvg } from './charts/render-chart.js';
-import { sweepSpec, type SweepChartInput } from './charts/sweep-chart.js';
+import { sweepSpec } from './charts/sweep-chart.js';
 import { chartedWindows, windowsSpec } from './charts/windows-chart.js';
-import { formatMs, formatRate } from './format.js';
-import { formatCostPerMillion, formatEfficiency, formatPerDevice } from './markdown-report.js';
+import { formatMs, formatRate, plural } from './format.js';
+import { formatCostPerMillion, formatEfficiency, formatPerDevice } from './format-efficiency.js';
 import type { ReportSubject } from './report-subject.js';
 
 /** How {@link renderHtmlReport} runs. */
@@ -42,7 +42,6 @@ function html(strings: TemplateStringsArray, ...slots: Slot[]): Html {
   return new Html(strings.reduce((out, text, i) => out + markup(slots[i - 1]!) + text));
 }
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Scenario, batch size, copies, load and backend on one line. */
 function settingsSummary({ settings, measurement: m, backend }: BenchmarkResult): string {

@@ -2,7 +2,8 @@ import type { BenchmarkResult } from '../pipeline/benchmark-result.js';
 import type { Efficiency } from '../pipeline/efficiency.js';
 import { formatThresholdValue } from '../stats/thresholds.js';
 import { latencyPercentilesNs } from './csv-report.js';
-import { formatMs, formatRate } from './format.js';
+import { formatCostPerMillion, formatEfficiency, formatPerDevice } from './format-efficiency.js';
+import { formatMs, formatPercent, formatRate, plural } from './format.js';
 import type { ReportSubject } from './report-subject.js';
 
 /**
@@ -23,8 +24,6 @@ function table(head: readonly string[], align: readonly ('left' | 'right')[], ro
   return [tableRow(head), tableRow(align.map((a) => (a === 'right' ? '---:' : '---'))), ...rows.map(tableRow)];
 }
 
-const percent = (fraction: number): string => `${(fraction * 100).toFixed(1)}%`;
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The load as one phrase: closed-loop clients, an open loop's rate, or everything at once. */
 function loadOf(result: BenchmarkResult): string {
@@ -32,25 +31,6 @@ function loadOf(result: BenchmarkResult): string {
   if (offered !== null) return `${formatRate(offered.targetQps)} q/s ${offered.arrival}`;
   const clients = result.settings.clients;
   return clients === undefined ? 'all at once' : plural(clients, 'client');
-}
-
-const DEVICE_NAMES: Readonly<Record<Efficiency['deviceKind'], string>> = { host: 'host', gpu: 'GPU', neuroncore: 'NeuronCore' };
-
-/** Samples per second per device with the devices counted, for tables: "5950.2 (2 GPUs)". */
-export function formatPerDevice(efficiency: Efficiency): string {
-  return `${formatRate(efficiency.samplesPerSecondPerDevice)} (${plural(efficiency.devices, DEVICE_NAMES[efficiency.deviceKind])})`;
-}
-
-/** Cost of a million samples to three significant digits without an exponent ("0.00794", "8330"); "–" when the run was not priced. */
-export function formatCostPerMillion(efficiency: Efficiency): string {
-  const cost = efficiency.costPerMillionSamples;
-  return cost === null ? '–' : String(Number(cost.toPrecision(3)));
-}
-
-/** Throughput per copy and per device, and the cost of a million samples when priced, on one line. */
-export function formatEfficiency(efficiency: Efficiency): string {
-  const priced = efficiency.pricePerHour === null ? '' : ` · ${formatCostPerMillion(efficiency)} per million samples at ${efficiency.pricePerHour} an hour`;
-  return `${formatRate(efficiency.samplesPerSecondPerCopy)} samples/s per copy · ${formatRate(efficiency.samplesPerSecondPerDevice)} per ${DEVICE_NAMES[efficiency.deviceKind]} (${plural(efficiency.devices, DEVICE_NAMES[efficiency.deviceKind])})${priced}`;
 }
 
 /** Failed requests in all, then by kind with each kind's first message; "none" without failures. */
@@ -87,7 +67,7 @@ function singleRunReport(result: BenchmarkResult): string[] {
   const latencyRows = m.latencyIntervals.map((i) => [
     `latency p${i.percentile}`,
     formatMs(i.valueNs),
-    i.relativeHalfWidth === null ? 'unbounded' : `±${percent(i.relativeHalfWidth)}`,
+    i.relativeHalfWidth === null ? 'unbounded' : `±${formatPercent(i.relativeHalfWidth)}`,
   ]);
   const throughputRows = [['throughput', `${formatRate(t.samplesPerSecond)} samples/s`, '']];
   if (t.windowsAveraged > 0) {

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import * as hdr from 'hdr-histogram-js';
 import { InferbenchError } from '../errors.js';
 import type { ErrorCounts, ErrorKindCount, StopReason } from '../load/load-generator.js';
 import type { BenchmarkResult } from '../pipeline/benchmark-result.js';
-import { computeEfficiency } from '../pipeline/efficiency.js';
+import { computeEfficiency, type Efficiency } from '../pipeline/efficiency.js';
 import { summarizeMeasurement, type ReportedWindow } from '../pipeline/measurement.js';
 import { thresholdMetricsOf } from '../pipeline/threshold-metrics.js';
 import { judgeMeasurement } from '../pipeline/verdict.js';
@@ -21,6 +22,16 @@ export interface MergedSource {
   readonly elapsedNs: number;
   /** Its own samples per second. */
   readonly samplesPerSecond: number;
+  /** Its model copies. */
+  readonly copies: number;
+  /** Devices its copies ran on (its `efficiency.devices`: the host, GPUs or NeuronCores). */
+  readonly devices: number;
+  /** An open loop's target queries per second; null for a closed loop. */
+  readonly targetQps: number | null;
+  /** An open loop's achieved queries per second; null for a closed loop or when not measured. */
+  readonly achievedQps: number | null;
+  /** SHA-256 of its latency histogram's encoding: with `startedAt`, what tells one run from another. */
+  readonly latencySha256: string;
   /** Why it stopped. */
   readonly stopReason: StopReason;
   /** Its stability verdict. */
@@ -39,6 +50,8 @@ export interface MergeInfo {
   readonly overlapping: boolean;
   /** Sum of the runs' own samples per second, when they overlapped: the rate all of them reached together; null otherwise. */
   readonly aggregateSamplesPerSecond: number | null;
+  /** Most runs measuring at one time: the hosts, by the rule of {@link mergeResults}. */
+  readonly concurrentRuns: number;
 }
 
 /** A result of several runs merged, marked as such. */
@@ -57,10 +70,48 @@ const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b
 
 const isMerged = (result: BenchmarkResult): result is MergedResult => (result as Partial<MergedResult>).merged !== undefined;
 
-function sourcesOf(result: BenchmarkResult, file: string | undefined): readonly MergedSource[] {
-  if (isMerged(result)) return result.merged.sources;
+/** Where a run came from, for messages: the file given, and the run's own file when it came inside a merged one. */
+interface LabelledSource extends MergedSource {
+  /** The file given (or "result N"), with the run's own file inside it when it differs. */
+  readonly label: string;
+}
+
+function sourcesOf(result: BenchmarkResult, given: string | undefined, label: string): readonly LabelledSource[] {
+  if (isMerged(result)) return result.merged.sources.map((s) => ({ ...s, label: s.file === undefined || s.file === given ? label : `${s.file} in ${label}` }));
   const m = result.measurement;
-  return [{ file, startedAt: result.startedAt, elapsedNs: m.elapsedNs, samplesPerSecond: m.throughput.samplesPerSecond, stopReason: m.stopReason, stability: m.stability, windows: m.windows, environment: result.environment }];
+  return [
+    {
+      file: given,
+      startedAt: result.startedAt,
+      elapsedNs: m.elapsedNs,
+      samplesPerSecond: m.throughput.samplesPerSecond,
+      copies: m.requestsPerCopy.length,
+      devices: result.efficiency.devices,
+      targetQps: m.offeredLoad?.targetQps ?? null,
+      achievedQps: m.offeredLoad?.achievedQps ?? null,
+      latencySha256: createHash('sha256').update(m.histograms.latency).digest('hex'),
+      stopReason: m.stopReason,
+      stability: m.stability,
+      windows: m.windows,
+      environment: result.environment,
+      label,
+    },
+  ];
+}
+
+/**
+ * `histogram` with its smallest and largest values set to the exact `minNs` and `maxNs` a summary of it kept, for
+ * reading: HDR's encoding keeps bucket counts but rounds the extremes out to bucket edges, and percentiles are capped
+ * at the largest. Each is put back only when it falls in the bucket of the rounded one, i.e. when the summary is of
+ * these values. The copy returned is sized to its values; add nothing to it.
+ */
+export function withExactExtremes(histogram: LatencyHistogram, minNs: number, maxNs: number): LatencyHistogram {
+  if (histogram.count === 0) return histogram;
+  // LatencyHistogram keeps its HDR histogram private; its encoding gives one whose extremes can be set.
+  const raw = hdr.decodeFromCompressedBase64(histogram.encode(), 64) as hdr.JsHistogram;
+  if (raw.lowestEquivalentValue(minNs) === raw.minNonZeroValue) raw.minNonZeroValue = minNs;
+  if (raw.highestEquivalentValue(maxNs) === raw.maxValue) raw.maxValue = maxNs;
+  return new LatencyHistogram(raw);
 }
 
 /** An encoded histogram and the exact extremes its run reported, which the encoding does not keep. */
@@ -72,26 +123,17 @@ interface HistogramPart {
 }
 
 /**
- * The histograms added. HDR's encoding keeps bucket counts but not the exact smallest and largest values, which
- * decoding rounds out to bucket edges; the runs' summaries kept them, and they are put back when they fall in the
- * same buckets, so that min, max and the percentiles capped at the max equal those of one histogram of every value.
+ * The histograms added, with the exact smallest and largest values of the runs' summaries put back (see
+ * {@link withExactExtremes}), so that min, max and the percentiles capped at the max equal those of one histogram of
+ * every value. Without every non-empty run's summary the extremes stay rounded.
  */
 function addHistograms(parts: readonly HistogramPart[]): LatencyHistogram {
-  // Decoded through LatencyHistogram first, so that a corrupt one fails with its one-line error.
   const decoded = parts.map((p) => LatencyHistogram.decode(p.encoded));
-  const raw = hdr.decodeFromCompressedBase64(parts[0]!.encoded, 64) as hdr.JsHistogram;
-  // Decoding fixes the range to the first run's values; the sum grows like a recording histogram.
-  raw.autoResize = true;
-  const sum = new LatencyHistogram(raw);
-  for (const h of decoded.slice(1)) sum.add(h);
+  const [sum, ...rest] = decoded;
+  for (const h of rest) sum!.add(h);
   const summaries = parts.flatMap((p) => (p.summary === undefined || p.summary.count === 0 ? [] : [p.summary]));
-  if (sum.count > 0 && summaries.length === parts.filter((_, i) => decoded[i]!.count > 0).length) {
-    const minNs = Math.min(...summaries.map((s) => s.minNs));
-    const maxNs = Math.max(...summaries.map((s) => s.maxNs));
-    if (raw.lowestEquivalentValue(minNs) === raw.minNonZeroValue) raw.minNonZeroValue = minNs;
-    if (raw.highestEquivalentValue(maxNs) === raw.maxValue) raw.maxValue = maxNs;
-  }
-  return sum;
+  if (summaries.length === 0 || summaries.length !== decoded.filter((h) => h.count > 0).length) return sum!;
+  return withExactExtremes(sum!, Math.min(...summaries.map((s) => s.minNs)), Math.max(...summaries.map((s) => s.maxNs)));
 }
 
 function addErrors(all: readonly ErrorCounts[]): ErrorCounts {
@@ -105,6 +147,12 @@ function addErrors(all: readonly ErrorCounts[]): ErrorCounts {
   return { total: sum(all.map((e) => e.total)), timeouts: sum(all.map((e) => e.timeouts)), byKind };
 }
 
+/** A run's measured time on the common clock of `joinTimes`, in nanoseconds. */
+function spanOf(source: MergedSource): { start: number; end: number } {
+  const start = Date.parse(source.startedAt) * 1e6;
+  return { start, end: start + source.elapsedNs };
+}
+
 /**
  * Measured intervals of the sources on one clock, and the length of their union. A result records when its run
  * started (before the model, compile and warm-up), not when measuring began; taking each measurement to begin at its
@@ -112,7 +160,7 @@ function addErrors(all: readonly ErrorCounts[]): ErrorCounts {
  * cache; the error is the difference of their set-up times.
  */
 function joinTimes(sources: readonly MergedSource[]): { elapsedNs: number; overlapping: boolean } {
-  const spans = sources.map((s) => ({ start: Date.parse(s.startedAt) * 1e6, end: Date.parse(s.startedAt) * 1e6 + s.elapsedNs })).sort((a, b) => a.start - b.start);
+  const spans = sources.map(spanOf).sort((a, b) => a.start - b.start);
   let elapsedNs = 0;
   let overlapping = false;
   let reach = -Infinity;
@@ -122,6 +170,74 @@ function joinTimes(sources: readonly MergedSource[]): { elapsedNs: number; overl
     reach = Math.max(reach, end);
   }
   return { elapsedNs, overlapping };
+}
+
+/**
+ * The largest sum of `value` over runs measuring at one time, on the clock of `joinTimes`: the copies, devices or
+ * runs at work together. Runs that only touch (one ends as the next starts) do not overlap.
+ */
+function peakConcurrent(sources: readonly MergedSource[], value: (source: MergedSource) => number): number {
+  const events = sources
+    .flatMap((s) => [
+      { atNs: spanOf(s).start, change: value(s) },
+      { atNs: spanOf(s).end, change: -value(s) },
+    ])
+    // At one instant, ends before starts.
+    .sort((a, b) => a.atNs - b.atNs || a.change - b.change);
+  let running = 0;
+  let peak = Math.max(...sources.map(value));
+  for (const { change } of events) {
+    running += change;
+    peak = Math.max(peak, running);
+  }
+  return peak;
+}
+
+/** A rate of each run, weighted by its measured time, over their union: the sum for runs measured together, the common rate for runs one after another. */
+function rateOverTime(sources: readonly MergedSource[], rate: (source: MergedSource) => number, elapsedNs: number): number {
+  return elapsedNs > 0 ? sum(sources.map((s) => rate(s) * s.elapsedNs)) / elapsedNs : sum(sources.map(rate));
+}
+
+/** Refuses a run given twice, alone or inside a merged result: the same start and the same latency histogram. */
+function refuseDuplicates(sources: readonly LabelledSource[]): void {
+  const seen = new Map<string, LabelledSource>();
+  for (const source of sources) {
+    const key = `${source.startedAt} ${source.latencySha256}`;
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      throw new InferbenchError('INVALID_OPTION', `cannot merge a run with itself: ${source.label} repeats the run started at ${source.startedAt} in ${earlier.label}; give each run once`);
+    }
+    seen.set(key, source);
+  }
+}
+
+/** Refuses open-loop runs at different target rates; each run's own, as a merged result's offered load is its runs' together. */
+function refuseMixedRates(sources: readonly LabelledSource[]): void {
+  const first = sources[0]!;
+  const other = sources.find((s) => s.targetQps !== first.targetQps);
+  if (other === undefined) return;
+  const rate = (s: LabelledSource): string => (s.targetQps === null ? 'a closed loop' : `${s.targetQps} queries/s`);
+  throw new InferbenchError('INVALID_OPTION', `cannot merge runs at different open-loop rates: ${first.label} ran at ${rate(first)} but ${other.label} at ${rate(other)}; merge only runs of one rate`);
+}
+
+/**
+ * Throughput per copy and per device over the copies and devices at work together ({@link peakConcurrent}), not
+ * their sum, as runs one after another reuse them. A run measuring at the same time as another is taken to have its
+ * own host (nothing in a result tells two identical machines apart, so processes sharing one machine count as one
+ * host each): a CPU run's devices, and the price per hour of one machine, are multiplied by the most runs measuring
+ * at once. Exact when runs overlap wholly or not at all.
+ */
+function mergedEfficiency(first: BenchmarkResult, sources: readonly MergedSource[], samplesPerSecond: number): Efficiency {
+  const hosts = peakConcurrent(sources, () => 1);
+  const devices = peakConcurrent(sources, (s) => s.devices);
+  const price = first.settings.costPerHour;
+  const efficiency = computeEfficiency(
+    { ...first.settings, costPerHour: price === undefined ? undefined : price * hosts },
+    samplesPerSecond,
+    peakConcurrent(sources, (s) => s.copies),
+    first.backend.effectiveSettings,
+  );
+  return { ...efficiency, devices, samplesPerSecondPerDevice: samplesPerSecond / devices };
 }
 
 /** Stable only when every run was; the widest ratios, and the first run's reason. */
@@ -138,6 +254,9 @@ function joinStability(sources: readonly MergedSource[]): StabilityCheck {
   };
 }
 
+/** The offered load's rate, compared run by run by `refuseMixedRates` instead, as a merged result's is its runs' together. */
+const OFFERED_RATE = 'measurement.offeredLoad.targetQps';
+
 /**
  * Combines results of one configuration, measured by several processes or machines, without losing a value:
  *
@@ -151,15 +270,20 @@ function joinStability(sources: readonly MergedSource[]): StabilityCheck {
  *   the rate the runs delivered over the time they measured, never more. When runs overlapped, the sum of their own
  *   rates is kept too, as `merged.aggregateSamplesPerSecond`: it is the larger figure, right only if they measured
  *   over the same span;
- * - an open loop's target and achieved rates are summed: the load all runs offered together;
+ * - an open loop's offered load is kept (a Server search's too): its target and achieved rates are each run's,
+ *   weighted by its measured time, over that union, like throughput: the sum for runs that measured together, the
+ *   one rate for runs one after another;
+ * - efficiency is over the copies and devices at work together, the most at any time, and a price per hour of one
+ *   machine is multiplied by the most runs measuring at once, each taken as its own host (see `mergedEfficiency`);
  * - windows are kept per run in `merged.sources` (their clocks differ), and the merged measurement has none; its
  *   stability is every run's, and its stop reason the first run's;
- * - the verdict, thresholds and efficiency are judged again on the merged figures; the Server search, which belongs
- *   to one run, is dropped. Model, compile, settings and environment are the first result's.
+ * - the verdict and thresholds are judged again on the merged figures; the Server search, which belongs to one run,
+ *   is dropped. Model, compile, settings and environment are the first result's.
  *
- * @throws InferbenchError `INVALID_OPTION` for fewer than two results, or results whose configuration differs
- *   (model, batch size, scenario, sequence length and the other settings that change what is measured), naming the
- *   setting, both values and their files.
+ * @throws InferbenchError `INVALID_OPTION` for fewer than two results; for results whose configuration differs
+ *   (model, batch size, scenario, sequence length and the other settings that change what is measured), or runs at
+ *   different open-loop rates, naming the setting, both values and their files; and for a run given twice (the same
+ *   start and latency histogram), alone or inside a merged result, naming both files.
  */
 export function mergeResults(results: readonly BenchmarkResult[], options: MergeOptions = {}): MergedResult {
   if (results.length < 2) throw new InferbenchError('INVALID_OPTION', `merging needs at least two results, got ${results.length}`);
@@ -169,23 +293,26 @@ export function mergeResults(results: readonly BenchmarkResult[], options: Merge
   const label = (i: number): string => options.files?.[i] ?? `result ${i + 1}`;
   const first = results[0]!;
   results.forEach((result, i) => {
-    const differences = settingDifferences(first, result).filter((d) => d.kind === 'configuration');
+    const differences = settingDifferences(first, result).filter((d) => d.kind === 'configuration' && d.setting !== OFFERED_RATE);
     if (differences.length > 0) {
       throw new InferbenchError('INVALID_OPTION', `cannot merge results of different configurations: ${describeSettingDifferences(differences, label(0), label(i))}; merge only runs of one configuration`);
     }
   });
+  const labelled = results.flatMap((result, i) => sourcesOf(result, options.files?.[i], label(i)));
+  refuseDuplicates(labelled);
+  refuseMixedRates(labelled);
 
-  const sources = results.flatMap((result, i) => sourcesOf(result, options.files?.[i]));
+  const sources: MergedSource[] = labelled.map(({ label: _, ...source }) => source);
   const { elapsedNs, overlapping } = joinTimes(sources);
   const measurements = results.map((r) => r.measurement);
   const latency = addHistograms(measurements.map((m) => ({ encoded: m.histograms.latency, summary: m.latency })));
-  const offered = measurements.map((m) => m.offeredLoad);
-  const achieved = offered.map((o) => o?.achievedQps);
+  const openLoop = sources[0]!.targetQps !== null;
+  const achieved = sources.every((s) => s.achievedQps !== null) ? rateOverTime(sources, (s) => s.achievedQps!, elapsedNs) : undefined;
   const settings = first.settings;
   const measurement = summarizeMeasurement(
     {
-      // The rate of every run together, for the offered load's target.
-      settings: { ...settings, rateQps: settings.rateQps === undefined ? undefined : sum(offered.map((o) => o?.targetQps ?? 0)) },
+      // The offered load is written when rateQps is set; a Server search's result has it unset.
+      settings: { ...settings, rateQps: openLoop ? rateOverTime(sources, (s) => s.targetQps!, elapsedNs) : undefined },
       latency,
       queue: addHistograms(measurements.map((m) => ({ encoded: m.histograms.queue, summary: m.queue }))),
       compute: addHistograms(measurements.map((m) => ({ encoded: m.histograms.compute, summary: m.compute }))),
@@ -194,8 +321,8 @@ export function mergeResults(results: readonly BenchmarkResult[], options: Merge
       completedQueries: sum(measurements.map((m) => m.completedQueries)),
       completedRequests: sum(measurements.map((m) => m.completedRequests)),
       errors: addErrors(measurements.map((m) => m.errors)),
-      lateQueries: sum(offered.map((o) => o?.lateQueries ?? 0)),
-      achievedQps: achieved.every((q) => q !== undefined) ? sum(achieved as number[]) : undefined,
+      lateQueries: sum(measurements.map((m) => m.offeredLoad?.lateQueries ?? 0)),
+      achievedQps: openLoop ? achieved : undefined,
       warmupQueries: sum(measurements.map((m) => m.warmupQueries)),
       firstInference: { latencyNs: measurements.flatMap((m) => m.firstInference.latencyNs), computeNs: measurements.flatMap((m) => m.firstInference.computeNs) },
       elapsedNs,
@@ -208,17 +335,21 @@ export function mergeResults(results: readonly BenchmarkResult[], options: Merge
     },
     first.inputs.batchSize,
   );
-  const copies = measurement.requestsPerCopy.length;
   const samplesPerSecond = measurement.throughput.samplesPerSecond;
   return {
     ...first,
     startedAt: sources.map((s) => s.startedAt).reduce((a, b) => (Date.parse(b) < Date.parse(a) ? b : a)),
-    backend: { ...first.backend, copies, loadNs: Math.max(...results.map((r) => r.backend.loadNs)) },
+    backend: { ...first.backend, copies: measurement.requestsPerCopy.length, loadNs: Math.max(...results.map((r) => r.backend.loadNs)) },
     measurement,
-    efficiency: computeEfficiency(settings, samplesPerSecond, copies, first.backend.effectiveSettings),
+    efficiency: mergedEfficiency(first, sources, samplesPerSecond),
     verdict: judgeMeasurement(measurement, settings),
     thresholds: evaluateThresholds(parseThresholds(settings.thresholds), thresholdMetricsOf(latency, measurement)),
     serverSearch: null,
-    merged: { sources, overlapping, aggregateSamplesPerSecond: overlapping ? sum(sources.map((s) => s.samplesPerSecond)) : null },
+    merged: {
+      sources,
+      overlapping,
+      aggregateSamplesPerSecond: overlapping ? sum(sources.map((s) => s.samplesPerSecond)) : null,
+      concurrentRuns: peakConcurrent(sources, () => 1),
+    },
   };
 }

@@ -31,10 +31,12 @@ const configuration = (path: string): ComparedSetting => ({ path, kind: 'configu
 const context = (path: string): ComparedSetting => ({ path, kind: 'context' });
 
 /**
- * The settings compared, in report order. Left out on purpose, as they do not change what is measured: the model's
- * name and path (its SHA-256 stands for it), cacheDir and output paths, thresholds and the run's bounds (they change
- * how long, not what), percentiles, confidence, windows and the stability rule (how it is reported), warm-up,
- * timeouts, the Server search (its chosen rate is rateQps) and the price per hour.
+ * The settings compared, in report order. An open loop's rate is read from the measurement's offered load, not from
+ * `settings.rateQps`: a Server search leaves that unset and offers the rate it chose; a merged result's offered load
+ * is that of all its runs together (see mergeResults, which checks each run's own rate). Left out on purpose, as they
+ * do not change what is measured: the model's name and path (its SHA-256 stands for it), cacheDir and output paths,
+ * thresholds and the run's bounds (they change how long, not what), percentiles, confidence, windows and the
+ * stability rule (how it is reported), warm-up, timeouts, the Server search itself and the price per hour.
  */
 const COMPARED: readonly ComparedSetting[] = [
   configuration('model.sha256'),
@@ -43,7 +45,7 @@ const COMPARED: readonly ComparedSetting[] = [
   configuration('settings.scenario'),
   configuration('settings.clients'),
   configuration('settings.samplesPerQuery'),
-  configuration('settings.rateQps'),
+  configuration('measurement.offeredLoad.targetQps'),
   configuration('settings.arrival'),
   configuration('settings.copies'),
   configuration('settings.device'),
