@@ -31,7 +31,10 @@ describe('inferbench compare and merge', () => {
     const recorded = LatencyHistogram.decode(first.measurement.histograms.latency);
     const slower = new LatencyHistogram();
     for (let rank = 1; rank <= recorded.count; rank++) slower.recordNs(1.5 * recorded.valueAtRankNs(rank));
-    writeFileSync(path('slower.json'), JSON.stringify({ ...first, measurement: { ...first.measurement, histograms: { ...first.measurement.histograms, latency: slower.encode() } } }));
+    // Its windows slowed alike, so that however many whole windows the run had, they agree with its queries.
+    const windows = first.measurement.windows.map((w) => ({ ...w, latencyPercentilesNs: Object.fromEntries(Object.entries(w.latencyPercentilesNs).map(([p, v]) => [p, 1.5 * v])) }));
+    const latency = slower.summarize(first.settings.percentiles);
+    writeFileSync(path('slower.json'), JSON.stringify({ ...first, measurement: { ...first.measurement, latency, windows, histograms: { ...first.measurement.histograms, latency: slower.encode() } } }));
   });
 
   it('shows two runs side by side and exits 0', async () => {
@@ -43,13 +46,21 @@ describe('inferbench compare and merge', () => {
     expect(run.stdout).toMatch(/noise\s+99% intervals/);
   });
 
-  it(`exits 99 with one line naming the figures that regressed beyond --fail-on-regression`, async () => {
+  it(`exits 99 with one line naming the figures that regressed beyond --fail-on-regression, and warns of those it could not judge`, async () => {
     const failed = await inferbench(['compare', path('first.json'), path('slower.json'), '--fail-on-regression', '5%']);
     expect(failed.exitCode).toBe(99);
-    expect(oneLine(failed)).toMatch(new RegExp(`^inferbench: regression beyond 5%: p50 \\+50\\.\\d% in ${path('slower.json')}`));
+    const [warning, failure, ...more] = failed.stderr.trim().split('\n');
+    expect(more, failed.stderr).toEqual([]);
+    // 600 queries cannot bound p99.9 at 99%: not judged, named, and not failing.
+    expect(warning).toMatch(new RegExp(`^inferbench: warning: not judged, so not failing the comparison, though worse than 5%: p99\\.9 \\+\\d+\\.\\d% in ${path('slower.json')} \\(too few values or windows to tell from noise\\)$`));
+    expect(failure).toMatch(new RegExp(`^inferbench: regression beyond 5%: p50 \\+50\\.\\d% in ${path('slower.json')}`));
+    expect(failure).not.toContain('p99.9');
     expect(failed.stdout).toMatch(/p50 .*\+50\.\d% worse/);
+    expect(failed.stdout).toMatch(/p99\.9 .*not judged/);
+    expect(failed.stdout).toContain('not judged, so not failing the comparison, though worse than 5%: p99.9');
     const passed = await inferbench(['compare', path('first.json'), path('slower.json'), '--fail-on-regression', '60%']);
     expect(passed.exitCode, passed.stderr).toBe(0);
+    expect(passed.stderr).toBe('');
     expect(passed.stdout).toContain('no regression beyond 60%');
   });
 
@@ -85,6 +96,19 @@ describe('inferbench compare and merge', () => {
     const compared = await inferbench(['compare', path('merged.json'), path('first.json')]);
     expect(compared.exitCode, compared.stderr).toBe(0);
     expect(compared.stdout).toContain(path('merged.json'));
+  });
+
+  it('refuses to merge a run with itself, or with a merge that holds it, naming the files', async () => {
+    const twice = await inferbench(['merge', path('first.json'), path('first.json'), '-o', path('twice.json')]);
+    expect(twice.exitCode).toBe(2);
+    const started = (JSON.parse(readFileSync(path('first.json'), 'utf8')) as BenchmarkResult).startedAt;
+    expect(oneLine(twice)).toBe(`inferbench: cannot merge a run with itself: the run started at ${started} is in ${path('first.json')} and again in ${path('first.json')}; give each run once`);
+    const nested = await inferbench(['merge', path('first.json'), path('second.json'), '-o', path('pair.json')]);
+    expect(nested.exitCode, nested.stderr).toBe(0);
+    const again = await inferbench(['merge', path('pair.json'), path('second.json'), '-o', path('twice.json')]);
+    expect(again.exitCode).toBe(2);
+    expect(oneLine(again)).toMatch(new RegExp(`^inferbench: cannot merge a run with itself: the run started at .* is in ${path('second.json')} in ${path('pair.json')} and again in ${path('second.json')}; give each run once$`));
+    expect(existsSync(path('twice.json'))).toBe(false);
   });
 
   it('refuses to merge runs of different batch sizes, naming the setting and the files', async () => {

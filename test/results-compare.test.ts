@@ -9,7 +9,7 @@ import {
   type BenchmarkSettingsInput,
 } from '../dist/index.js';
 import { seededRandom } from '../dist/random.js';
-import { compareResults, type ComparedFigure, type CompareOptions } from '../dist/results/compare-results.js';
+import { MIN_COMPARED_WINDOWS, compareResults, minimumComparedCount, type ComparedFigure, type CompareOptions } from '../dist/results/compare-results.js';
 import { settingDifferences } from '../dist/results/setting-differences.js';
 
 /** `count` lognormal latencies around `medianMs`, scaled by `scale`: a known distribution, reproducible by seed. */
@@ -120,7 +120,7 @@ describe('compareResults', () => {
     expect(comparison.warnings).toEqual([]);
   });
 
-  it.each(NOISES)('finds a 20%% shift of 5,000 values significant, as a regression (%s)', (noise) => {
+  it.each(NOISES)('finds a 1.2× slowdown of 5,000 values significant, as a regression (%s)', (noise) => {
     const slower = syntheticResult({ latenciesNs: lognormalNs(5000, 3, 1.2), windowRates: [400, 410, 395, 405, 398, 402, 407, 393] });
     const comparison = compareResults(base, [slower], { noise });
     for (const name of LATENCY_FIGURES) {
@@ -130,15 +130,15 @@ describe('compareResults', () => {
       expect(change.relativeChange, name).toBeGreaterThan(0.12);
       expect(change.relativeChange, name).toBeLessThan(0.3);
     }
-    // 5,000 values cannot bound p99.9 at 99% (that takes 5,296): the intervals overlap, and the bootstrap does not judge it.
-    expect(figure(comparison.figures, 'p99.9').candidates[0]!.significant).toBe(noise === 'intervals' ? false : null);
+    // 5,000 values cannot bound p99.9 at 99% (that takes 5,296): not judged, rather than called noise.
+    expect(figure(comparison.figures, 'p99.9').candidates[0]!.significant).toBeNull();
     // Throughput fell: worse, as lower throughput is.
     const rate = figure(comparison.figures, 'samples/s');
     expect(rate.better).toBe('higher');
     expect(rate.candidates[0]).toMatchObject({ significant: true, regression: true });
   });
 
-  it.each(NOISES)('finds a 1%% shift of 50 values within the noise (%s)', (noise) => {
+  it.each(NOISES)('finds a 1.01× slowdown of 50 values within the noise (%s)', (noise) => {
     const few = syntheticResult({ latenciesNs: lognormalNs(50, 4) });
     const shifted = syntheticResult({ latenciesNs: lognormalNs(50, 4, 1.01) });
     const comparison = compareResults(few, [shifted], { noise });
@@ -201,6 +201,80 @@ describe('compareResults', () => {
     for (const noise of NOISES) {
       expect(figure(compareResults(base, [short], { noise }).figures, 'samples/s').candidates[0]).toMatchObject({ significant: null, regression: false });
     }
+  });
+
+  it('takes the fewest windows, and values, from the confidence level: the count that bounds a median', () => {
+    expect(MIN_COMPARED_WINDOWS).toBe(8);
+    expect(minimumComparedCount(0.99)).toBe(8);
+    expect(minimumComparedCount(0.95)).toBe(6);
+    // Seven windows, a third slower: too few to judge at 99%, enough at 95%.
+    const seven = syntheticResult({ latenciesNs: lognormalNs(5000, 2), windowRates: [340, 335, 330, 345, 338, 342, 333] });
+    const eight = syntheticResult({ latenciesNs: lognormalNs(5000, 2), windowRates: [500, 510, 495, 505, 498, 502, 507, 493] });
+    const at99 = compareResults(eight, [seven]);
+    expect(at99.minimumCount).toBe(8);
+    expect(figure(at99.figures, 'samples/s').candidates[0]).toMatchObject({ significant: null, regression: false, interval: null });
+    expect(figure(compareResults(eight, [seven], { confidenceLevel: 0.95 }).figures, 'samples/s').candidates[0]).toMatchObject({ significant: true, regression: true });
+    // Five values each: no figure is judged, the mean included.
+    const five = compareResults(syntheticResult({ latenciesNs: lognormalNs(5, 2) }), [syntheticResult({ latenciesNs: lognormalNs(5, 3, 1.5) })]);
+    for (const name of LATENCY_FIGURES) expect(figure(five.figures, name).candidates[0]!.significant, name).toBeNull();
+  });
+
+  it('lists figures not judged but worse than the limit, without failing on them', () => {
+    const slower = syntheticResult({ latenciesNs: lognormalNs(5000, 3, 1.2), windowRates: [500, 510, 495, 505, 498, 502, 507] });
+    const comparison = compareResults(base, [slower], { failOnRegression: 0.05, labels: ['a.json', 'b.json'] });
+    expect(comparison.failed).toBe(true);
+    expect(comparison.failures.map((f) => f.figure)).toEqual(['p50', 'p90', 'p95', 'p99', 'mean']);
+    // p99.9 has too few values, samples/s too few windows; only p99.9 is worse, by about 20%.
+    expect(comparison.unjudged).toEqual([{ figure: 'p99.9', candidate: 'b.json', relativeChange: expect.closeTo(0.2, 1) }]);
+    expect(compareResults(base, [slower], { failOnRegression: 0.5 }).unjudged).toEqual([]);
+    expect(compareResults(base, [slower]).unjudged).toEqual([]);
+  });
+
+  it.each(NOISES)('does not call two runs of one configuration different when their queries move together by window (%s)', (noise) => {
+    const first = syntheticResult({ windowLatenciesNs: driftingWindowsNs(10, 500, 3, 0.1) });
+    const second = syntheticResult({ windowLatenciesNs: driftingWindowsNs(10, 500, 1003, 0.1) });
+    const comparison = compareResults(first, [second], { noise });
+    for (const f of comparison.figures) expect(f.candidates[0]!.significant, f.figure).not.toBe(true);
+    for (const name of ['p50', 'p90', 'p95', 'p99', 'p99.9']) expect(figure(comparison.figures, name).candidates[0]!.windowInterval, name).not.toBeNull();
+    // The same queries without their windows are taken as independent, and their medians as different.
+    const withoutWindows = (seed: number): BenchmarkResult => syntheticResult({ latenciesNs: driftingWindowsNs(10, 500, seed, 0.1).flat() });
+    const pooled = compareResults(withoutWindows(3), [withoutWindows(1003)], { noise });
+    expect(figure(pooled.figures, 'p50').candidates[0]).toMatchObject({ significant: true, windowInterval: null });
+    expect(figure(pooled.figures, 'mean').candidates[0]!.significant).toBe(true);
+  });
+
+  it.each(NOISES)('still finds a 1.2× slowdown among drifting windows (%s)', (noise) => {
+    const first = syntheticResult({ windowLatenciesNs: driftingWindowsNs(20, 250, 1, 0.05) });
+    const slower = syntheticResult({ windowLatenciesNs: driftingWindowsNs(20, 250, 1001, 0.05, 1.2) });
+    const comparison = compareResults(first, [slower], { noise });
+    for (const name of ['p50', 'p90', 'p95', 'mean']) expect(figure(comparison.figures, name).candidates[0], name).toMatchObject({ significant: true, regression: true });
+    const p50 = figure(comparison.figures, 'p50');
+    expect(p50.candidates[0]!.windowInterval).not.toBeNull();
+    expect(p50.baselineWindowInterval === null).toBe(noise === 'bootstrap');
+  });
+
+  it("caps percentiles at the result's exact maximum, which decoding rounds up to a bucket edge", () => {
+    const flat = syntheticResult({ latenciesNs: Array.from({ length: 20 }, () => 1_000_500) });
+    expect(LatencyHistogram.decode(flat.measurement.histograms.latency).valueAtPercentileNs(50)).toBeGreaterThan(1_000_500);
+    const comparison = compareResults(flat, [flat]);
+    for (const name of ['p50', 'p90', 'p99']) {
+      const f = figure(comparison.figures, name);
+      expect(f.baseline, name).toBe(1_000_500);
+      expect(f.candidates[0]!.value, name).toBe(1_000_500);
+      expect(f.baselineInterval!.upper ?? 0, name).toBeLessThanOrEqual(1_000_500);
+    }
+  });
+
+  it('tells runs at different open-loop rates apart, a Server search (rateQps unset) included', () => {
+    const open = (rateQps: number): BenchmarkResult => syntheticResult({ latenciesNs: lognormalNs(500, 2), settings: { scenario: 'open', rateQps } });
+    const searched = (rateQps: number): BenchmarkResult => {
+      const r = open(rateQps);
+      return { ...r, settings: { ...r.settings, rateQps: undefined } } as BenchmarkResult;
+    };
+    const clause = { setting: 'measurement.offeredLoad.targetQps', kind: 'configuration', first: '100', second: '120' };
+    expect(settingDifferences(searched(100), searched(120))).toEqual([clause]);
+    expect(settingDifferences(open(100), open(120))).toEqual([clause]);
+    expect(settingDifferences(searched(100), open(100))).toEqual([]);
   });
 
   it('gives the same bootstrap for the same seed and compares several candidates at once', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   LatencyHistogram,
   collectEnvironment,
+  computeEfficiency,
   earlyStoppingEstimate,
   judgeMeasurement,
   percentileInterval,
@@ -74,6 +75,7 @@ function syntheticResult({ latenciesNs, errors = NO_ERRORS, startedAt = '2026-01
     compile: { compiler: 'onnxruntime', artifactPath: 'synthetic.onnx', cacheHit: true, compileNs: 0, dimensions: {}, maxAbsDifference: 0 },
     backend: { name: 'onnxruntime-cpu', copies: requestsPerCopy?.length ?? 1, loadNs: 1e6, effectiveSettings: {} },
     measurement,
+    efficiency: computeEfficiency(settings, measurement.throughput.samplesPerSecond, requestsPerCopy?.length ?? 1, {}),
     verdict: judgeMeasurement(measurement, settings),
     thresholds: [],
     serverSearch: null,
@@ -170,6 +172,61 @@ describe('mergeResults', () => {
     const { offeredLoad } = mergeResults([a, b]).measurement;
     expect(offeredLoad).toMatchObject({ targetQps: 200, achievedQps: 197, lateQueries: 3 });
     expect(offeredLoad!.sendDelay).toMatchObject({ count: 3, minNs: 1e5, maxNs: 2e6 });
+  });
+
+  it("keeps a Server search's offered load: summed for runs measured together, the one rate for runs one after another", () => {
+    /** A Server search's result: rateQps unset in its settings, the chosen rate in its offered load. */
+    const searched = (latenciesNs: readonly number[], startedAt: string, rateQps = 100): BenchmarkResult => {
+      const r = syntheticResult({ latenciesNs, startedAt, settings: { scenario: 'open', rateQps }, sendDelaysNs: [1e5], achievedQps: rateQps - 1 });
+      return { ...r, settings: { ...r.settings, rateQps: undefined } } as BenchmarkResult;
+    };
+    const together = mergeResults([searched(parts[0]!, '2026-01-01T00:00:00.000Z'), searched(parts[1]!, '2026-01-01T00:00:00.000Z')]);
+    expect(together.measurement.offeredLoad).toMatchObject({ targetQps: 200, achievedQps: 198 });
+    const inTurn = mergeResults([searched(parts[0]!, '2026-01-01T00:00:00.000Z'), searched(parts[1]!, '2026-01-01T01:00:00.000Z')]);
+    expect(inTurn.measurement.offeredLoad).toMatchObject({ targetQps: 100, achievedQps: 99 });
+    // A merged result's own rate is its runs' together; each run's is what must agree.
+    expect(mergeResults([together, searched(parts[2]!, '2026-01-01T02:00:00.000Z')]).merged.sources.map((s) => s.targetQps)).toEqual([100, 100, 100]);
+    expect(() => mergeResults([searched(parts[0]!, '2026-01-01T00:00:00.000Z'), searched(parts[1]!, '2026-01-01T00:00:00.000Z', 120)], { files: ['a.json', 'b.json'] })).toThrow(
+      'cannot merge runs at different open-loop rates: a.json ran at 100 queries/s but b.json at 120 queries/s; merge only runs of one rate',
+    );
+  });
+
+  it('refuses a run given twice, alone or inside a merged result, naming the files', () => {
+    const [a, b] = results;
+    expect(() => mergeResults([a!, b!, a!], { files: ['a.json', 'b.json', 'again.json'] })).toThrow(
+      'cannot merge a run with itself: the run started at 2026-01-01T00:00:00.000Z is in a.json and again in again.json; give each run once',
+    );
+    const ab = mergeResults([a!, b!], { files: ['a.json', 'b.json'] });
+    expect(() => mergeResults([ab, b!], { files: ['ab.json', 'b-copy.json'] })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining('the run started at 2026-01-01T00:00:00.000Z is in b.json in ab.json and again in b-copy.json') }));
+    // The same start alone is no duplicate: processes started together measure different queries.
+    expect(mergeResults([a!, b!]).merged.sources).toHaveLength(2);
+  });
+
+  it("divides throughput by the copies and hosts at work together, not by every run's", () => {
+    const run = (latenciesNs: readonly number[], startedAt: string, requestsPerCopy: number[]): BenchmarkResult =>
+      syntheticResult({ latenciesNs, startedAt, requestsPerCopy, settings: { costPerHour: 2 } });
+    // Two runs of two copies one after another: two copies, one host, at any time.
+    const inTurn = mergeResults([run(parts[0]!, '2026-01-01T00:00:00.000Z', [250, 250]), run(parts[1]!, '2026-01-01T01:00:00.000Z', [500, 500])]);
+    const sps = inTurn.measurement.throughput.samplesPerSecond;
+    expect(sps).toBeCloseTo((1500 * 4) / 20, 9);
+    expect(inTurn.efficiency).toMatchObject({ deviceKind: 'host', devices: 1, pricePerHour: 2 });
+    expect(inTurn.efficiency.samplesPerSecondPerCopy).toBeCloseTo(sps / 2, 9);
+    expect(inTurn.merged.concurrentRuns).toBe(1);
+    // The same runs at once: four copies, and each run taken as its own host.
+    const together = mergeResults([run(parts[0]!, '2026-01-01T00:00:00.000Z', [250, 250]), run(parts[1]!, '2026-01-01T00:00:00.000Z', [500, 500])]);
+    expect(together.efficiency).toMatchObject({ devices: 2, pricePerHour: 4 });
+    expect(together.efficiency.samplesPerSecondPerCopy).toBeCloseTo(together.measurement.throughput.samplesPerSecond / 4, 9);
+    expect(together.efficiency.samplesPerSecondPerDevice).toBeCloseTo(together.measurement.throughput.samplesPerSecond / 2, 9);
+    expect(together.efficiency.costPerMillionSamples).toBeCloseTo((4 / (together.measurement.throughput.samplesPerSecond * 3600)) * 1e6, 9);
+    expect(together.merged.concurrentRuns).toBe(2);
+  });
+
+  it('adds a run of far longer latencies to one of short ones, keeping the exact extremes', () => {
+    const short = syntheticResult({ latenciesNs: [1e3, 2e3, 3e3] });
+    const long = syntheticResult({ latenciesNs: [5e9, 7e9] });
+    const { latency } = mergeResults([short, long]).measurement;
+    expect(latency).toMatchObject({ count: 5, minNs: 1e3, maxNs: 7e9 });
+    expect(latency).toEqual(histogramOf([1e3, 2e3, 3e3, 5e9, 7e9]).summarize(short.settings.percentiles));
   });
 
   it.each([

@@ -205,7 +205,7 @@ function refuseDuplicates(sources: readonly LabelledSource[]): void {
     const key = `${source.startedAt} ${source.latencySha256}`;
     const earlier = seen.get(key);
     if (earlier !== undefined) {
-      throw new InferbenchError('INVALID_OPTION', `cannot merge a run with itself: ${source.label} repeats the run started at ${source.startedAt} in ${earlier.label}; give each run once`);
+      throw new InferbenchError('INVALID_OPTION', `cannot merge a run with itself: the run started at ${source.startedAt} is in ${earlier.label} and again in ${source.label}; give each run once`);
     }
     seen.set(key, source);
   }
