@@ -2,8 +2,9 @@ import Table from 'cli-table3';
 import type { BenchmarkResult } from '../pipeline/benchmark-result.js';
 import type { LatencySummary } from '../stats/latency-histogram.js';
 import { formatThresholdValue } from '../stats/thresholds.js';
+import { describeLoad } from './describe-load.js';
 import { formatEfficiency } from './format-efficiency.js';
-import { formatMs, formatPercent, formatRate, plural } from './format.js';
+import { formatMs, formatPercent, formatRate } from './format.js';
 
 function latencyRow(label: string, summary: LatencySummary): string[] {
   return [label, ...Object.values(summary.percentilesNs).map(formatMs), formatMs(summary.meanNs), formatMs(summary.minNs), formatMs(summary.maxNs)];
@@ -14,12 +15,7 @@ function latencyRow(label: string, summary: LatencySummary): string[] {
 export function formatResultTable(result: BenchmarkResult): string {
   const { settings, measurement: m, backend, verdict } = result;
   const threads = backend.effectiveSettings.intraOpThreadsPerCopy;
-  const load =
-    m.offeredLoad !== null
-      ? `${formatRate(m.offeredLoad.targetQps)} q/s ${m.offeredLoad.arrival}`
-      : settings.clients !== undefined
-        ? plural(settings.clients, 'client')
-        : 'all queries at once';
+  const load = describeLoad(result);
   const first = m.firstInference;
   const lines = [
     `model    ${result.model.name}`,

@@ -8,6 +8,7 @@ import { renderChartSvg } from './charts/render-chart.js';
 import { sweepSpec } from './charts/sweep-chart.js';
 import { chartedWindows, windowsSpec } from './charts/windows-chart.js';
 import { formatMs, formatRate, plural } from './format.js';
+import { describeLoad } from './describe-load.js';
 import { formatCostPerMillion, formatEfficiency, formatPerDevice } from './format-efficiency.js';
 import type { ReportSubject } from './report-subject.js';
 
@@ -44,13 +45,9 @@ function html(strings: TemplateStringsArray, ...slots: Slot[]): Html {
 
 
 /** Scenario, batch size, copies, load and backend on one line. */
-function settingsSummary({ settings, measurement: m, backend }: BenchmarkResult): string {
-  const load =
-    m.offeredLoad !== null
-      ? `${formatRate(m.offeredLoad.targetQps)} q/s ${m.offeredLoad.arrival}`
-      : settings.clients !== undefined
-        ? plural(settings.clients, 'client')
-        : 'all queries at once';
+function settingsSummary(result: BenchmarkResult): string {
+  const { settings, measurement: m, backend } = result;
+  const load = describeLoad(result);
   const device = settings.device === 'cpu' ? '' : ` on ${settings.device}`;
   return [`scenario ${m.scenario}`, `batch ${settings.batchSize}`, `${backend.copies} ${backend.copies === 1 ? 'copy' : 'copies'}`, load, `${backend.name}${device}`].join(' · ');
 }

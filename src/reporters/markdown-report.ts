@@ -1,7 +1,7 @@
 import type { BenchmarkResult } from '../pipeline/benchmark-result.js';
-import type { Efficiency } from '../pipeline/efficiency.js';
 import { formatThresholdValue } from '../stats/thresholds.js';
 import { latencyPercentilesNs } from './csv-report.js';
+import { describeLoad } from './describe-load.js';
 import { formatCostPerMillion, formatEfficiency, formatPerDevice } from './format-efficiency.js';
 import { formatMs, formatPercent, formatRate, plural } from './format.js';
 import type { ReportSubject } from './report-subject.js';
@@ -24,14 +24,6 @@ function table(head: readonly string[], align: readonly ('left' | 'right')[], ro
   return [tableRow(head), tableRow(align.map((a) => (a === 'right' ? '---:' : '---'))), ...rows.map(tableRow)];
 }
 
-
-/** The load as one phrase: closed-loop clients, an open loop's rate, or everything at once. */
-function loadOf(result: BenchmarkResult): string {
-  const offered = result.measurement.offeredLoad;
-  if (offered !== null) return `${formatRate(offered.targetQps)} q/s ${offered.arrival}`;
-  const clients = result.settings.clients;
-  return clients === undefined ? 'all at once' : plural(clients, 'client');
-}
 
 /** Failed requests in all, then by kind with each kind's first message; "none" without failures. */
 function errorsOf(result: BenchmarkResult): string {
@@ -59,7 +51,7 @@ function singleRunReport(result: BenchmarkResult): string[] {
     '',
     `- **Model** ${escapeMarkdown(model.name)} (${model.task}, sha256 \`${model.sha256.slice(0, 12)}\`)`,
     `- **Configuration** batch ${settings.batchSize}${sequence} · ${backend.copies} ${backend.copies === 1 ? 'copy' : 'copies'} · ${escapeMarkdown(backend.name)}`,
-    `- **Load** ${m.scenario} · ${loadOf(result)} · ${m.completedQueries} queries in ${(m.elapsedNs / 1e9).toFixed(2)} s after ${m.warmupQueries} warm-up · stop: ${m.stopReason}`,
+    `- **Load** ${m.scenario} · ${describeLoad(result)} · ${m.completedQueries} queries in ${(m.elapsedNs / 1e9).toFixed(2)} s after ${m.warmupQueries} warm-up · stop: ${m.stopReason}`,
     `- **Started** ${escapeMarkdown(result.startedAt)} · inferbench ${escapeMarkdown(result.environment.inferbench)}`,
     '',
   ];
@@ -107,7 +99,7 @@ function comparisonReport(subject: ReportSubject): string[] {
       escapeMarkdown(result.model.name),
       String(result.settings.batchSize),
       String(result.backend.copies),
-      loadOf(result),
+      describeLoad(result),
       formatMs(p50),
       formatMs(p95),
       formatMs(p99),
