@@ -178,7 +178,7 @@ export type { ReportSubject, ReportFormat } from './reporters/report-subject.js'
 export { readResultFile, parseResult } from './results/read-result.js';
 export { compareResults, minimumComparedCount, MIN_COMPARED_WINDOWS } from './results/compare-results.js';
 export type { CompareOptions, NoiseRule, NoiseTest, ResultComparison, ComparedFigure, FigureChange, FigureInterval, SettingWarning, RegressionFailure } from './results/compare-results.js';
-export { mergeResults, withExactExtremes } from './results/merge-results.js';
+export { mergeResults } from './results/merge-results.js';
 export type { MergedResult, MergeInfo, MergedSource, MergeOptions } from './results/merge-results.js';
 export { settingDifferences, describeSettingDifferences } from './results/setting-differences.js';
 export type { SettingDifference, SettingKind } from './results/setting-differences.js';

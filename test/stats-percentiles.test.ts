@@ -83,3 +83,18 @@ describe('a decoded histogram', () => {
     expect(sum.summarize().minNs).toBe(1_000);
   });
 });
+
+describe('exact extremes on a decoded histogram', () => {
+  it('puts back the exact min and max a summary kept, and caps the percentiles at that max', () => {
+    const h = new LatencyHistogram();
+    for (const v of [1_234_567, 2_000_001, 3_456_789]) h.recordNs(v);
+    const decoded = LatencyHistogram.decode(h.encode());
+    // Decoding rounds the extremes out to bucket edges.
+    expect(decoded.summarize().maxNs).toBeGreaterThan(3_456_789);
+    const exact = decoded.withExactExtremes(1_234_567, 3_456_789);
+    expect(exact.summarize()).toMatchObject({ count: 3, minNs: 1_234_567, maxNs: 3_456_789 });
+    expect(exact.valueAtPercentileNs(100)).toBe(3_456_789);
+    // A value from another bucket is not this histogram's extreme, and is left alone.
+    expect(decoded.withExactExtremes(5, 9e9).summarize().maxNs).toBe(decoded.summarize().maxNs);
+  });
+});

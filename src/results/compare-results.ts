@@ -11,7 +11,6 @@ import {
   requireConfidenceLevel,
 } from '../stats/percentile-confidence.js';
 import { requireInteger } from '../validate.js';
-import { withExactExtremes } from './merge-results.js';
 import { describeSettingDifferences, settingDifferences, type SettingDifference } from './setting-differences.js';
 
 /**
@@ -397,7 +396,7 @@ const wholeWindowRates = (result: BenchmarkResult, rate: 'samplesPerSecond' | 'q
  * to bucket edges, and every percentile and bound read from it is capped at the largest, as in the run itself.
  */
 const latencyOf = (result: BenchmarkResult): LatencyHistogram =>
-  withExactExtremes(LatencyHistogram.decode(result.measurement.histograms.latency), result.measurement.latency.minNs, result.measurement.latency.maxNs);
+  LatencyHistogram.decode(result.measurement.histograms.latency).withExactExtremes(result.measurement.latency.minNs, result.measurement.latency.maxNs);
 
 /** Changes in the worse direction by more than `threshold` (any change from a baseline of 0), of the changes `picked`. */
 function beyond(figures: readonly ComparedFigure[], labels: readonly string[], threshold: number, picked: (change: FigureChange) => boolean): RegressionFailure[] {

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import * as hdr from 'hdr-histogram-js';
 import { InferbenchError } from '../errors.js';
 import type { ErrorCounts, ErrorKindCount, StopReason } from '../load/load-generator.js';
 import type { BenchmarkResult } from '../pipeline/benchmark-result.js';
@@ -99,21 +98,6 @@ function sourcesOf(result: BenchmarkResult, given: string | undefined, label: st
   ];
 }
 
-/**
- * `histogram` with its smallest and largest values set to the exact `minNs` and `maxNs` a summary of it kept, for
- * reading: HDR's encoding keeps bucket counts but rounds the extremes out to bucket edges, and percentiles are capped
- * at the largest. Each is put back only when it falls in the bucket of the rounded one, i.e. when the summary is of
- * these values. The copy returned is sized to its values; add nothing to it.
- */
-export function withExactExtremes(histogram: LatencyHistogram, minNs: number, maxNs: number): LatencyHistogram {
-  if (histogram.count === 0) return histogram;
-  // LatencyHistogram keeps its HDR histogram private; its encoding gives one whose extremes can be set.
-  const raw = hdr.decodeFromCompressedBase64(histogram.encode(), 64) as hdr.JsHistogram;
-  if (raw.lowestEquivalentValue(minNs) === raw.minNonZeroValue) raw.minNonZeroValue = minNs;
-  if (raw.highestEquivalentValue(maxNs) === raw.maxValue) raw.maxValue = maxNs;
-  return new LatencyHistogram(raw);
-}
-
 /** An encoded histogram and the exact extremes its run reported, which the encoding does not keep. */
 interface HistogramPart {
   /** HDR compressed encoding. */
@@ -124,7 +108,7 @@ interface HistogramPart {
 
 /**
  * The histograms added, with the exact smallest and largest values of the runs' summaries put back (see
- * {@link withExactExtremes}), so that min, max and the percentiles capped at the max equal those of one histogram of
+ * {@link LatencyHistogram.withExactExtremes}), so that min, max and the percentiles capped at the max equal those of one histogram of
  * every value. Without every non-empty run's summary the extremes stay rounded.
  */
 function addHistograms(parts: readonly HistogramPart[]): LatencyHistogram {
@@ -133,7 +117,7 @@ function addHistograms(parts: readonly HistogramPart[]): LatencyHistogram {
   for (const h of rest) sum!.add(h);
   const summaries = parts.flatMap((p) => (p.summary === undefined || p.summary.count === 0 ? [] : [p.summary]));
   if (summaries.length === 0 || summaries.length !== decoded.filter((h) => h.count > 0).length) return sum!;
-  return withExactExtremes(sum!, Math.min(...summaries.map((s) => s.minNs)), Math.max(...summaries.map((s) => s.maxNs)));
+  return sum!.withExactExtremes(Math.min(...summaries.map((s) => s.minNs)), Math.max(...summaries.map((s) => s.maxNs)));
 }
 
 function addErrors(all: readonly ErrorCounts[]): ErrorCounts {

@@ -55,6 +55,21 @@ export class LatencyHistogram {
     }
   }
 
+  /**
+   * A copy whose smallest and largest values are the exact `minNs` and `maxNs` a summary of it kept:
+   * HDR's encoding keeps bucket counts but rounds the extremes out to bucket edges, and percentiles
+   * are capped at the largest. Each is set only when it falls in the bucket of the rounded one, that
+   * is, when the summary is of these values.
+   */
+  withExactExtremes(minNs: number, maxNs: number): LatencyHistogram {
+    if (this.count === 0) return this;
+    const copy = LatencyHistogram.decode(this.encode());
+    const h = copy.#histogram as hdr.JsHistogram;
+    if (h.lowestEquivalentValue(minNs) === h.minNonZeroValue) h.minNonZeroValue = minNs;
+    if (h.highestEquivalentValue(maxNs) === h.maxValue) h.maxValue = maxNs;
+    return copy;
+  }
+
   /** Records one duration; rounded to whole nanoseconds, and at least 1 ns. */
   recordNs(valueNs: number): void {
     this.#histogram.recordValue(Math.max(1, Math.round(valueNs)));
