@@ -120,3 +120,10 @@ export function parseIntegerList(label: string, raw: string): number[] {
   if (parts.length === 0) throw new InferbenchError('INVALID_OPTION', `${label} lists no value; write e.g. 2,4,8`);
   return parts.map((p) => parseIntegerFlag(label, p, 1)!);
 }
+
+/** Refuses positional arguments for a command whose every value follows a flag. */
+export function refuseArguments(command: string, positionals: readonly string[]): void {
+  if (positionals.length > 0) {
+    throw new InferbenchError('INVALID_OPTION', `unexpected argument '${positionals[0]}'; every value of 'inferbench ${command}' follows a flag`);
+  }
+}

@@ -3,6 +3,7 @@ import { checkTestDirectory } from '../check/check-test-dir.js';
 import { DEFAULT_ATOL, DEFAULT_RTOL } from '../check/compare-outputs.js';
 import { InferbenchError } from '../errors.js';
 import { assertKnownFlags, flagValue } from './_flags.js';
+import { abortOnSigint } from './abort-on-sigint.js';
 import { checkReportJson, formatCheckReport } from '../reporters/check-report.js';
 
 export const checkArgs = {
@@ -37,15 +38,8 @@ export const checkCommand = defineCommand({
     if (args._.length > 1) {
       throw new InferbenchError('INVALID_OPTION', `unexpected argument '${args._[1]}'; 'inferbench check' takes one test directory`);
     }
-    const abort = new AbortController();
-    const onSigint = (): void => abort.abort();
-    process.once('SIGINT', onSigint);
-    try {
-      const report = await checkTestDirectory(args.dir, { rtol, atol, signal: abort.signal });
-      process.stdout.write(`${args.json ? checkReportJson(report) : formatCheckReport(report)}\n`);
-      return CHECK_EXIT_CODES[report.status];
-    } finally {
-      process.off('SIGINT', onSigint);
-    }
+    const report = await abortOnSigint((signal) => checkTestDirectory(args.dir, { rtol, atol, signal }));
+    process.stdout.write(`${args.json ? checkReportJson(report) : formatCheckReport(report)}\n`);
+    return CHECK_EXIT_CODES[report.status];
   },
 });

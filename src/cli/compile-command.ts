@@ -1,9 +1,9 @@
 import { defineCommand, type ArgsDef } from 'citty';
-import { InferbenchError } from '../errors.js';
 import { DEFAULT_MODEL } from '../models/resolve-model-source.js';
 import { compileModel } from '../pipeline/compile-model.js';
 import { formatCompileReport } from '../reporters/compile-report.js';
-import { assertKnownFlags, flagValue, parseIntegerList } from './_flags.js';
+import { assertKnownFlags, flagValue, parseIntegerList, refuseArguments } from './_flags.js';
+import { abortOnSigint } from './abort-on-sigint.js';
 import { runArgs, runOptionsFromFlags } from './run-command.js';
 
 const { model, 'sequence-length': sequenceLength, 'image-size': imageSize, tokenizer, device, gpus, format, 'input-names': inputNames, dims, 'cache-dir': cacheDir } = runArgs;
@@ -29,18 +29,11 @@ export const compileCommand = defineCommand({
   args: compileArgs,
   async run({ args, rawArgs }) {
     assertKnownFlags('compile', rawArgs, compileArgs);
-    if (args._.length > 0) throw new InferbenchError('INVALID_OPTION', `unexpected argument '${args._[0]}'; every value of 'inferbench compile' follows a flag`);
+    refuseArguments('compile', args._);
     const options = runOptionsFromFlags(args, process.env);
     const flag = flagValue('--batch-sizes', args['batch-sizes']);
     const sizes = flag !== undefined ? parseIntegerList('--batch-sizes', flag) : process.env.BATCH_SIZES ? parseIntegerList('BATCH_SIZES', process.env.BATCH_SIZES) : [options.batchSize ?? 4];
-    const abort = new AbortController();
-    const onSigint = (): void => abort.abort();
-    process.once('SIGINT', onSigint);
-    try {
-      const compiled = await compileModel({ ...options, batchSizes: sizes, signal: abort.signal });
-      process.stdout.write(`${args.json ? JSON.stringify(compiled, null, 2) : formatCompileReport(typeof options.model === 'string' ? options.model : DEFAULT_MODEL, compiled)}\n`);
-    } finally {
-      process.off('SIGINT', onSigint);
-    }
+    const compiled = await abortOnSigint((signal) => compileModel({ ...options, batchSizes: sizes, signal }));
+    process.stdout.write(`${args.json ? JSON.stringify(compiled, null, 2) : formatCompileReport(typeof options.model === 'string' ? options.model : DEFAULT_MODEL, compiled)}\n`);
   },
 });

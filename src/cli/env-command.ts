@@ -3,6 +3,7 @@ import { InferbenchError } from '../errors.js';
 import { detectHardware } from '../hardware/detect-hardware.js';
 import { formatHardwareReport } from '../reporters/hardware-report.js';
 import { assertKnownFlags } from './_flags.js';
+import { abortOnSigint } from './abort-on-sigint.js';
 
 export const envArgs = {
   json: { type: 'boolean', description: 'Print the hardware as JSON on stdout' },
@@ -17,16 +18,9 @@ export const envCommand = defineCommand({
     if (args._.length > 0) {
       throw new InferbenchError('INVALID_OPTION', `unexpected argument '${args._[0]}'; 'inferbench env' takes only --json`);
     }
-    const abort = new AbortController();
-    const onSigint = (): void => abort.abort();
-    process.once('SIGINT', onSigint);
-    try {
-      const info = await detectHardware({ signal: abort.signal });
-      // null rather than a missing key for what is absent, so that readers see every field.
-      const json = (): string => JSON.stringify(info, (_key, value: unknown) => value ?? null, 2);
-      process.stdout.write(`${args.json ? json() : formatHardwareReport(info)}\n`);
-    } finally {
-      process.off('SIGINT', onSigint);
-    }
+    const info = await abortOnSigint((signal) => detectHardware({ signal }));
+    // null rather than a missing key for what is absent, so that readers see every field.
+    const json = (): string => JSON.stringify(info, (_key, value: unknown) => value ?? null, 2);
+    process.stdout.write(`${args.json ? json() : formatHardwareReport(info)}\n`);
   },
 });

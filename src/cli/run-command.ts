@@ -1,11 +1,11 @@
 import { defineCommand, type ArgsDef } from 'citty';
 import { runBenchmark } from '../pipeline/run-benchmark.js';
 import type { BenchmarkOptions } from '../pipeline/benchmark-options.js';
-import { InferbenchError } from '../errors.js';
 import { assertResultPathWritable, defaultResultPath } from '../reporters/json-file.js';
-import { parseReportFormats, writeReports } from '../reporters/write-reports.js';
+import { describeWrittenReport, parseReportFormats, writeReports } from '../reporters/write-reports.js';
+import { abortOnSigint } from './abort-on-sigint.js';
 import { colourReport } from './colour-report.js';
-import { assertKnownFlags, flagValue, parseAssignments, parseDurationFlag, parseFractionFlag, parseIntegerFlag, parseNumberListFlag, parsePositiveFlag, parseScenarioFlag } from './_flags.js';
+import { assertKnownFlags, flagValue, parseAssignments, parseDurationFlag, parseFractionFlag, parseIntegerFlag, parseNumberListFlag, parsePositiveFlag, parseScenarioFlag, refuseArguments } from './_flags.js';
 import { attachRunProgress } from './progress.js';
 import { runOutcome } from './run-outcome.js';
 
@@ -147,32 +147,27 @@ export const runCommand = defineCommand({
   async run({ args, rawArgs }) {
     assertKnownFlags('run', rawArgs, runArgs);
     const options = runOptionsFromFlags(args, process.env);
-    if (args._.length > 0) {
-      throw new InferbenchError('INVALID_OPTION', `unexpected argument '${args._[0]}'; every value of 'inferbench run' follows a flag`);
-    }
+    refuseArguments('run', args._);
     const output = typeof args.output === 'string' ? args.output : undefined;
     const formats = parseReportFormats(flagValue('--report', args.report) ?? 'console,json');
     // Checked before measuring, so that no run is lost to a path it cannot write.
     await assertResultPathWritable(output);
-    const abort = new AbortController();
-    const onSigint = (): void => abort.abort();
-    process.once('SIGINT', onSigint);
-    const run = runBenchmark({ ...options, signal: abort.signal });
-    const progress = args.progress ? attachRunProgress(run, process.stderr) : undefined;
-    try {
-      const result = await run;
-      progress?.stop();
-      const written = await writeReports(
-        { results: [result] },
-        { formats, jsonPath: output ?? defaultResultPath(result), printConsole: (text) => process.stdout.write(`${colourReport(text)}\n`) },
-      );
-      for (const report of written) process.stdout.write(`${report.format === 'json' ? 'result' : report.format.padEnd(6)}   ${report.path}\n`);
-      const outcome = runOutcome(result, args['require-valid'] === true);
-      if (outcome.message !== undefined) process.stderr.write(`inferbench: ${outcome.message}\n`);
-      return outcome.exitCode;
-    } finally {
-      progress?.stop();
-      process.off('SIGINT', onSigint);
-    }
+    const result = await abortOnSigint(async (signal) => {
+      const run = runBenchmark({ ...options, signal });
+      const progress = args.progress ? attachRunProgress(run, process.stderr) : undefined;
+      try {
+        return await run;
+      } finally {
+        progress?.stop();
+      }
+    });
+    const written = await writeReports(
+      { results: [result] },
+      { formats, path: output ?? defaultResultPath(result), printConsole: (text) => process.stdout.write(`${colourReport(text)}\n`) },
+    );
+    for (const report of written) process.stdout.write(`${describeWrittenReport(report)}\n`);
+    const outcome = runOutcome(result, args['require-valid'] === true);
+    if (outcome.message !== undefined) process.stderr.write(`inferbench: ${outcome.message}\n`);
+    return outcome.exitCode;
   },
 });

@@ -1,16 +1,15 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { defineCommand, type ArgsDef } from 'citty';
 import { z } from 'zod';
 import { InferbenchError, firstLine } from '../errors.js';
 import type { BenchmarkOptions } from '../pipeline/benchmark-options.js';
-import { renderHtmlReport } from '../reporters/html-report.js';
-import { formatMarkdownReport } from '../reporters/markdown-report.js';
-import { parseReportFormats } from '../reporters/write-reports.js';
+import { describeWrittenReport, parseReportFormats, writeReports } from '../reporters/write-reports.js';
 import { sweep, type SweepResult } from '../sweep/run-sweep.js';
 import type { SweepAxes, SweepOptions } from '../sweep/sweep-options.js';
+import { sweepManifestPath } from '../sweep/sweep-state.js';
 import { formatSweepLine, formatSweepTable } from '../sweep/sweep-report.js';
-import { assertKnownFlags, flagValue, parseIntegerList, parseScenarioFlag } from './_flags.js';
+import { assertKnownFlags, flagValue, parseIntegerList, parseScenarioFlag, refuseArguments } from './_flags.js';
+import { abortOnSigint } from './abort-on-sigint.js';
 import { attachRunProgress, type RunProgress } from './progress.js';
 import { CHECKS_FAILED_EXIT_CODE } from './run-outcome.js';
 import { runArgs, runOptionsFromFlags } from './run-command.js';
@@ -151,45 +150,44 @@ export const sweepCommand = defineCommand({
   args: sweepArgs,
   async run({ args, rawArgs }) {
     assertKnownFlags('sweep', rawArgs, sweepArgs);
-    if (args._.length > 0) throw new InferbenchError('INVALID_OPTION', `unexpected argument '${args._[0]}'; every value of 'inferbench sweep' follows a flag`);
+    refuseArguments('sweep', args._);
     const options = await sweepOptionsFromFlags(args, process.env);
     // Each configuration's JSON result and sweep.csv are always written: resuming reads them.
     const formats = parseReportFormats(flagValue('--report', args.report) ?? 'console,json,csv');
-    const abort = new AbortController();
-    const onSigint = (): void => abort.abort();
-    process.once('SIGINT', onSigint);
-    const run = sweep({ ...options, signal: abort.signal });
-    let total = 0;
     let progress: RunProgress | undefined;
-    run.on('start', (configurations) => (total = configurations.length));
-    run.on('config-start', (configuration, inner) => {
-      process.stderr.write(`[${configuration.index + 1}/${total}] ${configuration.label}\n`);
-      if (args.progress) progress = attachRunProgress(inner, process.stderr);
+    const result: SweepResult = await abortOnSigint(async (signal) => {
+      const run = sweep({ ...options, signal });
+      let total = 0;
+      run.on('start', (configurations) => (total = configurations.length));
+      run.on('config-start', (configuration, inner) => {
+        process.stderr.write(`[${configuration.index + 1}/${total}] ${configuration.label}\n`);
+        if (args.progress) progress = attachRunProgress(inner, process.stderr);
+      });
+      const report = (outcome: Parameters<typeof formatSweepLine>[0]): void => {
+        progress?.stop();
+        process.stdout.write(`${formatSweepLine(outcome, total, options.slo)}\n`);
+      };
+      run.on('config-done', report);
+      run.on('config-skipped', report);
+      try {
+        return await run;
+      } finally {
+        progress?.stop();
+      }
     });
-    const report = (outcome: Parameters<typeof formatSweepLine>[0]): void => {
-      progress?.stop();
-      process.stdout.write(`${formatSweepLine(outcome, total, options.slo)}\n`);
-    };
-    run.on('config-done', report);
-    run.on('config-skipped', report);
-    try {
-      const result: SweepResult = await run;
-      if (formats.includes('console')) process.stdout.write(`${formatSweepTable(result)}\n`);
-      process.stdout.write(`results  ${result.outputDir}\ncsv      ${result.csvPath}\n`);
-      const subject = { results: result.configurations.map((c) => c.result), bestIndex: result.bestIndex, slo: result.slo };
-      for (const format of formats.filter((f) => f === 'md' || f === 'html')) {
-        const path = join(result.outputDir, `sweep.${format}`);
-        await writeFile(path, format === 'md' ? formatMarkdownReport(subject) : await renderHtmlReport(subject));
-        process.stdout.write(`${format.padEnd(6)}   ${path}\n`);
-      }
-      if (result.bestIndex === undefined) {
-        process.stderr.write(`inferbench: no configuration meets ${result.slo}; relax the SLO or sweep other settings\n`);
-        return CHECKS_FAILED_EXIT_CODE;
-      }
-      return 0;
-    } finally {
-      progress?.stop();
-      process.off('SIGINT', onSigint);
+    if (formats.includes('console')) process.stdout.write(`${formatSweepTable(result)}\n`);
+    process.stdout.write(`results  ${result.outputDir}\ncsv      ${result.csvPath}\n`);
+    // The whole sweep's Markdown and HTML go beside its manifest, as sweep.md and sweep.html;
+    // each configuration's JSON and sweep.csv are already written.
+    const written = await writeReports(
+      { results: result.configurations.map((c) => c.result), bestIndex: result.bestIndex, slo: result.slo },
+      { formats: formats.filter((f) => f === 'md' || f === 'html'), path: sweepManifestPath(result.outputDir), printConsole: () => {} },
+    );
+    for (const report of written) process.stdout.write(`${describeWrittenReport(report)}\n`);
+    if (result.bestIndex === undefined) {
+      process.stderr.write(`inferbench: no configuration meets ${result.slo}; relax the SLO or sweep other settings\n`);
+      return CHECKS_FAILED_EXIT_CODE;
     }
+    return 0;
   },
 });

@@ -34,8 +34,8 @@ export interface WrittenReport {
 export interface WriteReportsOptions {
   /** Formats to produce. */
   readonly formats: readonly ReportFormat[];
-  /** Path of the JSON result; the other files take its name with their own extension. */
-  readonly jsonPath: string;
+  /** Path of the JSON result (written only when `json` is asked); the other files take its name with their own extension. */
+  readonly path: string;
   /** Receives the console report (the caller decides where it goes and whether it is coloured). */
   readonly printConsole: (text: string) => void;
 }
@@ -46,13 +46,13 @@ export interface WriteReportsOptions {
  */
 export async function writeReports(subject: ReportSubject, options: WriteReportsOptions): Promise<WrittenReport[]> {
   const written: WrittenReport[] = [];
-  const sibling = (extension: string): string => options.jsonPath.replace(/\.json$/i, '') + extension;
+  const sibling = (extension: string): string => options.path.replace(/\.json$/i, '') + extension;
   for (const format of options.formats) {
     if (format === 'console') {
       for (const result of subject.results) options.printConsole(formatResultTable(result));
     } else if (format === 'json') {
       const [result] = subject.results;
-      if (result !== undefined) written.push({ format, path: await writeResultJson(result, options.jsonPath) });
+      if (result !== undefined) written.push({ format, path: await writeResultJson(result, options.path) });
     } else {
       const path = sibling(`.${format}`);
       const text = format === 'csv' ? formatCsvReport(subject) : format === 'md' ? formatMarkdownReport(subject) : await renderHtmlReport(subject);
@@ -61,4 +61,9 @@ export async function writeReports(subject: ReportSubject, options: WriteReports
     }
   }
   return written;
+}
+
+/** The line that tells where a report went, aligned with the console table's labels: "result   /…/run.json". */
+export function describeWrittenReport(report: WrittenReport): string {
+  return `${report.format === 'json' ? 'result' : report.format.padEnd(6)}   ${report.path}`;
 }
