@@ -126,7 +126,7 @@ export type { LatencySummary } from './stats/latency-histogram.js';
 export { computeThroughput } from './stats/throughput.js';
 export type { Throughput } from './stats/throughput.js';
 export { binomialCdf, binomialQuantile } from './stats/binomial.js';
-export { percentileInterval, percentileConfidenceRanks, estimateCountForPrecision, minimumCountForInterval, DEFAULT_CONFIDENCE_LEVEL } from './stats/percentile-confidence.js';
+export { percentileInterval, percentileConfidenceRanks, estimateCountForPrecision, minimumCountForInterval, withinPrecision, DEFAULT_CONFIDENCE_LEVEL } from './stats/percentile-confidence.js';
 export type { PercentileInterval, PercentileConfidenceRanks } from './stats/percentile-confidence.js';
 export { earlyStoppingEstimate, earlyStoppingTargetCheck, earlyStoppingMinimumCount } from './stats/early-stopping.js';
 export type { EarlyStoppingEstimate, EarlyStoppingTargetCheck } from './stats/early-stopping.js';

@@ -3,7 +3,7 @@ import { monotonicNowNs } from '../clock.js';
 import { InferbenchError, firstLine } from '../errors.js';
 import { seededRandom } from '../random.js';
 import { LatencyHistogram } from '../stats/latency-histogram.js';
-import { percentileInterval } from '../stats/percentile-confidence.js';
+import { percentileInterval, withinPrecision } from '../stats/percentile-confidence.js';
 import { checkStability, type StabilityCheck } from '../stats/stability.js';
 import { requireInteger } from '../validate.js';
 import type { ErrorKindCount, FirstInference, LoadResult, LoadRunHooks, LoadTarget, MeasurementWindow, RequestRecord, StopReason } from './load-generator.js';
@@ -312,10 +312,10 @@ function judgeStability(windows: readonly MeasurementWindow[], settings: LoadSet
 /** True when every reported percentile's confidence interval is within the precision asked. */
 function isPrecise(latency: LatencyHistogram, settings: LoadSettings): boolean {
   if (latency.count === 0) return false;
-  return settings.percentiles.every((p) => {
-    const halfWidth = percentileInterval(latency, p, settings.confidenceLevel).relativeHalfWidth;
-    return halfWidth !== null && halfWidth <= settings.precision!;
-  });
+  return withinPrecision(
+    settings.percentiles.map((p) => percentileInterval(latency, p, settings.confidenceLevel)),
+    settings.precision!,
+  );
 }
 
 /** A request's outcome: its record, or why it failed. */

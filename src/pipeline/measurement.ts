@@ -2,7 +2,7 @@ import type { ErrorCounts, FirstInference, LoadResult, MeasurementWindow, StopRe
 import type { Scenario } from '../load/scenarios.js';
 import { earlyStoppingEstimate, earlyStoppingTargetCheck, type EarlyStoppingEstimate, type EarlyStoppingTargetCheck } from '../stats/early-stopping.js';
 import type { LatencySummary } from '../stats/latency-histogram.js';
-import { estimateCountForPrecision, minimumCountForInterval, percentileInterval, type PercentileInterval } from '../stats/percentile-confidence.js';
+import { estimateCountForPrecision, minimumCountForInterval, percentileInterval, withinPrecision, type PercentileInterval } from '../stats/percentile-confidence.js';
 import type { StabilityCheck } from '../stats/stability.js';
 import { computeThroughput, type Throughput } from '../stats/throughput.js';
 
@@ -117,7 +117,7 @@ function windowedThroughput(windows: readonly ReportedWindow[], overallSamplesPe
 function precisionOutcome(intervals: readonly PercentileInterval[], target: number, count: number): PrecisionOutcome {
   const widths = intervals.map((i) => ({ percentile: i.percentile, relativeHalfWidth: i.relativeHalfWidth }));
   const widest = widths.reduce((a, b) => (a.relativeHalfWidth === null ? a : b.relativeHalfWidth === null || b.relativeHalfWidth > a.relativeHalfWidth ? b : a));
-  const met = widths.every((w) => w.relativeHalfWidth !== null && w.relativeHalfWidth <= target);
+  const met = withinPrecision(intervals, target);
   const needed = intervals.map((i) =>
     i.relativeHalfWidth === null ? minimumCountForInterval(i.percentile, i.confidenceLevel) : estimateCountForPrecision(count, i.relativeHalfWidth, target),
   );

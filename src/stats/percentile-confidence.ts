@@ -112,3 +112,8 @@ export function minimumCountForInterval(percentile: number, confidenceLevel: num
   while (percentileConfidenceRanks(count, percentile, confidenceLevel).upperRank === null) count++;
   return count;
 }
+
+/** True when every interval is bounded and within `targetRelativeHalfWidth` of its value (0.01 = 1%). */
+export function withinPrecision(intervals: readonly PercentileInterval[], targetRelativeHalfWidth: number): boolean {
+  return intervals.every((i) => i.relativeHalfWidth !== null && i.relativeHalfWidth <= targetRelativeHalfWidth);
+}
