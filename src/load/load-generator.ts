@@ -156,7 +156,11 @@ export interface LoadResult {
   readonly windows: readonly MeasurementWindow[];
   /** The stability rule applied to the last windows. */
   readonly stability: StabilityCheck;
-  /** True when every asked percentile was known to the precision asked; undefined without a precision target. */
+  /**
+   * True when every asked percentile was known to the precision asked, judged on every completed
+   * query; undefined without a precision target. Queries still in flight when a precision stop
+   * was taken are counted too, so with several clients this can, rarely, be false after that stop.
+   */
   readonly precisionMet: boolean | undefined;
   /** Why issuing stopped. */
   readonly stopReason: StopReason;

@@ -256,6 +256,12 @@ async function measure(target: LoadTarget, settings: LoadSettings, hooks: LoadRu
       if (elapsedNs < settings.minDurationMs * 1e6 || issued < settings.minQueryCount) return undefined;
       if (settings.untilStable && !stability.stable) return undefined;
       if (precisionMet === false) return undefined;
+      // A window closes when a request ends, before that request's query is recorded; judge the
+      // stop on every query completed so far, or the result could contradict its own stop reason.
+      if (precisionMet === true && !isPrecise(latency, settings)) {
+        precisionMet = false;
+        return undefined;
+      }
       return settings.untilStable ? 'stable' : settings.precision !== undefined ? 'precision-met' : 'minimums-met';
     },
   });
@@ -300,9 +306,11 @@ function stabilitySettingsOf(settings: LoadSettings) {
   return { windowCount: settings.stabilityWindows, maxRatio: settings.stabilityMaxRatio, judgeLatency: settings.stabilityJudgesLatency };
 }
 
-/** The stability rule over whole windows; the last, partial window is left out. */
+/** The stability rule over the last whole windows; a final, partial window is left out. */
 function judgeStability(windows: readonly MeasurementWindow[], settings: LoadSettings): StabilityCheck {
-  const whole = windows.filter((w) => !w.partial);
+  // Only the last window can be partial: look no further back than the rule does, so a long run's
+  // thousands of windows cost nothing each time one closes.
+  const whole = windows.slice(-(settings.stabilityWindows + 1)).filter((w) => !w.partial);
   return checkStability(
     whole.map((w) => (w.stabilityLatencyNs === undefined ? { throughputPerSecond: w.queriesPerSecond } : { throughputPerSecond: w.queriesPerSecond, latencyNs: w.stabilityLatencyNs })),
     stabilitySettingsOf(settings),
