@@ -120,6 +120,14 @@ describe('PythonBackend, null format (any python3)', () => {
     expect(isAlive(pid)).toBe(false);
   });
 
+  it('times inferences only: a load slower than the request timeout succeeds', async () => {
+    // Starting an interpreter alone takes well over 1 ms.
+    const loaded = await new PythonBackend({ format: 'null', requestTimeoutMs: 1 }).load({ artifact: artifact(''), inputs: floatInputs(1, [1]), copies: 1 });
+    const pid = pidOf(loaded, 0);
+    await loaded.close();
+    expect(isAlive(pid)).toBe(false);
+  });
+
   it('fails a request that gets no answer in time, and kills the worker', async () => {
     const loaded = await new PythonBackend({ format: 'null', requestTimeoutMs: 300 }).load({ artifact: artifact(''), inputs: floatInputs(1, [1]), copies: 1 });
     const pid = pidOf(loaded, 0);

@@ -25,7 +25,7 @@ export interface PythonBackendOptions {
   readonly pythonPath?: string;
   /** torch threads per copy; default on cpu the machine's cores divided by the copies, else 1. */
   readonly intraOpThreadsPerCopy?: number;
-  /** A request without an answer after this long fails the run; default none. */
+  /** An inference without an answer after this long fails the run; default none. Loading is not timed. */
   readonly requestTimeoutMs?: number;
   /** Neuron package of the model; default 'torch-neuronx' (Inf2, Trn1). */
   readonly neuronRuntime?: NeuronRuntime;

@@ -32,7 +32,7 @@ export interface PythonModelCopyOptions {
   readonly samples: readonly NamedTensors[];
   /** Variables added to the worker's environment (NeuronCore placement). */
   readonly env?: Readonly<Record<string, string>>;
-  /** A request that takes longer fails the copy, and its process is killed; default none. */
+  /** An inference that takes longer fails the copy, and its process is killed; default none. Loading is not timed. */
   readonly requestTimeoutMs?: number;
   /** Cancels loading; the process is killed. */
   readonly signal?: AbortSignal;
@@ -52,6 +52,8 @@ interface PendingRequest {
   readonly answer: PythonMessageType;
   /** What failed, for messages: "failed on sample 3". */
   readonly what: string;
+  /** How long the answer may take once the request is written; undefined for no limit. */
+  readonly timeoutMs: number | undefined;
   /** Called with the answer's payload and the monotonic time the request was written. */
   readonly resolve: (payload: Buffer, sentNs: number) => void;
   /** Called with the failure. */
@@ -137,8 +139,9 @@ export class PythonModelCopy implements ModelCopy {
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       if (options.signal?.aborted) onAbort();
-      await copy.#request([encodeJsonFrame(PythonMessage.load, options.load)], PythonMessage.loaded, 'could not load the model');
-      await copy.#request(encodeInputsFrame(options.samples), PythonMessage.ready, 'could not take the inputs');
+      // Loading a real model takes seconds (torch alone imports in about one); only inferences are timed.
+      await copy.#request([encodeJsonFrame(PythonMessage.load, options.load)], PythonMessage.loaded, 'could not load the model', undefined);
+      await copy.#request(encodeInputsFrame(options.samples), PythonMessage.ready, 'could not take the inputs', undefined);
     } catch (error) {
       await copy.close();
       throw error;
@@ -150,7 +153,7 @@ export class PythonModelCopy implements ModelCopy {
 
   /** Runs preloaded sample `sampleIndex`; `computeStartNs` is when its RUN was written to the pipe. */
   async infer(sampleIndex: number): Promise<InferenceTiming> {
-    const { payload, sentNs } = await this.#request([encodeRunFrame(sampleIndex)], PythonMessage.done, `failed on sample ${sampleIndex}`);
+    const { payload, sentNs } = await this.#request([encodeRunFrame(sampleIndex)], PythonMessage.done, `failed on sample ${sampleIndex}`, this.#requestTimeoutMs);
     return { computeStartNs: sentNs, computeNs: Math.round(decodeDone(payload) * 1e9) };
   }
 
@@ -171,13 +174,13 @@ export class PythonModelCopy implements ModelCopy {
     this.#fail(new InferbenchError('WORKER_FAILED', `model copy ${this.index} was closed`));
   }
 
-  #request(chunks: readonly Buffer[], answer: PythonMessageType, what: string): Promise<{ payload: Buffer; sentNs: number }> {
+  #request(chunks: readonly Buffer[], answer: PythonMessageType, what: string, timeoutMs: number | undefined): Promise<{ payload: Buffer; sentNs: number }> {
     return new Promise((resolve, reject) => {
       if (this.#failure) {
         reject(this.#failure);
         return;
       }
-      this.#queue.push({ chunks, answer, what, resolve: (payload, sentNs) => resolve({ payload, sentNs }), reject });
+      this.#queue.push({ chunks, answer, what, timeoutMs, resolve: (payload, sentNs) => resolve({ payload, sentNs }), reject });
       this.#sendNext();
     });
   }
@@ -186,7 +189,7 @@ export class PythonModelCopy implements ModelCopy {
     if (this.#inFlight || this.#failure) return;
     const request = this.#queue.shift();
     if (!request) return;
-    const timeoutMs = this.#requestTimeoutMs;
+    const { timeoutMs } = request;
     const timer =
       timeoutMs === undefined
         ? undefined
