@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
 import { InferbenchError, firstLine } from '../errors.js';
+import { loadSharp } from './load-sharp.js';
 import { requireInteger } from '../validate.js';
 
 /** ImageNet channel means on [0, 1] pixels, in RGB order, as torchvision's pretrained models expect. */
@@ -88,6 +88,7 @@ interface RgbPixels {
 
 /** Decodes any JPEG or PNG to upright 8-bit RGB: EXIF rotation applied (as OpenCV does), alpha flattened on white, grey expanded. */
 async function decodeRgb(bytes: Uint8Array, label: string): Promise<RgbPixels> {
+  const sharp = await loadSharp();
   try {
     const { data, info } = await sharp(bytes)
       .autoOrient()
@@ -107,6 +108,7 @@ async function fit(pixels: RgbPixels, settings: ImagePreprocessSettings): Promis
   const { height, width } = settings;
   const fittedWidth =
     settings.resize === 'crop' ? width : Math.max(1, Math.min(width, Math.ceil((height * pixels.width) / pixels.height)));
+  const sharp = await loadSharp();
   const data = await sharp(pixels.data, { raw: { width: pixels.width, height: pixels.height, channels: 3 } })
     // Bilinear, as torchvision's Resize and PaddleOCR's cv2.resize.
     .resize({ width: fittedWidth, height, fit: settings.resize === 'crop' ? 'cover' : 'fill', position: 'centre', kernel: 'linear' })

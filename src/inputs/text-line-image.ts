@@ -1,5 +1,5 @@
-import sharp from 'sharp';
 import { InferbenchError } from '../errors.js';
+import { loadSharp } from './load-sharp.js';
 import { requireInteger } from '../validate.js';
 
 /** How {@link renderTextLine} draws a line; every member has a default. */
@@ -32,6 +32,7 @@ export async function renderTextLine(text: string, options: TextLineImageOptions
     `<rect width="100%" height="100%" fill="#ffffff"/>` +
     `<text x="${fontSizePx}" y="${1.5 * fontSizePx}" font-family="${escapeXml(fontFamily)}" font-size="${fontSizePx}" fill="#000000">${escapeXml(text)}</text>` +
     `</svg>`;
+  const sharp = await loadSharp();
   return sharp(Buffer.from(svg))
     .trim({ background: '#ffffff', threshold: 0 })
     .extend({ top: marginPx, bottom: marginPx, left: marginPx, right: marginPx, background: '#ffffff' })

@@ -1,5 +1,4 @@
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 
 /** Look shared by every chart: the page loads no fonts, so a system font stack, and no frame around the plot. */
 const CHART_CONFIG: TopLevelSpec['config'] = {
@@ -14,6 +13,8 @@ const CHART_CONFIG: TopLevelSpec['config'] = {
  * (no DOM, no canvas). Specs carry their data inline, so nothing is fetched.
  */
 export async function renderChartSvg(spec: TopLevelSpec): Promise<string> {
+  // Imported on first use: the two take about half a second to load, which every CLI start would pay.
+  const [{ parse, View }, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new View(parse(compile({ ...spec, config: { ...CHART_CONFIG, ...spec.config } }).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
