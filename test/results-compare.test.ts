@@ -1,35 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import {
-  LatencyHistogram,
-  collectEnvironment,
-  judgeMeasurement,
-  resolveBenchmarkSettings,
-  summarizeMeasurement,
-  type BenchmarkResult,
-  type BenchmarkSettingsInput,
-} from '../dist/index.js';
+import { LatencyHistogram, type BenchmarkResult } from '../dist/index.js';
 import { seededRandom } from '../dist/random.js';
 import { MIN_COMPARED_WINDOWS, compareResults, minimumComparedCount, type ComparedFigure, type CompareOptions } from '../dist/results/compare-results.js';
 import { settingDifferences } from '../dist/results/setting-differences.js';
+import { histogramOf, syntheticResult, workerFailures } from './helpers/synthetic-result.js';
 
 /** `count` lognormal latencies around `medianMs`, scaled by `scale`: a known distribution, reproducible by seed. */
 function lognormalNs(count: number, seed: number, scale = 1, medianMs = 2): number[] {
   return Array.from(seededRandom(seed).normals(count, 0.4), (z) => medianMs * 1e6 * scale * Math.exp(z));
-}
-
-interface SyntheticRun {
-  readonly latenciesNs?: readonly number[];
-  /** Latencies window by window (1 s windows): the windows' percentiles and rates come from them. */
-  readonly windowLatenciesNs?: readonly (readonly number[])[];
-  readonly windowRates?: readonly number[];
-  readonly failed?: number;
-  readonly settings?: BenchmarkSettingsInput;
-}
-
-function histogramOf(valuesNs: readonly number[]): LatencyHistogram {
-  const histogram = new LatencyHistogram();
-  for (const v of valuesNs) histogram.recordNs(v);
-  return histogram;
 }
 
 /**
@@ -40,65 +18,6 @@ function driftingWindowsNs(windows: number, perWindow: number, seed: number, dri
   const random = seededRandom(seed);
   const factors = random.normals(windows, drift);
   return Array.from(factors, (z) => Array.from(random.normals(perWindow, 0.4), (q) => 2e6 * scale * Math.exp(z + q)));
-}
-
-/** A result measured nowhere: its figures come from the given latencies and window rates, through the pipeline's own summary. */
-function syntheticResult({ windowLatenciesNs, latenciesNs = windowLatenciesNs?.flat() ?? [], windowRates = windowLatenciesNs?.map((w) => w.length) ?? [], failed = 0, settings: input = {} }: SyntheticRun): BenchmarkResult {
-  const settings = resolveBenchmarkSettings({ queryCount: latenciesNs.length, ...input });
-  const latency = histogramOf(latenciesNs);
-  const count = latenciesNs.length;
-  const windows = windowRates.map((rate, index) => ({
-    index,
-    startNs: index * 1e9,
-    endNs: (index + 1) * 1e9,
-    partial: false,
-    completedQueries: rate,
-    completedRequests: rate,
-    failedRequests: 0,
-    queriesPerSecond: rate,
-    requestsPerSecond: rate,
-    latencyPercentilesNs: windowLatenciesNs === undefined ? {} : histogramOf(windowLatenciesNs[index]!).percentilesNs(settings.percentiles),
-    stabilityLatencyNs: undefined,
-  }));
-  const measurement = summarizeMeasurement(
-    {
-      settings,
-      latency,
-      queue: new LatencyHistogram(),
-      compute: latency,
-      sendDelay: new LatencyHistogram(),
-      issuedQueries: count + failed,
-      completedQueries: count,
-      completedRequests: count,
-      errors: { total: failed, timeouts: 0, byKind: failed > 0 ? { WORKER_FAILED: { count: failed, example: 'copy 0 failed' } } : {} },
-      lateQueries: 0,
-      achievedQps: undefined,
-      warmupQueries: 10,
-      firstInference: { latencyNs: [5e6], computeNs: [4e6] },
-      // The whole run's rate agrees with its windows'.
-      elapsedNs: windowRates.length > 0 ? (count / (windowRates.reduce((a, b) => a + b) / windowRates.length)) * 1e9 : 10e9,
-      requestsPerCopy: [count],
-      windows,
-      stability: { stable: true, windowsJudged: 3, throughputRatio: 1, latencyRatio: 1, reason: null },
-      precisionMet: undefined,
-      stopReason: 'query-count',
-    },
-    settings.batchSize,
-  );
-  return {
-    schemaVersion: 2,
-    startedAt: '2026-01-01T00:00:00.000Z',
-    settings,
-    model: { name: 'synthetic', path: 'synthetic.onnx', sha256: 'a'.repeat(64), synthetic: true, task: 'text', inputs: [], outputs: [] },
-    inputs: { description: 'synthetic', batchSize: settings.batchSize, sampleCount: 10 },
-    compile: { compiler: 'onnxruntime', artifactPath: 'synthetic.onnx', cacheHit: true, compileNs: 0, dimensions: {}, maxAbsDifference: 0 },
-    backend: { name: 'onnxruntime-cpu', copies: 1, loadNs: 1e6, effectiveSettings: {} },
-    measurement,
-    verdict: judgeMeasurement(measurement, settings),
-    thresholds: [],
-    serverSearch: null,
-    environment: collectEnvironment(),
-  } as unknown as BenchmarkResult;
 }
 
 const figure = (figures: readonly ComparedFigure[], name: string): ComparedFigure => figures.find((f) => f.figure === name)!;
@@ -185,14 +104,14 @@ describe('compareResults', () => {
   });
 
   it('judges error rates by an exact test, and a rise from none as beyond any threshold', () => {
-    const failing = syntheticResult({ latenciesNs: lognormalNs(5000, 2), failed: 40 });
+    const failing = syntheticResult({ latenciesNs: lognormalNs(5000, 2), errors: workerFailures(40) });
     const errors = figure(compareResults(base, [failing], { failOnRegression: 0.5 }).figures, 'errors');
     expect(errors.test).toBe('exact-test');
     expect(errors.baseline).toBe(0);
     expect(errors.candidates[0]).toMatchObject({ value: 40 / 5040, relativeChange: null, significant: true, regression: true });
     expect(compareResults(base, [failing], { failOnRegression: 0.5 }).failures).toEqual([{ figure: 'errors', candidate: 'candidate 1', relativeChange: null }]);
-    const one = syntheticResult({ latenciesNs: lognormalNs(5000, 2), failed: 1 });
-    const two = syntheticResult({ latenciesNs: lognormalNs(5000, 3), failed: 2 });
+    const one = syntheticResult({ latenciesNs: lognormalNs(5000, 2), errors: workerFailures(1) });
+    const two = syntheticResult({ latenciesNs: lognormalNs(5000, 3), errors: workerFailures(2) });
     expect(figure(compareResults(one, [two]).figures, 'errors').candidates[0]).toMatchObject({ relativeChange: expect.closeTo(1, 2), significant: false, regression: false });
   });
 

@@ -1,96 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import {
-  LatencyHistogram,
-  collectEnvironment,
-  computeEfficiency,
-  earlyStoppingEstimate,
-  judgeMeasurement,
-  percentileInterval,
-  resolveBenchmarkSettings,
-  summarizeMeasurement,
-  type BenchmarkResult,
-  type BenchmarkSettingsInput,
-  type ErrorCounts,
-} from '../dist/index.js';
+import { LatencyHistogram, earlyStoppingEstimate, percentileInterval, type BenchmarkResult } from '../dist/index.js';
 import { seededRandom } from '../dist/random.js';
 import { mergeResults } from '../dist/results/merge-results.js';
-
-interface SyntheticRun {
-  readonly latenciesNs: readonly number[];
-  readonly errors?: ErrorCounts;
-  readonly startedAt?: string;
-  readonly elapsedNs?: number;
-  readonly requestsPerCopy?: readonly number[];
-  readonly settings?: BenchmarkSettingsInput;
-  readonly cpuModel?: string;
-  readonly sendDelaysNs?: readonly number[];
-  readonly lateQueries?: number;
-  readonly achievedQps?: number;
-}
-
-const NO_ERRORS: ErrorCounts = { total: 0, timeouts: 0, byKind: {} };
-
-/** A result measured nowhere, summarised by the pipeline's own code from the given latencies. */
-function syntheticResult({ latenciesNs, errors = NO_ERRORS, startedAt = '2026-01-01T00:00:00.000Z', elapsedNs = 10e9, requestsPerCopy, settings: input = {}, cpuModel, sendDelaysNs = [], lateQueries = 0, achievedQps }: SyntheticRun): BenchmarkResult {
-  const settings = resolveBenchmarkSettings({ minQueryCount: 500, ...input });
-  const latency = new LatencyHistogram();
-  const compute = new LatencyHistogram();
-  for (const v of latenciesNs) {
-    latency.recordNs(v);
-    compute.recordNs(v / 2);
-  }
-  const sendDelay = new LatencyHistogram();
-  for (const v of sendDelaysNs) sendDelay.recordNs(v);
-  const count = latenciesNs.length;
-  const measurement = summarizeMeasurement(
-    {
-      settings,
-      latency,
-      queue: new LatencyHistogram(),
-      compute,
-      sendDelay,
-      issuedQueries: count + errors.total,
-      completedQueries: count,
-      completedRequests: count,
-      errors,
-      lateQueries,
-      achievedQps,
-      warmupQueries: 10,
-      firstInference: { latencyNs: (requestsPerCopy ?? [count]).map(() => 5e6), computeNs: (requestsPerCopy ?? [count]).map(() => 4e6) },
-      elapsedNs,
-      requestsPerCopy: requestsPerCopy ?? [count],
-      windows: [],
-      stability: { stable: true, windowsJudged: 3, throughputRatio: 1.01, latencyRatio: 1.02, reason: null },
-      precisionMet: undefined,
-      stopReason: 'minimums-met',
-    },
-    settings.batchSize,
-  );
-  return {
-    schemaVersion: 2,
-    startedAt,
-    settings,
-    model: { name: 'synthetic', path: 'synthetic.onnx', sha256: 'a'.repeat(64), synthetic: true, task: 'text', inputs: [], outputs: [] },
-    inputs: { description: 'synthetic', batchSize: settings.batchSize, sampleCount: 10 },
-    compile: { compiler: 'onnxruntime', artifactPath: 'synthetic.onnx', cacheHit: true, compileNs: 0, dimensions: {}, maxAbsDifference: 0 },
-    backend: { name: 'onnxruntime-cpu', copies: requestsPerCopy?.length ?? 1, loadNs: 1e6, effectiveSettings: {} },
-    measurement,
-    efficiency: computeEfficiency(settings, measurement.throughput.samplesPerSecond, requestsPerCopy?.length ?? 1, {}),
-    verdict: judgeMeasurement(measurement, settings),
-    thresholds: [],
-    serverSearch: null,
-    environment: { ...collectEnvironment(), ...(cpuModel === undefined ? {} : { cpuModel }) },
-  } as unknown as BenchmarkResult;
-}
+import { histogramOf, syntheticResult } from './helpers/synthetic-result.js';
 
 /** Values spread over three decades, so that every bucket size of the histogram is exercised. */
 const values = Array.from(seededRandom(11).normals(3000, 1), (z) => 1e6 * Math.exp(z));
 const parts = [values.slice(0, 500), values.slice(500, 1500), values.slice(1500)];
-const histogramOf = (vs: readonly number[]): LatencyHistogram => {
-  const h = new LatencyHistogram();
-  for (const v of vs) h.recordNs(v);
-  return h;
-};
 
 describe('mergeResults', () => {
   const results = parts.map((latenciesNs) => syntheticResult({ latenciesNs }));
@@ -120,7 +36,7 @@ describe('mergeResults', () => {
     expect(merged.backend.copies).toBe(3);
     expect(m.windows).toEqual([]);
     // 300 queries each are fewer than the minimum of 500; together they are plenty.
-    const small = parts.map((p) => syntheticResult({ latenciesNs: p.slice(0, 300) }));
+    const small = parts.map((p) => syntheticResult({ latenciesNs: p.slice(0, 300), settings: { minQueryCount: 500 } }));
     expect(small[0]!.verdict.reasons.map((r) => r.code)).toContain('TOO_FEW_QUERIES');
     expect(mergeResults(small).verdict.reasons.map((r) => r.code)).not.toContain('TOO_FEW_QUERIES');
   });
