@@ -3,7 +3,8 @@ import { LatencyHistogram, type BenchmarkResult } from '../dist/index.js';
 import { seededRandom } from '../dist/random.js';
 import { MIN_COMPARED_WINDOWS, compareResults, minimumComparedCount, type ComparedFigure, type CompareOptions } from '../dist/results/compare-results.js';
 import { settingDifferences } from '../dist/results/setting-differences.js';
-import { histogramOf, syntheticResult, workerFailures } from './helpers/synthetic-result.js';
+import { histogramOf } from './helpers/histogram-of.js';
+import { syntheticResult, workerFailures } from './helpers/synthetic-result.js';
 
 /** `count` lognormal latencies around `medianMs`, scaled by `scale`: a known distribution, reproducible by seed. */
 function lognormalNs(count: number, seed: number, scale = 1, medianMs = 2): number[] {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { LatencyHistogram, earlyStoppingEstimate, percentileInterval, type BenchmarkResult } from '../dist/index.js';
 import { seededRandom } from '../dist/random.js';
 import { mergeResults } from '../dist/results/merge-results.js';
-import { histogramOf, syntheticResult } from './helpers/synthetic-result.js';
+import { histogramOf } from './helpers/histogram-of.js';
+import { syntheticResult } from './helpers/synthetic-result.js';
 
 /** Values spread over three decades, so that every bucket size of the histogram is exercised. */
 const values = Array.from(seededRandom(11).normals(3000, 1), (z) => 1e6 * Math.exp(z));

@@ -4,12 +4,7 @@ import { earlyStoppingEstimate, earlyStoppingTargetCheck } from '../dist/stats/e
 import { LatencyHistogram } from '../dist/stats/latency-histogram.js';
 import { estimateCountForPrecision, percentileConfidenceRanks, percentileInterval } from '../dist/stats/percentile-confidence.js';
 import { seededRandom } from '../dist/random.js';
-
-function histogramOf(values: readonly number[]): LatencyHistogram {
-  const histogram = new LatencyHistogram();
-  for (const v of values) histogram.recordNs(v);
-  return histogram;
-}
+import { histogramOf } from './helpers/histogram-of.js';
 
 /** `count` copies of `valueNs`, then `slowCount` copies of `slowNs`. */
 function twoLevels(count: number, valueNs: number, slowCount = 0, slowNs = 0): LatencyHistogram {

@@ -9,6 +9,7 @@ import {
   type BenchmarkSettingsInput,
   type ErrorCounts,
 } from '../../dist/index.js';
+import { histogramOf } from './histogram-of.js';
 
 /** What a result measured nowhere is made of; each member has a default. */
 export interface SyntheticRun {
@@ -44,13 +45,6 @@ export const workerFailures = (count: number): ErrorCounts => ({
   timeouts: 0,
   byKind: count > 0 ? { WORKER_FAILED: { count, example: 'copy 0 failed' } } : {},
 });
-
-/** A histogram of exactly these values. */
-export function histogramOf(valuesNs: readonly number[]): LatencyHistogram {
-  const histogram = new LatencyHistogram();
-  for (const v of valuesNs) histogram.recordNs(v);
-  return histogram;
-}
 
 /** A result measured nowhere: its figures come from the given latencies through the pipeline's own summary and verdict. */
 export function syntheticResult(run: SyntheticRun): BenchmarkResult {
