@@ -50,19 +50,19 @@ try {
     batchSize: BATCH_SIZE,
     sequenceLength: SEQUENCE_LENGTH,
     batchMode: 'repeat',
-    sampleCount: 10,
+    inputCount: 10,
     inputNames: { inputIds: 'input_ids', attentionMask: 'attention_mask', tokenTypeIds: 'token_type_ids' },
   });
 
   // 2. Compiler: fix the symbolic dimensions to the sample's shapes and optimise (cached under cacheDir/compiled).
-  const artifact = await new OrtCompiler().compile({ model, sample: inputs.samples[0]!, cacheDir });
+  const artifact = await new OrtCompiler().compile({ model, input: inputs.feeds[0]!, cacheDir });
 
   // 3. Backend: one worker thread and one ONNX Runtime session per copy.
   const loaded = await new OrtBackend().load({ artifact, inputs, copies: COPIES });
   try {
     // 4. LoadGenerator: closed loop; request i goes to copy i % COPIES.
     const generator = new ClosedLoopLoadGenerator({ clients: CLIENTS, queryCount: REQUESTS, warmupQueries: 4, seed: SEED });
-    const result = await generator.run({ copies: loaded.copies, sampleCount: inputs.samples.length });
+    const result = await generator.run({ copies: loaded.copies, inputCount: inputs.feeds.length });
 
     // 5. Stats: HDR histograms in nanoseconds, summarised; throughput over the measured interval.
     const latency = result.latency.summarize([50, 90, 95]);

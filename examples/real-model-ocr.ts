@@ -65,7 +65,7 @@ try {
     files,
     inputName: model.inputs[0]!.name,
     batchSize: BATCH_SIZE,
-    sampleCount: files.length / BATCH_SIZE,
+    inputCount: files.length / BATCH_SIZE,
     batchMode: 'distinct',
     preprocess: { imageSize: { height: 48, width: 192 }, resize: 'pad', mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], channelOrder: 'BGR' },
   });
@@ -75,7 +75,7 @@ try {
   // Correctness first: the original model, run directly, on every sample.
   const session = await ort.InferenceSession.create(model.path);
   try {
-    for (const [s, sample] of inputs.samples.entries()) {
+    for (const [s, sample] of inputs.feeds.entries()) {
       const feeds = Object.fromEntries(Object.entries(sample).map(([name, t]) => [name, new ort.Tensor(t.type, t.data, t.dims)]));
       const probabilities = (await session.run(feeds))[model.outputs[0]!.name]!.data as Float32Array;
       for (let r = 0; r < BATCH_SIZE; r++) {
@@ -91,11 +91,11 @@ try {
   }
 
   // Compile for [2, 3, 48, 192], load one copy, and measure.
-  const artifact = await new OrtCompiler().compile({ model, sample: inputs.samples[0]!, cacheDir: workDir });
+  const artifact = await new OrtCompiler().compile({ model, input: inputs.feeds[0]!, cacheDir: workDir });
   const loaded = await new OrtBackend().load({ artifact, inputs, copies: 1 });
   try {
     const generator = new ClosedLoopLoadGenerator({ clients: 1, queryCount: REQUESTS, warmupQueries: 10, seed: SEED });
-    const result = await generator.run({ copies: loaded.copies, sampleCount: inputs.samples.length });
+    const result = await generator.run({ copies: loaded.copies, inputCount: inputs.feeds.length });
     const latency = result.latency.summarize([50, 90, 95]);
     const throughput = computeThroughput(result.completedRequests, inputs.batchSize, result.elapsedNs);
     console.log(`compiled   ${JSON.stringify(artifact.dimensions)}, max |Δ| ${artifact.maxAbsDifference.toExponential(2)}`);

@@ -76,7 +76,7 @@ class NullModel:
     version = None
 
     def set_inputs(self, header, payload):
-        self.sample_count = len(header["samples"])
+        self.input_count = len(header["feeds"])
 
     def run(self, index):
         self.check_index(index)
@@ -84,8 +84,8 @@ class NullModel:
         return (time.perf_counter_ns() - start) / 1e9
 
     def check_index(self, index):
-        if index >= self.sample_count:
-            raise IndexError(f"sample index {index} out of range: {self.sample_count} samples were loaded")
+        if index >= self.input_count:
+            raise IndexError(f"sample index {index} out of range: {self.input_count} samples were loaded")
 
 
 class TorchScriptModel(NullModel):
@@ -126,7 +126,7 @@ class TorchScriptModel(NullModel):
         # The data region starts at the first multiple of 8 after the JSON header.
         data_start = (4 + UINT32.unpack_from(payload, 0)[0] + 7) // 8 * 8
         self.samples = []
-        for sample in header["samples"]:
+        for sample in header["feeds"]:
             named = {}
             for t in sample:
                 dims = t["dims"]
@@ -143,7 +143,7 @@ class TorchScriptModel(NullModel):
             # otherwise in the order the inputs were sent.
             order = self.arg_names if set(named) == set(self.arg_names) else list(named)
             self.samples.append(tuple(named[name] for name in order))
-        self.sample_count = len(self.samples)
+        self.input_count = len(self.samples)
         if self.cuda:
             self.torch.cuda.synchronize()
 
@@ -194,7 +194,7 @@ def main():
                 channel.write(LOADED, json.dumps({"torchVersion": model.version}).encode())
             elif kind == INPUTS:
                 model.set_inputs(parse_inputs(payload), payload)
-                log(f"holds {model.sample_count} samples")
+                log(f"holds {model.input_count} samples")
                 channel.write(READY)
             else:
                 raise ValueError(f"unexpected message type {kind}")

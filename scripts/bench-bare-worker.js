@@ -2,8 +2,8 @@
 // with the session options inferbench's CPU backend uses, and nothing else.
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
-import { seededRandom } from '../dist/random.js';
-import { toOrtFeeds } from '../dist/backends/onnxruntime/ort-tensors.js';
+import { seededRandom } from '../dist/core/random.js';
+import { toOrtFeeds } from '../dist/runtimes/onnxruntime/ort-tensors.js';
 
 const { modelPath, samples, intraOpThreads, warmupRuns, durationMs, seed } = workerData;
 const session = await ort.InferenceSession.create(modelPath, {

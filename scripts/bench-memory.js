@@ -10,7 +10,7 @@ try {
   const sample = () => (maxRss = Math.max(maxRss, process.memoryUsage.rss()));
   // Histograms are fixed-size and windows are summarised as they close, so nothing grows per request.
   const result = await new ClosedLoopLoadGenerator({ clients: 1, queryCount: REQUESTS, warmupQueries: 100_000 }).run(
-    { copies: loaded.copies, sampleCount: 1 },
+    { copies: loaded.copies, inputCount: 1 },
     { onMeasurementStart: () => (startRss = maxRss = process.memoryUsage.rss()), onWindow: sample },
   );
   sample();

@@ -33,7 +33,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function bare(artifact, inputs) {
   const worker = new Worker(new URL('./bench-bare-worker.js', import.meta.url), {
-    workerData: { modelPath: artifact.path, samples: inputs.samples, intraOpThreads: cores, warmupRuns: 10, durationMs: DURATION_MS, seed: SEED },
+    workerData: { modelPath: artifact.path, samples: inputs.feeds, intraOpThreads: cores, warmupRuns: 10, durationMs: DURATION_MS, seed: SEED },
   });
   const { runs, elapsedNs } = await new Promise((resolve, reject) => {
     worker.once('message', resolve);
@@ -47,7 +47,7 @@ async function harness(backend, artifact, inputs, clients) {
   const loaded = await backend.load({ artifact, inputs, copies: 1 });
   try {
     const generator = new ClosedLoopLoadGenerator({ clients, durationMs: DURATION_MS, warmupQueries: 10, seed: SEED });
-    const result = await generator.run({ copies: loaded.copies, sampleCount: inputs.samples.length });
+    const result = await generator.run({ copies: loaded.copies, inputCount: inputs.feeds.length });
     return (result.completedRequests * 1e9) / result.elapsedNs;
   } finally {
     await loaded.close();
@@ -62,10 +62,10 @@ try {
     batchSize: 4,
     sequenceLength: 128,
     batchMode: 'repeat',
-    sampleCount: 10,
+    inputCount: 10,
     inputNames: { inputIds: 'input_ids', attentionMask: 'attention_mask', tokenTypeIds: 'token_type_ids' },
   });
-  const artifact = await new OrtCompiler().compile({ model, sample: inputs.samples[0], cacheDir });
+  const artifact = await new OrtCompiler().compile({ model, input: inputs.feeds[0], cacheDir });
   const backend = new OrtBackend({ intraOpThreadsPerCopy: cores });
   console.log(`model: ${model.name}, batch 4 × sequence 128, 1 copy, ${cores} intra-op threads, ${ROUNDS} alternating rounds of ${DURATION_MS / 1000} s`);
 
@@ -89,7 +89,7 @@ try {
     for (const clients of [1, 8]) {
       const loaded = await new NullBackend({ inWorkerThreads }).load({ artifact, inputs: nullInputs, copies: 1 });
       try {
-        const result = await new ClosedLoopLoadGenerator({ clients, durationMs: 2000, warmupQueries: 100 }).run({ copies: loaded.copies, sampleCount: 1 });
+        const result = await new ClosedLoopLoadGenerator({ clients, durationMs: 2000, warmupQueries: 100 }).run({ copies: loaded.copies, inputCount: 1 });
         const rate = (result.completedRequests * 1e9) / result.elapsedNs;
         const p50Us = result.latency.valueAtPercentileNs(50) / 1e3;
         console.log(`null backend ${inWorkerThreads ? 'in a worker thread' : 'in-process'}, ${clients} client${clients === 1 ? '' : 's'}: ${Math.round(rate).toLocaleString('en-US')} requests/s, p50 ${p50Us.toFixed(1)} µs`);
@@ -103,7 +103,7 @@ try {
   {
     const loaded = await new NullBackend().load({ artifact, inputs: nullInputs, copies: 1 });
     try {
-      const result = await new OpenLoopLoadGenerator({ rateQps: 10_000, durationMs: 5000, warmupQueries: 10_000 }).run({ copies: loaded.copies, sampleCount: 1 });
+      const result = await new OpenLoopLoadGenerator({ rateQps: 10_000, durationMs: 5000, warmupQueries: 10_000 }).run({ copies: loaded.copies, inputCount: 1 });
       const us = (percentile) => (result.sendDelay.valueAtPercentileNs(percentile) / 1e3).toFixed(1);
       console.log(
         `open loop at 10,000 queries/s, null backend: send delay median ${us(50)} µs, p99 ${us(99)} µs, max ${(result.sendDelay.summarize().maxNs / 1e3).toFixed(0)} µs; ` +
@@ -122,7 +122,7 @@ try {
   // request is one round trip over the length-prefixed protocol on stdin/stdout.
   const python = await new PythonBackend({ format: 'null' }).load({ artifact: { ...artifact, path: '' }, inputs: nullInputs, copies: 1 });
   try {
-    const result = await new ClosedLoopLoadGenerator({ clients: 1, durationMs: 3000, warmupQueries: 20_000 }).run({ copies: python.copies, sampleCount: 1 });
+    const result = await new ClosedLoopLoadGenerator({ clients: 1, durationMs: 3000, warmupQueries: 20_000 }).run({ copies: python.copies, inputCount: 1 });
     const rate = (result.completedRequests * 1e9) / result.elapsedNs;
     console.log(`python worker protocol, null model, 1 client: median ${(result.latency.valueAtPercentileNs(50) / 1e3).toFixed(1)} µs per request, p99 ${(result.latency.valueAtPercentileNs(99) / 1e3).toFixed(1)} µs, ${Math.round(rate).toLocaleString('en-US')} requests/s`);
   } finally {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { renderTextLine } from '../dist/inputs/text-line-image.js';
 
-const outDir = fileURLToPath(new URL('../assets/images/', import.meta.url));
+const outDir = fileURLToPath(new URL('../assets/images', import.meta.url));
 mkdirSync(outDir, { recursive: true });
 
 /** Raw 8-bit pixels from a function of (x, y) returning one value per channel. */

@@ -1,9 +1,9 @@
 // Errors
-export { InferbenchError, isInferbenchError } from './errors.js';
-export type { InferbenchErrorCode } from './errors.js';
+export { InferbenchError, isInferbenchError } from './core/errors.js';
+export type { InferbenchErrorCode } from './core/errors.js';
 
 // Models
-export type { ModelSource, ModelResolveOptions, ResolvedModel, TensorSpec, ModelTask, ImagePreprocessing } from './models/model-source.js';
+export type { ModelSource, ModelResolveOptions, ResolvedModel, ModelTask, ImagePreprocessing } from './models/model-source.js';
 export { OnnxFileSource } from './models/onnx-file-source.js';
 export type { OnnxFileSourceOptions } from './models/onnx-file-source.js';
 export { SyntheticBertSource } from './models/synthetic-bert-source.js';
@@ -35,14 +35,14 @@ export type { TorchModelSourceOptions } from './models/torch-model-source.js';
 export { defaultCacheDir } from './models/cache-dir.js';
 
 // Inputs
-export type { TensorData, TensorElementType, NamedTensors, TensorArrayByType } from './inputs/tensor.js';
+export type { TensorData, TensorElementType, TensorArrayByType, FeedTensor, FeedElementType, NamedTensors, TensorSpec } from './tensors/tensor.js';
 export type { InputSet } from './inputs/input-set.js';
 export { buildTextInputSet } from './inputs/text-input-set.js';
 export type { TextInputSetOptions } from './inputs/text-input-set.js';
 export { buildRandomInputSet } from './inputs/random-input-set.js';
 export type { RandomInputSetOptions } from './inputs/random-input-set.js';
 export { createTextTokenizer } from './inputs/text-tokenizer.js';
-export { createBertUncasedTokenizer, bertUncasedTokenizerJson, BUILTIN_BERT_UNCASED } from './inputs/bert-uncased-tokenizer.js';
+export { createBertUncasedTokenizer, bertUncasedTokenizerJson } from './inputs/bert-uncased-tokenizer.js';
 export type { TextTokenizer, TextEncodeOptions, TextEncoding, TextInput, TokenizerJson, TokenizerConfigJson } from './inputs/text-tokenizer.js';
 export { loadBertUncasedVocab, BERT_UNCASED_VOCAB_SIZE } from './inputs/bert-vocab.js';
 export { generateSentences } from './inputs/sentence-generator.js';
@@ -59,26 +59,26 @@ export { matchInputsToModel } from './inputs/match-inputs.js';
 // Compilers
 export type { Compiler, CompileRequest, CompiledArtifact, ArtifactFormat, ArtifactTarget } from './compilers/compiler.js';
 export { requireArtifactFits } from './compilers/compiler.js';
-export { TorchCompiler, TORCH_COMPILE_SCRIPT_PATH } from './compilers/torch-compiler.js';
-export type { TorchCompilerOptions, TorchCompiledArtifact } from './compilers/torch-compiler.js';
-export { OrtCompiler } from './compilers/ort-compiler.js';
-export type { OrtCompilerOptions, GraphOptimizationLevel } from './compilers/ort-compiler.js';
+export { TorchCompiler, TORCH_COMPILE_SCRIPT_PATH } from './runtimes/torch/torch-compiler.js';
+export type { TorchCompilerOptions, TorchCompiledArtifact } from './runtimes/torch/torch-compiler.js';
+export { OrtCompiler } from './runtimes/onnxruntime/ort-compiler.js';
+export type { OrtCompilerOptions, GraphOptimizationLevel } from './runtimes/onnxruntime/ort-compiler.js';
 
 // Backends
 export type { Backend, BackendLoadRequest, LoadedModel, ModelCopy, InferenceTiming } from './backends/backend.js';
-export { OrtBackend } from './backends/onnxruntime/ort-backend.js';
-export { ortProvidersFor, gpuForCopy, resolveGpuDeviceIds, requireGpus, tensorrtEnv, ORT_CUDA_INSTALL_HINT } from './backends/onnxruntime/ort-device.js';
-export type { OrtDevice, OrtProviderList } from './backends/onnxruntime/ort-device.js';
-export type { OrtBackendOptions } from './backends/onnxruntime/ort-backend.js';
-export { NullBackend } from './backends/null/null-backend.js';
-export { PythonBackend, neuronPlacementEnv, cudaPlacementEnv } from './backends/python/python-backend.js';
-export type { PythonBackendOptions, NeuronRuntime, NeuronPlacement } from './backends/python/python-backend.js';
-export { PythonModelCopy, PYTHON_WORKER_PATH } from './backends/python/python-model-copy.js';
-export type { PythonModelCopyOptions } from './backends/python/python-model-copy.js';
-export { findPython } from './backends/python/find-python.js';
-export type { FindPythonOptions, FoundPython } from './backends/python/find-python.js';
-export type { PythonDevice, PythonModelFormat, PythonLoadHeader } from './backends/python/python-protocol.js';
-export type { NullBackendOptions } from './backends/null/null-backend.js';
+export { OrtBackend } from './runtimes/onnxruntime/ort-backend.js';
+export { ortProvidersFor, gpuForCopy, resolveGpuDeviceIds, requireGpus, tensorrtEnv, ORT_CUDA_INSTALL_HINT } from './runtimes/onnxruntime/ort-device.js';
+export type { OrtDevice, OrtProviderList } from './runtimes/onnxruntime/ort-device.js';
+export type { OrtBackendOptions } from './runtimes/onnxruntime/ort-backend.js';
+export { NullBackend } from './runtimes/null/null-backend.js';
+export { PythonBackend, neuronPlacementEnv, cudaPlacementEnv } from './runtimes/torch/python-backend.js';
+export type { PythonBackendOptions, NeuronRuntime, NeuronPlacement } from './runtimes/torch/python-backend.js';
+export { PythonModelCopy, PYTHON_WORKER_PATH } from './runtimes/torch/python-model-copy.js';
+export type { PythonModelCopyOptions } from './runtimes/torch/python-model-copy.js';
+export { findPython } from './runtimes/torch/find-python.js';
+export type { FindPythonOptions, FoundPython } from './runtimes/torch/find-python.js';
+export type { PythonDevice, PythonModelFormat, PythonLoadHeader } from './runtimes/torch/python-protocol.js';
+export type { NullBackendOptions } from './runtimes/null/null-backend.js';
 
 // Load generation
 export type {
@@ -108,12 +108,12 @@ export {
   DEFAULT_MIN_DURATION_MS,
   DEFAULT_EXTENDED_MAX_DURATION_MS,
   MAX_LATE_FRACTION,
-} from './load/load-settings.js';
-export type { LoadOptions, LoadSettings } from './load/load-settings.js';
-export { SCENARIOS, parseScenario } from './load/scenarios.js';
-export type { Scenario, ScenarioPreset, LoopKind } from './load/scenarios.js';
+} from './options/load-settings.js';
+export type { LoadOptions, LoadSettings } from './options/load-settings.js';
+export { SCENARIOS, parseScenario } from './options/scenarios.js';
+export type { Scenario, ScenarioPreset, LoopKind, ArrivalProcess } from './options/scenarios.js';
 export { createArrivalSchedule } from './load/arrival-schedule.js';
-export type { ArrivalProcess, ArrivalSchedule, ArrivalScheduleOptions } from './load/arrival-schedule.js';
+export type { ArrivalSchedule, ArrivalScheduleOptions } from './load/arrival-schedule.js';
 export { MeasurementWindows } from './load/measurement-windows.js';
 export type { WindowSettings } from './load/measurement-windows.js';
 export { waitUntil } from './load/wait-until.js';
@@ -136,24 +136,24 @@ export { parseThreshold, parseThresholds, evaluateThresholds, formatThresholdVal
 export type { Threshold, ThresholdMetrics, ThresholdOutcome } from './stats/thresholds.js';
 
 // Output checks
-export { checkTestDirectory } from './check/check-test-dir.js';
-export type { CheckTestDirectoryOptions, TestDirectoryReport, DataSetReport, CheckStatus } from './check/check-test-dir.js';
-export { compareTensors, compareOutputs, resolveTolerance, DEFAULT_RTOL, DEFAULT_ATOL } from './check/compare-outputs.js';
-export type { ToleranceOptions, Tolerance, OutputComparison } from './check/compare-outputs.js';
-export { compareModels } from './check/compare-models.js';
-export type { CompareModelsOptions, ModelComparison } from './check/compare-models.js';
-export { decodeTensor, readTensorFile, float16BitsToNumber } from './check/tensor-proto.js';
-export type { CheckTensor, DecodedTensor, CheckElementType, CheckArrayByType } from './check/tensor-proto.js';
+export { checkTestDirectory } from './runtimes/onnxruntime/check-test-dir.js';
+export type { CheckTestDirectoryOptions, TestDirectoryReport, DataSetReport, CheckStatus } from './runtimes/onnxruntime/check-test-dir.js';
+export { compareTensors, compareOutputs, resolveTolerance, DEFAULT_RTOL, DEFAULT_ATOL } from './tensors/compare-outputs.js';
+export type { ToleranceOptions, Tolerance, OutputComparison } from './tensors/compare-outputs.js';
+export { compareModels } from './runtimes/onnxruntime/compare-models.js';
+export type { CompareModelsOptions, ModelComparison } from './runtimes/onnxruntime/compare-models.js';
+export { decodeTensor, readTensorFile } from './onnx/tensor-proto.js';
+export type { DecodedTensor } from './onnx/tensor-proto.js';
 
 // Pipeline and reports
 export { runBenchmark } from './pipeline/run-benchmark.js';
 export { BenchmarkRun } from './pipeline/benchmark-run.js';
 export type { BenchmarkRunEvents, EmitRunEvent } from './pipeline/benchmark-run.js';
-export { summarizeMeasurement } from './pipeline/measurement.js';
-export type { Measurement, MeasuredThroughput, OfferedLoad, PrecisionOutcome, ReportedWindow } from './pipeline/measurement.js';
-export { judgeMeasurement } from './pipeline/verdict.js';
-export type { Verdict, VerdictReason, VerdictReasonCode } from './pipeline/verdict.js';
-export { thresholdMetricsOf } from './pipeline/threshold-metrics.js';
+export { summarizeMeasurement } from './results/measurement.js';
+export type { Measurement, MeasuredThroughput, OfferedLoad, PrecisionOutcome, ReportedWindow } from './results/measurement.js';
+export { judgeMeasurement } from './results/verdict.js';
+export type { Verdict, VerdictReason, VerdictReasonCode } from './results/verdict.js';
+export { thresholdMetricsOf } from './results/threshold-metrics.js';
 export { chooseRuntime } from './pipeline/choose-runtime.js';
 export { setUpRun } from './pipeline/set-up-run.js';
 export type { RunSetup, RunSetupOptions } from './pipeline/set-up-run.js';
@@ -163,10 +163,10 @@ export type { PreparedArtifact } from './pipeline/prepare-artifact.js';
 export type { CompileModelOptions, CompiledBatchSize } from './pipeline/compile-model.js';
 export { formatCompileReport } from './reporters/compile-report.js';
 export type { Runtime } from './pipeline/choose-runtime.js';
-export { resolveBenchmarkSettings } from './pipeline/benchmark-options.js';
-export type { BenchmarkOptions, BenchmarkSettings, BenchmarkSettingsInput, BenchmarkPhase, InputNames } from './pipeline/benchmark-options.js';
-export { RESULT_SCHEMA_VERSION } from './pipeline/benchmark-result.js';
-export type { BenchmarkResult } from './pipeline/benchmark-result.js';
+export { resolveBenchmarkSettings } from './options/benchmark-options.js';
+export type { BenchmarkOptions, BenchmarkSettings, BenchmarkSettingsInput, BenchmarkPhase, InputNames } from './options/benchmark-options.js';
+export { RESULT_SCHEMA_VERSION } from './results/benchmark-result.js';
+export type { BenchmarkResult } from './results/benchmark-result.js';
 export { formatResultTable } from './reporters/console-table.js';
 export { formatCsvReport, CSV_REPORT_COLUMNS, latencyPercentilesNs } from './reporters/csv-report.js';
 export { formatMarkdownReport } from './reporters/markdown-report.js';
@@ -193,12 +193,12 @@ export { readFinishedConfigurations, writeSweepManifest, sweepManifestPath, SWEE
 export type { SweepManifest, SweepManifestEntry } from './sweep/sweep-state.js';
 export { parseSlo, meetsSlo, chooseBest } from './sweep/choose-best.js';
 export { formatSweepLine, formatSweepTable } from './sweep/sweep-report.js';
-export { AwaitableEmitter } from './pipeline/awaitable-emitter.js';
-export type { EmitEvent, EndEvents } from './pipeline/awaitable-emitter.js';
-export { computeEfficiency } from './pipeline/efficiency.js';
-export type { Efficiency } from './pipeline/efficiency.js';
-export { describeRunEnvironment } from './pipeline/run-environment.js';
-export type { RunEnvironment } from './pipeline/run-environment.js';
+export { AwaitableEmitter } from './core/awaitable-emitter.js';
+export type { EmitEvent, EndEvents } from './core/awaitable-emitter.js';
+export { computeEfficiency } from './results/efficiency.js';
+export type { Efficiency } from './results/efficiency.js';
+export { describeRunEnvironment } from './results/run-environment.js';
+export type { RunEnvironment } from './results/run-environment.js';
 export { formatCheckReport, checkReportJson } from './reporters/check-report.js';
 export { writeResultJson, defaultResultPath } from './reporters/json-file.js';
 export { collectEnvironment, INFERBENCH_VERSION } from './hardware/environment.js';
@@ -215,4 +215,4 @@ export { runTool, DEFAULT_TOOL_TIMEOUT_MS } from './hardware/run-tool.js';
 export type { RunToolOptions } from './hardware/run-tool.js';
 export { formatHardwareReport } from './reporters/hardware-report.js';
 export type { Environment } from './hardware/environment.js';
-export { monotonicNowNs } from './clock.js';
+export { monotonicNowNs } from './core/clock.js';

@@ -1,14 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareModels } from '../dist/check/compare-models.js';
-import { DEFAULT_ATOL, DEFAULT_RTOL, compareOutputs, compareTensors, resolveTolerance } from '../dist/check/compare-outputs.js';
-import type { CheckTensor } from '../dist/check/tensor-proto.js';
-import { GraphBuilder } from '../dist/models/onnx/graph-builder.js';
+import { compareModels } from '../src/runtimes/onnxruntime/compare-models.js';
+import { DEFAULT_ATOL, DEFAULT_RTOL, compareOutputs, compareTensors, resolveTolerance } from '../src/tensors/compare-outputs.js';
+import type { TensorData } from '../src/tensors/tensor.js';
+import { GraphBuilder } from '../src/onnx/graph-builder.js';
 import { tempDir } from './helpers/fixtures.js';
 
-const f32 = (values: number[], dims = [values.length]): CheckTensor => ({ type: 'float32', dims, data: Float32Array.from(values) });
-const f64 = (values: number[], dims = [values.length]): CheckTensor => ({ type: 'float64', dims, data: Float64Array.from(values) });
+const f32 = (values: number[], dims = [values.length]): TensorData => ({ type: 'float32', dims, data: Float32Array.from(values) });
+const f64 = (values: number[], dims = [values.length]): TensorData => ({ type: 'float64', dims, data: Float64Array.from(values) });
 
 describe('compareTensors', () => {
   it('passes equal tensors with zero error', () => {
@@ -65,22 +65,22 @@ describe('compareTensors', () => {
   });
 
   it('compares float16 by value, 64-bit integers exactly, bools and strings', () => {
-    const half = (bits: number[]): CheckTensor => ({ type: 'float16', dims: [bits.length], data: Uint16Array.from(bits) });
+    const half = (bits: number[]): TensorData => ({ type: 'float16', dims: [bits.length], data: Uint16Array.from(bits) });
     // 0x3c01 is 1 + 2^-10, within 1e-5 + 1e-3 × 1; 0x3c02 is 1 + 2^-9, beyond it.
     expect(compareTensors('h', half([0x3c00]), half([0x3c01]))).toMatchObject({ passed: true, maxAbsError: 2 ** -10 });
     expect(compareTensors('h', half([0x3c00]), half([0x3c02])).passed).toBe(false);
 
-    const int64 = (values: bigint[]): CheckTensor => ({ type: 'int64', dims: [values.length], data: BigInt64Array.from(values) });
+    const int64 = (values: bigint[]): TensorData => ({ type: 'int64', dims: [values.length], data: BigInt64Array.from(values) });
     // As doubles both are 2^63 and the difference would be lost.
     const big = compareTensors('i', int64([9223372036854775807n]), int64([9223372036854775806n]));
     expect(big.maxAbsError).toBe(1);
     expect(compareTensors('i', int64([5n, -3n]), int64([5n, -4n]), { rtol: 0 })).toMatchObject({ passed: false, maxAbsError: 1 });
 
-    const bool = (values: number[]): CheckTensor => ({ type: 'bool', dims: [values.length], data: Uint8Array.from(values) });
+    const bool = (values: number[]): TensorData => ({ type: 'bool', dims: [values.length], data: Uint8Array.from(values) });
     expect(compareTensors('b', bool([1, 0]), bool([1, 0])).passed).toBe(true);
     expect(compareTensors('b', bool([1, 0]), bool([1, 1])).reason).toMatch(/first at \[1\]: expected 0, got 1$/);
 
-    const text = (values: string[]): CheckTensor => ({ type: 'string', dims: [values.length], data: values });
+    const text = (values: string[]): TensorData => ({ type: 'string', dims: [values.length], data: values });
     expect(compareTensors('s', text(['monday', 'tuesday']), text(['monday', 'tuesday']))).toMatchObject({ passed: true, maxAbsError: 0 });
     const differ = compareTensors('s', text(['0.6048455']), text(['0.60484552']));
     expect(differ).toMatchObject({ passed: false, maxAbsError: Infinity });

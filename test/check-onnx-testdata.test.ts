@@ -1,7 +1,7 @@
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkTestDirectory, type TestDirectoryReport } from '../dist/check/check-test-dir.js';
+import { checkTestDirectory, type TestDirectoryReport } from '../src/runtimes/onnxruntime/check-test-dir.js';
 import { tempDir } from './helpers/fixtures.js';
 
 // Debian's libonnx-testdata: ONNX's backend test data.

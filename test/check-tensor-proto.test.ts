@@ -2,7 +2,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import protobuf from 'protobufjs/minimal.js';
 import { describe, expect, it } from 'vitest';
-import { decodeTensor, float16BitsToNumber, readTensorFile } from '../dist/check/tensor-proto.js';
+import { decodeTensor, readTensorFile } from '../src/onnx/tensor-proto.js';
+import { float16BitsToNumber } from '../src/tensors/tensor.js';
 import { tempDir } from './helpers/fixtures.js';
 
 // Debian's libonnx-testdata: ONNX's backend test data.

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LatencyHistogram, type BenchmarkResult } from '../dist/index.js';
-import { readResultFile } from '../dist/results/read-result.js';
-import type { ResultComparison } from '../dist/results/compare-results.js';
-import type { MergedResult } from '../dist/results/merge-results.js';
+import { LatencyHistogram, type BenchmarkResult } from '../src/index.js';
+import { readResultFile } from '../src/results/read-result.js';
+import type { ResultComparison } from '../src/results/compare-results.js';
+import type { MergedResult } from '../src/results/merge-results.js';
 import { inferbench, type CliRun } from './helpers/cli.js';
 import { tempDir, writeSmallBert } from './helpers/fixtures.js';
 

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bertUncasedTokenizerJson, buildSyntheticBert, type BenchmarkResult } from '../dist/index.js';
+import { bertUncasedTokenizerJson, buildSyntheticBert, type BenchmarkResult } from '../src/index.js';
 import { inferbench } from './helpers/cli.js';
 import { startFakeHub } from './helpers/fake-hub.js';
 import { tempDir } from './helpers/fixtures.js';

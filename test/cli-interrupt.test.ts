@@ -1,15 +1,13 @@
 import { execa } from 'execa';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CLI_NODE_ARGS } from './helpers/cli.js';
 import { tempDir, writeSmallBert } from './helpers/fixtures.js';
-
-const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 
 describe('inferbench run interrupted with SIGINT', () => {
   it('stops measuring, closes the copies and exits 130 with one line', async () => {
     const dir = tempDir();
-    const child = execa('node', [CLI, 'run', '-m', writeSmallBert(dir), '--tokenizer', 'bert-base-uncased', '--cache-dir', join(dir, 'cache'), '--duration', '60s', '--copies', '2'], {
+    const child = execa('node', [...CLI_NODE_ARGS, 'run', '-m', writeSmallBert(dir), '--tokenizer', 'bert-base-uncased', '--cache-dir', join(dir, 'cache'), '--duration', '60s', '--copies', '2'], {
       reject: false,
       timeout: 30_000,
     });

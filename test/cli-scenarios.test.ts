@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { BenchmarkResult } from '../dist/index.js';
+import type { BenchmarkResult } from '../src/index.js';
 import { inferbench } from './helpers/cli.js';
 import { tempDir, writeSmallBert } from './helpers/fixtures.js';
 
@@ -43,15 +43,15 @@ describe('inferbench run --scenario', () => {
 
   it('single-stream runs one query at a time and reports p90', async () => {
     const { settings, measurement: m } = expectReported(await run(['--scenario', 'single-stream', '-n', '30']));
-    expect(settings).toMatchObject({ scenario: 'SingleStream', clients: 1, samplesPerQuery: 1, scenarioPercentile: 90, minQueryCount: 30, maxQueryCount: 30 });
+    expect(settings).toMatchObject({ scenario: 'SingleStream', clients: 1, requestsPerQuery: 1, scenarioPercentile: 90, minQueryCount: 30, maxQueryCount: 30 });
     expect(m).toMatchObject({ scenario: 'SingleStream', stopReason: 'query-count', issuedQueries: 30, completedQueries: 30, completedRequests: 30, offeredLoad: null, latencyTarget: null });
     expect(m.earlyStopping.percentile).toBe(90);
   });
 
-  it('multi-stream sends samples-per-query requests a query', async () => {
-    const cli = await run(['--scenario', 'multi-stream', '--samples-per-query', '2', '-n', '10']);
+  it('multi-stream sends requests-per-query requests a query', async () => {
+    const cli = await run(['--scenario', 'multi-stream', '--requests-per-query', '2', '-n', '10']);
     const { settings, measurement: m } = expectReported(cli);
-    expect(settings).toMatchObject({ scenario: 'MultiStream', clients: 1, samplesPerQuery: 2, scenarioPercentile: 99 });
+    expect(settings).toMatchObject({ scenario: 'MultiStream', clients: 1, requestsPerQuery: 2, scenarioPercentile: 99 });
     expect(m).toMatchObject({ scenario: 'MultiStream', completedQueries: 10, completedRequests: 20 });
     expect(m.completedRequests).toBe(2 * m.completedQueries);
     expect(m.compute.count).toBe(20);

@@ -2,7 +2,7 @@ import { execaSync } from 'execa';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { BenchmarkResult } from '../dist/index.js';
+import type { BenchmarkResult } from '../src/index.js';
 import { inferbench } from './helpers/cli.js';
 import { tempDir } from './helpers/fixtures.js';
 
@@ -64,7 +64,7 @@ describe('inferbench run --model torchvision:NAME', () => {
       expect(run.exitCode).toBe(0);
       const { compile, inputs, measurement } = result(output);
       expect(compile.dimensions).toEqual({ batch_size: 3 });
-      expect(inputs).toMatchObject({ batchSize: 3, sampleCount: 1, description: 'the example inputs tinymodel:build returns' });
+      expect(inputs).toMatchObject({ batchSize: 3, inputCount: 1, description: 'the example inputs tinymodel:build returns' });
       expect(measurement.requestsPerCopy).toEqual([5, 5]);
     });
 

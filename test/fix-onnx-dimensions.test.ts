@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { fixOnnxDimensions } from '../dist/compilers/fix-onnx-dimensions.js';
+import { fixOnnxDimensions } from '../src/onnx/fix-onnx-dimensions.js';
 import { tempDir, writeSmallBert } from './helpers/fixtures.js';
 
 describe('fixOnnxDimensions', () => {

@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { detectHardware, detectOrtProviders, defaultOrtBinaryDir } from '../dist/hardware/detect-hardware.js';
-import { detectNeuron, parseNeuronLsJson } from '../dist/hardware/neuron.js';
-import { detectNvidiaGpus, parseNvidiaSmiCsv } from '../dist/hardware/nvidia-smi.js';
-import { detectPython } from '../dist/hardware/python-env.js';
-import { runTool } from '../dist/hardware/run-tool.js';
+import { detectHardware, detectOrtProviders, defaultOrtBinaryDir } from '../src/hardware/detect-hardware.js';
+import { detectNeuron, parseNeuronLsJson } from '../src/hardware/neuron.js';
+import { detectNvidiaGpus, parseNvidiaSmiCsv } from '../src/hardware/nvidia-smi.js';
+import { detectPython } from '../src/hardware/python-env.js';
+import { runTool } from '../src/hardware/run-tool.js';
 import { SYSTEM_PATH, writeFakePython, writeFakeTool, writeHangingTool } from './fixtures/tools/fake-tools.js';
 import { tempDir } from './helpers/fixtures.js';
 

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HfExportDirSource, bertUncasedTokenizerJson, buildSyntheticBert, inferTask, loadTokenizer, runBenchmark } from '../dist/index.js';
+import { HfExportDirSource, bertUncasedTokenizerJson, buildSyntheticBert, inferTask, loadTokenizer, runBenchmark } from '../src/index.js';
 import { tempDir } from './helpers/fixtures.js';
 
 /** Writes an export directory as optimum-cli lays it out, with a small BERT. */
@@ -34,7 +34,7 @@ describe('a Hugging Face export directory', () => {
     const dir = writeExport(join(root, 'pairs'));
     const corpus = join(root, 'pairs.jsonl');
     writeFileSync(corpus, ['{"text": "i like strawberries", "text_pair": "the cat"}', '{"text": "a much longer first sentence here", "text_pair": "and a second one"}', '"just one sentence"', ''].join('\n'));
-    const result = await runBenchmark({ model: dir, corpus, padding: 'longest', batchSize: 2, sampleCount: 3, queryCount: 6, cacheDir: join(root, 'cache') });
+    const result = await runBenchmark({ model: dir, corpus, padding: 'longest', batchSize: 2, inputCount: 3, queryCount: 6, cacheDir: join(root, 'cache') });
     // The longest pair, "[CLS] a much longer first sentence here [SEP] and a second one [SEP]", is 13 tokens.
     expect(result.compile.dimensions).toEqual({ batch_size: 2, sequence_length: 13 });
     expect(result.inputs.description).toContain('pairs.jsonl, tokenizer');

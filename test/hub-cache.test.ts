@@ -2,9 +2,9 @@ import { mkdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hubRepoCacheDir, linkHubSnapshotFile, lookupHubCache } from '../dist/models/hub/hub-cache.js';
-import { parseRepoSpec, validateRepoFilePath, validateRepoId, validateRevision } from '../dist/models/hub/hub-repo.js';
-import { resolveHubSettings } from '../dist/models/hub/hub-settings.js';
+import { hubRepoCacheDir, linkHubSnapshotFile, lookupHubCache } from '../src/models/hub/hub-cache.js';
+import { parseRepoSpec, validateRepoFilePath, validateRepoId, validateRevision } from '../src/models/hub/hub-repo.js';
+import { resolveHubSettings } from '../src/models/hub/hub-settings.js';
 import { tempDir } from './helpers/fixtures.js';
 
 const COMMIT = '0123456789abcdef0123456789abcdef01234567';

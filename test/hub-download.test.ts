@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { downloadHubFile } from '../dist/models/hub/hub-download.js';
-import type { HubDownloadProgress } from '../dist/models/hub/hub-blob-download.js';
-import { resolveHubSettings, type HubSettingsOptions } from '../dist/models/hub/hub-settings.js';
-import { seededRandom } from '../dist/random.js';
+import { downloadHubFile } from '../src/models/hub/hub-download.js';
+import type { HubDownloadProgress } from '../src/models/hub/hub-blob-download.js';
+import { resolveHubSettings, type HubSettingsOptions } from '../src/models/hub/hub-settings.js';
+import { seededRandom } from '../src/core/random.js';
 import { tempDir } from './helpers/fixtures.js';
 import { gitBlobSha1, sha256Hex, startFakeHub } from './helpers/fake-hub.js';
 

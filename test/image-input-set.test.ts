@@ -1,13 +1,13 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it, expect } from 'vitest';
-import { buildImageInputSet, type ImageInputSetOptions } from '../dist/inputs/image-input-set.js';
-import { preprocessImage } from '../dist/inputs/image-preprocess.js';
+import { buildImageInputSet, type ImageInputSetOptions } from '../src/inputs/image-input-set.js';
+import { preprocessImage } from '../src/inputs/image-preprocess.js';
 import { tempDir } from './helpers/fixtures.js';
 
 const ASSETS = 'assets/images';
 const NAMES = ['gradient.png', 'grayscale.png', 'portrait.jpg', 'shapes.jpg', 'text-line.png', 'transparent.png'];
-const base: ImageInputSetOptions = { directory: ASSETS, inputName: 'pixel_values', batchSize: 2, sampleCount: 4, batchMode: 'repeat', preprocess: { imageSize: 32 } };
+const base: ImageInputSetOptions = { directory: ASSETS, inputName: 'pixel_values', batchSize: 2, inputCount: 4, batchMode: 'repeat', preprocess: { imageSize: 32 } };
 const dir = tempDir('inferbench-images-');
 
 /** Row `row` of a float32 `[batch, ...]` sample tensor. */
@@ -21,8 +21,8 @@ describe('buildImageInputSet', () => {
     const set = await buildImageInputSet(base);
     expect(set.batchSize).toBe(2);
     expect(set.description).toBe(`6 images from ${ASSETS}, 32×32 crop, ImageNet normalisation, repeat batches`);
-    expect(set.samples).toHaveLength(4);
-    for (const [s, sample] of set.samples.entries()) {
+    expect(set.feeds).toHaveLength(4);
+    for (const [s, sample] of set.feeds.entries()) {
       expect(Object.keys(sample)).toEqual(['pixel_values']);
       const tensor = sample['pixel_values']!;
       expect(tensor.type).toBe('float32');
@@ -34,10 +34,10 @@ describe('buildImageInputSet', () => {
   });
 
   it('walks the images row after row in distinct mode, wrapping around', async () => {
-    const set = await buildImageInputSet({ ...base, batchSize: 4, sampleCount: 3, batchMode: 'distinct' });
+    const set = await buildImageInputSet({ ...base, batchSize: 4, inputCount: 3, batchMode: 'distinct' });
     const order = [[0, 1, 2, 3], [4, 5, 0, 1], [2, 3, 4, 5]];
     for (const [s, images] of order.entries()) {
-      const data = set.samples[s]!['pixel_values']!.data as Float32Array;
+      const data = set.feeds[s]!['pixel_values']!.data as Float32Array;
       for (const [r, image] of images.entries()) {
         expect(row(data, 4, r)).toEqual(await preprocessImage(join(ASSETS, NAMES[image]!), { imageSize: 32 }));
       }
@@ -48,10 +48,10 @@ describe('buildImageInputSet', () => {
   it('shapes NHWC samples for non-square padded inputs and says how it normalised them', async () => {
     const preprocess = { imageSize: { height: 48, width: 192 }, resize: 'pad', mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], layout: 'NHWC', channelOrder: 'BGR' } as const;
     const files = [join(ASSETS, 'gradient.png'), join(ASSETS, 'text-line.png')];
-    const set = await buildImageInputSet({ ...base, directory: undefined, files, batchMode: 'distinct', sampleCount: 1, preprocess });
-    expect(set.samples[0]!['pixel_values']!.dims).toEqual([2, 48, 192, 3]);
+    const set = await buildImageInputSet({ ...base, directory: undefined, files, batchMode: 'distinct', inputCount: 1, preprocess });
+    expect(set.feeds[0]!['pixel_values']!.dims).toEqual([2, 48, 192, 3]);
     expect(set.description).toBe('2 image files, 48×192 pad, mean 0.5 std 0.5, BGR, NHWC, distinct batches');
-    const data = set.samples[0]!['pixel_values']!.data as Float32Array;
+    const data = set.feeds[0]!['pixel_values']!.data as Float32Array;
     const at = (r: number, y: number, x: number, c: number) => data[r * 48 * 192 * 3 + (y * 192 + x) * 3 + c];
     // The 64×48 gradient keeps its size: columns from 64 on are padding. Blue (128) comes first in BGR.
     expect(at(0, 0, 0, 0)).toBeCloseTo((128 / 255 - 0.5) / 0.5, 6);
@@ -65,9 +65,9 @@ describe('buildImageInputSet', () => {
     const upper = join(dir, 'Z.JPG');
     copyFileSync(join(ASSETS, 'shapes.jpg'), upper);
     const files = [upper, join(ASSETS, 'gradient.png')];
-    const set = await buildImageInputSet({ ...base, directory: undefined, files, sampleCount: 2, description: 'two test images' });
+    const set = await buildImageInputSet({ ...base, directory: undefined, files, inputCount: 2, description: 'two test images' });
     expect(set.description).toBe('two test images');
-    expect(row(set.samples[0]!['pixel_values']!.data as Float32Array, 2, 0)).toEqual(await preprocessImage(upper, { imageSize: 32 }));
+    expect(row(set.feeds[0]!['pixel_values']!.data as Float32Array, 2, 0)).toEqual(await preprocessImage(upper, { imageSize: 32 }));
 
     const folder = join(dir, 'upper');
     mkdirSync(folder);
@@ -103,7 +103,7 @@ describe('buildImageInputSet', () => {
   it('rejects bad options with INVALID_OPTION', async () => {
     for (const bad of [
       { batchSize: 0 },
-      { sampleCount: 1.5 },
+      { inputCount: 1.5 },
       { files: [join(ASSETS, 'gradient.png')] },
       { directory: undefined },
       { directory: undefined, files: [] },

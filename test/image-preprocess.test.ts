@@ -2,8 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, it, expect } from 'vitest';
-import { preprocessImage, resolveImagePreprocess } from '../dist/inputs/image-preprocess.js';
-import { renderTextLine } from '../dist/inputs/text-line-image.js';
+import { preprocessImage, resolveImagePreprocess } from '../src/inputs/image-preprocess.js';
+import { renderTextLine } from '../src/inputs/text-line-image.js';
 import { tempDir } from './helpers/fixtures.js';
 
 const dir = tempDir('inferbench-image-');

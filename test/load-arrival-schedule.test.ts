@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createArrivalSchedule } from '../dist/load/arrival-schedule.js';
-import type { ArrivalSchedule } from '../dist/load/arrival-schedule.js';
+import { createArrivalSchedule } from '../src/load/arrival-schedule.js';
+import type { ArrivalSchedule } from '../src/load/arrival-schedule.js';
 import { ksCritical, ksStatisticExponential } from './helpers/kolmogorov-smirnov.js';
 
 const offsets = (schedule: ArrivalSchedule, count: number): number[] => Array.from({ length: count }, () => schedule.nextOffsetNs());

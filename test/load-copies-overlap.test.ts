@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClosedLoopLoadGenerator, OnnxFileSource, OrtCompiler, OrtBackend, buildRandomInputSet, type RequestRecord } from '../dist/index.js';
+import { ClosedLoopLoadGenerator, OnnxFileSource, OrtCompiler, OrtBackend, buildRandomInputSet, type RequestRecord } from '../src/index.js';
 import { tempDir, writeSmallBert } from './helpers/fixtures.js';
 
 describe('two model copies in worker threads', () => {
@@ -7,12 +7,12 @@ describe('two model copies in worker threads', () => {
     const dir = tempDir();
     // Wide enough that one run takes milliseconds, so overlap cannot be an accident of timing.
     const model = await new OnnxFileSource(writeSmallBert(dir, { layers: 2, hiddenSize: 128, intermediateSize: 512 })).resolve({ cacheDir: dir });
-    const inputs = buildRandomInputSet({ specs: model.inputs, batchSize: 4, dimensions: { sequence_length: 128 }, sampleCount: 4, seed: 1 });
-    const artifact = await new OrtCompiler().compile({ model, sample: inputs.samples[0]!, cacheDir: dir });
+    const inputs = buildRandomInputSet({ specs: model.inputs, batchSize: 4, dimensions: { sequence_length: 128 }, inputCount: 4, seed: 1 });
+    const artifact = await new OrtCompiler().compile({ model, input: inputs.feeds[0]!, cacheDir: dir });
     const loaded = await new OrtBackend({ intraOpThreadsPerCopy: 1 }).load({ artifact, inputs, copies: 2 });
     const records: RequestRecord[] = [];
     try {
-      await new ClosedLoopLoadGenerator({ clients: 2, queryCount: 40 }).run({ copies: loaded.copies, sampleCount: 4 }, { onRequestComplete: (r) => records.push(r) });
+      await new ClosedLoopLoadGenerator({ clients: 2, queryCount: 40 }).run({ copies: loaded.copies, inputCount: 4 }, { onRequestComplete: (r) => records.push(r) });
     } finally {
       await loaded.close();
     }

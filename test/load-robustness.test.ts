@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { NullBackend, createLoadGenerator, resolveLoadSettings, searchServerQps, type LoadOptions, type ModelCopy } from '../dist/index.js';
+import { NullBackend, createLoadGenerator, resolveLoadSettings, searchServerQps, type LoadOptions, type ModelCopy } from '../src/index.js';
 import { FifoServerCopy, FlakyCopy } from './helpers/simulated-copies.js';
 
-const target = (copies: readonly ModelCopy[]) => ({ copies, sampleCount: 4 });
+const target = (copies: readonly ModelCopy[]) => ({ copies, inputCount: 4 });
 
 async function instantCopy(): Promise<ModelCopy> {
-  const loaded = await new NullBackend().load({ artifact: {} as never, inputs: { samples: [], batchSize: 1, description: '' }, copies: 1 });
+  const loaded = await new NullBackend().load({ artifact: {} as never, inputs: { feeds: [], batchSize: 1, description: '' }, copies: 1 });
   return loaded.copies[0]!;
 }
 

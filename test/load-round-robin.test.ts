@@ -7,16 +7,16 @@ import {
   type LoadedModel,
   type ModelCopy,
   type RequestRecord,
-} from '../dist/index.js';
+} from '../src/index.js';
 
 async function nullCopies(count: number): Promise<LoadedModel> {
   // The in-process null backend ignores the artifact and inputs: it measures only the harness.
-  return new NullBackend().load({ artifact: {} as never, inputs: { samples: [], batchSize: 1, description: '' }, copies: count });
+  return new NullBackend().load({ artifact: {} as never, inputs: { feeds: [], batchSize: 1, description: '' }, copies: count });
 }
 
-async function collect(options: ConstructorParameters<typeof ClosedLoopLoadGenerator>[0], copies: readonly ModelCopy[], sampleCount = 10) {
+async function collect(options: ConstructorParameters<typeof ClosedLoopLoadGenerator>[0], copies: readonly ModelCopy[], inputCount = 10) {
   const records: RequestRecord[] = [];
-  const result = await new ClosedLoopLoadGenerator(options).run({ copies, sampleCount }, { onRequestComplete: (r) => records.push(r) });
+  const result = await new ClosedLoopLoadGenerator(options).run({ copies, inputCount }, { onRequestComplete: (r) => records.push(r) });
   return { result, records: records.sort((a, b) => a.requestIndex - b.requestIndex) };
 }
 
@@ -37,7 +37,7 @@ describe('ClosedLoopLoadGenerator', () => {
   it('replays the same samples for the same seed and others for another seed', async () => {
     const { copies } = await nullCopies(2);
     const samples = async (seed: number) =>
-      (await collect({ clients: 3, queryCount: 50, seed }, copies, 10)).records.map((r) => r.sampleIndex);
+      (await collect({ clients: 3, queryCount: 50, seed }, copies, 10)).records.map((r) => r.inputIndex);
     const first = await samples(7);
     expect(await samples(7)).toEqual(first);
     expect(await samples(8)).not.toEqual(first);
@@ -105,7 +105,7 @@ describe('ClosedLoopLoadGenerator', () => {
     const { copies } = await nullCopies(1);
     const controller = new AbortController();
     const records: RequestRecord[] = [];
-    const run = new ClosedLoopLoadGenerator({ durationMs: 10_000 }).run({ copies, sampleCount: 10 }, { signal: controller.signal, onRequestComplete: (r) => records.push(r) });
+    const run = new ClosedLoopLoadGenerator({ durationMs: 10_000 }).run({ copies, inputCount: 10 }, { signal: controller.signal, onRequestComplete: (r) => records.push(r) });
     setTimeout(() => controller.abort(), 50);
     await expect(run).rejects.toMatchObject({ code: 'ABORTED' });
   });

@@ -11,13 +11,13 @@ import {
   type LoadResult,
   type ModelCopy,
   type RequestRecord,
-} from '../dist/index.js';
+} from '../src/index.js';
 import { FifoServerCopy, FlakyCopy, InFlightTracker, expectPercentilesMatch } from './helpers/simulated-copies.js';
 
 /** Runs the generator of `options` on `copies`, keeping every measured request in request order. */
 async function run(options: LoadOptions, copies: readonly ModelCopy[], onMeasurementStart?: () => void) {
   const records: RequestRecord[] = [];
-  const result = await createLoadGenerator(options).run({ copies, sampleCount: 4 }, { onMeasurementStart, onRequestComplete: (r) => records.push(r) });
+  const result = await createLoadGenerator(options).run({ copies, inputCount: 4 }, { onMeasurementStart, onRequestComplete: (r) => records.push(r) });
   return { result, records: records.sort((a, b) => a.requestIndex - b.requestIndex) };
 }
 
@@ -60,7 +60,7 @@ describe('MultiStream', () => {
     const tracker = new InFlightTracker();
     // Service of 1 to 5 ms by call; 4 requests over 3 copies also queue one copy twice.
     const copies = [0, 1, 2].map((index) => tracker.track(new FifoServerCopy({ index, serviceMs: (call) => 1 + ((call * 7 + index * 3) % 5) })));
-    const { result, records } = await run({ scenario: 'MultiStream', samplesPerQuery: 4, queryCount: 30, warmupQueries: 2 }, copies);
+    const { result, records } = await run({ scenario: 'MultiStream', requestsPerQuery: 4, queryCount: 30, warmupQueries: 2 }, copies);
     expect(result.completedQueries).toBe(30);
     expect(result.latency.count).toBe(30);
     expect(result.compute.count).toBe(120);
@@ -115,12 +115,12 @@ describe('Server', () => {
 
   it('passes well within the copy’s capacity and fails beyond it', async () => {
     // A 2 ms FIFO copy serves at most 500 queries/s.
-    const within = await createLoadGenerator({ ...server, rateQps: 200 }).run({ copies: [new FifoServerCopy({ serviceMs: 2 })], sampleCount: 4 });
+    const within = await createLoadGenerator({ ...server, rateQps: 200 }).run({ copies: [new FifoServerCopy({ serviceMs: 2 })], inputCount: 4 });
     expect(within.settings.arrival).toBe('poisson');
     expect(serverVerdict(within)).toMatchObject({ passed: true, overLatencyCount: 0 });
 
     // At 800/s the backlog grows by 300 queries/s: query i waits about 0.75·i ms, over 50 ms from i ≈ 67 on.
-    const beyond = await createLoadGenerator({ ...server, rateQps: 800 }).run({ copies: [new FifoServerCopy({ serviceMs: 2 })], sampleCount: 4 });
+    const beyond = await createLoadGenerator({ ...server, rateQps: 800 }).run({ copies: [new FifoServerCopy({ serviceMs: 2 })], inputCount: 4 });
     const verdict = serverVerdict(beyond);
     expect(verdict.passed).toBe(false);
     expect(verdict.overLatencyCount).toBeGreaterThan(150);
@@ -142,7 +142,7 @@ describe('Server', () => {
       windowMs: 60_000,
       lateSendThresholdMs: 20,
     });
-    const { search } = await searchServerQps({ copies: [new FifoServerCopy({ serviceMs: 4 })], sampleCount: 4 }, settings, { trials: 4 });
+    const { search } = await searchServerQps({ copies: [new FifoServerCopy({ serviceMs: 4 })], inputCount: 4 }, settings, { trials: 4 });
     // The closed-loop probe keeps the copy busy: it measures the capacity, less any event-loop pauses longer than a service time.
     expect(search.ceilingQps).toBeGreaterThan(225);
     expect(search.ceilingQps).toBeLessThan(255);
@@ -250,7 +250,7 @@ describe('createLoadGenerator', () => {
     expect(createLoadGenerator({ scenario: 'open', rateQps: 10 })).toBeInstanceOf(OpenLoopLoadGenerator);
     expect(createLoadGenerator({ scenario: 'Server', rateQps: 10, targetLatencyMs: 5 })).toBeInstanceOf(OpenLoopLoadGenerator);
     expect(createLoadGenerator({ scenario: 'Offline' })).toBeInstanceOf(OfflineLoadGenerator);
-    expect(createLoadGenerator({ scenario: 'MultiStream' }).settings).toMatchObject({ scenario: 'MultiStream', clients: 1, samplesPerQuery: 8 });
+    expect(createLoadGenerator({ scenario: 'MultiStream' }).settings).toMatchObject({ scenario: 'MultiStream', clients: 1, requestsPerQuery: 8 });
   });
 
   it('rejects bad settings with INVALID_OPTION, naming the option', () => {
@@ -259,6 +259,6 @@ describe('createLoadGenerator', () => {
     expect(invalidOption(() => createLoadGenerator({ scenario: 'closed', rateQps: 10 })).message).toMatch(/rateQps/);
     expect(invalidOption(() => createLoadGenerator({ minQueryCount: 10, maxQueryCount: 5 })).message).toMatch(/maxQueryCount \(5\) is below minQueryCount \(10\)/);
     expect(invalidOption(() => createLoadGenerator({ minDurationMs: 500, maxDurationMs: 100 })).message).toMatch(/maxDurationMs \(100\) is below minDurationMs \(500\)/);
-    expect(invalidOption(() => createLoadGenerator({ scenario: 'closed', samplesPerQuery: 4 })).message).toMatch(/samplesPerQuery/);
+    expect(invalidOption(() => createLoadGenerator({ scenario: 'closed', requestsPerQuery: 4 })).message).toMatch(/requestsPerQuery/);
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { monotonicNowNs } from '../dist/clock.js';
-import { seededRandom } from '../dist/random.js';
-import { percentileInterval } from '../dist/stats/percentile-confidence.js';
-import { InferbenchError, createLoadGenerator, summarizeMeasurement, type LoadOptions, type LoadResult, type LoadRunHooks, type MeasurementWindow, type ModelCopy } from '../dist/index.js';
+import { monotonicNowNs } from '../src/core/clock.js';
+import { seededRandom } from '../src/core/random.js';
+import { percentileInterval } from '../src/stats/percentile-confidence.js';
+import { InferbenchError, createLoadGenerator, summarizeMeasurement, type LoadOptions, type LoadResult, type LoadRunHooks, type MeasurementWindow, type ModelCopy } from '../src/index.js';
 
 /** What a simulated copy does on a call: answer after this many milliseconds, fail with this error, or never answer. */
 type Answer = number | Error | 'never';
@@ -47,7 +47,7 @@ function spinningCopy(serviceUs: () => number): ModelCopy {
 }
 
 const run = (options: LoadOptions, copies: readonly ModelCopy[], hooks: LoadRunHooks = {}): Promise<LoadResult> =>
-  createLoadGenerator(options).run({ copies, sampleCount: 10 }, hooks);
+  createLoadGenerator(options).run({ copies, inputCount: 10 }, hooks);
 
 const throughputRatio = (windows: readonly MeasurementWindow[]): number =>
   Math.max(...windows.map((w) => w.queriesPerSecond)) / Math.min(...windows.map((w) => w.queriesPerSecond));
@@ -244,7 +244,7 @@ describe('failed and timed-out requests', () => {
       return call >= 2 && (call - 2) % 10 === 9 ? new InferbenchError('WORKER_FAILED', `request ${call - 2} failed`) : 1;
     };
     const records: number[] = [];
-    const result = await run({ scenario: 'MultiStream', samplesPerQuery: 4, queryCount: 10, warmupQueries: 0 }, [sleepingCopy(0, answer), sleepingCopy(1, answer)], {
+    const result = await run({ scenario: 'MultiStream', requestsPerQuery: 4, queryCount: 10, warmupQueries: 0 }, [sleepingCopy(0, answer), sleepingCopy(1, answer)], {
       onRequestComplete: (r) => records.push(r.queryIndex),
     });
 

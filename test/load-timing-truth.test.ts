@@ -7,7 +7,7 @@ import {
   type LoadOptions,
   type ModelCopy,
   type RequestRecord,
-} from '../dist/index.js';
+} from '../src/index.js';
 import { FifoServerCopy, KnownComputeCopy, expectPercentilesMatch } from './helpers/simulated-copies.js';
 import { ksCritical, ksStatisticExponential } from './helpers/kolmogorov-smirnov.js';
 
@@ -15,14 +15,14 @@ const PERCENTILES = [50, 90, 99, 99.9];
 
 async function nullCopy(): Promise<ModelCopy> {
   // The in-process null backend ignores the artifact and inputs, and answers at once.
-  const loaded = await new NullBackend().load({ artifact: {} as never, inputs: { samples: [], batchSize: 1, description: '' }, copies: 1 });
+  const loaded = await new NullBackend().load({ artifact: {} as never, inputs: { feeds: [], batchSize: 1, description: '' }, copies: 1 });
   return loaded.copies[0]!;
 }
 
 /** Runs an open loop and returns its result with every measured request, in query order. */
 async function runOpen(options: LoadOptions, copies: readonly ModelCopy[], onMeasurementStart?: () => void) {
   const records: RequestRecord[] = [];
-  const result = await new OpenLoopLoadGenerator(options).run({ copies, sampleCount: 4 }, { onMeasurementStart, onRequestComplete: (r) => records.push(r) });
+  const result = await new OpenLoopLoadGenerator(options).run({ copies, inputCount: 4 }, { onMeasurementStart, onRequestComplete: (r) => records.push(r) });
   return { result, records: records.sort((a, b) => a.queryIndex - b.queryIndex) };
 }
 
@@ -33,7 +33,7 @@ describe('the load generator measures the truth', () => {
     let measuredFrom = 0;
     const latenciesNs: number[] = [];
     const result = await new ClosedLoopLoadGenerator({ clients: 2, queryCount: 5000, warmupQueries: 20 }).run(
-      { copies: [copy], sampleCount: 4 },
+      { copies: [copy], inputCount: 4 },
       {
         onMeasurementStart: () => (measuredFrom = copy.computeNsHandedOut.length),
         onRequestComplete: (r) => latenciesNs.push(r.endNs - r.scheduledNs),
@@ -54,7 +54,7 @@ describe('the load generator measures the truth', () => {
 
     // Closed loop, one client: the client waits out the stall, so only the stalled query records it.
     // One slow value in 400 (0.25%) leaves p99 at the service time: the stall is all but hidden.
-    const closed = await new ClosedLoopLoadGenerator({ clients: 1, queryCount: 400, warmupQueries: 0 }).run({ copies: [stalling()], sampleCount: 4 });
+    const closed = await new ClosedLoopLoadGenerator({ clients: 1, queryCount: 400, warmupQueries: 0 }).run({ copies: [stalling()], inputCount: 4 });
     expect(closed.latency.summarize().maxNs).toBeGreaterThanOrEqual(500e6);
     expect(closed.latency.countAboveNs(250e6)).toBe(1);
     expect(closed.latency.valueAtPercentileNs(99)).toBeLessThan(20e6);

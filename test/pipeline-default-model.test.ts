@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SyntheticBertSource, runBenchmark, type BenchmarkPhase } from '../dist/index.js';
+import { SyntheticBertSource, runBenchmark, type BenchmarkPhase } from '../src/index.js';
 import { tempDir } from './helpers/fixtures.js';
 
 describe('runBenchmark on the built-in model', () => {

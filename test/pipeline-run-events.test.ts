@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RESULT_SCHEMA_VERSION, runBenchmark, type BenchmarkOptions, type BenchmarkResult, type MeasurementWindow, type RunningFigures } from '../dist/index.js';
+import { RESULT_SCHEMA_VERSION, runBenchmark, type BenchmarkOptions, type BenchmarkResult, type MeasurementWindow, type RunningFigures } from '../src/index.js';
 import { tempDir, writeSmallBert } from './helpers/fixtures.js';
 
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { ClosedLoopLoadGenerator, type CompiledArtifact, type InputSet, type LoadedModel } from '../dist/index.js';
-import { findPython } from '../dist/backends/python/find-python.js';
-import { PythonBackend, cudaPlacementEnv, neuronPlacementEnv } from '../dist/backends/python/python-backend.js';
-import type { PythonModelCopy } from '../dist/backends/python/python-model-copy.js';
+import { ClosedLoopLoadGenerator, type CompiledArtifact, type InputSet, type LoadedModel } from '../src/index.js';
+import { findPython } from '../src/runtimes/torch/find-python.js';
+import { PythonBackend, cudaPlacementEnv, neuronPlacementEnv } from '../src/runtimes/torch/python-backend.js';
+import type { PythonModelCopy } from '../src/runtimes/torch/python-model-copy.js';
 import { tempDir } from './helpers/fixtures.js';
 
 const torchPython = await findPython({ requireTorch: true }).catch(() => undefined);
@@ -14,12 +14,12 @@ function artifact(path: string): CompiledArtifact {
   return { path } as CompiledArtifact;
 }
 
-function floatInputs(sampleCount: number, dims: number[]): InputSet {
+function floatInputs(inputCount: number, dims: number[]): InputSet {
   const size = dims.reduce((a, b) => a * b, 1);
-  const samples = Array.from({ length: sampleCount }, (_, s) => ({
+  const feeds = Array.from({ length: inputCount }, (_, s) => ({
     input: { type: 'float32' as const, dims, data: Float32Array.from({ length: size }, (_, i) => (i + s) / size) },
   }));
-  return { samples, batchSize: dims[0]!, description: 'test floats' };
+  return { feeds, batchSize: dims[0]!, description: 'test floats' };
 }
 
 function pidOf(loaded: LoadedModel, index: number): number {
@@ -76,7 +76,7 @@ describe('PythonBackend, null format (any python3)', () => {
     try {
       expect(new Set(pids).size).toBe(2);
       expect(loaded.effectiveSettings).toMatchObject({ format: 'null', device: 'cpu' });
-      const result = await new ClosedLoopLoadGenerator({ clients: 3, queryCount: 200 }).run({ copies: loaded.copies, sampleCount: 3 });
+      const result = await new ClosedLoopLoadGenerator({ clients: 3, queryCount: 200 }).run({ copies: loaded.copies, inputCount: 3 });
       expect(result.completedRequests).toBe(200);
       expect(result.requestsPerCopy).toEqual([100, 100]);
       expect(result.latency.count).toBe(200);
@@ -169,7 +169,7 @@ describe.skipIf(!torchPython && !process.env.CI)('PythonBackend, TorchScript on 
     const loaded = await new PythonBackend({ intraOpThreadsPerCopy: 1 }).load({ artifact: artifact(await linearModel()), inputs: floatInputs(4, [2, 16]), copies: 2 });
     try {
       expect(loaded.effectiveSettings).toMatchObject({ format: 'torchscript', device: 'cpu', intraOpThreadsPerCopy: 1, torchVersion: torchPython!.torchVersion });
-      const result = await new ClosedLoopLoadGenerator({ clients: 2, queryCount: 20 }).run({ copies: loaded.copies, sampleCount: 4 });
+      const result = await new ClosedLoopLoadGenerator({ clients: 2, queryCount: 20 }).run({ copies: loaded.copies, inputCount: 4 });
       expect(result.completedRequests).toBe(20);
       expect(result.requestsPerCopy).toEqual([10, 10]);
       expect(result.compute.count).toBe(20);

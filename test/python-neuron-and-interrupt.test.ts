@@ -1,11 +1,10 @@
 import { execa, execaSync } from 'execa';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { TorchCompiler, TorchModelSource } from '../dist/index.js';
+import { CLI_NODE_ARGS } from './helpers/cli.js';
+import { TorchCompiler, TorchModelSource } from '../src/index.js';
 import { tempDir } from './helpers/fixtures.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const hasTorch = execaSync('/usr/bin/python3', ['-c', 'import torch, torchvision'], { reject: false }).exitCode === 0;
 
 /** Python worker processes alive now, by pid. */
@@ -23,7 +22,7 @@ describe.skipIf(!hasTorch && !process.env.CI)('PyTorch models, with PyTorch inst
   ] as const)('names the missing %s package when tracing for Neuron', async (neuronRuntime, message) => {
     const model = await new TorchModelSource('torchvision:resnet18', { imageSize: 32 }).resolve({ cacheDir: dir });
     const sample = { input: { type: 'float32' as const, dims: [1, 3, 32, 32], data: new Float32Array(3 * 32 * 32) } };
-    await expect(new TorchCompiler({ device: 'neuron', neuronRuntime }).compile({ model, sample, cacheDir: dir })).rejects.toMatchObject({
+    await expect(new TorchCompiler({ device: 'neuron', neuronRuntime }).compile({ model, input: sample, cacheDir: dir })).rejects.toMatchObject({
       code: 'INVALID_OPTION',
       message: expect.stringContaining(`cannot compile torchvision:resnet18: ${message}`),
     });
@@ -31,7 +30,7 @@ describe.skipIf(!hasTorch && !process.env.CI)('PyTorch models, with PyTorch inst
 
   it('kills every Python worker when the run is interrupted', async () => {
     expect(workerPids()).toEqual([]);
-    const child = execa('node', [CLI, 'run', '-m', 'torchvision:resnet18', '--image-size', '32', '-b', '1', '--copies', '2', '--duration', '60s', '--cache-dir', join(dir, 'cache')], {
+    const child = execa('node', [...CLI_NODE_ARGS, 'run', '-m', 'torchvision:resnet18', '--image-size', '32', '-b', '1', '--copies', '2', '--duration', '60s', '--cache-dir', join(dir, 'cache')], {
       reject: false,
       timeout: 60_000,
     });

@@ -8,7 +8,7 @@ import {
   encodeInputsFrame,
   encodeJsonFrame,
   encodeRunFrame,
-} from '../dist/backends/python/python-protocol.js';
+} from '../src/runtimes/torch/python-protocol.js';
 
 function doneFrame(seconds: number): Buffer {
   const payload = Buffer.alloc(8);
@@ -58,22 +58,22 @@ describe('Python worker frames', () => {
   });
 
   it('put the input set behind a JSON header, each tensor 8-byte aligned', () => {
-    const samples = [
+    const feeds = [
       { ids: { type: 'int64' as const, dims: [1, 3], data: new BigInt64Array([1n, -2n, 3n]) }, mask: { type: 'int32' as const, dims: [1, 3], data: new Int32Array([1, 1, 0]) } },
       { ids: { type: 'int64' as const, dims: [1, 3], data: new BigInt64Array([4n, 5n, 6n]) }, mask: { type: 'int32' as const, dims: [1, 3], data: new Int32Array([1, 0, 0]) } },
     ];
-    const frame = Buffer.concat(encodeInputsFrame(samples));
+    const frame = Buffer.concat(encodeInputsFrame(feeds));
     const [decoded] = new FrameReader().push(frame);
     expect(decoded!.type).toBe(PythonMessage.inputs);
     const payload = decoded!.payload;
     const headerBytes = payload.readUInt32LE(0);
     const header = JSON.parse(payload.subarray(4, 4 + headerBytes).toString('utf8'));
     const dataStart = Math.ceil((4 + headerBytes) / 8) * 8;
-    expect(header.samples[0]).toEqual([
+    expect(header.feeds[0]).toEqual([
       { name: 'ids', type: 'int64', dims: [1, 3], offset: 0 },
       { name: 'mask', type: 'int32', dims: [1, 3], offset: 24 },
     ]);
-    expect(header.samples[1].map((t: { offset: number }) => t.offset)).toEqual([40, 64]);
+    expect(header.feeds[1].map((t: { offset: number }) => t.offset)).toEqual([40, 64]);
     expect(payload.byteLength).toBe(dataStart + 80);
     expect(payload.readBigInt64LE(dataStart + 8)).toBe(-2n);
     expect(payload.readInt32LE(dataStart + 64 + 4)).toBe(0);

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LatencyHistogram, parseResult, runBenchmark, type BenchmarkResult } from '../dist/index.js';
-import { CSV_REPORT_COLUMNS, formatCsvReport } from '../dist/reporters/csv-report.js';
-import { formatRate } from '../dist/reporters/format.js';
-import { formatMarkdownReport } from '../dist/reporters/markdown-report.js';
+import { LatencyHistogram, parseResult, runBenchmark, type BenchmarkResult } from '../src/index.js';
+import { CSV_REPORT_COLUMNS, formatCsvReport } from '../src/reporters/csv-report.js';
+import { formatRate } from '../src/core/format.js';
+import { formatMarkdownReport } from '../src/reporters/markdown-report.js';
 import { tempDir, writeSmallBert } from './helpers/fixtures.js';
 
 const HEADER = [
@@ -33,12 +33,12 @@ function docSection(heading: string): string {
   const end = SCHEMA_DOC.indexOf('\n## ', start + 1);
   return SCHEMA_DOC.slice(start, end === -1 ? undefined : end);
 }
-/** Member names of an exported interface, read from the compiled declarations in dist/. */
-function interfaceFields(declarationFile: string, name: string): string[] {
-  const text = readFileSync(fileURLToPath(new URL(`../dist/${declarationFile}`, import.meta.url)), 'utf8');
+/** Member names of an exported interface, read from its source file. */
+function interfaceFields(sourceFile: string, name: string): string[] {
+  const text = readFileSync(fileURLToPath(new URL(`../src/${sourceFile}`, import.meta.url)), 'utf8');
   const body = new RegExp(`export interface ${name}\\b[^{]*\\{([\\s\\S]*?)\\n\\}`).exec(text)?.[1];
-  expect(body, `${name} in dist/${declarationFile}`).toBeDefined();
-  return [...body!.matchAll(/^ {4}readonly (\w+)\??:/gm)].map((m) => m[1]!);
+  expect(body, `${name} in src/${sourceFile}`).toBeDefined();
+  return [...body!.matchAll(/^ {2}readonly (\w+)\??:/gm)].map((m) => m[1]!);
 }
 
 describe('CSV and Markdown reports', () => {
@@ -224,15 +224,15 @@ describe('CSV and Markdown reports', () => {
 
     it('documents every field of efficiency, environment and the merged record', () => {
       const fields: Array<[section: string, file: string, name: string, prefix: string]> = [
-        ['Efficiency', 'pipeline/efficiency.d.ts', 'Efficiency', ''],
-        ['Environment', 'hardware/environment.d.ts', 'Environment', ''],
-        ['Environment', 'pipeline/run-environment.d.ts', 'RunEnvironment', ''],
-        ['Environment', 'hardware/nvidia-smi.d.ts', 'NvidiaGpu', 'nvidiaGpus[].'],
-        ['Environment', 'hardware/neuron.d.ts', 'NeuronInfo', 'neuron.'],
-        ['Environment', 'hardware/neuron.d.ts', 'NeuronDevice', 'neuron.devices[].'],
-        ['Environment', 'hardware/python-env.d.ts', 'PythonInfo', 'python.'],
-        ['Merged results', 'results/merge-results.d.ts', 'MergeInfo', 'merged.'],
-        ['Merged results', 'results/merge-results.d.ts', 'MergedSource', 'merged.sources[].'],
+        ['Efficiency', 'results/efficiency.ts', 'Efficiency', ''],
+        ['Environment', 'hardware/environment.ts', 'Environment', ''],
+        ['Environment', 'results/run-environment.ts', 'RunEnvironment', ''],
+        ['Environment', 'hardware/nvidia-smi.ts', 'NvidiaGpu', 'nvidiaGpus[].'],
+        ['Environment', 'hardware/neuron.ts', 'NeuronInfo', 'neuron.'],
+        ['Environment', 'hardware/neuron.ts', 'NeuronDevice', 'neuron.devices[].'],
+        ['Environment', 'hardware/python-env.ts', 'PythonInfo', 'python.'],
+        ['Merged results', 'results/merge-results.ts', 'MergeInfo', 'merged.'],
+        ['Merged results', 'results/merge-results.ts', 'MergedSource', 'merged.sources[].'],
       ];
       for (const [heading, file, name, prefix] of fields) {
         const section = docSection(heading);
@@ -260,7 +260,7 @@ describe('CSV and Markdown reports', () => {
       writeFileSync(join(dir, 'result.json'), JSON.stringify(a));
       writeFileSync(join(dir, 'other.json'), JSON.stringify(other));
       const script = join(dir, 'example.mjs');
-      const index = pathToFileURL(fileURLToPath(new URL('../dist/index.js', import.meta.url))).href;
+      const index = pathToFileURL(fileURLToPath(new URL('../src/index.js', import.meta.url))).href;
       writeFileSync(script, `${example!.replace("from 'inferbench'", `from '${index}'`)}\nconsole.log(JSON.stringify({ count: latency.count, maxNs: latency.valueAtPercentileNs(100) }));\n`);
       const printed = JSON.parse(execFileSync(process.execPath, [script], { cwd: dir, encoding: 'utf8' })) as { count: number; maxNs: number };
       expect(printed.count).toBe(a.measurement.latency.count + 3);

@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LatencyHistogram, runBenchmark, type BenchmarkResult } from '../dist/index.js';
-import { latencyBins } from '../dist/reporters/charts/latency-histogram-chart.js';
-import { PERCENTILE_CURVE_PERCENTILES } from '../dist/reporters/charts/percentile-curve.js';
-import { chartedWindows } from '../dist/reporters/charts/windows-chart.js';
-import { formatMs } from '../dist/reporters/format.js';
-import { renderHtmlReport } from '../dist/reporters/html-report.js';
+import { LatencyHistogram, runBenchmark, type BenchmarkResult } from '../src/index.js';
+import { latencyBins } from '../src/reporters/charts/latency-histogram-chart.js';
+import { PERCENTILE_CURVE_PERCENTILES } from '../src/reporters/charts/percentile-curve.js';
+import { chartedWindows } from '../src/reporters/charts/windows-chart.js';
+import { formatMs } from '../src/core/format.js';
+import { renderHtmlReport } from '../src/reporters/html-report.js';
 import { tempDir, writeSmallBert } from './helpers/fixtures.js';
 
 /** What a chart drew, read from the browser's DOM. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { LatencyHistogram, type BenchmarkResult } from '../dist/index.js';
-import { seededRandom } from '../dist/random.js';
-import { MIN_COMPARED_WINDOWS, compareResults, minimumComparedCount, type ComparedFigure, type CompareOptions } from '../dist/results/compare-results.js';
-import { settingDifferences } from '../dist/results/setting-differences.js';
+import { LatencyHistogram, type BenchmarkResult } from '../src/index.js';
+import { seededRandom } from '../src/core/random.js';
+import { MIN_COMPARED_WINDOWS, compareResults, minimumComparedCount, type ComparedFigure, type CompareOptions } from '../src/results/compare-results.js';
+import { settingDifferences } from '../src/results/setting-differences.js';
 import { histogramOf } from './helpers/histogram-of.js';
 import { syntheticResult, workerFailures } from './helpers/synthetic-result.js';
 

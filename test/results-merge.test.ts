@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { LatencyHistogram, earlyStoppingEstimate, percentileInterval, type BenchmarkResult } from '../dist/index.js';
-import { seededRandom } from '../dist/random.js';
-import { mergeResults } from '../dist/results/merge-results.js';
+import { LatencyHistogram, earlyStoppingEstimate, percentileInterval, type BenchmarkResult } from '../src/index.js';
+import { seededRandom } from '../src/core/random.js';
+import { mergeResults } from '../src/results/merge-results.js';
 import { histogramOf } from './helpers/histogram-of.js';
 import { syntheticResult } from './helpers/synthetic-result.js';
 

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseResult, readResultFile, runBenchmark, type BenchmarkResult } from '../dist/index.js';
+import { parseResult, readResultFile, runBenchmark, type BenchmarkResult } from '../src/index.js';
 import { tempDir, writeSmallBert } from './helpers/fixtures.js';
 
 describe('reading a result file', async () => {

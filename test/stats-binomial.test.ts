@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binomialCdf, binomialQuantile } from '../dist/stats/binomial.js';
+import { binomialCdf, binomialQuantile } from '../src/stats/binomial.js';
 
 /** ln k! for k = 0..max, by summing logarithms: independent of the code under test. */
 function logFactorials(max: number): Float64Array {

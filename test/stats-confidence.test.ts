@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { binomialCdf } from '../dist/stats/binomial.js';
-import { earlyStoppingEstimate, earlyStoppingTargetCheck } from '../dist/stats/early-stopping.js';
-import { LatencyHistogram } from '../dist/stats/latency-histogram.js';
-import { estimateCountForPrecision, percentileConfidenceRanks, percentileInterval } from '../dist/stats/percentile-confidence.js';
-import { seededRandom } from '../dist/random.js';
+import { binomialCdf } from '../src/stats/binomial.js';
+import { earlyStoppingEstimate, earlyStoppingTargetCheck } from '../src/stats/early-stopping.js';
+import { LatencyHistogram } from '../src/stats/latency-histogram.js';
+import { estimateCountForPrecision, percentileConfidenceRanks, percentileInterval } from '../src/stats/percentile-confidence.js';
+import { seededRandom } from '../src/core/random.js';
 import { histogramOf } from './helpers/histogram-of.js';
 
 /** `count` copies of `valueNs`, then `slowCount` copies of `slowNs`. */

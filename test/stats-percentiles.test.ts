@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LatencyHistogram, computeThroughput } from '../dist/index.js';
-import { seededRandom } from '../dist/random.js';
+import { LatencyHistogram, computeThroughput } from '../src/index.js';
+import { seededRandom } from '../src/core/random.js';
 
 /** Nearest-rank percentile of a sorted list, the definition HDR histograms follow. */
 function exactPercentile(sorted: readonly number[], percentile: number): number {

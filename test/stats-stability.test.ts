@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkStability, resolveStabilitySettings } from '../dist/stats/stability.js';
-import type { WindowFigures } from '../dist/stats/stability.js';
+import { checkStability, resolveStabilitySettings } from '../src/stats/stability.js';
+import type { WindowFigures } from '../src/stats/stability.js';
 
 const defaults = resolveStabilitySettings({});
 const windows = (...pairs: [number, number?][]): WindowFigures[] =>

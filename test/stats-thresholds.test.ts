@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateThresholds, formatThresholdValue, parseThreshold, parseThresholds } from '../dist/stats/thresholds.js';
-import type { ThresholdMetrics } from '../dist/stats/thresholds.js';
+import { evaluateThresholds, formatThresholdValue, parseThreshold, parseThresholds } from '../src/stats/thresholds.js';
+import type { ThresholdMetrics } from '../src/stats/thresholds.js';
 
 describe('parseThreshold', () => {
   it.each([

@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sweepOptionsFromFlags } from '../dist/cli/sweep-command.js';
-import { chooseBest, parseSlo } from '../dist/sweep/choose-best.js';
-import { sweepGrid } from '../dist/sweep/sweep-grid.js';
-import { resolveSweep, type SweepOptions } from '../dist/sweep/sweep-options.js';
-import { SyntheticBertSource, type BenchmarkResult } from '../dist/index.js';
+import { sweepOptionsFromFlags } from '../src/cli/sweep-command.js';
+import { chooseBest, parseSlo } from '../src/sweep/choose-best.js';
+import { sweepGrid } from '../src/sweep/sweep-grid.js';
+import { resolveSweep, type SweepOptions } from '../src/sweep/sweep-options.js';
+import { SyntheticBertSource, type BenchmarkResult } from '../src/index.js';
 import { tempDir } from './helpers/fixtures.js';
 
 const dir = tempDir();

@@ -1,9 +1,9 @@
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LatencyHistogram, type BenchmarkResult } from '../dist/index.js';
-import { sweep, type SweepResult } from '../dist/sweep/run-sweep.js';
-import type { SweepOptions } from '../dist/sweep/sweep-options.js';
+import { LatencyHistogram, type BenchmarkResult } from '../src/index.js';
+import { sweep, type SweepResult } from '../src/sweep/run-sweep.js';
+import type { SweepOptions } from '../src/sweep/sweep-options.js';
 import { tempDir, writeSmallBert } from './helpers/fixtures.js';
 
 const dir = tempDir();

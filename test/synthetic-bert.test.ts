@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import * as ort from 'onnxruntime-node';
-import { buildSyntheticBert, DEFAULT_SYNTHETIC_BERT, type SyntheticBertConfig } from '../dist/models/synthetic-bert.js';
-import { InferbenchError } from '../dist/errors.js';
+import { buildSyntheticBert, DEFAULT_SYNTHETIC_BERT, type SyntheticBertConfig } from '../src/models/synthetic-bert.js';
+import { InferbenchError } from '../src/core/errors.js';
 
 // Small shapes keep the tests fast; the default shape is run once to prove it loads.
 const SMALL: Partial<SyntheticBertConfig> = { layers: 2, hiddenSize: 32, heads: 4, intermediateSize: 64, vocabSize: 1000, maxPositions: 64 };

@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import * as ort from 'onnxruntime-node';
-import { buildSyntheticResnet, DEFAULT_SYNTHETIC_RESNET50, type SyntheticResnetConfig } from '../dist/models/synthetic-resnet.js';
-import { decodeModel } from '../dist/models/onnx/onnx-proto.js';
-import { InferbenchError } from '../dist/errors.js';
+import { buildSyntheticResnet, DEFAULT_SYNTHETIC_RESNET50, type SyntheticResnetConfig } from '../src/models/synthetic-resnet.js';
+import { decodeModel } from '../src/onnx/onnx-proto.js';
+import { InferbenchError } from '../src/core/errors.js';
 
 const SMALL: Partial<SyntheticResnetConfig> = { blocks: [1, 1, 1, 1], baseWidth: 8, numClasses: 10 };
 

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildTextInputSet, createBertUncasedTokenizer, loadTextCorpus } from '../dist/index.js';
+import { buildTextInputSet, createBertUncasedTokenizer, loadTextCorpus } from '../src/index.js';
 import { tempDir } from './helpers/fixtures.js';
 
 describe('text corpora', () => {
@@ -35,10 +35,10 @@ describe('text corpora', () => {
       sequenceLength: 128,
       padding: 'longest',
       batchMode: 'repeat',
-      sampleCount: 2,
+      inputCount: 2,
       inputNames: { inputIds: 'input_ids', attentionMask: 'attention_mask', tokenTypeIds: 'token_type_ids' },
     });
-    const [pair, single] = set.samples;
+    const [pair, single] = set.feeds;
     expect(pair!.input_ids!.dims).toEqual([1, 9]);
     expect(Array.from(pair!.input_ids!.data as BigInt64Array, Number)).toEqual([101, 1045, 2066, 13137, 20968, 102, 1996, 4937, 102]);
     expect(Array.from(pair!.token_type_ids!.data as BigInt64Array, Number)).toEqual([0, 0, 0, 0, 0, 0, 1, 1, 1]);

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { generateSentences } from '../dist/inputs/sentence-generator.js';
-import { buildTextInputSet, type TextInputSetOptions } from '../dist/inputs/text-input-set.js';
-import { createBertUncasedTokenizer } from '../dist/inputs/bert-uncased-tokenizer.js';
+import { generateSentences } from '../src/inputs/sentence-generator.js';
+import { buildTextInputSet, type TextInputSetOptions } from '../src/inputs/text-input-set.js';
+import { createBertUncasedTokenizer } from '../src/inputs/bert-uncased-tokenizer.js';
 
 const tokenizer = createBertUncasedTokenizer();
 const texts = generateSentences(40, 1);
@@ -11,7 +11,7 @@ const base: TextInputSetOptions = {
   batchSize: 4,
   sequenceLength: 128,
   batchMode: 'repeat',
-  sampleCount: 10,
+  inputCount: 10,
   inputNames: { inputIds: 'input_ids', attentionMask: 'attention_mask', tokenTypeIds: 'token_type_ids' },
   description: 'synthetic sentences, seed 1',
 };
@@ -24,10 +24,10 @@ function row(data: BigInt64Array, sequenceLength: number, index: number): number
 describe('buildTextInputSet', () => {
   it('makes int64 [batchSize, sequenceLength] tensors for each input name', () => {
     const set = buildTextInputSet(base);
-    expect(set.samples).toHaveLength(10);
+    expect(set.feeds).toHaveLength(10);
     expect(set.batchSize).toBe(4);
     expect(set.description).toBe('synthetic sentences, seed 1');
-    for (const sample of set.samples) {
+    for (const sample of set.feeds) {
       expect(Object.keys(sample).sort()).toEqual(['attention_mask', 'input_ids', 'token_type_ids']);
       for (const tensor of Object.values(sample)) {
         expect(tensor.type).toBe('int64');
@@ -41,8 +41,8 @@ describe('buildTextInputSet', () => {
   it('repeats one encoded text in every row in repeat mode', () => {
     const set = buildTextInputSet(base);
     const [expected] = tokenizer.encode([texts[3]!], { maxLength: 128, padding: 'max_length', truncation: true });
-    const ids = set.samples[3]!['input_ids']!.data as BigInt64Array;
-    const mask = set.samples[3]!['attention_mask']!.data as BigInt64Array;
+    const ids = set.feeds[3]!['input_ids']!.data as BigInt64Array;
+    const mask = set.feeds[3]!['attention_mask']!.data as BigInt64Array;
     for (let r = 0; r < 4; r++) {
       expect(row(ids, 128, r)).toEqual(expected?.inputIds);
       expect(row(mask, 128, r)).toEqual(expected?.attentionMask);
@@ -52,25 +52,25 @@ describe('buildTextInputSet', () => {
 
   it('puts batchSize different texts in each sample in distinct mode', () => {
     const set = buildTextInputSet({ ...base, batchMode: 'distinct' });
-    const ids = set.samples[1]!['input_ids']!.data as BigInt64Array;
+    const ids = set.feeds[1]!['input_ids']!.data as BigInt64Array;
     const expected = tokenizer.encode(texts.slice(4, 8), { maxLength: 128, padding: 'max_length', truncation: true });
     for (let r = 0; r < 4; r++) expect(row(ids, 128, r)).toEqual(expected[r]?.inputIds);
     // 10 samples × 4 rows wrap around the 40 texts exactly once.
-    expect(new Set(set.samples.flatMap((s) => [0, 1, 2, 3].map((r) => row(s['input_ids']!.data as BigInt64Array, 128, r).join()))).size).toBe(40);
+    expect(new Set(set.feeds.flatMap((s) => [0, 1, 2, 3].map((r) => row(s['input_ids']!.data as BigInt64Array, 128, r).join()))).size).toBe(40);
   });
 
   it('truncates long texts to sequenceLength keeping [CLS] and [SEP]', () => {
     const long = generateSentences(1, 5)[0]!.repeat(10);
-    const set = buildTextInputSet({ ...base, texts: [long], sequenceLength: 16, sampleCount: 1 });
-    const ids = row(set.samples[0]!['input_ids']!.data as BigInt64Array, 16, 0);
+    const set = buildTextInputSet({ ...base, texts: [long], sequenceLength: 16, inputCount: 1 });
+    const ids = row(set.feeds[0]!['input_ids']!.data as BigInt64Array, 16, 0);
     expect(ids[0]).toBe(101);
     expect(ids[15]).toBe(102);
-    expect(row(set.samples[0]!['attention_mask']!.data as BigInt64Array, 16, 0)).toEqual(new Array(16).fill(1));
+    expect(row(set.feeds[0]!['attention_mask']!.data as BigInt64Array, 16, 0)).toEqual(new Array(16).fill(1));
   });
 
   it('leaves out token types when the model takes none, and derives a description', () => {
     const set = buildTextInputSet({ ...base, description: undefined, inputNames: { inputIds: 'ids', attentionMask: 'mask' } });
-    expect(Object.keys(set.samples[0]!).sort()).toEqual(['ids', 'mask']);
+    expect(Object.keys(set.feeds[0]!).sort()).toEqual(['ids', 'mask']);
     expect(set.description).toBe('40 texts, repeat batches');
   });
 
@@ -80,8 +80,8 @@ describe('buildTextInputSet', () => {
       { batchSize: 0 },
       { batchSize: 1.5 },
       { sequenceLength: -1 },
-      { sampleCount: 0 },
-      { sampleCount: Number.NaN },
+      { inputCount: 0 },
+      { inputCount: Number.NaN },
       { texts: [] },
       { batchMode: 'distinct' as const, batchSize: 41 },
     ]) {

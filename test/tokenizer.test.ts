@@ -1,13 +1,13 @@
 import { Tokenizer } from '@huggingface/tokenizers';
 import { describe, it, expect } from 'vitest';
-import { BERT_UNCASED_VOCAB_SIZE, loadBertUncasedVocab } from '../dist/inputs/bert-vocab.js';
-import { generateSentences } from '../dist/inputs/sentence-generator.js';
+import { BERT_UNCASED_VOCAB_SIZE, loadBertUncasedVocab } from '../src/inputs/bert-vocab.js';
+import { generateSentences } from '../src/inputs/sentence-generator.js';
 import {
   bertUncasedTokenizerJson,
   createBertUncasedTokenizer,
   createTextTokenizer,
   type TextEncodeOptions,
-} from '../dist/index.js';
+} from '../src/index.js';
 
 const tokenizer = createBertUncasedTokenizer();
 const unpadded: TextEncodeOptions = { maxLength: 512, padding: 'none', truncation: false };

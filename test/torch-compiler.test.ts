@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ClosedLoopLoadGenerator, OnnxFileSource, OrtBackend, buildRandomInputSet, type InputSet } from '../dist/index.js';
-import { findPython } from '../dist/backends/python/find-python.js';
-import { PythonBackend } from '../dist/backends/python/python-backend.js';
-import type { PythonModelCopy } from '../dist/backends/python/python-model-copy.js';
-import { TorchCompiler } from '../dist/compilers/torch-compiler.js';
-import { TorchModelSource } from '../dist/models/torch-model-source.js';
+import { ClosedLoopLoadGenerator, OnnxFileSource, OrtBackend, buildRandomInputSet, type InputSet } from '../src/index.js';
+import { findPython } from '../src/runtimes/torch/find-python.js';
+import { PythonBackend } from '../src/runtimes/torch/python-backend.js';
+import type { PythonModelCopy } from '../src/runtimes/torch/python-model-copy.js';
+import { TorchCompiler } from '../src/runtimes/torch/torch-compiler.js';
+import { TorchModelSource } from '../src/models/torch-model-source.js';
 import { tempDir } from './helpers/fixtures.js';
 
 const torchPython = await findPython({ requireTorch: true }).catch(() => undefined);
@@ -24,7 +24,7 @@ function isAlive(pid: number): boolean {
 describe.skipIf(!torchPython && !process.env.CI)('TorchCompiler, torchvision:resnet18', async () => {
   const cacheDir = tempDir();
   const model = await new TorchModelSource('torchvision:resnet18', { imageSize: IMAGE_SIZE }).resolve({ cacheDir });
-  const inputsFor = (batchSize: number): InputSet => buildRandomInputSet({ specs: model.inputs, batchSize, dimensions: {}, sampleCount: 2, seed: 5 });
+  const inputsFor = (batchSize: number): InputSet => buildRandomInputSet({ specs: model.inputs, batchSize, dimensions: {}, inputCount: 2, seed: 5 });
   const compiler = new TorchCompiler({ device: 'cpu', imageSize: IMAGE_SIZE });
 
   it('declares the image input it will be traced with', () => {
@@ -33,8 +33,8 @@ describe.skipIf(!torchPython && !process.env.CI)('TorchCompiler, torchvision:res
   });
 
   it('traces one artifact per batch size, hits the cache on a repeat, and serves batch 2 from two processes', async () => {
-    const one = await compiler.compile({ model, sample: inputsFor(1).samples[0]!, cacheDir });
-    const two = await compiler.compile({ model, sample: inputsFor(2).samples[0]!, cacheDir });
+    const one = await compiler.compile({ model, input: inputsFor(1).feeds[0]!, cacheDir });
+    const two = await compiler.compile({ model, input: inputsFor(2).feeds[0]!, cacheDir });
     expect([one.cacheHit, two.cacheHit]).toEqual([false, false]);
     expect(two.cacheKey).not.toBe(one.cacheKey);
     expect(two).toMatchObject({ format: 'torchscript', device: 'cpu', batchSize: 2, compiler: 'torch', dimensions: { batch_size: 2 } });
@@ -45,14 +45,14 @@ describe.skipIf(!torchPython && !process.env.CI)('TorchCompiler, torchvision:res
     expect(two.exampleInputs.input!.dims).toEqual([2, 3, IMAGE_SIZE, IMAGE_SIZE]);
     expect(two.exampleInputs.input!.data).toHaveLength(2 * 3 * IMAGE_SIZE * IMAGE_SIZE);
 
-    const again = await compiler.compile({ model, sample: inputsFor(2).samples[0]!, cacheDir });
+    const again = await compiler.compile({ model, input: inputsFor(2).feeds[0]!, cacheDir });
     expect(again).toMatchObject({ cacheHit: true, cacheKey: two.cacheKey, path: two.path, compileNs: two.compileNs, maxAbsDifference: two.maxAbsDifference });
     expect(Array.from(again.exampleInputs.input!.data as Float32Array)).toEqual(Array.from(two.exampleInputs.input!.data as Float32Array));
 
     const loaded = await new PythonBackend({ device: 'cpu', intraOpThreadsPerCopy: 1 }).load({ artifact: two, inputs: inputsFor(2), copies: 2 });
     const pids = loaded.copies.map((copy) => (copy as PythonModelCopy).pid!);
     try {
-      const result = await new ClosedLoopLoadGenerator({ clients: 2, queryCount: 20, warmupQueries: 0 }).run({ copies: loaded.copies, sampleCount: 2 });
+      const result = await new ClosedLoopLoadGenerator({ clients: 2, queryCount: 20, warmupQueries: 0 }).run({ copies: loaded.copies, inputCount: 2 });
       expect(result.completedRequests).toBe(20);
       expect(result.requestsPerCopy).toEqual([10, 10]);
       expect(result.latency.valueAtPercentileNs(50)).toBeGreaterThan(0);
@@ -63,7 +63,7 @@ describe.skipIf(!torchPython && !process.env.CI)('TorchCompiler, torchvision:res
   });
 
   it('exports fixed-shape ONNX that OrtBackend serves', async () => {
-    const artifact = await new TorchCompiler({ format: 'onnx', imageSize: IMAGE_SIZE }).compile({ model, sample: inputsFor(2).samples[0]!, cacheDir });
+    const artifact = await new TorchCompiler({ format: 'onnx', imageSize: IMAGE_SIZE }).compile({ model, input: inputsFor(2).feeds[0]!, cacheDir });
     expect(artifact).toMatchObject({ format: 'onnx', batchSize: 2, cacheHit: false });
     expect(artifact.device).toBeUndefined();
     expect(artifact.path).toMatch(/model\.onnx$/);
@@ -74,7 +74,7 @@ describe.skipIf(!torchPython && !process.env.CI)('TorchCompiler, torchvision:res
 
     const loaded = await new OrtBackend({ intraOpThreadsPerCopy: 1 }).load({ artifact, inputs: inputsFor(2), copies: 1 });
     try {
-      const result = await new ClosedLoopLoadGenerator({ clients: 1, queryCount: 4, warmupQueries: 0 }).run({ copies: loaded.copies, sampleCount: 2 });
+      const result = await new ClosedLoopLoadGenerator({ clients: 1, queryCount: 4, warmupQueries: 0 }).run({ copies: loaded.copies, inputCount: 2 });
       expect(result.completedRequests).toBe(4);
       expect(result.latency.valueAtPercentileNs(50)).toBeGreaterThan(0);
     } finally {
@@ -87,7 +87,7 @@ describe.skipIf(!torchPython && !process.env.CI)('TorchCompiler, torchvision:res
   });
 
   it('refuses an artifact for another batch size or device in one line', async () => {
-    const two = await compiler.compile({ model, sample: inputsFor(2).samples[0]!, cacheDir });
+    const two = await compiler.compile({ model, input: inputsFor(2).feeds[0]!, cacheDir });
     expect(two.cacheHit).toBe(true);
     await expect(new PythonBackend().load({ artifact: two, inputs: inputsFor(1), copies: 1 })).rejects.toMatchObject({
       code: 'INVALID_OPTION',
@@ -101,15 +101,15 @@ describe.skipIf(!torchPython && !process.env.CI)('TorchCompiler, torchvision:res
 
   it('names an unknown torchvision model and close names', async () => {
     const unknown = await new TorchModelSource('torchvision:resnet9000', { imageSize: IMAGE_SIZE }).resolve({ cacheDir });
-    const error = await compiler.compile({ model: unknown, sample: inputsFor(1).samples[0]!, cacheDir }).catch((e: unknown) => e);
+    const error = await compiler.compile({ model: unknown, input: inputsFor(1).feeds[0]!, cacheDir }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/^cannot compile torchvision:resnet9000: torchvision has no model 'resnet9000' .*; close names: .*resnet18/) });
     expect((error as Error).message).not.toContain('\n');
   });
 
   it('rejects an ONNX model and a sample of another image size', async () => {
     const onnxModel = { ...model, format: 'onnx' as const, path: '/models/x.onnx' };
-    await expect(compiler.compile({ model: onnxModel, sample: inputsFor(1).samples[0]!, cacheDir })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
-    const big = await new TorchCompiler({ imageSize: 32 }).compile({ model, sample: inputsFor(1).samples[0]!, cacheDir }).catch((e: unknown) => e);
+    await expect(compiler.compile({ model: onnxModel, input: inputsFor(1).feeds[0]!, cacheDir })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    const big = await new TorchCompiler({ imageSize: 32 }).compile({ model, input: inputsFor(1).feeds[0]!, cacheDir }).catch((e: unknown) => e);
     expect(big).toMatchObject({
       code: 'INPUT_MISMATCH',
       message: `torchvision:resnet18 takes input 'input' of shape [1, 3, 32, 32], but the sample has [1, 3, 64, 64]; set the image size to match`,

@@ -9,7 +9,7 @@ import {
   createBertUncasedTokenizer,
   generateSentences,
   type RequestRecord,
-} from '../dist/index.js';
+} from '../src/index.js';
 import { inferbench } from './helpers/cli.js';
 import { tempDir, writeSmallBert } from './helpers/fixtures.js';
 
@@ -18,16 +18,16 @@ describe('a model copy that fails mid-run', () => {
 
   it('counts its failures by kind, apart from the latency of the requests that completed', async () => {
     const model = await new OnnxFileSource(writeSmallBert(dir, { vocabSize: 50 })).resolve({ cacheDir: dir });
-    const inputs = buildRandomInputSet({ specs: model.inputs, batchSize: 2, dimensions: { sequence_length: 8 }, sampleCount: 3, seed: 1 });
-    const artifact = await new OrtCompiler().compile({ model, sample: inputs.samples[0]!, cacheDir: dir });
+    const inputs = buildRandomInputSet({ specs: model.inputs, batchSize: 2, dimensions: { sequence_length: 8 }, inputCount: 3, seed: 1 });
+    const artifact = await new OrtCompiler().compile({ model, input: inputs.feeds[0]!, cacheDir: dir });
     // Sample 2 holds a token id past the 50-entry vocabulary: ORT's Gather fails on it, in the worker.
-    const bad = inputs.samples[2]!.input_ids!.data as BigInt64Array;
+    const bad = inputs.feeds[2]!.input_ids!.data as BigInt64Array;
     bad[3] = 999n;
     const loaded = await new OrtBackend().load({ artifact, inputs, copies: 2 });
     try {
       const records: RequestRecord[] = [];
       const result = await new ClosedLoopLoadGenerator({ clients: 2, queryCount: 200, warmupQueries: 0 }).run(
-        { copies: loaded.copies, sampleCount: 3 },
+        { copies: loaded.copies, inputCount: 3 },
         { onRequestComplete: (r) => records.push(r) },
       );
       const failed = result.errors.byKind.WORKER_FAILED!;
@@ -35,7 +35,7 @@ describe('a model copy that fails mid-run', () => {
       expect(failed.example).toMatch(/^model copy \d failed on sample 2: .*999/);
       // Every request for sample 2 failed, and every other completed and was timed.
       expect(failed.count + result.completedRequests).toBe(200);
-      expect(records.every((r) => r.sampleIndex !== 2)).toBe(true);
+      expect(records.every((r) => r.inputIndex !== 2)).toBe(true);
       expect(result.latency.count).toBe(result.completedRequests);
       expect(failed.count).toBeGreaterThan(30);
     } finally {

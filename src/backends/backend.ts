@@ -16,8 +16,8 @@ export interface InferenceTiming {
 export interface ModelCopy {
   /** Position of this copy, 0-based; request `i` goes to copy `i % copies`. */
   readonly index: number;
-  /** Runs preloaded sample `sampleIndex`; rejects if the model fails. Calls may overlap; a copy queues them. */
-  infer(sampleIndex: number): Promise<InferenceTiming>;
+  /** Runs preloaded sample `inputIndex`; rejects if the model fails. Calls may overlap; a copy queues them. */
+  infer(inputIndex: number): Promise<InferenceTiming>;
 }
 
 /** Model copies ready to serve, and the means to release them. */

@@ -1,4 +1,4 @@
-import { InferbenchError } from '../errors.js';
+import { InferbenchError } from '../core/errors.js';
 import type { ModelCopy } from './backend.js';
 
 /** A model copy that owns a thread or a process, and so must be closed. */

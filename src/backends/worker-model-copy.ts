@@ -1,6 +1,7 @@
 import { Tinypool } from 'tinypool';
-import { InferbenchError, firstLine } from '../errors.js';
-import { monotonicNowNs } from '../clock.js';
+import { InferbenchError, firstLine } from '../core/errors.js';
+import { monotonicNowNs } from '../core/clock.js';
+import type { WorkerFile } from '../core/worker-file.js';
 import { startCopies } from './start-copies.js';
 import type { BackendLoadRequest, InferenceTiming, LoadedModel, ModelCopy } from './backend.js';
 import type { LoadTask } from './worker-protocol.js';
@@ -19,10 +20,11 @@ export class WorkerModelCopy implements ModelCopy {
     this.#pool = pool;
   }
 
-  /** Starts the worker at `workerUrl` and loads the model and inputs into it. */
-  static async start(index: number, workerUrl: URL, load: LoadTask): Promise<WorkerModelCopy> {
+  /** Starts a thread running `worker` and loads the model and inputs into it. */
+  static async start(index: number, worker: WorkerFile, load: LoadTask): Promise<WorkerModelCopy> {
     const pool = new Tinypool({
-      filename: workerUrl.href,
+      filename: worker.filename,
+      argv: [...worker.argv],
       minThreads: 1,
       maxThreads: 1,
       isolateWorkers: false,
@@ -40,11 +42,11 @@ export class WorkerModelCopy implements ModelCopy {
     return copy;
   }
 
-  async infer(sampleIndex: number): Promise<InferenceTiming> {
+  async infer(inputIndex: number): Promise<InferenceTiming> {
     try {
-      return (await this.#pool.run({ kind: 'run', sampleIndex })) as InferenceTiming;
+      return (await this.#pool.run({ kind: 'run', inputIndex })) as InferenceTiming;
     } catch (error) {
-      throw this.#failure(`failed on sample ${sampleIndex}`, error);
+      throw this.#failure(`failed on sample ${inputIndex}`, error);
     }
   }
 
@@ -64,7 +66,7 @@ export class WorkerModelCopy implements ModelCopy {
  */
 export async function loadWorkerCopies(
   request: BackendLoadRequest,
-  workerUrl: URL,
+  worker: WorkerFile,
   intraOpThreads: number,
   effectiveSettings: LoadedModel['effectiveSettings'],
   providersForCopy: (copyIndex: number) => LoadTask['executionProviders'] = () => ['cpu'],
@@ -75,8 +77,8 @@ export async function loadWorkerCopies(
     modelPath: request.artifact.path,
     executionProviders: providersForCopy(index),
     intraOpThreads,
-    samples: request.inputs.samples,
+    feeds: request.inputs.feeds,
   });
-  const { copies, close } = await startCopies(request.copies, (index) => WorkerModelCopy.start(index, workerUrl, load(index)), request.signal);
+  const { copies, close } = await startCopies(request.copies, (index) => WorkerModelCopy.start(index, worker, load(index)), request.signal);
   return { copies, loadNs: monotonicNowNs() - startNs, effectiveSettings, close };
 }

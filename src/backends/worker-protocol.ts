@@ -1,4 +1,4 @@
-import type { NamedTensors } from '../inputs/tensor.js';
+import type { NamedTensors } from '../tensors/tensor.js';
 
 /** Sent once to a copy's worker before timing: what to load and the whole input set. */
 export interface LoadTask {
@@ -11,7 +11,7 @@ export interface LoadTask {
   /** Intra-op threads of this copy's session. */
   readonly intraOpThreads: number;
   /** Every sample of the input set, kept in the worker for the whole run. */
-  readonly samples: readonly NamedTensors[];
+  readonly feeds: readonly NamedTensors[];
 }
 
 /** Sent per request: only the index of a preloaded sample, never a tensor. */
@@ -19,7 +19,7 @@ export interface RunTask {
   /** Discriminant. */
   readonly kind: 'run';
   /** Index into the samples sent with the load task. */
-  readonly sampleIndex: number;
+  readonly inputIndex: number;
 }
 
 /** Everything a copy's worker thread accepts. */

@@ -1,6 +1,6 @@
 import type { ArgsDef } from 'citty';
-import { InferbenchError } from '../errors.js';
-import { parseScenario, type Scenario } from '../load/scenarios.js';
+import { InferbenchError } from '../core/errors.js';
+import { parseScenario, type Scenario } from '../options/scenarios.js';
 
 const camel = (s: string): string => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 

@@ -1,7 +1,7 @@
 import { defineCommand, type ArgsDef } from 'citty';
-import { checkTestDirectory } from '../check/check-test-dir.js';
-import { DEFAULT_ATOL, DEFAULT_RTOL } from '../check/compare-outputs.js';
-import { InferbenchError } from '../errors.js';
+import { checkTestDirectory } from '../runtimes/onnxruntime/check-test-dir.js';
+import { DEFAULT_ATOL, DEFAULT_RTOL } from '../tensors/compare-outputs.js';
+import { InferbenchError } from '../core/errors.js';
 import { assertKnownFlags, flagValue } from './_flags.js';
 import { abortOnSigint } from './abort-on-sigint.js';
 import { checkReportJson, formatCheckReport } from '../reporters/check-report.js';

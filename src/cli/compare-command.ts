@@ -1,5 +1,5 @@
 import { defineCommand, type ArgsDef } from 'citty';
-import { InferbenchError } from '../errors.js';
+import { InferbenchError } from '../core/errors.js';
 import { formatCompareReport, formatRegressionFailures, formatUnjudgedRegressions } from '../reporters/compare-report.js';
 import { compareResults, type NoiseRule } from '../results/compare-results.js';
 import { readResultFile } from '../results/read-result.js';

@@ -1,5 +1,5 @@
 import { defineCommand, type ArgsDef } from 'citty';
-import { InferbenchError } from '../errors.js';
+import { InferbenchError } from '../core/errors.js';
 import { detectHardware } from '../hardware/detect-hardware.js';
 import { formatHardwareReport } from '../reporters/hardware-report.js';
 import { assertKnownFlags } from './_flags.js';

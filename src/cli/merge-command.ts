@@ -1,7 +1,7 @@
 import { defineCommand, type ArgsDef } from 'citty';
-import { InferbenchError } from '../errors.js';
+import { InferbenchError } from '../core/errors.js';
 import { formatResultTable } from '../reporters/console-table.js';
-import { formatRate } from '../reporters/format.js';
+import { formatRate } from '../core/format.js';
 import { assertResultPathWritable, writeResultJson } from '../reporters/json-file.js';
 import { mergeResults } from '../results/merge-results.js';
 import { readResultFile } from '../results/read-result.js';

@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
-import type { BenchmarkPhase, BenchmarkSettings } from '../pipeline/benchmark-options.js';
+import type { BenchmarkPhase, BenchmarkSettings } from '../options/benchmark-options.js';
 import type { BenchmarkRun } from '../pipeline/benchmark-run.js';
-import { formatMs, formatRate } from '../reporters/format.js';
+import { formatMs, formatRate } from '../core/format.js';
 
 const PHASE_LINES: Record<BenchmarkPhase, string> = {
   model: 'resolving model',

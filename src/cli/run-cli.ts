@@ -1,6 +1,6 @@
 import { stripVTControlCharacters } from 'node:util';
 import { defineCommand, renderUsage, runCommand, type CommandDef } from 'citty';
-import { InferbenchError, type InferbenchErrorCode } from '../errors.js';
+import { InferbenchError, type InferbenchErrorCode } from '../core/errors.js';
 import { INFERBENCH_VERSION } from '../hardware/environment.js';
 import { checkCommand } from './check-command.js';
 import { compareCommand } from './compare-command.js';

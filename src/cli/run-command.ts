@@ -1,6 +1,6 @@
 import { defineCommand, type ArgsDef } from 'citty';
 import { runBenchmark } from '../pipeline/run-benchmark.js';
-import type { BenchmarkOptions } from '../pipeline/benchmark-options.js';
+import type { BenchmarkOptions } from '../options/benchmark-options.js';
 import { assertResultPathWritable, defaultResultPath } from '../reporters/json-file.js';
 import { describeWrittenReport, parseReportFormats, writeReports } from '../reporters/write-reports.js';
 import { abortOnSigint } from './abort-on-sigint.js';
@@ -26,7 +26,7 @@ export const runArgs = {
   'target-latency': { type: 'string', description: 'Server: the p99 latency to meet, e.g. 50ms', valueHint: 'time' },
   search: { type: 'boolean', description: 'Server: find the highest rate that meets --target-latency' },
   'search-trials': { type: 'string', description: 'Server runs of the --search (default 6)', valueHint: 'n' },
-  'samples-per-query': { type: 'string', description: 'Requests per query of multi-stream (default 8)', valueHint: 'n' },
+  'requests-per-query': { type: 'string', description: 'Requests per query of multi-stream (default 8)', valueHint: 'n' },
   copies: { type: 'string', description: 'Model copies, one worker thread each (default 1) [env NUM_MODELS]', valueHint: 'n' },
   warmup: { type: 'string', description: 'Unrecorded warm-up queries at the run\'s own load (default max(10, 2 × copies))', valueHint: 'n' },
   percentiles: { type: 'string', description: 'Latency percentiles to report (default 50,90,95,99,99.9)', valueHint: 'p,…' },
@@ -105,7 +105,7 @@ export function runOptionsFromFlags(flags: RunFlags, env: NodeJS.ProcessEnv): Be
     targetLatencyMs: parseDurationFlag('--target-latency', str('target-latency'), { unitRequired: true }),
     searchQps: flags.search === true ? true : undefined,
     searchTrials: int('search-trials'),
-    samplesPerQuery: int('samples-per-query'),
+    requestsPerQuery: int('requests-per-query'),
     copies: int('copies', 'NUM_MODELS'),
     warmupQueries: int('warmup', undefined, 0),
     percentiles: parseNumberListFlag('--percentiles', str('percentiles')),
@@ -120,7 +120,7 @@ export function runOptionsFromFlags(flags: RunFlags, env: NodeJS.ProcessEnv): Be
     costPerHour: parsePositiveFlag('--cost-per-hour', str('cost-per-hour')),
     thresholds: [flags.threshold ?? []].flat().flatMap((t) => (typeof t === 'string' ? [flagValue('--threshold', t)!] : [])),
     seed: int('seed', undefined, 0),
-    sampleCount: int('samples'),
+    inputCount: int('samples'),
     batchMode: str('batch-mode') as BenchmarkOptions['batchMode'],
     intraOpThreadsPerCopy: int('threads-per-copy'),
     inputNames,

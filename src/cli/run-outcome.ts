@@ -1,4 +1,4 @@
-import type { BenchmarkResult } from '../pipeline/benchmark-result.js';
+import type { BenchmarkResult } from '../results/benchmark-result.js';
 
 /** Exit status of a run whose thresholds (or, with --require-valid, verdict) failed: k6's. */
 export const CHECKS_FAILED_EXIT_CODE = 99;

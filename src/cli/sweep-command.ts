@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { defineCommand, type ArgsDef } from 'citty';
 import { z } from 'zod';
-import { InferbenchError, firstLine } from '../errors.js';
-import type { BenchmarkOptions } from '../pipeline/benchmark-options.js';
+import { InferbenchError, firstLine } from '../core/errors.js';
+import type { BenchmarkOptions } from '../options/benchmark-options.js';
 import { describeWrittenReport, parseReportFormats, writeReports } from '../reporters/write-reports.js';
 import { sweep, type SweepResult } from '../sweep/run-sweep.js';
 import type { SweepAxes, SweepOptions } from '../sweep/sweep-options.js';

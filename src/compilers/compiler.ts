@@ -1,5 +1,5 @@
-import { InferbenchError } from '../errors.js';
-import type { NamedTensors } from '../inputs/tensor.js';
+import { InferbenchError } from '../core/errors.js';
+import type { NamedTensors } from '../tensors/tensor.js';
 import type { ResolvedModel } from '../models/model-source.js';
 
 /** What to compile: one model for the shapes of one input feed. */
@@ -7,7 +7,7 @@ export interface CompileRequest {
   /** The model to specialise. */
   readonly model: ResolvedModel;
   /** One feed with the target shapes (batch size first); compilers also run it to check the result. */
-  readonly sample: NamedTensors;
+  readonly input: NamedTensors;
   /** Batch size when the model declares no inputs (a PyTorch `module:function` source): the sample is then empty, and the compiler makes its own inputs. */
   readonly batchSize?: number;
   /** Directory that holds compiled artifacts, keyed so that a repeat compile is a cache hit. */

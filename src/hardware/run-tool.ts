@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { InferbenchError } from '../errors.js';
+import { InferbenchError } from '../core/errors.js';
 
 /** Default limit on one external tool: a wedged driver can make nvidia-smi or neuron-ls hang. */
 export const DEFAULT_TOOL_TIMEOUT_MS = 5000;

@@ -1,9 +1,7 @@
-import { InferbenchError } from '../errors.js';
+import { InferbenchError } from '../core/errors.js';
+import { BUILTIN_BERT_UNCASED } from '../models/model-source.js';
 import { loadBertUncasedVocab } from './bert-vocab.js';
 import { createTextTokenizer, type TextTokenizer, type TokenizerJson } from './text-tokenizer.js';
-
-/** The name that selects the built-in bert-base-uncased tokenizer wherever a tokenizer is named. */
-export const BUILTIN_BERT_UNCASED = 'bert-base-uncased';
 
 const BERT_SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
 

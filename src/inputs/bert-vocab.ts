@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { InferbenchError } from '../errors.js';
+import { InferbenchError } from '../core/errors.js';
 
 /** Number of tokens in bert-base-uncased's vocabulary. */
 export const BERT_UNCASED_VOCAB_SIZE = 30_522;

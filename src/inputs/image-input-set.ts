@@ -1,10 +1,10 @@
 import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { InferbenchError, firstLine } from '../errors.js';
-import { requireInteger } from '../validate.js';
+import { InferbenchError, firstLine } from '../core/errors.js';
+import { requireInteger } from '../core/validate.js';
 import { IMAGENET_MEAN, IMAGENET_STD, preprocessImage, resolveImagePreprocess, type ImagePreprocessOptions, type ImagePreprocessSettings } from './image-preprocess.js';
 import type { InputSet } from './input-set.js';
-import type { NamedTensors } from './tensor.js';
+import type { NamedTensors } from '../tensors/tensor.js';
 
 /** File extensions {@link buildImageInputSet} picks up from a directory, compared in lower case. */
 const IMAGE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png'];
@@ -20,7 +20,7 @@ export interface ImageInputSetOptions {
   /** Rows per sample, the batch dimension of the tensor. */
   readonly batchSize: number;
   /** Number of samples to prepare (the workshop used 10); requests cycle through them. */
-  readonly sampleCount: number;
+  readonly inputCount: number;
   /** `repeat`: one image repeated in every row of a sample; `distinct`: `batchSize` different images per sample. */
   readonly batchMode: 'repeat' | 'distinct';
   /** Size, fitting, normalisation and layout of each image; defaults to 256×256 centre crop with ImageNet normalisation, NCHW, RGB. */
@@ -61,9 +61,9 @@ function describeNormalisation(settings: ImagePreprocessSettings): string {
  * (`[batch, 3, H, W]` by default). Each image used is decoded once, however many rows repeat it.
  */
 export async function buildImageInputSet(options: ImageInputSetOptions): Promise<InputSet> {
-  const { batchSize, sampleCount, batchMode, inputName } = options;
+  const { batchSize, inputCount, batchMode, inputName } = options;
   requireInteger('batchSize', batchSize, 1);
-  requireInteger('sampleCount', sampleCount, 1);
+  requireInteger('inputCount', inputCount, 1);
   const settings = resolveImagePreprocess(options.preprocess);
   if ((options.directory === undefined) === (options.files === undefined)) {
     throw new InferbenchError('INVALID_OPTION', 'pass either directory or files for the images, not both and not neither');
@@ -78,7 +78,7 @@ export async function buildImageInputSet(options: ImageInputSetOptions): Promise
   }
 
   // Image index of each row of each sample; distinct mode walks the images row after row.
-  const rowImages = Array.from({ length: sampleCount }, (_, sample) =>
+  const rowImages = Array.from({ length: inputCount }, (_, sample) =>
     Array.from({ length: batchSize }, (_, row) => (batchMode === 'repeat' ? sample : sample * batchSize + row) % files.length),
   );
   const pixels = new Map<number, Float32Array>();
@@ -88,7 +88,7 @@ export async function buildImageInputSet(options: ImageInputSetOptions): Promise
   }
 
   const imageLength = 3 * settings.height * settings.width;
-  const samples = rowImages.map((rows): NamedTensors => {
+  const feeds = rowImages.map((rows): NamedTensors => {
     const data = new Float32Array(batchSize * imageLength);
     rows.forEach((index, row) => data.set(pixels.get(index)!, row * imageLength));
     return { [inputName]: { type: 'float32', dims: [batchSize, ...settings.imageDims], data } };
@@ -106,5 +106,5 @@ export async function buildImageInputSet(options: ImageInputSetOptions): Promise
       ...extras,
       `${batchMode} batches`,
     ].join(', ');
-  return { samples, batchSize, description };
+  return { feeds, batchSize, description };
 }

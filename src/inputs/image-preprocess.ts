@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { InferbenchError, firstLine } from '../errors.js';
+import { InferbenchError, firstLine } from '../core/errors.js';
 import { loadSharp } from './load-sharp.js';
-import { requireInteger } from '../validate.js';
+import { requireInteger } from '../core/validate.js';
 
 /** ImageNet channel means on [0, 1] pixels, in RGB order, as torchvision's pretrained models expect. */
 export const IMAGENET_MEAN = [0.485, 0.456, 0.406] as const;

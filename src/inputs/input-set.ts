@@ -1,4 +1,4 @@
-import type { NamedTensors } from './tensor.js';
+import type { NamedTensors } from '../tensors/tensor.js';
 
 /**
  * The preloaded inputs of a benchmark, owned by the model copies, never by the load generator:
@@ -6,7 +6,7 @@ import type { NamedTensors } from './tensor.js';
  */
 export interface InputSet {
   /** Batches ready to feed, each already shaped `[batchSize, ...]`. */
-  readonly samples: readonly NamedTensors[];
+  readonly feeds: readonly NamedTensors[];
   /** Rows in each sample's batch dimension; samples/s = requests/s × batchSize. */
   readonly batchSize: number;
   /** Where the inputs came from, for reports (e.g. "synthetic sentences, seed 1"). */

@@ -1,8 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { InferbenchError } from '../errors.js';
-import { readJsonIfPresent } from '../fs-utils.js';
-import { BUILTIN_BERT_UNCASED, createBertUncasedTokenizer } from './bert-uncased-tokenizer.js';
+import { InferbenchError } from '../core/errors.js';
+import { readJsonIfPresent } from '../core/fs-utils.js';
+import { BUILTIN_BERT_UNCASED } from '../models/model-source.js';
+import { createBertUncasedTokenizer } from './bert-uncased-tokenizer.js';
 import { createTextTokenizer, type TextTokenizer, type TokenizerConfigJson, type TokenizerJson } from './text-tokenizer.js';
 
 /**

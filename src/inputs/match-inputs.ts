@@ -1,6 +1,6 @@
-import { InferbenchError } from '../errors.js';
+import { InferbenchError } from '../core/errors.js';
 import type { TensorSpec } from '../models/model-source.js';
-import type { NamedTensors } from './tensor.js';
+import type { NamedTensors } from '../tensors/tensor.js';
 
 /**
  * Checks that a feed has exactly the model's inputs with compatible shapes, and returns the value

@@ -1,8 +1,8 @@
-import { InferbenchError } from '../errors.js';
+import { InferbenchError } from '../core/errors.js';
 import type { TensorSpec } from '../models/model-source.js';
-import { seededRandom } from '../random.js';
+import { seededRandom } from '../core/random.js';
 import type { InputSet } from './input-set.js';
-import type { NamedTensors, TensorData } from './tensor.js';
+import type { NamedTensors, FeedTensor } from '../tensors/tensor.js';
 
 /** What {@link buildRandomInputSet} generates. */
 export interface RandomInputSetOptions {
@@ -13,7 +13,7 @@ export interface RandomInputSetOptions {
   /** Values for the other symbolic dimensions, by name (e.g. { height: 224 }). */
   readonly dimensions: Readonly<Record<string, number>>;
   /** Number of samples to prepare. */
-  readonly sampleCount: number;
+  readonly inputCount: number;
   /** Seed of the values. */
   readonly seed: number;
 }
@@ -34,7 +34,7 @@ function concreteDims(spec: TensorSpec, batchSize: number, dimensions: Readonly<
  */
 export function buildRandomInputSet(options: RandomInputSetOptions): InputSet {
   const random = seededRandom(options.seed);
-  const makeTensor = (spec: TensorSpec): TensorData => {
+  const makeTensor = (spec: TensorSpec): FeedTensor => {
     const dims = concreteDims(spec, options.batchSize, options.dimensions);
     const length = dims.reduce((a, b) => a * b, 1);
     switch (spec.elementType) {
@@ -48,8 +48,8 @@ export function buildRandomInputSet(options: RandomInputSetOptions): InputSet {
         throw new InferbenchError('INPUT_MISMATCH', `input '${spec.name}' has element type ${spec.elementType}, which inferbench cannot generate yet; supported: float32, int32, int64`);
     }
   };
-  const samples = Array.from({ length: options.sampleCount }, (): NamedTensors =>
+  const feeds = Array.from({ length: options.inputCount }, (): NamedTensors =>
     Object.fromEntries(options.specs.map((spec) => [spec.name, makeTensor(spec)])),
   );
-  return { samples, batchSize: options.batchSize, description: `random tensors, seed ${options.seed}` };
+  return { feeds, batchSize: options.batchSize, description: `random tensors, seed ${options.seed}` };
 }

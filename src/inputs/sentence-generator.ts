@@ -1,5 +1,5 @@
-import { seededRandom } from '../random.js';
-import { requireInteger } from '../validate.js';
+import { seededRandom } from '../core/random.js';
+import { requireInteger } from '../core/validate.js';
 
 // A small lexicon; a few long or rare words make WordPiece split them into several tokens.
 const DETERMINERS = ['the', 'a', 'every', 'one', 'that', 'some', 'her', 'our'];

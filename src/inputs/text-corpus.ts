@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { InferbenchError, firstLine } from '../errors.js';
+import { InferbenchError, firstLine } from '../core/errors.js';
 import type { TextInput } from './text-tokenizer.js';
 
 /** One JSONL record: a string, or an object with `text` and an optional `text_pair`. */

@@ -1,7 +1,7 @@
-import { InferbenchError } from '../errors.js';
-import { requireInteger } from '../validate.js';
+import { InferbenchError } from '../core/errors.js';
+import { requireInteger } from '../core/validate.js';
 import type { InputSet } from './input-set.js';
-import type { NamedTensors, TensorData } from './tensor.js';
+import type { FeedTensor, NamedTensors, TensorData } from '../tensors/tensor.js';
 import type { TextEncoding, TextInput, TextTokenizer } from './text-tokenizer.js';
 
 /** What {@link buildTextInputSet} encodes and how it batches it. */
@@ -19,7 +19,7 @@ export interface TextInputSetOptions {
   /** `repeat`: one text repeated in every row of a sample, as the workshop did; `distinct`: `batchSize` different texts per sample. */
   batchMode: 'repeat' | 'distinct';
   /** Number of samples to prepare (the workshop used 10); requests cycle through them. */
-  sampleCount: number;
+  inputCount: number;
   /** Model input names for each tensor; leave out `attentionMask` or `tokenTypeIds` when the model does not take them. */
   inputNames: { inputIds: string; attentionMask?: string; tokenTypeIds?: string };
   /** Where the texts came from, for reports, e.g. "synthetic sentences, seed 1"; defaults to a count of the texts. */
@@ -28,10 +28,10 @@ export interface TextInputSetOptions {
 
 /** Encodes texts into int64 `[batchSize, sequenceLength]` samples ready to feed a text model. */
 export function buildTextInputSet(options: TextInputSetOptions): InputSet {
-  const { texts, batchSize, sequenceLength, sampleCount, batchMode, inputNames } = options;
+  const { texts, batchSize, sequenceLength, inputCount, batchMode, inputNames } = options;
   requireInteger('batchSize', batchSize, 1);
   requireInteger('sequenceLength', sequenceLength, 1);
-  requireInteger('sampleCount', sampleCount, 1);
+  requireInteger('inputCount', inputCount, 1);
   if (texts.length === 0) {
     throw new InferbenchError('INVALID_OPTION', 'texts is empty; pass at least one text');
   }
@@ -43,7 +43,7 @@ export function buildTextInputSet(options: TextInputSetOptions): InputSet {
   }
 
   // Text index of each row of each sample; distinct mode walks the texts row after row.
-  const rowTexts = Array.from({ length: sampleCount }, (_, sample) =>
+  const rowTexts = Array.from({ length: inputCount }, (_, sample) =>
     Array.from({ length: batchSize }, (_, row) => (batchMode === 'repeat' ? sample : sample * batchSize + row) % texts.length),
   );
   const used = [...new Set(rowTexts.flat())];
@@ -65,7 +65,7 @@ export function buildTextInputSet(options: TextInputSetOptions): InputSet {
     byText.set(index, encoding);
   });
 
-  const samples = rowTexts.map((rows): NamedTensors => {
+  const feeds = rowTexts.map((rows): NamedTensors => {
     const encodings = rows.map((index) => byText.get(index)!);
     const tensor = (field: keyof TextEncoding) => int64Tensor(encodings.map((encoding) => encoding[field]), rowLength);
     return {
@@ -75,7 +75,7 @@ export function buildTextInputSet(options: TextInputSetOptions): InputSet {
     };
   });
   return {
-    samples,
+    feeds,
     batchSize,
     description: options.description ?? `${texts.length} texts, ${batchMode} batches`,
   };

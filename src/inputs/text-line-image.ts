@@ -1,6 +1,6 @@
-import { InferbenchError } from '../errors.js';
+import { InferbenchError } from '../core/errors.js';
 import { loadSharp } from './load-sharp.js';
-import { requireInteger } from '../validate.js';
+import { requireInteger } from '../core/validate.js';
 
 /** How {@link renderTextLine} draws a line; every member has a default. */
 export interface TextLineImageOptions {

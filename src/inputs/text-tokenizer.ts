@@ -1,5 +1,5 @@
 import { Tokenizer } from '@huggingface/tokenizers';
-import { InferbenchError } from '../errors.js';
+import { InferbenchError } from '../core/errors.js';
 
 /** A parsed Hugging Face `tokenizer.json` document. */
 export type TokenizerJson = Readonly<Record<string, unknown>>;

@@ -1,12 +1,8 @@
-import { InferbenchError } from '../errors.js';
-import { seededRandom } from '../random.js';
-import { MAX_SEED, requireInteger } from '../validate.js';
+import { InferbenchError } from '../core/errors.js';
+import { seededRandom } from '../core/random.js';
+import { MAX_SEED, requireInteger } from '../core/validate.js';
+import type { ArrivalProcess } from '../options/scenarios.js';
 
-/**
- * How an open-loop load spaces its arrivals: `constant` at exactly 1/rate apart (k6's
- * constant-arrival-rate), `poisson` with exponential gaps of mean 1/rate (MLPerf's Server scenario).
- */
-export type ArrivalProcess = 'constant' | 'poisson';
 
 /** Options of {@link createArrivalSchedule}. */
 export interface ArrivalScheduleOptions {

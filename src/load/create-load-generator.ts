@@ -1,9 +1,9 @@
 import { ClosedLoopLoadGenerator } from './closed-loop.js';
 import type { LoadGenerator } from './load-generator.js';
-import type { LoadOptions } from './load-settings.js';
+import type { LoadOptions } from '../options/load-settings.js';
 import { OfflineLoadGenerator } from './offline.js';
 import { OpenLoopLoadGenerator } from './open-loop.js';
-import { SCENARIOS } from './scenarios.js';
+import { SCENARIOS } from '../options/scenarios.js';
 
 /** The load generator of `options.scenario` (default `closed`). */
 export function createLoadGenerator(options: LoadOptions = {}): LoadGenerator {

@@ -1,14 +1,14 @@
 import type { ModelCopy } from '../backends/backend.js';
 import type { LatencyHistogram } from '../stats/latency-histogram.js';
 import type { StabilityCheck } from '../stats/stability.js';
-import type { LoadSettings } from './load-settings.js';
+import type { LoadSettings } from '../options/load-settings.js';
 
 /** What a load generator drives: loaded model copies and the size of their preloaded input set. */
 export interface LoadTarget {
   /** The model copies; measured request `i` goes to copy `i % copies.length`. */
   readonly copies: readonly ModelCopy[];
   /** Number of preloaded samples each copy holds; requests name one by index. */
-  readonly sampleCount: number;
+  readonly inputCount: number;
 }
 
 /** One completed request (one inference of one batch), as monotonic clock readings. */
@@ -20,7 +20,7 @@ export interface RequestRecord {
   /** Copy that served it. */
   readonly copyIndex: number;
   /** Sample it ran. */
-  readonly sampleIndex: number;
+  readonly inputIndex: number;
   /** When its query was due: the schedule's time in an open loop, the send time in a closed one. */
   readonly scheduledNs: number;
   /** When it was handed to the copy. */

@@ -1,13 +1,13 @@
 import type { InferenceTiming, ModelCopy } from '../backends/backend.js';
-import { monotonicNowNs } from '../clock.js';
-import { InferbenchError, firstLine } from '../errors.js';
-import { seededRandom } from '../random.js';
+import { monotonicNowNs } from '../core/clock.js';
+import { InferbenchError, firstLine } from '../core/errors.js';
+import { seededRandom } from '../core/random.js';
 import { LatencyHistogram } from '../stats/latency-histogram.js';
 import { percentileInterval, withinPrecision } from '../stats/percentile-confidence.js';
 import { checkStability, type StabilityCheck } from '../stats/stability.js';
-import { requireInteger } from '../validate.js';
+import { requireInteger } from '../core/validate.js';
 import type { ErrorKindCount, FirstInference, LoadResult, LoadRunHooks, LoadTarget, MeasurementWindow, RequestRecord, StopReason } from './load-generator.js';
-import { defaultWarmupQueries, type LoadSettings } from './load-settings.js';
+import { defaultWarmupQueries, type LoadSettings } from '../options/load-settings.js';
 import { MeasurementWindows } from './measurement-windows.js';
 
 /** What an issue loop (closed, open, offline) sees of the run: when it may issue, and how. */
@@ -129,8 +129,8 @@ export async function measureLoad(target: LoadTarget, settings: LoadSettings, ho
 }
 
 async function measure(target: LoadTarget, settings: LoadSettings, hooks: LoadRunHooks, loop: IssueLoop, abort: Promise<never> | undefined): Promise<LoadResult> {
-  requireInteger('sampleCount', target.sampleCount, 1);
-  const { copies, sampleCount } = target;
+  requireInteger('inputCount', target.inputCount, 1);
+  const { copies, inputCount } = target;
   if (copies.length === 0) throw new InferbenchError('INVALID_OPTION', 'the load generator needs at least one model copy');
   const { signal } = hooks;
   const throwIfAborted = (): void => {
@@ -150,7 +150,7 @@ async function measure(target: LoadTarget, settings: LoadSettings, hooks: LoadRu
   const firstInference = await measureFirstInference(copies, abort);
 
   // Warm-up: the scenario's own loop and concurrency, round-robin over copies and samples, nothing recorded.
-  const warmupQueries = settings.warmupQueries ?? defaultWarmupQueries(copies.length, settings.samplesPerQuery);
+  const warmupQueries = settings.warmupQueries ?? defaultWarmupQueries(copies.length, settings.requestsPerQuery);
   let warmupRequest = 0;
   const warmup = createPhase({
     copies,
@@ -158,7 +158,7 @@ async function measure(target: LoadTarget, settings: LoadSettings, hooks: LoadRu
     signal,
     abort,
     countBound: warmupQueries,
-    chooseSample: () => warmupRequest++ % sampleCount,
+    chooseSample: () => warmupRequest++ % inputCount,
     recordSendDelay: false,
     onRequest: () => {},
     onQuery: () => {},
@@ -217,7 +217,7 @@ async function measure(target: LoadTarget, settings: LoadSettings, hooks: LoadRu
     abort,
     startNs,
     countBound: settings.minQueryCount,
-    chooseSample: () => random.int(0, sampleCount - 1),
+    chooseSample: () => random.int(0, inputCount - 1),
     recordSendDelay: true,
     onSend: (scheduledNs, sentNs) => {
       firstSentNs ??= sentNs;
@@ -361,16 +361,16 @@ function createPhase(options: PhaseOptions): Phase {
 
   const runRequest = async (copy: ModelCopy, queryIndex: number, scheduledNs: number, sentNs: number): Promise<RequestOutcome> => {
     const requestIndex = nextRequest++;
-    const sampleIndex = chooseSample();
+    const inputIndex = chooseSample();
     let timing: InferenceTiming;
     try {
-      timing = await settleInTime(copy.infer(sampleIndex), settings.requestTimeoutMs, abort);
+      timing = await settleInTime(copy.infer(inputIndex), settings.requestTimeoutMs, abort);
     } catch (error) {
       failure ??= error;
       onRequest({ error }, monotonicNowNs());
       return { error };
     }
-    const record: RequestRecord = { requestIndex, queryIndex, copyIndex: copy.index, sampleIndex, scheduledNs, sentNs, ...timing, endNs: monotonicNowNs() };
+    const record: RequestRecord = { requestIndex, queryIndex, copyIndex: copy.index, inputIndex, scheduledNs, sentNs, ...timing, endNs: monotonicNowNs() };
     onRequest(record, record.endNs);
     return record;
   };
@@ -399,7 +399,7 @@ function createPhase(options: PhaseOptions): Phase {
       const sentNs = monotonicNowNs();
       onSend?.(scheduledNs, sentNs);
       const first = nextRequest;
-      if (settings.samplesPerQuery === 1) {
+      if (settings.requestsPerQuery === 1) {
         const outcome = await runRequest(copies[first % copies.length]!, queryIndex, scheduledNs, sentNs);
         if (!('error' in outcome)) {
           completed++;
@@ -408,7 +408,7 @@ function createPhase(options: PhaseOptions): Phase {
         return;
       }
       const outcomes = await Promise.all(
-        Array.from({ length: settings.samplesPerQuery }, (_, k) => runRequest(copies[(first + k) % copies.length]!, queryIndex, scheduledNs, sentNs)),
+        Array.from({ length: settings.requestsPerQuery }, (_, k) => runRequest(copies[(first + k) % copies.length]!, queryIndex, scheduledNs, sentNs)),
       );
       if (outcomes.some((o) => 'error' in o)) return;
       completed++;

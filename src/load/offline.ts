@@ -1,7 +1,7 @@
-import { monotonicNowNs } from '../clock.js';
-import { InferbenchError } from '../errors.js';
+import { monotonicNowNs } from '../core/clock.js';
+import { InferbenchError } from '../core/errors.js';
 import type { LoadGenerator, LoadResult, LoadRunHooks, LoadTarget } from './load-generator.js';
-import { resolveLoadSettings, type LoadOptions, type LoadSettings } from './load-settings.js';
+import { resolveLoadSettings, type LoadOptions, type LoadSettings } from '../options/load-settings.js';
 import { measureLoad, type QueryDriver } from './measure-load.js';
 
 /** Most queries in a wave after the first, so that instant copies cannot pile up millions of pending queries. */

@@ -1,7 +1,7 @@
 import { earlyStoppingMinimumCount, earlyStoppingTargetCheck } from '../stats/early-stopping.js';
 import { ClosedLoopLoadGenerator } from './closed-loop.js';
 import type { LoadResult, LoadRunHooks, LoadTarget } from './load-generator.js';
-import { loadOptionsOf, type LoadSettings } from './load-settings.js';
+import { loadOptionsOf, type LoadSettings } from '../options/load-settings.js';
 import { OpenLoopLoadGenerator } from './open-loop.js';
 
 /** One Server run of the search. */

@@ -1,4 +1,4 @@
-import { monotonicNowNs } from '../clock.js';
+import { monotonicNowNs } from '../core/clock.js';
 
 /** Below this much time left, poll the clock rather than sleep: timers fire up to a millisecond late. */
 const SPIN_BELOW_NS = 1.5e6;

@@ -1,6 +1,6 @@
 import { basename, join, resolve } from 'node:path';
-import { InferbenchError } from '../errors.js';
-import { pathExists, readJsonIfPresent } from '../fs-utils.js';
+import { InferbenchError } from '../core/errors.js';
+import { pathExists, readJsonIfPresent } from '../core/fs-utils.js';
 import type { ImagePreprocessing, ModelResolveOptions, ModelSource, ModelTask, ResolvedModel } from './model-source.js';
 import { OnnxFileSource } from './onnx-file-source.js';
 

@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { InferbenchError } from '../errors.js';
+import { InferbenchError } from '../core/errors.js';
 import type { HubDownloadProgress } from './hub/hub-blob-download.js';
 import { downloadHubFile } from './hub/hub-download.js';
 import { DEFAULT_HUB_REVISION, parseRepoSpec } from './hub/hub-repo.js';

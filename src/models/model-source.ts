@@ -1,14 +1,9 @@
-import type { TensorElementType } from '../inputs/tensor.js';
+import type { TensorSpec } from '../tensors/tensor.js';
 
-/** Name, element type and shape of one model input or output, as the model file declares it. */
-export interface TensorSpec {
-  /** Name the model uses for the value. */
-  readonly name: string;
-  /** Element type ("float32", "int64", …); types inferbench cannot feed still appear here. */
-  readonly elementType: TensorElementType | string;
-  /** Shape; a string is a symbolic dimension such as "batch_size", fixed at compile time. */
-  readonly dims: readonly (number | string)[];
-}
+export type { TensorSpec };
+
+/** The name that selects the built-in bert-base-uncased tokenizer wherever a tokenizer is named. */
+export const BUILTIN_BERT_UNCASED = 'bert-base-uncased';
 
 /** What a model takes: token ids from a tokenizer, images, or plain tensors that inferbench generates. */
 export type ModelTask = 'text' | 'image' | 'tensor';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { InferbenchError, firstLine } from '../errors.js';
+import { InferbenchError, firstLine } from '../core/errors.js';
 import { inferTask } from './infer-task.js';
 import type { ImagePreprocessing, ModelResolveOptions, ModelSource, ModelTask, ResolvedModel, TensorSpec } from './model-source.js';
 

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { InferbenchError } from '../errors.js';
+import { InferbenchError } from '../core/errors.js';
 import { HfExportDirSource } from './hf-export-dir-source.js';
 import type { HubDownloadProgress } from './hub/hub-blob-download.js';
 import { HubModelSource } from './hub-model-source.js';

@@ -1,4 +1,4 @@
-import { BUILTIN_BERT_UNCASED } from '../inputs/bert-uncased-tokenizer.js';
+import { BUILTIN_BERT_UNCASED } from './model-source.js';
 import { DEFAULT_SYNTHETIC_BERT, buildSyntheticBert, type SyntheticBertConfig } from './synthetic-bert.js';
 import { SyntheticModelSource, definedOnly, plural } from './synthetic-source.js';
 

@@ -1,7 +1,7 @@
-import { seededRandom } from '../random.js';
-import { InferbenchError } from '../errors.js';
-import { attr, GraphBuilder } from './onnx/graph-builder.js';
-import { DataType } from './onnx/onnx-proto.js';
+import { seededRandom } from '../core/random.js';
+import { InferbenchError } from '../core/errors.js';
+import { attr, GraphBuilder } from '../onnx/graph-builder.js';
+import { DataType } from '../onnx/onnx-proto.js';
 
 /** Shape of a synthetic BERT text classifier (BertForSequenceClassification). */
 export interface SyntheticBertConfig {

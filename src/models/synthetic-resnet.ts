@@ -1,7 +1,7 @@
-import { InferbenchError } from '../errors.js';
-import { seededRandom } from '../random.js';
-import { MAX_SEED, requireInteger } from '../validate.js';
-import { attr, GraphBuilder } from './onnx/graph-builder.js';
+import { InferbenchError } from '../core/errors.js';
+import { seededRandom } from '../core/random.js';
+import { MAX_SEED, requireInteger } from '../core/validate.js';
+import { attr, GraphBuilder } from '../onnx/graph-builder.js';
 
 /** Shape of a synthetic ResNet image classifier with bottleneck blocks (torchvision's ResNet v1.5). */
 export interface SyntheticResnetConfig {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { InferbenchError } from '../errors.js';
-import { requireInteger } from '../validate.js';
+import { InferbenchError } from '../core/errors.js';
+import { requireInteger } from '../core/validate.js';
 import type { ModelResolveOptions, ModelSource, ResolvedModel, TensorSpec } from './model-source.js';
 
 /** Options of {@link TorchModelSource}. */

@@ -1,9 +1,9 @@
 import type { MeasurementWindow, RunningFigures } from '../load/load-generator.js';
 import type { ServerSearchTrial } from '../load/server-qps-search.js';
 import type { HubDownloadProgress } from '../models/hub/hub-blob-download.js';
-import { AwaitableEmitter, type EmitEvent } from './awaitable-emitter.js';
-import type { BenchmarkPhase, BenchmarkSettings } from './benchmark-options.js';
-import type { BenchmarkResult } from './benchmark-result.js';
+import { AwaitableEmitter, type EmitEvent } from '../core/awaitable-emitter.js';
+import type { BenchmarkPhase, BenchmarkSettings } from '../options/benchmark-options.js';
+import type { BenchmarkResult } from '../results/benchmark-result.js';
 
 /** Events of a {@link BenchmarkRun}, with their arguments. */
 export interface BenchmarkRunEvents {

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { InferbenchError } from '../errors.js';
+import { InferbenchError } from '../core/errors.js';
 import { buildImageInputSet } from '../inputs/image-input-set.js';
 import { DEFAULT_IMAGE_SIZE } from '../inputs/image-preprocess.js';
 import type { InputSet } from '../inputs/input-set.js';
@@ -9,11 +9,11 @@ import { generateSentences } from '../inputs/sentence-generator.js';
 import { loadTextCorpus } from '../inputs/text-corpus.js';
 import { buildTextInputSet } from '../inputs/text-input-set.js';
 import type { ResolvedModel } from '../models/model-source.js';
-import type { BenchmarkSettings } from './benchmark-options.js';
+import type { BenchmarkSettings } from '../options/benchmark-options.js';
 
 /** Sentences generated for text models: enough for distinct batches of every sample. */
 function sentenceCount(settings: BenchmarkSettings): number {
-  return Math.max(settings.sampleCount, settings.batchSize) * (settings.batchMode === 'distinct' ? settings.batchSize : 1);
+  return Math.max(settings.inputCount, settings.batchSize) * (settings.batchMode === 'distinct' ? settings.batchSize : 1);
 }
 
 /** The model's name for each text input role: the user's override, else the conventional name when the model has it. */
@@ -50,14 +50,14 @@ async function buildTextInputs(model: ResolvedModel, settings: BenchmarkSettings
     sequenceLength: settings.sequenceLength,
     padding: settings.padding,
     batchMode: settings.batchMode,
-    sampleCount: settings.sampleCount,
+    inputCount: settings.inputCount,
     inputNames,
     description: `${source}, ${describeTokenizer(tokenizerSpec)}, ${settings.batchMode} batches`,
   });
 }
 
 /** The sample images that ship with the package, the default corpus of image models. */
-export const BUNDLED_IMAGES_DIR = fileURLToPath(new URL('../../assets/images/', import.meta.url));
+export const BUNDLED_IMAGES_DIR = fileURLToPath(new URL('../../assets/images', import.meta.url));
 
 async function buildImageInputs(model: ResolvedModel, settings: BenchmarkSettings): Promise<InputSet> {
   const input = model.inputs[0]!;
@@ -74,7 +74,7 @@ async function buildImageInputs(model: ResolvedModel, settings: BenchmarkSetting
     directory: settings.corpus ?? BUNDLED_IMAGES_DIR,
     inputName: input.name,
     batchSize: settings.batchSize,
-    sampleCount: settings.sampleCount,
+    inputCount: settings.inputCount,
     batchMode: settings.batchMode,
     preprocess: {
       imageSize: fixed ? { height, width } : (settings.imageSize ?? preset?.imageSize ?? DEFAULT_IMAGE_SIZE),
@@ -93,5 +93,5 @@ export async function buildInputSetFor(model: ResolvedModel, settings: Benchmark
   // Naming a text input makes any model a text model, whatever its inputs looked like.
   if (model.task === 'text' || Object.keys(settings.inputNames).length > 0) return buildTextInputs(model, settings);
   if (model.task === 'image') return buildImageInputs(model, settings);
-  return buildRandomInputSet({ specs: model.inputs, batchSize: settings.batchSize, dimensions: settings.dimensions, sampleCount: settings.sampleCount, seed: settings.seed });
+  return buildRandomInputSet({ specs: model.inputs, batchSize: settings.batchSize, dimensions: settings.dimensions, inputCount: settings.inputCount, seed: settings.seed });
 }

@@ -1,13 +1,13 @@
 import type { Backend } from '../backends/backend.js';
-import { OrtBackend } from '../backends/onnxruntime/ort-backend.js';
-import { requireGpus, resolveGpuDeviceIds } from '../backends/onnxruntime/ort-device.js';
-import { PythonBackend } from '../backends/python/python-backend.js';
+import { OrtBackend } from '../runtimes/onnxruntime/ort-backend.js';
+import { requireGpus, resolveGpuDeviceIds } from '../runtimes/onnxruntime/ort-device.js';
+import { PythonBackend } from '../runtimes/torch/python-backend.js';
 import type { Compiler } from '../compilers/compiler.js';
-import { OrtCompiler } from '../compilers/ort-compiler.js';
-import { TorchCompiler } from '../compilers/torch-compiler.js';
-import { InferbenchError } from '../errors.js';
+import { OrtCompiler } from '../runtimes/onnxruntime/ort-compiler.js';
+import { TorchCompiler } from '../runtimes/torch/torch-compiler.js';
+import { InferbenchError } from '../core/errors.js';
 import { detectNeuron } from '../hardware/neuron.js';
-import type { BenchmarkSettings } from './benchmark-options.js';
+import type { BenchmarkSettings } from '../options/benchmark-options.js';
 
 /** The compiler and backend a run uses. */
 export interface Runtime {

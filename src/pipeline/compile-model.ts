@@ -1,9 +1,9 @@
-import { InferbenchError } from '../errors.js';
-import { requireInteger } from '../validate.js';
-import type { BenchmarkOptions } from './benchmark-options.js';
+import { InferbenchError } from '../core/errors.js';
+import { requireInteger } from '../core/validate.js';
+import type { BenchmarkOptions } from '../options/benchmark-options.js';
 import { setUpRun, type RunSetupOptions } from './set-up-run.js';
 import { prepareArtifact } from './prepare-artifact.js';
-import type { TorchCompiledArtifact } from '../compilers/torch-compiler.js';
+import type { TorchCompiledArtifact } from '../runtimes/torch/torch-compiler.js';
 
 /** Options of {@link compileModel}: a benchmark's model, device and input settings, and the batch sizes. */
 export interface CompileModelOptions extends Pick<BenchmarkOptions, 'model' | 'device' | 'deviceIds' | 'artifactFormat' | 'sequenceLength' | 'imageSize' | 'tokenizer' | 'inputNames' | 'dimensions' | 'cacheDir' | 'seed' | 'signal'>, Pick<RunSetupOptions, 'onDownloadProgress'> {
@@ -41,7 +41,7 @@ export async function compileModel(options: CompileModelOptions): Promise<Compil
   const resolved = await source.resolve({ cacheDir, signal });
   const compiled: CompiledBatchSize[] = [];
   for (const batchSize of batchSizes) {
-    const { artifact } = await prepareArtifact(resolved, { ...base, batchSize, sampleCount: 1 }, compiler, cacheDir, signal ? { signal } : {});
+    const { artifact } = await prepareArtifact(resolved, { ...base, batchSize, inputCount: 1 }, compiler, cacheDir, signal ? { signal } : {});
     compiled.push({
       batchSize,
       artifactPath: artifact.path,

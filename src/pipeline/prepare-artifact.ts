@@ -1,10 +1,10 @@
 import type { CompiledArtifact, Compiler } from '../compilers/compiler.js';
-import type { TorchCompiledArtifact } from '../compilers/torch-compiler.js';
-import { InferbenchError } from '../errors.js';
+import type { TorchCompiledArtifact } from '../runtimes/torch/torch-compiler.js';
+import { InferbenchError } from '../core/errors.js';
 import type { InputSet } from '../inputs/input-set.js';
 import { matchInputsToModel } from '../inputs/match-inputs.js';
 import type { ResolvedModel } from '../models/model-source.js';
-import type { BenchmarkPhase, BenchmarkSettings } from './benchmark-options.js';
+import type { BenchmarkPhase, BenchmarkSettings } from '../options/benchmark-options.js';
 import { buildInputSetFor } from './build-input-set.js';
 
 /** What a run loads: the compiled artifact and the inputs its copies hold. */
@@ -29,16 +29,16 @@ export async function prepareArtifact(
   const { signal, onPhase } = options;
   if (model.format === 'torch' && model.inputs.length === 0) {
     onPhase?.('compile');
-    const artifact = await compiler.compile({ model, sample: {}, batchSize: settings.batchSize, cacheDir, signal });
+    const artifact = await compiler.compile({ model, input: {}, batchSize: settings.batchSize, cacheDir, signal });
     const example = (artifact as Partial<TorchCompiledArtifact>).exampleInputs;
     if (!example) throw new InferbenchError('INPUT_MISMATCH', `${model.name} declares no inputs and its compiler made none; compile it with the PyTorch compiler`);
     onPhase?.('inputs');
-    return { artifact, inputs: { samples: [example], batchSize: settings.batchSize, description: `the example inputs ${model.name} returns` } };
+    return { artifact, inputs: { feeds: [example], batchSize: settings.batchSize, description: `the example inputs ${model.name} returns` } };
   }
   onPhase?.('inputs');
   const inputs = await buildInputSetFor(model, settings);
-  matchInputsToModel(model.inputs, inputs.samples[0]!);
+  matchInputsToModel(model.inputs, inputs.feeds[0]!);
   onPhase?.('compile');
-  const artifact = await compiler.compile({ model, sample: inputs.samples[0]!, cacheDir, signal });
+  const artifact = await compiler.compile({ model, input: inputs.feeds[0]!, cacheDir, signal });
   return { artifact, inputs };
 }

@@ -1,18 +1,18 @@
 import { createLoadGenerator } from '../load/create-load-generator.js';
 import type { LoadResult, LoadRunHooks, LoadTarget } from '../load/load-generator.js';
-import { loadOptionsOf, type LoadSettings } from '../load/load-settings.js';
+import { loadOptionsOf, type LoadSettings } from '../options/load-settings.js';
 import { searchServerQps, type ServerSearch } from '../load/server-qps-search.js';
 import { evaluateThresholds, parseThresholds } from '../stats/thresholds.js';
-import type { BenchmarkOptions, BenchmarkPhase, BenchmarkSettings } from './benchmark-options.js';
+import type { BenchmarkOptions, BenchmarkPhase, BenchmarkSettings } from '../options/benchmark-options.js';
 import { BenchmarkRun, type EmitRunEvent } from './benchmark-run.js';
-import { RESULT_SCHEMA_VERSION, type BenchmarkResult } from './benchmark-result.js';
-import { computeEfficiency } from './efficiency.js';
-import { summarizeMeasurement } from './measurement.js';
+import { RESULT_SCHEMA_VERSION, type BenchmarkResult } from '../results/benchmark-result.js';
+import { computeEfficiency } from '../results/efficiency.js';
+import { summarizeMeasurement } from '../results/measurement.js';
 import { prepareArtifact } from './prepare-artifact.js';
-import { describeRunEnvironment } from './run-environment.js';
+import { describeRunEnvironment } from '../results/run-environment.js';
 import { setUpRun } from './set-up-run.js';
-import { thresholdMetricsOf } from './threshold-metrics.js';
-import { judgeMeasurement } from './verdict.js';
+import { thresholdMetricsOf } from '../results/threshold-metrics.js';
+import { judgeMeasurement } from '../results/verdict.js';
 
 /**
  * The workshop benchmark as one call: resolve the model, build inputs, compile for the batch size,
@@ -42,7 +42,7 @@ async function benchmark(options: BenchmarkOptions, emit: EmitRunEvent): Promise
   try {
     const environmentNow = await environment;
     phase('warmup');
-    const target: LoadTarget = { copies: loaded.copies, sampleCount: inputs.samples.length };
+    const target: LoadTarget = { copies: loaded.copies, inputCount: inputs.feeds.length };
     const hooks: LoadRunHooks = {
       signal,
       onMeasurementStart: () => {
@@ -66,7 +66,7 @@ async function benchmark(options: BenchmarkOptions, emit: EmitRunEvent): Promise
         inputs: resolved.inputs,
         outputs: resolved.outputs,
       },
-      inputs: { description: inputs.description, batchSize: inputs.batchSize, sampleCount: inputs.samples.length },
+      inputs: { description: inputs.description, batchSize: inputs.batchSize, inputCount: inputs.feeds.length },
       compile: {
         compiler: artifact.compiler,
         artifactPath: artifact.path,

@@ -5,7 +5,7 @@ import { defaultCacheDir } from '../models/cache-dir.js';
 import type { ModelSource } from '../models/model-source.js';
 import { resolveModelSource } from '../models/resolve-model-source.js';
 import { isTorchModelSpec } from '../models/torch-model-source.js';
-import { resolveBenchmarkSettings, type BenchmarkSettings, type BenchmarkSettingsInput } from './benchmark-options.js';
+import { resolveBenchmarkSettings, type BenchmarkSettings, type BenchmarkSettingsInput } from '../options/benchmark-options.js';
 import { chooseRuntime } from './choose-runtime.js';
 
 /** What a run or a compile starts from, whatever it does next. */

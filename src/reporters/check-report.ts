@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import type { TestDirectoryReport } from '../check/check-test-dir.js';
+import type { TestDirectoryReport } from '../runtimes/onnxruntime/check-test-dir.js';
 
 /** An error for display: 0 as "0", others in three significant digits, unbounded ones as "inf". */
 const formatError = (value: number): string => (value === 0 ? '0' : Number.isFinite(value) ? value.toExponential(2) : 'inf');

@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import type { ComparedFigure, FigureChange, RegressionFailure, ResultComparison } from '../results/compare-results.js';
 import { formatThresholdValue } from '../stats/thresholds.js';
-import { formatMs, formatRate } from './format.js';
+import { formatMs, formatRate } from '../core/format.js';
 
 function formatValue(value: number, unit: ComparedFigure['unit']): string {
   if (unit === 'ns') return formatMs(value);

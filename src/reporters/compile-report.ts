@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import type { CompiledBatchSize } from '../pipeline/compile-model.js';
-import { formatMs } from './format.js';
+import { formatMs } from '../core/format.js';
 
 /** One row per batch size: the artifact, whether it was cached, its compile time and output difference. */
 export function formatCompileReport(model: string, compiled: readonly CompiledBatchSize[]): string {

@@ -1,10 +1,10 @@
 import Table from 'cli-table3';
-import type { BenchmarkResult } from '../pipeline/benchmark-result.js';
+import type { BenchmarkResult } from '../results/benchmark-result.js';
 import type { LatencySummary } from '../stats/latency-histogram.js';
 import { formatThresholdValue } from '../stats/thresholds.js';
 import { describeLoad } from './describe-load.js';
 import { formatEfficiency } from './format-efficiency.js';
-import { formatMs, formatPercent, formatRate } from './format.js';
+import { formatMs, formatPercent, formatRate } from '../core/format.js';
 
 function latencyRow(label: string, summary: LatencySummary): string[] {
   return [label, ...Object.values(summary.percentilesNs).map(formatMs), formatMs(summary.meanNs), formatMs(summary.minNs), formatMs(summary.maxNs)];
@@ -20,7 +20,7 @@ export function formatResultTable(result: BenchmarkResult): string {
   const lines = [
     `model    ${result.model.name}`,
     `config   batch ${settings.batchSize}${result.model.task === 'text' ? ` · sequence ${settings.sequenceLength}` : ''} · ${backend.copies} ${backend.copies === 1 ? 'copy' : 'copies'} · ${backend.name}${threads === undefined ? '' : ` (${threads} threads per copy)`}`,
-    `scenario ${m.scenario} · ${load}${settings.samplesPerQuery > 1 ? ` · ${settings.samplesPerQuery} requests a query` : ''} · ${m.completedQueries} queries in ${(m.elapsedNs / 1e9).toFixed(2)} s after ${m.warmupQueries} warm-up · stop: ${m.stopReason}`,
+    `scenario ${m.scenario} · ${load}${settings.requestsPerQuery > 1 ? ` · ${settings.requestsPerQuery} requests a query` : ''} · ${m.completedQueries} queries in ${(m.elapsedNs / 1e9).toFixed(2)} s after ${m.warmupQueries} warm-up · stop: ${m.stopReason}`,
     `setup    compile ${result.compile.cacheHit ? 'cached' : formatMs(result.compile.compileNs)} · max |Δ| ${result.compile.maxAbsDifference.toExponential(2)} · load ${formatMs(backend.loadNs)} · first inference ${formatMs(Math.max(...first.latencyNs))} (compute ${formatMs(Math.max(...first.computeNs))})`,
   ];
   const table = new Table({

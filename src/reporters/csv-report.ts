@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import type { BenchmarkResult } from '../pipeline/benchmark-result.js';
+import type { BenchmarkResult } from '../results/benchmark-result.js';
 import { LatencyHistogram } from '../stats/latency-histogram.js';
 import type { ReportSubject } from './report-subject.js';
 

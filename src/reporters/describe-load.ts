@@ -1,5 +1,5 @@
-import type { BenchmarkResult } from '../pipeline/benchmark-result.js';
-import { formatRate, plural } from './format.js';
+import type { BenchmarkResult } from '../results/benchmark-result.js';
+import { formatRate, plural } from '../core/format.js';
 
 /** A run's load as one phrase: an open loop's rate, closed-loop clients, or everything at once (Offline). */
 export function describeLoad({ settings, measurement }: BenchmarkResult): string {

@@ -1,5 +1,5 @@
-import type { Efficiency } from '../pipeline/efficiency.js';
-import { formatRate, plural } from './format.js';
+import type { Efficiency } from '../results/efficiency.js';
+import { formatRate, plural } from '../core/format.js';
 
 const DEVICE_NAMES: Readonly<Record<Efficiency['deviceKind'], string>> = { host: 'host', gpu: 'GPU', neuroncore: 'NeuronCore' };
 const devicesOf = (efficiency: Efficiency): string => plural(efficiency.devices, DEVICE_NAMES[efficiency.deviceKind]);

@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import type { HardwareInfo } from '../hardware/detect-hardware.js';
-import { plural } from './format.js';
+import { plural } from '../core/format.js';
 
 const GIB = 1024 ** 3;
 

@@ -1,5 +1,5 @@
-import { InferbenchError } from '../errors.js';
-import type { BenchmarkResult } from '../pipeline/benchmark-result.js';
+import { InferbenchError } from '../core/errors.js';
+import type { BenchmarkResult } from '../results/benchmark-result.js';
 import { LatencyHistogram } from '../stats/latency-histogram.js';
 import { formatThresholdValue, parseThresholds, type Threshold } from '../stats/thresholds.js';
 import { LATENCY_HISTOGRAM_BINS, latencyHistogramSpec } from './charts/latency-histogram-chart.js';
@@ -7,7 +7,7 @@ import { percentileCurveSpec, type CurveSeries } from './charts/percentile-curve
 import { renderChartSvg } from './charts/render-chart.js';
 import { sweepSpec } from './charts/sweep-chart.js';
 import { chartedWindows, windowsSpec } from './charts/windows-chart.js';
-import { formatMs, formatRate, plural } from './format.js';
+import { formatMs, formatRate, plural } from '../core/format.js';
 import { describeLoad } from './describe-load.js';
 import { formatCostPerMillion, formatEfficiency, formatPerDevice } from './format-efficiency.js';
 import type { ReportSubject } from './report-subject.js';

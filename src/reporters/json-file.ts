@@ -1,8 +1,8 @@
 import { constants } from 'node:fs';
 import { access, mkdir, writeFile } from 'node:fs/promises';
-import { InferbenchError, firstLine } from '../errors.js';
+import { InferbenchError, firstLine } from '../core/errors.js';
 import { basename, dirname, resolve } from 'node:path';
-import type { BenchmarkResult } from '../pipeline/benchmark-result.js';
+import type { BenchmarkResult } from '../results/benchmark-result.js';
 
 /** Default place of a run's result: `results/<model>-<time>.json` under the working directory. */
 export function defaultResultPath(result: BenchmarkResult): string {

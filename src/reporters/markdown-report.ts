@@ -1,9 +1,9 @@
-import type { BenchmarkResult } from '../pipeline/benchmark-result.js';
+import type { BenchmarkResult } from '../results/benchmark-result.js';
 import { formatThresholdValue } from '../stats/thresholds.js';
 import { latencyPercentilesNs } from './csv-report.js';
 import { describeLoad } from './describe-load.js';
 import { formatCostPerMillion, formatEfficiency, formatPerDevice } from './format-efficiency.js';
-import { formatMs, formatPercent, formatRate, plural } from './format.js';
+import { formatMs, formatPercent, formatRate, plural } from '../core/format.js';
 import type { ReportSubject } from './report-subject.js';
 
 /**

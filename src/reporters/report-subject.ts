@@ -1,4 +1,4 @@
-import type { BenchmarkResult } from '../pipeline/benchmark-result.js';
+import type { BenchmarkResult } from '../results/benchmark-result.js';
 
 /** What a report shows: one run, or the runs of a sweep with the best one marked. */
 export interface ReportSubject {

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { InferbenchError } from '../errors.js';
+import { InferbenchError } from '../core/errors.js';
 import { formatResultTable } from './console-table.js';
 import { formatCsvReport } from './csv-report.js';
 import { renderHtmlReport } from './html-report.js';

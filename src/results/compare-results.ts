@@ -1,6 +1,6 @@
-import { InferbenchError } from '../errors.js';
-import type { BenchmarkResult } from '../pipeline/benchmark-result.js';
-import { seededRandom, type SeededRandom } from '../random.js';
+import { InferbenchError } from '../core/errors.js';
+import type { BenchmarkResult } from './benchmark-result.js';
+import { seededRandom, type SeededRandom } from '../core/random.js';
 import { binomialCdf } from '../stats/binomial.js';
 import { LatencyHistogram } from '../stats/latency-histogram.js';
 import {
@@ -10,7 +10,7 @@ import {
   percentileInterval,
   requireConfidenceLevel,
 } from '../stats/percentile-confidence.js';
-import { requireInteger } from '../validate.js';
+import { requireInteger } from '../core/validate.js';
 import { describeSettingDifferences, settingDifferences, type SettingDifference } from './setting-differences.js';
 
 /**

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { InferbenchError } from '../errors.js';
+import { InferbenchError } from '../core/errors.js';
 import type { ErrorCounts, ErrorKindCount, StopReason } from '../load/load-generator.js';
-import type { BenchmarkResult } from '../pipeline/benchmark-result.js';
-import { computeEfficiency, type Efficiency } from '../pipeline/efficiency.js';
-import { summarizeMeasurement, type ReportedWindow } from '../pipeline/measurement.js';
-import { thresholdMetricsOf } from '../pipeline/threshold-metrics.js';
-import { judgeMeasurement } from '../pipeline/verdict.js';
+import type { BenchmarkResult } from './benchmark-result.js';
+import { computeEfficiency, type Efficiency } from './efficiency.js';
+import { summarizeMeasurement, type ReportedWindow } from './measurement.js';
+import { thresholdMetricsOf } from './threshold-metrics.js';
+import { judgeMeasurement } from './verdict.js';
 import { LatencyHistogram, type LatencySummary } from '../stats/latency-histogram.js';
 import type { StabilityCheck } from '../stats/stability.js';
 import { evaluateThresholds, parseThresholds } from '../stats/thresholds.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { InferbenchError, firstLine } from '../errors.js';
-import { RESULT_SCHEMA_VERSION, type BenchmarkResult } from '../pipeline/benchmark-result.js';
+import { InferbenchError, firstLine } from '../core/errors.js';
+import { RESULT_SCHEMA_VERSION, type BenchmarkResult } from './benchmark-result.js';
 import { LatencyHistogram } from '../stats/latency-histogram.js';
 
 const summary = z.object({ count: z.number(), minNs: z.number(), maxNs: z.number(), meanNs: z.number(), percentilesNs: z.record(z.string(), z.number()) });

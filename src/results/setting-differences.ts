@@ -1,4 +1,4 @@
-import type { BenchmarkResult } from '../pipeline/benchmark-result.js';
+import type { BenchmarkResult } from './benchmark-result.js';
 
 /**
  * How much a difference matters: `configuration` changes what is measured (two such results measure different
@@ -44,7 +44,7 @@ const COMPARED: readonly ComparedSetting[] = [
   configuration('settings.sequenceLength'),
   configuration('settings.scenario'),
   configuration('settings.clients'),
-  configuration('settings.samplesPerQuery'),
+  configuration('settings.requestsPerQuery'),
   configuration('measurement.offeredLoad.targetQps'),
   configuration('settings.arrival'),
   configuration('settings.copies'),
@@ -53,7 +53,7 @@ const COMPARED: readonly ComparedSetting[] = [
   configuration('settings.tensorrtFp16'),
   configuration('settings.intraOpThreadsPerCopy'),
   configuration('settings.batchMode'),
-  configuration('settings.sampleCount'),
+  configuration('settings.inputCount'),
   configuration('settings.padding'),
   configuration('settings.dimensions'),
   configuration('settings.imageSize'),

@@ -1,5 +1,5 @@
-import { InferbenchError } from '../errors.js';
-import { requireInteger } from '../validate.js';
+import { InferbenchError } from '../core/errors.js';
+import { requireInteger } from '../core/validate.js';
 
 /** Lanczos coefficients (g = 7, 9 terms): about 15 significant digits of ln Γ for z ≥ 0.5. */
 const LANCZOS = [

@@ -1,4 +1,4 @@
-import { requirePositive } from '../validate.js';
+import { requirePositive } from '../core/validate.js';
 import { binomialCdf, binomialQuantile } from './binomial.js';
 import type { LatencyHistogram } from './latency-histogram.js';
 import { DEFAULT_CONFIDENCE_LEVEL, requireConfidenceLevel, requirePercentile } from './percentile-confidence.js';

@@ -1,6 +1,6 @@
 import * as hdr from 'hdr-histogram-js';
-import { InferbenchError, firstLine } from '../errors.js';
-import { requireInteger } from '../validate.js';
+import { InferbenchError, firstLine } from '../core/errors.js';
+import { requireInteger } from '../core/validate.js';
 
 /** Percentiles reported unless the caller asks for others. */
 export const DEFAULT_PERCENTILES: readonly number[] = [50, 90, 95, 99, 99.9];

@@ -1,5 +1,5 @@
-import { InferbenchError } from '../errors.js';
-import { requireInteger, requirePositive } from '../validate.js';
+import { InferbenchError } from '../core/errors.js';
+import { requireInteger, requirePositive } from '../core/validate.js';
 import { binomialQuantile } from './binomial.js';
 import type { LatencyHistogram } from './latency-histogram.js';
 

@@ -1,5 +1,5 @@
-import { InferbenchError } from '../errors.js';
-import { requireInteger } from '../validate.js';
+import { InferbenchError } from '../core/errors.js';
+import { requireInteger } from '../core/validate.js';
 
 /** What one measurement window produced, as {@link checkStability} judges it. */
 export interface WindowFigures {

@@ -1,4 +1,4 @@
-import { InferbenchError } from '../errors.js';
+import { InferbenchError } from '../core/errors.js';
 
 /** A pass/fail condition on a run's figures, as k6 thresholds state them for CI (e.g. `p95<20ms`). */
 export interface Threshold {

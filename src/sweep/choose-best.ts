@@ -1,6 +1,6 @@
-import { InferbenchError } from '../errors.js';
-import type { BenchmarkResult } from '../pipeline/benchmark-result.js';
-import { thresholdMetricsOf } from '../pipeline/threshold-metrics.js';
+import { InferbenchError } from '../core/errors.js';
+import type { BenchmarkResult } from '../results/benchmark-result.js';
+import { thresholdMetricsOf } from '../results/threshold-metrics.js';
 import { LatencyHistogram } from '../stats/latency-histogram.js';
 import { evaluateThresholds, parseThresholds, type Threshold } from '../stats/thresholds.js';
 

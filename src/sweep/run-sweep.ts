@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InferbenchError, firstLine } from '../errors.js';
+import { InferbenchError, firstLine } from '../core/errors.js';
 import type { MeasurementWindow, RunningFigures } from '../load/load-generator.js';
-import { AwaitableEmitter, type EmitEvent } from '../pipeline/awaitable-emitter.js';
-import type { BenchmarkOptions } from '../pipeline/benchmark-options.js';
-import type { BenchmarkResult } from '../pipeline/benchmark-result.js';
+import { AwaitableEmitter, type EmitEvent } from '../core/awaitable-emitter.js';
+import type { BenchmarkOptions } from '../options/benchmark-options.js';
+import type { BenchmarkResult } from '../results/benchmark-result.js';
 import type { BenchmarkRun } from '../pipeline/benchmark-run.js';
 import { runBenchmark } from '../pipeline/run-benchmark.js';
 import { formatCsvReport } from '../reporters/csv-report.js';

@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import { latencyPercentilesNs } from '../reporters/csv-report.js';
-import { formatMs, formatRate } from '../reporters/format.js';
+import { formatMs, formatRate } from '../core/format.js';
 import type { SweepOutcome, SweepResult } from './run-sweep.js';
 import { formatAxisValue } from './sweep-grid.js';
 

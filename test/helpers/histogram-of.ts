@@ -1,4 +1,4 @@
-import { LatencyHistogram } from '../../dist/stats/latency-histogram.js';
+import { LatencyHistogram } from '../../src/stats/latency-histogram.js';
 
 /** A histogram of exactly these values. */
 export function histogramOf(valuesNs: readonly number[]): LatencyHistogram {

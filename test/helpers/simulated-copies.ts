@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
-import { monotonicNowNs } from '../../dist/clock.js';
-import { InferbenchError, waitUntil, type InferenceTiming, type LatencyHistogram, type ModelCopy } from '../../dist/index.js';
-import { seededRandom, type SeededRandom } from '../../dist/random.js';
+import { monotonicNowNs } from '../../src/core/clock.js';
+import { InferbenchError, waitUntil, type InferenceTiming, type LatencyHistogram, type ModelCopy } from '../../src/index.js';
+import { seededRandom, type SeededRandom } from '../../src/core/random.js';
 
 // Simulated model copies whose timing is known in advance, so tests can compare what the load
 // generator measured with the truth. Calls are numbered from 0 in arrival order, every call counted:
@@ -137,11 +137,11 @@ export class InFlightTracker {
   track(copy: ModelCopy): ModelCopy {
     return {
       index: copy.index,
-      infer: (sampleIndex) => {
+      infer: (inputIndex) => {
         this.inFlight++;
         this.inFlightAtCall.push(this.inFlight);
         this.copyOfCall.push(copy.index);
-        return copy.infer(sampleIndex).finally(() => this.inFlight--);
+        return copy.infer(inputIndex).finally(() => this.inFlight--);
       },
     };
   }

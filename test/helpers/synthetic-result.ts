@@ -8,7 +8,7 @@ import {
   type BenchmarkResult,
   type BenchmarkSettingsInput,
   type ErrorCounts,
-} from '../../dist/index.js';
+} from '../../src/index.js';
 import { histogramOf } from './histogram-of.js';
 
 /** What a result measured nowhere is made of; each member has a default. */
@@ -98,7 +98,7 @@ export function syntheticResult(run: SyntheticRun): BenchmarkResult {
     startedAt,
     settings,
     model: { name: 'synthetic', path: 'synthetic.onnx', sha256: 'a'.repeat(64), synthetic: true, task: 'text', inputs: [], outputs: [] },
-    inputs: { description: 'synthetic', batchSize: settings.batchSize, sampleCount: 10 },
+    inputs: { description: 'synthetic', batchSize: settings.batchSize, inputCount: 10 },
     compile: { compiler: 'onnxruntime', artifactPath: 'synthetic.onnx', cacheHit: true, compileNs: 0, dimensions: {}, maxAbsDifference: 0 },
     backend: { name: 'onnxruntime-cpu', copies: requestsPerCopy.length, loadNs: 1e6, effectiveSettings: {} },
     measurement,

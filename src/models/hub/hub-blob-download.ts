@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { InferbenchError } from '../../errors.js';
+import { InferbenchError } from '../../core/errors.js';
 import { isFileSystemError } from './hub-cache.js';
 import { type HubFileTarget, hubAbortedError, hubHttpError, hubNetworkError, hubRequest, isRedirect } from './hub-http.js';
 import type { HubSettings } from './hub-settings.js';

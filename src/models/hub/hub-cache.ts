@@ -1,6 +1,6 @@
 import { copyFile, mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { InferbenchError, firstLine } from '../../errors.js';
+import { InferbenchError, firstLine } from '../../core/errors.js';
 
 /** A full git commit hash as the hub writes it: a revision of this form is used as is, never through `refs/`. */
 const COMMIT_HASH = /^[0-9a-f]{40}$/;

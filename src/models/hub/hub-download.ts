@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { InferbenchError } from '../../errors.js';
+import { InferbenchError } from '../../core/errors.js';
 import { type HubDownloadProgress, downloadHubBlob } from './hub-blob-download.js';
 import {
   hubBlobPath,

@@ -1,4 +1,4 @@
-import { InferbenchError } from '../../errors.js';
+import { InferbenchError } from '../../core/errors.js';
 import { isCommitHash } from './hub-cache.js';
 import { type HubFileTarget, hubAbortedError, hubHttpError, hubNetworkError, hubRequest, hubResolveUrl, isRedirect } from './hub-http.js';
 import type { HubSettings } from './hub-settings.js';

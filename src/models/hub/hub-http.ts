@@ -1,4 +1,4 @@
-import { InferbenchError, firstLine } from '../../errors.js';
+import { InferbenchError, firstLine } from '../../core/errors.js';
 import type { HubSettings } from './hub-settings.js';
 
 /** The repo file a request is about, for error messages. */

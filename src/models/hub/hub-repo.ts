@@ -1,4 +1,4 @@
-import { InferbenchError } from '../../errors.js';
+import { InferbenchError } from '../../core/errors.js';
 
 /** A repo and the revision to read from it. */
 export interface HubRepoSpec {

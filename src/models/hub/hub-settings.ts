@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { InferbenchError } from '../../errors.js';
+import { InferbenchError } from '../../core/errors.js';
 
 /** Where the hub is and how to talk to it, resolved once from options and the environment. */
 export interface HubSettings {

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { ReportedWindow } from '../../pipeline/measurement.js';
+import type { ReportedWindow } from '../../results/measurement.js';
 
 /** Throughput of one window. */
 export interface WindowThroughput {

@@ -1,0 +1,93 @@
+import { MAX_LATE_FRACTION } from '../options/load-settings.js';
+import { formatMs } from '../core/format.js';
+import type { BenchmarkSettings } from '../options/benchmark-options.js';
+import type { Measurement } from './measurement.js';
+
+/** Why a run is not VALID. */
+export type VerdictReasonCode =
+  | 'TOO_FEW_QUERIES'
+  | 'TOO_SHORT'
+  | 'UNSTABLE'
+  | 'LATE_SENDS'
+  | 'ERRORS'
+  | 'TOO_FEW_FOR_PERCENTILE'
+  | 'LATENCY_TARGET_MISSED'
+  | 'PRECISION_NOT_MET';
+
+/** One reason, and what to change. */
+export interface VerdictReason {
+  /** Stable code that programs may switch on. */
+  readonly code: VerdictReasonCode;
+  /** What is wrong, with the figures. */
+  readonly message: string;
+  /** What to change to fix it. */
+  readonly advice: string;
+}
+
+/** MLPerf-style verdict on a run: VALID, or INVALID with every reason. */
+export interface Verdict {
+  /** True when no reason below applies. */
+  readonly valid: boolean;
+  /** Every reason the run is INVALID; empty when VALID. */
+  readonly reasons: readonly VerdictReason[];
+}
+
+const percent = (fraction: number): string => `${(fraction * 100).toFixed(fraction < 0.1 ? 1 : 0)}%`;
+
+/** Judges a measurement against the settings it ran under. */
+export function judgeMeasurement(m: Measurement, settings: BenchmarkSettings): Verdict {
+  const reasons: VerdictReason[] = [];
+  const add = (code: VerdictReasonCode, message: string, advice: string): void => void reasons.push({ code, message, advice });
+  const p = settings.scenarioPercentile;
+
+  if (m.completedQueries < settings.minQueryCount) {
+    add('TOO_FEW_QUERIES', `${m.completedQueries} queries completed, fewer than the minimum ${settings.minQueryCount}`, 'raise --max-duration or lower --min-queries');
+  }
+  // Every other stop reason comes at or after the minimum duration; only a query bound can cut it short.
+  if ((m.stopReason === 'max-queries' || m.stopReason === 'query-count') && m.elapsedNs < settings.minDurationMs * 1e6) {
+    add('TOO_SHORT', `measured for ${(m.elapsedNs / 1e9).toFixed(2)} s, less than the minimum ${(settings.minDurationMs / 1000).toFixed(2)} s`, 'raise --max-queries or lower --min-duration');
+  }
+  if (!m.stability.stable) {
+    add('UNSTABLE', m.stability.reason ?? 'the windows were not stable', 'measure longer (--until-stable, --min-duration), use longer windows that hold more queries (--window 5s), or allow more variation with --stability-percentage');
+  }
+  if (m.offeredLoad !== null && m.offeredLoad.lateQueries > MAX_LATE_FRACTION * m.issuedQueries) {
+    const o = m.offeredLoad;
+    add(
+      'LATE_SENDS',
+      `${o.lateQueries} of ${m.issuedQueries} queries were sent more than ${o.lateSendThresholdMs} ms late (up to ${formatMs(o.sendDelay.maxNs)}); the load generator could not keep the schedule`,
+      'leave the load generator a core (fewer --threads-per-copy), lower --rate, or spread the load over several processes',
+    );
+  }
+  if (m.errors.total > 0) {
+    const kinds = Object.entries(m.errors.byKind).map(([kind, e]) => `${e.count} ${kind}`).join(', ');
+    add('ERRORS', `${m.errors.total} requests failed (${kinds})`, 'fix the failing requests; the latency figures leave them out');
+  }
+  // Offline latencies grow with the queue by design; it is judged on throughput alone.
+  if (m.earlyStopping.estimateNs === null && m.scenario !== 'Offline') {
+    add(
+      'TOO_FEW_FOR_PERCENTILE',
+      `${m.earlyStopping.count} queries cannot bound p${p} at ${percent(m.confidenceLevel)} confidence; at least ${m.earlyStopping.minimumCount} are needed`,
+      `raise --min-queries to ${m.earlyStopping.minimumCount} or more`,
+    );
+  }
+  const target = m.latencyTarget;
+  if (target !== null && !target.passed) {
+    add(
+      'LATENCY_TARGET_MISSED',
+      `${target.overLatencyCount} of ${target.count} queries took longer than the ${formatMs(target.targetNs)} target, more than p${p} allows at ${percent(m.confidenceLevel)} confidence (at most ${target.allowedOverLatency ?? 0})`,
+      target.queriesNeeded === null ? 'lower --rate, or add copies' : `lower --rate, or run about ${target.queriesNeeded} queries (--min-queries) if the tail is close to the target`,
+    );
+  }
+  const precision = m.precision;
+  if (precision !== null && !precision.met) {
+    const width = precision.widest.relativeHalfWidth;
+    add(
+      'PRECISION_NOT_MET',
+      `p${precision.widest.percentile} is known to ${width === null ? 'no bound yet' : `±${percent(width)}`}, not the ±${percent(precision.target)} asked`,
+      precision.queriesNeeded === null
+        ? 'run more queries (--max-queries, --max-duration)'
+        : `run about ${precision.queriesNeeded - m.completedQueries} more queries, ${precision.queriesNeeded} in all (--max-queries, --max-duration)`,
+    );
+  }
+  return { valid: reasons.length === 0, reasons };
+}

@@ -1,0 +1,69 @@
+import { execa } from 'execa';
+import { InferbenchError } from '../../core/errors.js';
+import { pythonCandidates } from '../../hardware/python-env.js';
+
+/** Options of {@link findPython}. */
+export interface FindPythonOptions {
+  /** Only accept an interpreter that imports torch; false for the 'null' format. */
+  readonly requireTorch: boolean;
+  /** Interpreter to use; when given it is the only candidate. */
+  readonly pythonPath?: string;
+  /** Environment to read INFERBENCH_PYTHON from; default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Interpreters tried after INFERBENCH_PYTHON; default `python3`, then `/usr/bin/python3`. */
+  readonly fallbackPythons?: readonly string[];
+  /** Cancels the probes. */
+  readonly signal?: AbortSignal;
+}
+
+/** The interpreter chosen for model copies. */
+export interface FoundPython {
+  /** Command or path that starts it. */
+  readonly path: string;
+  /** torch.__version__, when torch was required. */
+  readonly torchVersion: string | undefined;
+}
+
+/** Importing torch can take seconds on a cold disk. */
+const PROBE_TIMEOUT_MS = 60_000;
+
+
+/** Probes already run in this process, by `requireTorch` and candidate: each costs a torch import. */
+const probes = new Map<string, Promise<FoundPython | undefined>>();
+
+function probe(path: string, requireTorch: boolean, signal: AbortSignal | undefined): Promise<FoundPython | undefined> {
+  const key = `${requireTorch}\0${path}`;
+  let found = probes.get(key);
+  if (!found) {
+    const script = requireTorch ? 'import torch; print(torch.__version__)' : 'import sys; assert sys.version_info >= (3, 8)';
+    found = execa(path, ['-c', script], { timeout: PROBE_TIMEOUT_MS, reject: false, cancelSignal: signal }).then((result) =>
+      result.exitCode === 0 ? { path, torchVersion: requireTorch ? result.stdout.trim() : undefined } : undefined,
+    );
+    // A cancelled probe says nothing about the interpreter; let a later call retry it.
+    void found.then(() => {
+      if (signal?.aborted) probes.delete(key);
+    });
+    probes.set(key, found);
+  }
+  return found;
+}
+
+/**
+ * The first interpreter that runs (and imports torch, when required): `pythonPath` alone when given,
+ * else INFERBENCH_PYTHON, then `python3`, then `/usr/bin/python3` ({@link pythonCandidates}). The
+ * error names every one tried.
+ */
+export async function findPython(options: FindPythonOptions): Promise<FoundPython> {
+  const candidates = options.pythonPath === undefined ? pythonCandidates(options.env ?? process.env, options.fallbackPythons) : [options.pythonPath];
+  for (const candidate of candidates) {
+    const found = await probe(candidate, options.requireTorch, options.signal);
+    if (options.signal?.aborted) throw new InferbenchError('ABORTED', 'looking for a Python interpreter was cancelled');
+    if (found) return found;
+  }
+  const what = options.requireTorch ? 'Python 3 that imports torch' : 'Python 3.8 or later';
+  const tried = candidates.join(', ');
+  const fix = options.requireTorch
+    ? 'install PyTorch for it (Debian/Ubuntu: apt-get install python3-torch; or pip install torch) or set INFERBENCH_PYTHON to an interpreter that has it'
+    : 'install python3 or set INFERBENCH_PYTHON to an interpreter';
+  throw new InferbenchError('INVALID_OPTION', `found no ${what} (tried ${tried}); ${fix}`);
+}

@@ -1,0 +1,243 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import * as ort from 'onnxruntime-node';
+import { findPython } from './find-python.js';
+import type { NeuronRuntime } from './python-backend.js';
+import type { PythonDevice } from './python-protocol.js';
+import { toOrtFeeds } from '../onnxruntime/ort-tensors.js';
+import { compareOutputs } from '../../tensors/compare-outputs.js';
+import type { TensorData } from '../../tensors/tensor.js';
+import { InferbenchError, firstLine } from '../../core/errors.js';
+import type { NamedTensors, FeedTensor, FeedElementType } from '../../tensors/tensor.js';
+import { DEFAULT_TORCH_IMAGE_SIZE } from '../../models/torch-model-source.js';
+import { requireInteger } from '../../core/validate.js';
+import type { CompileRequest, CompiledArtifact, Compiler } from '../../compilers/compiler.js';
+import { readCompileRecord, writeCompileRecord } from '../../compilers/compile-cache.js';
+
+/** The compile script, run with the interpreter that {@link findPython} picks. */
+export const TORCH_COMPILE_SCRIPT_PATH = fileURLToPath(new URL('../../../python/inferbench_compile.py', import.meta.url));
+
+/** Options of {@link TorchCompiler}; all optional. */
+export interface TorchCompilerOptions {
+  /** Device to trace for: cpu, cuda (torch.jit.trace on the GPU) or neuron; default 'cpu'. */
+  readonly device?: PythonDevice;
+  /** 'torchscript' (default) for PythonBackend, or 'onnx' (torch.onnx.export, fixed shapes) for OrtBackend. */
+  readonly format?: 'torchscript' | 'onnx';
+  /** Side of a torchvision model's square input, in pixels; default 224. */
+  readonly imageSize?: number;
+  /** Neuron package that traces for device neuron; default 'torch-neuronx' (Inf2, Trn1). */
+  readonly neuronRuntime?: NeuronRuntime;
+  /** Interpreter to use instead of INFERBENCH_PYTHON, `python3` or `/usr/bin/python3`. */
+  readonly pythonPath?: string;
+  /** A compile that takes longer fails; default 30 minutes, as a Neuron trace of a large model can take many. */
+  readonly timeoutMs?: number;
+}
+
+/** Where one raw tensor lies in a file the compile script writes. */
+interface RawTensorEntry {
+  /** Tensor name. */
+  readonly name: string;
+  /** Element type. */
+  readonly type: FeedElementType;
+  /** Shape. */
+  readonly dims: readonly number[];
+  /** Byte offset in the file. */
+  readonly offset: number;
+}
+
+/** What python/inferbench_compile.py prints on stdout. */
+interface ScriptResult {
+  /** torch.__version__ of the interpreter. */
+  readonly torchVersion: string;
+  /** Seconds the trace or export took, without building the model. */
+  readonly compileSeconds: number;
+  /** Compared in Python for TorchScript; null for ONNX, which is compared here. */
+  readonly maxAbsDifference: number | null;
+  /** First values of the original model's first output, as the workshop prints them. */
+  readonly firstOutputValues: readonly number[];
+  /** The example inputs, in forward()'s parameter order. */
+  readonly inputs: readonly RawTensorEntry[];
+  /** The original model's outputs on them. */
+  readonly outputs: readonly RawTensorEntry[];
+}
+
+/** What the cache keeps beside each artifact, so that a cache hit reports the original compile. */
+interface TorchCompileRecord {
+  /** Wall time of the trace or export. */
+  readonly compileNs: number;
+  /** { batch_size }. */
+  readonly dimensions: Record<string, number>;
+  /** Largest absolute difference between the original and the compiled outputs. */
+  readonly maxAbsDifference: number;
+  /** First values of the original output. */
+  readonly firstOutputValues: readonly number[];
+  /** Entries of the example inputs in {@link INPUTS_FILE}. */
+  readonly inputs: readonly RawTensorEntry[];
+}
+
+/** A TorchScript or ONNX artifact made from a PyTorch model, with the input it was traced on. */
+export interface TorchCompiledArtifact extends CompiledArtifact {
+  /** The example input of the trace, by name, in forward()'s parameter order: a feed of the right names and shapes. */
+  readonly exampleInputs: NamedTensors;
+  /** First values of the original model's output on the example input. */
+  readonly firstOutputValues: readonly number[];
+}
+
+const INPUTS_FILE = 'inputs.bin';
+const DEFAULT_TIMEOUT_MS = 30 * 60_000;
+/** The script's exit code for a bad spec or source, as opposed to a failed compile. */
+const BAD_SPEC_EXIT_CODE = 2;
+
+const ARRAY_TYPES = { float32: Float32Array, int32: Int32Array, int64: BigInt64Array } as const;
+
+/** Tensors of a raw file the script wrote (little-endian, 8-byte aligned, as on every platform Node runs on). */
+function readRawTensors(bytes: Buffer, entries: readonly RawTensorEntry[]): Record<string, FeedTensor> {
+  return Object.fromEntries(
+    entries.map(({ name, type, dims, offset }) => {
+      const sizeBytes = dims.reduce((a, b) => a * b, 1) * ARRAY_TYPES[type].BYTES_PER_ELEMENT;
+      // A copy, so the array is aligned whatever the Buffer's offset in its pool.
+      const data = new ARRAY_TYPES[type](new Uint8Array(bytes.subarray(offset, offset + sizeBytes)).buffer);
+      return [name, { type, dims, data } as FeedTensor];
+    }),
+  );
+}
+
+
+/**
+ * Compiles a PyTorch model ({@link TorchModelSource}) for one batch size in Python, as the workshop
+ * does: torch.jit.trace for cpu and cuda, torch_neuronx.trace or torch.neuron.trace for neuron, or
+ * torch.onnx.export with fixed shapes. The batch size is the sample's first dimension. Artifacts
+ * are cached under a hash of the source, shapes, device, format and torch version.
+ */
+export class TorchCompiler implements Compiler {
+  readonly name = 'torch';
+  readonly #device: PythonDevice;
+  readonly #format: 'torchscript' | 'onnx';
+  readonly #imageSize: number;
+  readonly #options: TorchCompilerOptions;
+
+  constructor(options: TorchCompilerOptions = {}) {
+    this.#device = options.device ?? 'cpu';
+    this.#format = options.format ?? 'torchscript';
+    this.#imageSize = requireInteger('imageSize', options.imageSize ?? DEFAULT_TORCH_IMAGE_SIZE, 1);
+    if (options.timeoutMs !== undefined) requireInteger('timeoutMs', options.timeoutMs, 1);
+    if (this.#format === 'onnx' && this.#device === 'neuron') {
+      throw new InferbenchError('INVALID_OPTION', 'format onnx runs on cpu or cuda; for device neuron use format torchscript');
+    }
+    this.#options = options;
+  }
+
+  async compile(request: CompileRequest): Promise<TorchCompiledArtifact> {
+    const { model, input, cacheDir, signal } = request;
+    if (model.format !== 'torch') {
+      throw new InferbenchError('INVALID_OPTION', `${this.name} compiles PyTorch sources such as torchvision:resnet50, not the ${model.format} file ${model.path}`);
+    }
+    const batchSize = Object.values(input)[0]?.dims[0] ?? request.batchSize;
+    if (batchSize === undefined) throw new InferbenchError('INPUT_MISMATCH', `the sample for ${model.path} has no tensors with a batch dimension`);
+    const python = await findPython({ requireTorch: true, pythonPath: this.#options.pythonPath, signal });
+    const neuronRuntime = this.#device === 'neuron' ? (this.#options.neuronRuntime ?? 'torch-neuronx') : undefined;
+    const cacheKey = createHash('sha256')
+      .update(JSON.stringify({ compiler: this.name, source: model.path, batchSize, imageSize: this.#imageSize, device: this.#device, format: this.#format, neuronRuntime, torchVersion: python.torchVersion }))
+      .digest('hex');
+    const dir = join(cacheDir, 'compiled', cacheKey);
+    const path = join(dir, this.#format === 'onnx' ? 'model.onnx' : 'model.pt');
+    const artifact = {
+      path,
+      model,
+      compiler: this.name,
+      cacheKey,
+      format: this.#format,
+      // An ONNX export runs on any device; a trace only on the one it was made for.
+      ...(this.#format === 'torchscript' ? { device: this.#device } : {}),
+      batchSize,
+    };
+    const finish = async (record: TorchCompileRecord, cacheHit: boolean): Promise<TorchCompiledArtifact> => {
+      const exampleInputs = readRawTensors(await readFile(join(dir, INPUTS_FILE)), record.inputs);
+      const { compileNs, dimensions, maxAbsDifference, firstOutputValues } = record;
+      return { ...artifact, compileNs, dimensions, maxAbsDifference, firstOutputValues, exampleInputs, cacheHit };
+    };
+
+    const cached = await readCompileRecord<TorchCompileRecord>(
+      dir,
+      [path, join(dir, INPUTS_FILE)],
+      (r) => typeof r.compileNs === 'number' && typeof r.maxAbsDifference === 'number' && Array.isArray(r.inputs),
+    );
+    if (cached) return finish(cached, true);
+
+    signal?.throwIfAborted();
+    await mkdir(dir, { recursive: true });
+    // The script writes under unique names, renamed here when whole; the record goes last, so an
+    // entry with a record is complete.
+    const tmp = join(dir, `${randomUUID()}.tmp`);
+    const files = { output: `${tmp}.model`, inputsOutput: `${tmp}.inputs.bin`, outputsOutput: `${tmp}.outputs.bin` };
+    try {
+      const result = await this.#run(python.path, { source: model.path, batchSize, imageSize: this.#imageSize, device: this.#device, format: this.#format, neuronRuntime, ...files }, signal);
+      // A source that declares no inputs (module:function) makes them itself; nothing to check them against.
+      for (const entry of Object.keys(input).length === 0 ? [] : result.inputs) {
+        const given = input[entry.name]?.dims;
+        if (given === undefined || given.join() !== entry.dims.join()) {
+          throw new InferbenchError(
+            'INPUT_MISMATCH',
+            `${model.path} takes input '${entry.name}' of shape [${entry.dims.join(', ')}], but the sample has ${given ? `[${given.join(', ')}]` : 'no such input'}; set the image size to match`,
+          );
+        }
+      }
+      const maxAbsDifference = result.maxAbsDifference ?? (await this.#compareOnnx(files, result, signal));
+      const record: TorchCompileRecord = {
+        compileNs: Math.round(result.compileSeconds * 1e9),
+        dimensions: { batch_size: batchSize },
+        maxAbsDifference,
+        firstOutputValues: result.firstOutputValues,
+        inputs: result.inputs,
+      };
+      await rename(files.inputsOutput, join(dir, INPUTS_FILE));
+      await rename(files.output, path);
+      await writeCompileRecord(dir, record);
+      return finish(record, false);
+    } finally {
+      await Promise.all(Object.values(files).map((file) => rm(file, { force: true })));
+    }
+  }
+
+  /** Runs the compile script; its last stderr line becomes the error message. */
+  async #run(pythonPath: string, spec: Record<string, unknown>, signal: AbortSignal | undefined): Promise<ScriptResult> {
+    const result = await execa(pythonPath, [TORCH_COMPILE_SCRIPT_PATH], {
+      input: JSON.stringify(spec),
+      timeout: this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      cancelSignal: signal,
+      reject: false,
+    });
+    if (result.isCanceled) throw new InferbenchError('ABORTED', `compiling ${String(spec.source)} was cancelled`);
+    if (result.timedOut) throw new InferbenchError('COMPILE_FAILED', `compiling ${String(spec.source)} took over ${this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms; raise the timeout`);
+    if (result.exitCode !== 0) {
+      const lines = result.stderr.split('\n').filter((line) => line.trim() !== '');
+      const last = (lines.at(-1) ?? `exit code ${result.exitCode}`).replace(/^inferbench compile: /, '');
+      throw new InferbenchError(result.exitCode === BAD_SPEC_EXIT_CODE ? 'INVALID_OPTION' : 'COMPILE_FAILED', `cannot compile ${String(spec.source)}: ${last}`);
+    }
+    try {
+      return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '') as ScriptResult;
+    } catch (error) {
+      throw new InferbenchError('COMPILE_FAILED', `the compile script printed no result for ${String(spec.source)}: ${firstLine(error)}`, { cause: error });
+    }
+  }
+
+  /** Runs the exported ONNX file on the example inputs and compares it with the original outputs. */
+  async #compareOnnx(files: { output: string; inputsOutput: string; outputsOutput: string }, result: ScriptResult, signal: AbortSignal | undefined): Promise<number> {
+    const inputs = readRawTensors(await readFile(files.inputsOutput), result.inputs);
+    const expected = readRawTensors(await readFile(files.outputsOutput), result.outputs);
+    const session = await ort.InferenceSession.create(files.output).catch((error: unknown) => {
+      throw new InferbenchError('COMPILE_FAILED', `onnxruntime cannot load the ONNX export: ${firstLine(error)}`, { cause: error });
+    });
+    try {
+      signal?.throwIfAborted();
+      const actual = await session.run(toOrtFeeds(inputs));
+      const comparisons = compareOutputs(expected as Record<string, TensorData>, actual as unknown as Record<string, TensorData>);
+      return Math.max(0, ...comparisons.map((c) => c.maxAbsError));
+    } finally {
+      await session.release();
+    }
+  }
+}
