@@ -5,12 +5,14 @@
  * With no network here, the export is made locally: a BERT-shaped model with random weights and the
  * real bert-base-uncased tokenizer. Point `model` at a real export to measure a real model.
  *
- * Run (dist/ must be built): npx tsx examples/bert-text.ts [requests]
+ * Run (after npm run build; or from source with node --conditions=inferbench-source --import tsx):
+ *   npx tsx examples/bert-text.ts [requests]
  */
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bertUncasedTokenizerJson, buildSyntheticBert, formatResultTable, generateSentences, runBenchmark } from 'inferbench';
+import { formatResultTable, runBenchmark } from 'inferbench';
+import { bertUncasedTokenizerJson, buildSyntheticBert, generateSentences } from 'inferbench/models';
 
 const requests = Number(process.argv[2] ?? 200);
 const work = await mkdtemp(join(tmpdir(), 'inferbench-bert-text-'));

@@ -7,23 +7,17 @@
  * for batch 4 × sequence 128, loaded as 2 copies, and driven by 2 closed-loop clients for 200
  * requests. The script checks its own result and exits with status 1 when it is wrong.
  *
- * Run (dist/ must be built, since 'inferbench' resolves to this package's dist/):
+ * Run (after npm run build; or from source with node --conditions=inferbench-source --import tsx):
  *   npm run build && npx tsx examples/custom-pipeline.ts
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  ClosedLoopLoadGenerator,
-  OrtCompiler,
-  OrtBackend,
-  SyntheticBertSource,
-  buildTextInputSet,
-  computeThroughput,
-  createBertUncasedTokenizer,
-  generateSentences,
-  type LatencySummary,
-} from 'inferbench';
+import { SyntheticBertSource, buildTextInputSet, createBertUncasedTokenizer, generateSentences } from 'inferbench/models';
+import { OrtCompiler } from 'inferbench/compilers';
+import { OrtBackend } from 'inferbench/backends';
+import { ClosedLoopLoadGenerator } from 'inferbench/load';
+import { computeThroughput, type LatencySummary } from 'inferbench/stats';
 
 const BATCH_SIZE = 4;
 const SEQUENCE_LENGTH = 128;
@@ -55,7 +49,7 @@ try {
   });
 
   // 2. Compiler: fix the symbolic dimensions to the sample's shapes and optimise (cached under cacheDir/compiled).
-  const artifact = await new OrtCompiler().compile({ model, input: inputs.feeds[0]!, cacheDir });
+  const artifact = await new OrtCompiler().compile({ model, input: inputs.feeds[0]!, batchSize: inputs.batchSize, cacheDir });
 
   // 3. Backend: one worker thread and one ONNX Runtime session per copy.
   const loaded = await new OrtBackend().load({ artifact, inputs, copies: COPIES });

@@ -4,7 +4,8 @@
  * sustained and checks p99 against a target, printing each one-second window as it closes (the
  * last one cut short).
  *
- * Run (dist/ must be built): npx tsx examples/load-scenarios.ts [seconds]
+ * Run (after npm run build; or from source with node --conditions=inferbench-source --import tsx):
+ *   npx tsx examples/load-scenarios.ts [seconds]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -8,7 +8,7 @@
  * The original model classifies all four once, then the model is compiled for batch 2 and
  * benchmarked for 100 requests. The script exits with status 1 when a line is misclassified.
  *
- * Run (dist/ must be built, since 'inferbench' resolves to this package's dist/):
+ * Run (after npm run build; or from source with node --conditions=inferbench-source --import tsx):
  *   npm run build && node --import tsx examples/real-model-ocr.ts
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -17,16 +17,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
-import {
-  ClosedLoopLoadGenerator,
-  OnnxFileSource,
-  OrtCompiler,
-  OrtBackend,
-  buildImageInputSet,
-  computeThroughput,
-  renderTextLine,
-  type LatencySummary,
-} from 'inferbench';
+import { OnnxFileSource, buildImageInputSet, renderTextLine } from 'inferbench/models';
+import { OrtCompiler } from 'inferbench/compilers';
+import { OrtBackend } from 'inferbench/backends';
+import { ClosedLoopLoadGenerator } from 'inferbench/load';
+import { computeThroughput, type LatencySummary } from 'inferbench/stats';
 
 const LINES = ['inferbench 2026', 'The quick brown fox'];
 const BATCH_SIZE = 2;
@@ -91,7 +86,7 @@ try {
   }
 
   // Compile for [2, 3, 48, 192], load one copy, and measure.
-  const artifact = await new OrtCompiler().compile({ model, input: inputs.feeds[0]!, cacheDir: workDir });
+  const artifact = await new OrtCompiler().compile({ model, input: inputs.feeds[0]!, batchSize: inputs.batchSize, cacheDir: workDir });
   const loaded = await new OrtBackend().load({ artifact, inputs, copies: 1 });
   try {
     const generator = new ClosedLoopLoadGenerator({ clients: 1, queryCount: REQUESTS, warmupQueries: 10, seed: SEED });

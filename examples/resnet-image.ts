@@ -6,12 +6,14 @@
  * The model has ResNet-50's architecture and random weights. By default a narrow, shallow variant
  * keeps the run short on a laptop; pass `full` for the real ResNet-50 shape (25.6 M weights).
  *
- * Run (dist/ must be built): npx tsx examples/resnet-image.ts [requests] [full]
+ * Run (after npm run build; or from source with node --conditions=inferbench-source --import tsx):
+ *   npx tsx examples/resnet-image.ts [requests] [full]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SyntheticResnetSource, formatResultTable, runBenchmark } from 'inferbench';
+import { formatResultTable, runBenchmark } from 'inferbench';
+import { SyntheticResnetSource } from 'inferbench/models';
 
 const requests = Number(process.argv[2] ?? 50);
 const full = process.argv[3] === 'full';

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inferbench } from './helpers/cli.js';
+import { inferbench, runInProcess } from './helpers/cli.js';
 import { tempDir, writeSmallBert } from './helpers/fixtures.js';
 
 describe('inferbench run with bad input', () => {
@@ -22,19 +22,18 @@ describe('inferbench run with bad input', () => {
     ['a text model without a tokenizer', ['-m', model], {}, /^inferbench: small-bert\.onnx is a text model without a tokenizer; pass --tokenizer/],
     ['a missing corpus file', ['-m', model, '--tokenizer', 'bert-base-uncased', '--corpus', join(dir, 'nope.txt')], {}, /^inferbench: cannot read the corpus .*nope\.txt \(ENOENT/],
     ['a missing tokenizer', ['-m', model, '--tokenizer', join(dir, 'nope.json')], {}, /^inferbench: tokenizer .*nope\.json does not exist/],
-    ['a hub id in MODEL_NAME missing from the cache offline', [], { MODEL_NAME: 'bert-base-uncased', HF_HUB_OFFLINE: '1', HF_HUB_CACHE: join(dir, 'hf') }, /^inferbench: model\.onnx of bert-base-uncased at revision main is not in the Hugging Face cache \(looked for .*\) and HF_HUB_OFFLINE=1 is set; unset it to download$/],
     ['a model spec that is nothing known', ['-m', 'no such model!'], {}, /^inferbench: model 'no such model!' is neither a file, a directory, a built-in model nor a Hugging Face repo id/],
     ['a value flag without a value', ['--model'], {}, /^inferbench: --model needs a value/],
     ['a value flag followed by a flag', ['--model', '--copies', '2'], {}, /^inferbench: --model needs a value/],
     ['a stray argument', ['-m', model, 'extra'], {}, /^inferbench: unexpected argument 'extra'/],
     ['an unwritable output path', ['-m', model, '-o', '/dev/null/result.json'], {}, /^inferbench: cannot write the result into \/dev\/null .*pass a writable --output path$/],
-    ['a seed past 32 bits', ['-m', model, '--seed', '4294967296'], {}, /seed must be an integer from 0 to 4294967295, got 4294967296/],
+    ['a seed past 32 bits', ['-m', model, '--seed', '4294967296'], {}, /^inferbench: --seed must be an integer from 0 to 4294967295, got '4294967296'$/],
     ['an unknown built-in model', ['-m', 'synthetic:gpt9'], {}, /unknown built-in model 'synthetic:gpt9'/],
     ['a bad duration', ['-m', model, '--duration', 'soon'], {}, /--duration must be a positive duration such as 30s/],
   ];
 
   it.each(cases)('rejects %s with one line and exit code 2', async (_, args, env, message) => {
-    const run = await inferbench(['run', ...cache, ...args], env);
+    const run = await runInProcess(['run', ...cache, ...args], { env });
     expect(run.exitCode).toBe(2);
     const errorLines = run.stderr.split('\n').filter((l) => l.startsWith('inferbench:'));
     expect(errorLines).toHaveLength(1);
@@ -43,9 +42,25 @@ describe('inferbench run with bad input', () => {
     expect(run.stdout).not.toContain('result');
   });
 
-  it('rejects an unknown command', async () => {
-    const run = await inferbench(['frobnicate']);
+  // Spawned: the library reads the Hugging Face variables from its process's environment.
+  it('rejects a hub id in MODEL_NAME missing from the cache offline with one line and exit code 2', async () => {
+    const run = await inferbench(['run', ...cache], { MODEL_NAME: 'bert-base-uncased', HF_HUB_OFFLINE: '1', HF_HUB_CACHE: join(dir, 'hf') });
     expect(run.exitCode).toBe(2);
-    expect(run.stderr.trim()).toBe("inferbench: Unknown command frobnicate; run 'inferbench --help' for the commands");
+    expect(run.stderr.split('\n').filter((l) => l.startsWith('inferbench:'))).toEqual([expect.stringMatching(/^inferbench: model\.onnx of bert-base-uncased at revision main is not in the Hugging Face cache \(looked for .*\) and HF_HUB_OFFLINE=1 is set; unset it to download$/)]);
+  });
+
+  it('rejects an unknown command, naming the nearest one or else every one', async () => {
+    const far = await runInProcess(['frobnicate']);
+    expect(far.exitCode).toBe(2);
+    expect(far.stderr).toBe("inferbench: unknown command 'frobnicate'; the commands are run, sweep, compare, merge, compile, check, env");
+    const near = await runInProcess(['sweeep', '--batch-sizes', '2,4']);
+    expect([near.exitCode, near.stderr]).toEqual([2, "inferbench: unknown command 'sweeep'; did you mean 'inferbench sweep'?"]);
+  });
+
+  it("answers flags without a command with the run they most likely meant", async () => {
+    const run = await runInProcess(['-m', 'synthetic:bert', '-t', 'p95<20ms']);
+    expect(run.exitCode).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(`inferbench: '-m' is not a command; did you mean 'inferbench run -m synthetic:bert -t "p95<20ms"'?`);
   });
 });

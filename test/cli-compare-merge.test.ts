@@ -1,15 +1,16 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LatencyHistogram, type BenchmarkResult } from '../src/index.js';
+import { LatencyHistogram } from '../src/stats/latency-histogram.js';
+import { type BenchmarkResult } from '../src/results/benchmark-result.js';
 import { readResultFile } from '../src/results/read-result.js';
 import type { ResultComparison } from '../src/results/compare-results.js';
 import type { MergedResult } from '../src/results/merge-results.js';
-import { inferbench, type CliRun } from './helpers/cli.js';
+import { runInProcess, type InProcessRun } from './helpers/cli.js';
 import { tempDir, writeSmallBert } from './helpers/fixtures.js';
 
 /** The run's one stderr line; fails when there are more, or a stack trace. */
-function oneLine(run: CliRun): string {
+function oneLine(run: InProcessRun): string {
   const lines = run.stderr.trim().split('\n');
   expect(lines, run.stderr).toHaveLength(1);
   return lines[0]!;
@@ -23,7 +24,7 @@ describe('inferbench compare and merge', () => {
 
   beforeAll(async () => {
     for (const [name, batch, queries] of [['first.json', '2', '600'], ['second.json', '2', '600'], ['batch1.json', '1', '40']] as const) {
-      const run = await inferbench([...runArgs, '-b', batch, '-n', queries, '-o', path(name)]);
+      const run = await runInProcess([...runArgs, '-b', batch, '-n', queries, '-o', path(name)]);
       expect(run.exitCode, run.stderr).toBe(0);
     }
     // The first run with every latency half as long again: a known regression of 50%.
@@ -38,7 +39,7 @@ describe('inferbench compare and merge', () => {
   });
 
   it('shows two runs side by side and exits 0', async () => {
-    const run = await inferbench(['compare', path('first.json'), path('second.json')]);
+    const run = await runInProcess(['compare', path('first.json'), path('second.json')]);
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stderr).toBe('');
     for (const row of ['p50', 'p90', 'p95', 'p99', 'p99.9', 'mean', 'samples/s', 'queries/s', 'errors']) expect(run.stdout).toMatch(new RegExp(`│ ${row.replace('.', '\\.')}\\s`));
@@ -47,7 +48,7 @@ describe('inferbench compare and merge', () => {
   });
 
   it(`exits 99 with one line naming the figures that regressed beyond --fail-on-regression, and warns of those it could not judge`, async () => {
-    const failed = await inferbench(['compare', path('first.json'), path('slower.json'), '--fail-on-regression', '5%']);
+    const failed = await runInProcess(['compare', path('first.json'), path('slower.json'), '--fail-on-regression', '5%']);
     expect(failed.exitCode).toBe(99);
     const [warning, failure, ...more] = failed.stderr.trim().split('\n');
     expect(more, failed.stderr).toEqual([]);
@@ -58,14 +59,14 @@ describe('inferbench compare and merge', () => {
     expect(failed.stdout).toMatch(/p50 .*\+50\.\d% worse/);
     expect(failed.stdout).toMatch(/p99\.9 .*not judged/);
     expect(failed.stdout).toContain('not judged, so not failing the comparison, though worse than 5%: p99.9');
-    const passed = await inferbench(['compare', path('first.json'), path('slower.json'), '--fail-on-regression', '60%']);
+    const passed = await runInProcess(['compare', path('first.json'), path('slower.json'), '--fail-on-regression', '60%']);
     expect(passed.exitCode, passed.stderr).toBe(0);
     expect(passed.stderr).toBe('');
     expect(passed.stdout).toContain('no regression beyond 60%');
   });
 
   it('prints the comparison as JSON, with the bootstrap when asked', async () => {
-    const run = await inferbench(['compare', path('first.json'), path('slower.json'), '--json', '--noise', 'bootstrap', '--seed', '3']);
+    const run = await runInProcess(['compare', path('first.json'), path('slower.json'), '--json', '--noise', 'bootstrap', '--seed', '3']);
     expect(run.exitCode, run.stderr).toBe(0);
     const comparison = JSON.parse(run.stdout) as ResultComparison;
     expect(comparison).toMatchObject({ noise: 'bootstrap', confidenceLevel: 0.99, labels: [path('first.json'), path('slower.json')], failed: false });
@@ -75,7 +76,7 @@ describe('inferbench compare and merge', () => {
   });
 
   it('warns in one line when the batch sizes differ', async () => {
-    const run = await inferbench(['compare', path('first.json'), path('batch1.json')]);
+    const run = await runInProcess(['compare', path('first.json'), path('batch1.json')]);
     expect(run.exitCode, run.stderr).toBe(0);
     expect(oneLine(run)).toBe(
       `inferbench: warning: ${path('batch1.json')} and ${path('first.json')} differ: settings.batchSize is 2 in ${path('first.json')} but 1 in ${path('batch1.json')}`,
@@ -83,7 +84,7 @@ describe('inferbench compare and merge', () => {
   });
 
   it('merges runs into a result that readResultFile accepts and compare reads', async () => {
-    const run = await inferbench(['merge', path('first.json'), path('second.json'), '-o', path('merged.json')]);
+    const run = await runInProcess(['merge', path('first.json'), path('second.json'), '-o', path('merged.json')]);
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toContain(`result   ${path('merged.json')}`);
     const merged = (await readResultFile(path('merged.json'))) as MergedResult;
@@ -93,26 +94,31 @@ describe('inferbench compare and merge', () => {
     expect(merged.measurement.latency.maxNs).toBe(Math.max(first.measurement.latency.maxNs, second.measurement.latency.maxNs));
     expect(merged.measurement.requestsPerCopy).toEqual([...first.measurement.requestsPerCopy, ...second.measurement.requestsPerCopy]);
     expect(merged.merged.sources.map((s) => s.file)).toEqual([path('first.json'), path('second.json')]);
-    const compared = await inferbench(['compare', path('merged.json'), path('first.json')]);
+    const compared = await runInProcess(['compare', path('merged.json'), path('first.json')]);
     expect(compared.exitCode, compared.stderr).toBe(0);
     expect(compared.stdout).toContain(path('merged.json'));
+    // -o as in run: a folder that gets a new name.
+    const inFolder = await runInProcess(['merge', path('first.json'), path('second.json'), '-o', path('merged-dir')]);
+    expect(inFolder.exitCode, inFolder.stderr).toBe(0);
+    const [name] = readdirSync(path('merged-dir'));
+    expect(inFolder.stdout).toContain(`result   ${join(path('merged-dir'), name!)}`);
   });
 
   it('refuses to merge a run with itself, or with a merge that holds it, naming the files', async () => {
-    const twice = await inferbench(['merge', path('first.json'), path('first.json'), '-o', path('twice.json')]);
+    const twice = await runInProcess(['merge', path('first.json'), path('first.json'), '-o', path('twice.json')]);
     expect(twice.exitCode).toBe(2);
     const started = (JSON.parse(readFileSync(path('first.json'), 'utf8')) as BenchmarkResult).startedAt;
     expect(oneLine(twice)).toBe(`inferbench: cannot merge a run with itself: the run started at ${started} is in ${path('first.json')} and again in ${path('first.json')}; give each run once`);
-    const nested = await inferbench(['merge', path('first.json'), path('second.json'), '-o', path('pair.json')]);
+    const nested = await runInProcess(['merge', path('first.json'), path('second.json'), '-o', path('pair.json')]);
     expect(nested.exitCode, nested.stderr).toBe(0);
-    const again = await inferbench(['merge', path('pair.json'), path('second.json'), '-o', path('twice.json')]);
+    const again = await runInProcess(['merge', path('pair.json'), path('second.json'), '-o', path('twice.json')]);
     expect(again.exitCode).toBe(2);
     expect(oneLine(again)).toMatch(new RegExp(`^inferbench: cannot merge a run with itself: the run started at .* is in ${path('second.json')} in ${path('pair.json')} and again in ${path('second.json')}; give each run once$`));
     expect(existsSync(path('twice.json'))).toBe(false);
   });
 
   it('refuses to merge runs of different batch sizes, naming the setting and the files', async () => {
-    const run = await inferbench(['merge', path('first.json'), path('batch1.json'), '-o', path('refused.json')]);
+    const run = await runInProcess(['merge', path('first.json'), path('batch1.json'), '-o', path('refused.json')]);
     expect(run.exitCode).toBe(2);
     expect(oneLine(run)).toBe(
       `inferbench: cannot merge results of different configurations: settings.batchSize is 2 in ${path('first.json')} but 1 in ${path('batch1.json')}; merge only runs of one configuration`,
@@ -126,7 +132,7 @@ describe('inferbench compare and merge', () => {
     writeFileSync(path('old.json'), JSON.stringify({ ...old, schemaVersion: 1 }));
     const cases: [string[], RegExp][] = [
       [['compare', path('first.json'), path('corrupt.json')], new RegExp(`^inferbench: ${path('corrupt.json')} is not valid JSON`)],
-      [['compare', path('old.json'), path('first.json')], new RegExp(`^inferbench: ${path('old.json')} has result schema version 1, but this inferbench reads version 2`)],
+      [['compare', path('old.json'), path('first.json')], new RegExp(`^inferbench: ${path('old.json')} has result schema version 1, but this inferbench reads versions 2 and 3`)],
       [['compare', path('first.json')], /^inferbench: 'inferbench compare' needs a baseline and at least one result to compare with it, got 1 file$/],
       [['compare', path('first.json'), path('missing.json')], new RegExp(`^inferbench: cannot read result file ${path('missing.json')}`)],
       [['compare', path('first.json'), path('second.json'), '--fail-on-regression', 'lots'], /^inferbench: --fail-on-regression must be a percentage/],
@@ -135,7 +141,7 @@ describe('inferbench compare and merge', () => {
       [['merge', path('first.json')], /^inferbench: 'inferbench merge' needs at least two result files, got 1$/],
       [['merge', path('first.json'), path('corrupt.json')], new RegExp(`^inferbench: ${path('corrupt.json')} is not valid JSON`)],
     ];
-    const runs = await Promise.all(cases.map(([args]) => inferbench(args)));
+    const runs = await Promise.all(cases.map(([args]) => runInProcess(args)));
     runs.forEach((run, i) => {
       expect(run.exitCode, cases[i]![0].join(' ')).toBe(2);
       expect(oneLine(run)).toMatch(cases[i]![1]);

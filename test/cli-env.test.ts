@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inferbench } from './helpers/cli.js';
+import { runInProcess } from './helpers/cli.js';
 import { tempDir } from './helpers/fixtures.js';
 import { SYSTEM_PATH, writeFakePython, writeFakeTool } from './fixtures/tools/fake-tools.js';
 
@@ -14,7 +14,7 @@ describe('inferbench env', () => {
   const env = { PATH: `${bin}:${SYSTEM_PATH}`, INFERBENCH_PYTHON: python };
 
   it('prints the hardware as JSON with --json, null for what is absent', async () => {
-    const run = await inferbench(['env', '--json'], env);
+    const run = await runInProcess(['env', '--json'], { env });
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
     const info = JSON.parse(run.stdout);
@@ -41,7 +41,7 @@ describe('inferbench env', () => {
   });
 
   it('prints a table with a line per GPU and Neuron device', async () => {
-    const run = await inferbench(['env'], env);
+    const run = await runInProcess(['env'], { env });
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(/│ gpu 0\s+│ NVIDIA H100 80GB HBM3 · 79\.6 GiB · driver 550\.54\.15 · GPU-5f0c2a4e-8d1b-3c7f-a9e2-61b4d0f3c8a7\s+│/);
     expect(run.stdout).toMatch(/│ gpu 1\s+│ NVIDIA H100 80GB HBM3 · 79\.6 GiB · driver 550\.54\.15 · GPU-b83e91d2/);
@@ -51,14 +51,14 @@ describe('inferbench env', () => {
   });
 
   it('says none for each tool that is missing', async () => {
-    const run = await inferbench(['env'], { PATH: SYSTEM_PATH, INFERBENCH_PYTHON: join(bin, 'no-such-python') });
+    const run = await runInProcess(['env'], { env: { PATH: SYSTEM_PATH, INFERBENCH_PYTHON: join(bin, 'no-such-python') } });
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(/│ gpu\s+│ none\s+│/);
     expect(run.stdout).toMatch(/│ neuron\s+│ none\s+│/);
   });
 
   it('refuses an unknown flag with exit status 2', async () => {
-    const run = await inferbench(['env', '--jsn'], env);
+    const run = await runInProcess(['env', '--jsn'], { env });
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toBe("inferbench: unknown option '--jsn'; run 'inferbench env --help' to list the options");
   });

@@ -9,6 +9,8 @@ describe('inferbench run interrupted with SIGINT', () => {
     const dir = tempDir();
     const child = execa('node', [...CLI_NODE_ARGS, 'run', '-m', writeSmallBert(dir), '--tokenizer', 'bert-base-uncased', '--cache-dir', join(dir, 'cache'), '--duration', '60s', '--copies', '2'], {
       reject: false,
+      // Interrupted before writing a result, but `results/` is made up front: not in the working tree.
+      cwd: dir,
       timeout: 30_000,
     });
     child.stderr.on('data', (chunk: Buffer) => {

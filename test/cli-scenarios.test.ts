@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { BenchmarkResult } from '../src/index.js';
-import { inferbench } from './helpers/cli.js';
+import type { BenchmarkResult } from '../src/results/benchmark-result.js';
+import { runInProcess } from './helpers/cli.js';
 import { tempDir, writeSmallBert } from './helpers/fixtures.js';
 
 describe('inferbench run --scenario', () => {
@@ -14,7 +14,7 @@ describe('inferbench run --scenario', () => {
   /** Runs the CLI with `args`, writing the result to a file of its own; the result is undefined when none was written. */
   async function run(args: readonly string[]) {
     const output = join(dir, `result-${outputs++}.json`);
-    const cli = await inferbench([...common, ...args, '-o', output]);
+    const cli = await runInProcess([...common, ...args, '-o', output]);
     let result: BenchmarkResult | undefined;
     try {
       result = JSON.parse(readFileSync(output, 'utf8')) as BenchmarkResult;
@@ -29,7 +29,7 @@ describe('inferbench run --scenario', () => {
     expect(cli.stderr).toBe('');
     expect(cli.exitCode).toBe(0);
     const result = cli.result!;
-    expect(result.schemaVersion).toBe(2);
+    expect(result.schemaVersion).toBe(3);
     expect(cli.stdout).toMatch(result.verdict.valid ? /^verdict {2}VALID$/m : /^verdict {2}INVALID$/m);
     expect(cli.stdout).toContain(`scenario ${result.measurement.scenario} · `);
     expect(cli.stdout).toContain(`stop: ${result.measurement.stopReason}`);
@@ -43,16 +43,17 @@ describe('inferbench run --scenario', () => {
 
   it('single-stream runs one query at a time and reports p90', async () => {
     const { settings, measurement: m } = expectReported(await run(['--scenario', 'single-stream', '-n', '30']));
-    expect(settings).toMatchObject({ scenario: 'SingleStream', clients: 1, requestsPerQuery: 1, scenarioPercentile: 90, minQueryCount: 30, maxQueryCount: 30 });
-    expect(m).toMatchObject({ scenario: 'SingleStream', stopReason: 'query-count', issuedQueries: 30, completedQueries: 30, completedRequests: 30, offeredLoad: null, latencyTarget: null });
+    expect(settings).toMatchObject({ scenario: 'single-stream', clients: 1, requestsPerQuery: 1, scenarioPercentile: 90, minQueryCount: 30, maxQueryCount: 30 });
+    expect(m).toMatchObject({ scenario: 'single-stream', stopReason: 'query-count', issuedQueries: 30, completedQueries: 30, completedRequests: 30, offeredLoad: null, latencyTarget: null });
     expect(m.earlyStopping.percentile).toBe(90);
   });
 
   it('multi-stream sends requests-per-query requests a query', async () => {
-    const cli = await run(['--scenario', 'multi-stream', '--requests-per-query', '2', '-n', '10']);
+    // MLPerf's spelling of the scenario is accepted too.
+    const cli = await run(['--scenario', 'MultiStream', '--requests-per-query', '2', '-n', '10']);
     const { settings, measurement: m } = expectReported(cli);
-    expect(settings).toMatchObject({ scenario: 'MultiStream', clients: 1, requestsPerQuery: 2, scenarioPercentile: 99 });
-    expect(m).toMatchObject({ scenario: 'MultiStream', completedQueries: 10, completedRequests: 20 });
+    expect(settings).toMatchObject({ scenario: 'multi-stream', clients: 1, requestsPerQuery: 2, scenarioPercentile: 99 });
+    expect(m).toMatchObject({ scenario: 'multi-stream', completedQueries: 10, completedRequests: 20 });
     expect(m.completedRequests).toBe(2 * m.completedQueries);
     expect(m.compute.count).toBe(20);
     expect(m.throughput.requestsPerSecond).toBeCloseTo(2 * m.throughput.queriesPerSecond, 6);
@@ -62,17 +63,17 @@ describe('inferbench run --scenario', () => {
   it('offline issues every query at once', async () => {
     const cli = await run(['--scenario', 'offline', '-n', '20']);
     const { settings, measurement: m } = expectReported(cli);
-    expect(settings).toMatchObject({ scenario: 'Offline', stabilityJudgesLatency: false });
+    expect(settings).toMatchObject({ scenario: 'offline', stabilityJudgesLatency: false });
     expect(settings.clients).toBeUndefined();
-    expect(m).toMatchObject({ scenario: 'Offline', stopReason: 'query-count', completedQueries: 20, completedRequests: 20, offeredLoad: null });
+    expect(m).toMatchObject({ scenario: 'offline', stopReason: 'query-count', completedQueries: 20, completedRequests: 20, offeredLoad: null });
     expect(m.stability.latencyRatio).toBeNull();
     expect(cli.stdout).toContain('all queries at once');
   });
 
   it('server sends Poisson arrivals at the rate and judges the latency target', async () => {
-    const cli = await run(['--scenario', 'server', '--rate', '20', '--target-latency', '2s', '-d', '2s']);
+    const cli = await run(['--scenario', 'server', '--rate-qps', '20', '--target-latency-ms', '2s', '-d', '2s']);
     const { settings, measurement: m } = expectReported(cli);
-    expect(settings).toMatchObject({ scenario: 'Server', rateQps: 20, arrival: 'poisson', targetLatencyMs: 2000, minDurationMs: 2000, maxDurationMs: 2000, scenarioPercentile: 99 });
+    expect(settings).toMatchObject({ scenario: 'server', rateQps: 20, arrival: 'poisson', targetLatencyMs: 2000, minDurationMs: 2000, maxDurationMs: 2000, scenarioPercentile: 99 });
     expect(m.stopReason).toBe('duration');
     expect(m.offeredLoad).toMatchObject({ targetQps: 20, arrival: 'poisson', lateSendThresholdMs: 1 });
     expect(m.offeredLoad!.sendDelay.count).toBe(m.issuedQueries);
@@ -105,21 +106,21 @@ describe('inferbench run exit status', () => {
   const common = ['run', '--model', model, '--tokenizer', 'bert-base-uncased', '--cache-dir', join(dir, 'cache'), '--sequence-length', '16', '--no-progress', '-o', join(dir, 'result.json')];
 
   it('is 99 with one line naming the failed threshold', async () => {
-    const cli = await inferbench([...common, '-n', '20', '-t', 'p95<1ns']);
+    const cli = await runInProcess([...common, '-n', '20', '-t', 'p95<1ns']);
     expect(cli.exitCode).toBe(99);
     expect(cli.stderr).toBe('inferbench: threshold failed: p95<1ns');
     expect(cli.stdout).toMatch(/^threshold FAIL p95<1ns \(actual .+\)$/m);
   });
 
   it('is 0 when every threshold holds', async () => {
-    const cli = await inferbench([...common, '-n', '20', '-t', 'p95<60s']);
+    const cli = await runInProcess([...common, '-n', '20', '-t', 'p95<60s']);
     expect(cli.exitCode).toBe(0);
     expect(cli.stderr).toBe('');
     expect(cli.stdout).toMatch(/^threshold pass p95<60s \(actual .+\)$/m);
   });
 
   it('is 99 with --require-valid on an INVALID run', async () => {
-    const cli = await inferbench([...common, '-n', '5', '--require-valid']);
+    const cli = await runInProcess([...common, '-n', '5', '--require-valid']);
     expect(cli.exitCode).toBe(99);
     const lines = cli.stderr.split('\n').filter((l) => l !== '');
     expect(lines).toHaveLength(1);
@@ -134,12 +135,13 @@ describe('inferbench run with bad load settings', () => {
 
   const cases: [string, string[], RegExp][] = [
     ['an unknown scenario', ['--scenario', 'fast'], /^--scenario must be closed, open, single-stream, multi-stream, server or offline, got 'fast'$/],
-    ['server without a rate', ['--scenario', 'server'], /^the Server scenario needs a rate: give rateQps \(--rate\)/],
-    ['server without a latency target', ['--scenario', 'server', '--rate', '10'], /^the Server scenario passes or fails on a latency target: give targetLatencyMs \(--target-latency\)/],
-    ['a latency target without a unit', ['--scenario', 'server', '--rate', '10', '--target-latency', '50'], /^--target-latency must be a positive duration with a unit, .* got '50'$/],
+    ['server without a rate', ['--scenario', 'server'], /^the server scenario needs a rate: give rateQps \(--rate-qps\)/],
+    ['server without a latency target', ['--scenario', 'server', '--rate', '10'], /^the server scenario passes or fails on a latency target: give targetLatencyMs \(--target-latency-ms\)/],
+    ['a latency target without a unit, in the old spelling', ['--scenario', 'server', '--rate', '10', '--target-latency', '50'], /^--target-latency must be a positive duration with a unit, .* got '50'$/],
+    ['a latency target that is no duration', ['--scenario', 'server', '--rate-qps', '10', '--target-latency-ms', 'soon'], /^--target-latency-ms must be a positive duration such as 30s, 1500ms or 2m \(a bare number is milliseconds\), got 'soon'$/],
     ['a precision over 100%', ['--precision', '150%'], /^--precision must be a percentage between 0 and 100 .* got '150%'$/],
     ['a confidence of 0', ['--confidence', '0'], /^--confidence must be a percentage between 0 and 100 .* got '0'$/],
-    ['clients for single-stream', ['--clients', '4', '--scenario', 'single-stream'], /^SingleStream issues one query at a time, so clients cannot be 4/],
+    ['clients for single-stream', ['--clients', '4', '--scenario', 'single-stream'], /^single-stream issues one query at a time, so clients cannot be 4/],
     ['a latency threshold without a unit', ['-t', 'p95<20'], /^threshold 'p95<20' needs a unit: write p95<20ms/],
     ['a maximum below the minimum', ['--min-queries', '10', '--max-queries', '5'], /^maxQueryCount \(5\) is below minQueryCount \(10\)/],
     ['a negative rate', ['--rate', '-3', '--scenario', 'open'], /^--rate must be a positive number, got '-3'$/],
@@ -148,7 +150,7 @@ describe('inferbench run with bad load settings', () => {
 
   it.each(cases)('rejects %s with one line and exit code 2', async (_, args, message) => {
     const output = join(dir, 'never.json');
-    const cli = await inferbench(['run', '--model', model, '--tokenizer', 'bert-base-uncased', '--cache-dir', join(dir, 'cache'), '-o', output, ...args]);
+    const cli = await runInProcess(['run', '--model', model, '--tokenizer', 'bert-base-uncased', '--cache-dir', join(dir, 'cache'), '-o', output, ...args]);
     expect(cli.exitCode).toBe(2);
     const lines = cli.stderr.split('\n').filter((l) => l !== '');
     expect(lines).toHaveLength(1);

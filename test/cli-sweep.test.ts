@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { BenchmarkResult } from '../src/index.js';
-import { inferbench } from './helpers/cli.js';
+import type { BenchmarkResult } from '../src/results/benchmark-result.js';
+import { runInProcess } from './helpers/cli.js';
 import { tempDir, writeSmallBert } from './helpers/fixtures.js';
 
 describe('inferbench sweep', () => {
@@ -13,7 +13,7 @@ describe('inferbench sweep', () => {
   const line = (batchSize: number, index: number) => new RegExp(`^\\[${index}/2\\] batchSize=${batchSize}: p95 [\\d.]+ ms · [\\d.]+ samples/s · [\\d.e+-]+ per 1M samples · (VALID|INVALID)$`, 'm');
 
   it('runs each configuration, prints a line as each finishes and a table with the best starred, and writes the files', async () => {
-    const run = await inferbench([...common, '--batch-sizes', '1,2', '--cost-per-hour', '0.76']);
+    const run = await runInProcess([...common, '--batch-size-list', '1,2', '--cost-per-hour', '0.76']);
     expect(run.stderr).not.toMatch(/inferbench:/);
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(line(1, 1));
@@ -41,7 +41,7 @@ describe('inferbench sweep', () => {
   });
 
   it("resumes from BATCH_SIZES, and exits 99 when no configuration meets the SLO", async () => {
-    const run = await inferbench([...common, '--cost-per-hour', '0.76', '--slo', 'p95<1ns', '--report', 'console,md,html'], { BATCH_SIZES: '1 2' });
+    const run = await runInProcess([...common, '--cost-per-hour', '0.76', '--slo', 'p95<1ns', '--report', 'console,md,html'], { env: { BATCH_SIZES: '1 2' } });
     expect(run.exitCode).toBe(99);
     // The reports of the whole sweep go beside its results: one table row and one chart point per configuration.
     expect(run.stdout).toContain(`md       ${join(outputDir, 'sweep.md')}`);
@@ -58,7 +58,7 @@ describe('inferbench sweep', () => {
   });
 
   it('refuses to resume a different sweep in the same folder with one line', async () => {
-    const run = await inferbench([...common, '--cost-per-hour', '0.76', '--batch-sizes', '1,2,4']);
+    const run = await runInProcess([...common, '--cost-per-hour', '0.76', '--batch-sizes', '1,2,4']);
     expect(run.exitCode).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(
@@ -72,25 +72,26 @@ describe('inferbench sweep', () => {
     const cases: [string[], RegExp][] = [
       [['--batch-sizes', '1,2', '--slo', 'throughput>5/s'], /^inferbench: SLO 'throughput>5\/s' is not a latency limit; .*$/],
       [['--batch-sizes', '1,x'], /^inferbench: --batch-sizes must be an integer ≥ 1, got 'x'$/],
-      [['--batch-size-list', '1,2'], /^inferbench: unknown option '--batch-size-list'; run 'inferbench sweep --help' to list the options$/],
-      [['--copies', '2'], /^inferbench: a sweep needs at least one axis, e\.g\. batchSizes \[2, 4, 8\] \(--batch-sizes 2,4,8\)$/],
+      [['--batch-size-lists', '1,2'], /^inferbench: unknown option '--batch-size-lists'; run 'inferbench sweep --help' to list the options$/],
+      [['--vary', 'batch-size=1,0'], /^inferbench: --vary batch-size must be an integer ≥ 1, got '0'$/],
+      [['--copies', '2'], /^inferbench: a sweep needs at least one axis, e\.g\. batchSizes \[2, 4, 8\] \(--batch-size-list 2,4,8\)$/],
       [['--config', config], new RegExp(`^inferbench: ${config}: (axes\\.copies\\[0\\] must list integers ≥ 1|unknown key 'budget'; .*) \\(and 1 more problem\\)$`)],
     ];
     for (const [args, stderr] of cases) {
-      const run = await inferbench([...common, '--output-dir', join(dir, 'bad'), ...args]);
+      const run = await runInProcess([...common, '--output-dir', join(dir, 'bad'), ...args]);
       expect(run.exitCode, args.join(' ')).toBe(2);
       expect(run.stderr).toMatch(stderr);
     }
-    const noDir = await inferbench(['sweep', '--batch-sizes', '2']);
+    const noDir = await runInProcess(['sweep', '--batch-sizes', '2']);
     expect(noDir.exitCode).toBe(2);
     expect(noDir.stderr).toMatch(/^inferbench: give --output-dir DIR: .*$/);
     expect(existsSync(join(dir, 'bad'))).toBe(false);
   });
 
   it('lists its own flags and the run flags in --help', async () => {
-    const help = await inferbench(['sweep', '--help']);
+    const help = await runInProcess(['sweep', '--help']);
     expect(help.exitCode).toBe(0);
-    for (const flag of ['--batch-sizes', '--copies-list', '--clients-list', '--devices', '--vary', '--config', '--slo', '--cost-per-hour', '--output-dir', '--fresh', '--model', '--requests']) {
+    for (const flag of ['--batch-size-list', '--copies-list', '--clients-list', '--device-list', '--vary', '--config', '--slo', '--cost-per-hour', '--output-dir', '--fresh', '--model', '--query-count']) {
       expect(help.stdout).toContain(flag);
     }
     expect(help.stdout).not.toContain('--require-valid');

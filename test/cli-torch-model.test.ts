@@ -2,7 +2,7 @@ import { execaSync } from 'execa';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { BenchmarkResult } from '../src/index.js';
+import type { BenchmarkResult } from '../src/results/benchmark-result.js';
 import { inferbench } from './helpers/cli.js';
 import { tempDir } from './helpers/fixtures.js';
 

@@ -53,7 +53,8 @@ describe('nvidia-smi', () => {
     expect(await detectNvidiaGpus({ env: pathEnv(bin), timeoutMs: 1000 })).toEqual([]);
     const elapsedMs = performance.now() - started;
     expect(elapsedMs).toBeGreaterThanOrEqual(900);
-    expect(elapsedMs).toBeLessThan(10_000);
+    // Cut off, not finished: the hanging tool sleeps 30 s, however busy the machine.
+    expect(elapsedMs).toBeLessThan(30_000);
   });
 
   it('reports a cancelled run as ABORTED, not as a missing tool', async () => {

@@ -1,7 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HfExportDirSource, bertUncasedTokenizerJson, buildSyntheticBert, inferTask, loadTokenizer, runBenchmark } from '../src/index.js';
+import { HfExportDirSource } from '../src/models/hf-export-dir-source.js';
+import { bertUncasedTokenizerJson } from '../src/inputs/bert-uncased-tokenizer.js';
+import { buildSyntheticBert } from '../src/models/synthetic-bert.js';
+import { inferTask } from '../src/models/infer-task.js';
+import { loadTokenizer } from '../src/inputs/load-tokenizer.js';
+import { runBenchmark } from '../src/pipeline/run-benchmark.js';
 import { tempDir } from './helpers/fixtures.js';
 
 /** Writes an export directory as optimum-cli lays it out, with a small BERT. */

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ClosedLoopLoadGenerator, OnnxFileSource, OrtCompiler, OrtBackend, buildRandomInputSet, type RequestRecord } from '../src/index.js';
+import { ClosedLoopLoadGenerator } from '../src/load/closed-loop.js';
+import { OnnxFileSource } from '../src/models/onnx-file-source.js';
+import { OrtCompiler } from '../src/runtimes/onnxruntime/ort-compiler.js';
+import { OrtBackend } from '../src/runtimes/onnxruntime/ort-backend.js';
+import { buildRandomInputSet } from '../src/inputs/random-input-set.js';
+import { type RequestRecord } from '../src/load/load-generator.js';
 import { tempDir, writeSmallBert } from './helpers/fixtures.js';
 
 describe('two model copies in worker threads', () => {
@@ -8,7 +13,7 @@ describe('two model copies in worker threads', () => {
     // Wide enough that one run takes milliseconds, so overlap cannot be an accident of timing.
     const model = await new OnnxFileSource(writeSmallBert(dir, { layers: 2, hiddenSize: 128, intermediateSize: 512 })).resolve({ cacheDir: dir });
     const inputs = buildRandomInputSet({ specs: model.inputs, batchSize: 4, dimensions: { sequence_length: 128 }, inputCount: 4, seed: 1 });
-    const artifact = await new OrtCompiler().compile({ model, input: inputs.feeds[0]!, cacheDir: dir });
+    const artifact = await new OrtCompiler().compile({ model, input: inputs.feeds[0]!, batchSize: inputs.batchSize, cacheDir: dir });
     const loaded = await new OrtBackend({ intraOpThreadsPerCopy: 1 }).load({ artifact, inputs, copies: 2 });
     const records: RequestRecord[] = [];
     try {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { NullBackend, createLoadGenerator, resolveLoadSettings, searchServerQps, type LoadOptions, type ModelCopy } from '../src/index.js';
+import { NullBackend } from '../src/runtimes/null/null-backend.js';
+import { createLoadGenerator } from '../src/load/create-load-generator.js';
+import { resolveLoadSettings, type LoadOptions } from '../src/options/load-settings.js';
+import { searchServerQps } from '../src/load/server-qps-search.js';
+import { type ModelCopy } from '../src/backends/backend.js';
 import { FifoServerCopy, FlakyCopy } from './helpers/simulated-copies.js';
 
 const target = (copies: readonly ModelCopy[]) => ({ copies, inputCount: 4 });

@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ClosedLoopLoadGenerator,
-  InferbenchError,
-  NullBackend,
-  type InferenceTiming,
-  type LoadedModel,
-  type ModelCopy,
-  type RequestRecord,
-} from '../src/index.js';
+import { ClosedLoopLoadGenerator } from '../src/load/closed-loop.js';
+import { InferbenchError } from '../src/core/errors.js';
+import { NullBackend } from '../src/runtimes/null/null-backend.js';
+import { type InferenceTiming, type LoadedModel, type ModelCopy } from '../src/backends/backend.js';
+import { type RequestRecord } from '../src/load/load-generator.js';
 
 async function nullCopies(count: number): Promise<LoadedModel> {
   // The in-process null backend ignores the artifact and inputs: it measures only the harness.

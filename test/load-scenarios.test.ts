@@ -1,17 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ClosedLoopLoadGenerator,
-  OfflineLoadGenerator,
-  OpenLoopLoadGenerator,
-  createLoadGenerator,
-  earlyStoppingTargetCheck,
-  resolveLoadSettings,
-  searchServerQps,
-  type LoadOptions,
-  type LoadResult,
-  type ModelCopy,
-  type RequestRecord,
-} from '../src/index.js';
+import { ClosedLoopLoadGenerator } from '../src/load/closed-loop.js';
+import { OfflineLoadGenerator } from '../src/load/offline.js';
+import { OpenLoopLoadGenerator } from '../src/load/open-loop.js';
+import { createLoadGenerator } from '../src/load/create-load-generator.js';
+import { earlyStoppingTargetCheck } from '../src/stats/early-stopping.js';
+import { resolveLoadSettings, type LoadOptions } from '../src/options/load-settings.js';
+import { searchServerQps } from '../src/load/server-qps-search.js';
+import { type LoadResult, type RequestRecord } from '../src/load/load-generator.js';
+import { type ModelCopy } from '../src/backends/backend.js';
 import { FifoServerCopy, FlakyCopy, InFlightTracker, expectPercentilesMatch } from './helpers/simulated-copies.js';
 
 /** Runs the generator of `options` on `copies`, keeping every measured request in request order. */
@@ -250,7 +246,9 @@ describe('createLoadGenerator', () => {
     expect(createLoadGenerator({ scenario: 'open', rateQps: 10 })).toBeInstanceOf(OpenLoopLoadGenerator);
     expect(createLoadGenerator({ scenario: 'Server', rateQps: 10, targetLatencyMs: 5 })).toBeInstanceOf(OpenLoopLoadGenerator);
     expect(createLoadGenerator({ scenario: 'Offline' })).toBeInstanceOf(OfflineLoadGenerator);
-    expect(createLoadGenerator({ scenario: 'MultiStream' }).settings).toMatchObject({ scenario: 'MultiStream', clients: 1, requestsPerQuery: 8 });
+    expect(createLoadGenerator({ scenario: 'multi-stream' }).settings).toMatchObject({ scenario: 'multi-stream', clients: 1, requestsPerQuery: 8 });
+    // The spelling before 1.0 stays an alias, resolved to the API's name.
+    expect(createLoadGenerator({ scenario: 'MultiStream' }).settings).toMatchObject({ scenario: 'multi-stream' });
   });
 
   it('rejects bad settings with INVALID_OPTION, naming the option', () => {

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { monotonicNowNs } from '../src/core/clock.js';
 import { seededRandom } from '../src/core/random.js';
 import { percentileInterval } from '../src/stats/percentile-confidence.js';
-import { InferbenchError, createLoadGenerator, summarizeMeasurement, type LoadOptions, type LoadResult, type LoadRunHooks, type MeasurementWindow, type ModelCopy } from '../src/index.js';
+import { InferbenchError } from '../src/core/errors.js';
+import { createLoadGenerator } from '../src/load/create-load-generator.js';
+import { summarizeMeasurement } from '../src/results/measurement.js';
+import { type LoadOptions } from '../src/options/load-settings.js';
+import { type LoadResult, type LoadRunHooks, type MeasurementWindow } from '../src/load/load-generator.js';
+import { type ModelCopy } from '../src/backends/backend.js';
 
 /** What a simulated copy does on a call: answer after this many milliseconds, fail with this error, or never answer. */
 type Answer = number | Error | 'never';

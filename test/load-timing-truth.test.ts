@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ClosedLoopLoadGenerator,
-  NullBackend,
-  monotonicNowNs,
-  OpenLoopLoadGenerator,
-  type LoadOptions,
-  type ModelCopy,
-  type RequestRecord,
-} from '../src/index.js';
+import { ClosedLoopLoadGenerator } from '../src/load/closed-loop.js';
+import { NullBackend } from '../src/runtimes/null/null-backend.js';
+import { monotonicNowNs } from '../src/core/clock.js';
+import { OpenLoopLoadGenerator } from '../src/load/open-loop.js';
+import { type LoadOptions } from '../src/options/load-settings.js';
+import { type ModelCopy } from '../src/backends/backend.js';
+import { type RequestRecord } from '../src/load/load-generator.js';
 import { FifoServerCopy, KnownComputeCopy, expectPercentilesMatch } from './helpers/simulated-copies.js';
 import { ksCritical, ksStatisticExponential } from './helpers/kolmogorov-smirnov.js';
 

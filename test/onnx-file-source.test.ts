@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OnnxFileSource } from '../src/index.js';
+import { OnnxFileSource } from '../src/models/onnx-file-source.js';
 import { tempDir, writeSmallBert } from './helpers/fixtures.js';
 
 describe('OnnxFileSource', () => {

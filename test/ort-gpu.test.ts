@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gpuForCopy, ortProvidersFor, tensorrtEnv } from '../src/index.js';
+import { gpuForCopy, ortProvidersFor, tensorrtEnv } from '../src/runtimes/onnxruntime/ort-device.js';
 import { inferbench } from './helpers/cli.js';
 import { tempDir } from './helpers/fixtures.js';
 import { SYSTEM_PATH, writeFakeTool } from './fixtures/tools/fake-tools.js';

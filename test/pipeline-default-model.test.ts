@@ -1,6 +1,8 @@
 import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SyntheticBertSource, runBenchmark, type BenchmarkPhase } from '../src/index.js';
+import { SyntheticBertSource } from '../src/models/synthetic-bert-source.js';
+import { runBenchmark } from '../src/pipeline/run-benchmark.js';
+import { type BenchmarkPhase } from '../src/options/benchmark-options.js';
 import { tempDir } from './helpers/fixtures.js';
 
 describe('runBenchmark on the built-in model', () => {

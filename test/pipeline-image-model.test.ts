@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runBenchmark, type BenchmarkResult } from '../src/index.js';
+import { runBenchmark } from '../src/pipeline/run-benchmark.js';
+import { type BenchmarkResult } from '../src/results/benchmark-result.js';
 import { inferbench } from './helpers/cli.js';
 import { tempDir } from './helpers/fixtures.js';
 
@@ -17,7 +18,7 @@ describe('an image model', () => {
     const result = await runBenchmark({ model: OCR_MODEL, imageSize: 64, batchSize: 2, queryCount: 10, cacheDir: join(dir, 'cache') });
     expect(result.model.task).toBe('image');
     expect(Object.values(result.compile.dimensions)).toEqual([2, 64, 64]);
-    expect(result.inputs.description).toMatch(/^6 images from .*assets\/images\/, 64×64 crop, ImageNet normalisation/);
+    expect(result.inputs.description).toMatch(/^6 images from .*assets\/images\/?, 64×64 crop, ImageNet normalisation/);
   });
 
   it('takes IMAGE_SIZE and a folder of images from the CLI', async () => {

@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RESULT_SCHEMA_VERSION, runBenchmark, type BenchmarkOptions, type BenchmarkResult, type MeasurementWindow, type RunningFigures } from '../src/index.js';
+import { RESULT_SCHEMA_VERSION, type BenchmarkResult } from '../src/results/benchmark-result.js';
+import { runBenchmark } from '../src/pipeline/run-benchmark.js';
+import { type BenchmarkOptions } from '../src/options/benchmark-options.js';
+import { type MeasurementWindow, type RunningFigures } from '../src/load/load-generator.js';
 import { tempDir, writeSmallBert } from './helpers/fixtures.js';
 
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));
@@ -104,8 +107,8 @@ describe('runBenchmark on a small ONNX model', () => {
     const result = await runBenchmark({ ...base, copies: 2, queryCount: 20, thresholds: ['p95<10s', 'throughput>1000000/s'] });
     const { measurement: m, verdict } = result;
 
-    expect(result.schemaVersion).toBe(2);
-    expect(RESULT_SCHEMA_VERSION).toBe(2);
+    expect(result.schemaVersion).toBe(3);
+    expect(RESULT_SCHEMA_VERSION).toBe(3);
     expect(m.completedQueries).toBe(20);
     expect(m.stopReason).toBe('query-count');
 

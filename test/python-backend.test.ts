@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { ClosedLoopLoadGenerator, type CompiledArtifact, type InputSet, type LoadedModel } from '../src/index.js';
+import { ClosedLoopLoadGenerator } from '../src/load/closed-loop.js';
+import { type CompiledArtifact } from '../src/compilers/compiler.js';
+import { type InputSet } from '../src/inputs/input-set.js';
+import { type LoadedModel } from '../src/backends/backend.js';
 import { findPython } from '../src/runtimes/torch/find-python.js';
 import { PythonBackend, cudaPlacementEnv, neuronPlacementEnv } from '../src/runtimes/torch/python-backend.js';
 import type { PythonModelCopy } from '../src/runtimes/torch/python-model-copy.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LatencyHistogram, type BenchmarkResult } from '../src/index.js';
+import { LatencyHistogram } from '../src/stats/latency-histogram.js';
+import { type BenchmarkResult } from '../src/results/benchmark-result.js';
 import { seededRandom } from '../src/core/random.js';
 import { MIN_COMPARED_WINDOWS, compareResults, minimumComparedCount, type ComparedFigure, type CompareOptions } from '../src/results/compare-results.js';
 import { settingDifferences } from '../src/results/setting-differences.js';

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { LatencyHistogram, earlyStoppingEstimate, percentileInterval, type BenchmarkResult } from '../src/index.js';
+import { LatencyHistogram } from '../src/stats/latency-histogram.js';
+import { earlyStoppingEstimate } from '../src/stats/early-stopping.js';
+import { percentileInterval } from '../src/stats/percentile-confidence.js';
+import { type BenchmarkResult } from '../src/results/benchmark-result.js';
 import { seededRandom } from '../src/core/random.js';
 import { mergeResults } from '../src/results/merge-results.js';
 import { histogramOf } from './helpers/histogram-of.js';
@@ -149,7 +152,7 @@ describe('mergeResults', () => {
   it.each([
     [{ batchSize: 8 }, 'settings.batchSize is 4 in a.json but 8 in b.json'],
     [{ sequenceLength: 64 }, 'settings.sequenceLength is 128 in a.json but 64 in b.json'],
-    [{ scenario: 'Offline' as const }, 'settings.scenario is closed in a.json but Offline in b.json'],
+    [{ scenario: 'offline' as const }, 'settings.scenario is closed in a.json but offline in b.json'],
   ])('refuses results of different configurations, naming the setting and the files (%o)', (settings, clause) => {
     const other = syntheticResult({ latenciesNs: parts[1]!, settings });
     expect(() => mergeResults([results[0]!, other], { files: ['a.json', 'b.json'] })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining(clause) }));

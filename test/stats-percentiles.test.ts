@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LatencyHistogram, computeThroughput } from '../src/index.js';
+import { LatencyHistogram } from '../src/stats/latency-histogram.js';
+import { computeThroughput } from '../src/stats/throughput.js';
 import { seededRandom } from '../src/core/random.js';
 
 /** Nearest-rank percentile of a sorted list, the definition HDR histograms follow. */

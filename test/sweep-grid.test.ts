@@ -5,7 +5,8 @@ import { sweepOptionsFromFlags } from '../src/cli/sweep-command.js';
 import { chooseBest, parseSlo } from '../src/sweep/choose-best.js';
 import { sweepGrid } from '../src/sweep/sweep-grid.js';
 import { resolveSweep, type SweepOptions } from '../src/sweep/sweep-options.js';
-import { SyntheticBertSource, type BenchmarkResult } from '../src/index.js';
+import { SyntheticBertSource } from '../src/models/synthetic-bert-source.js';
+import { type BenchmarkResult } from '../src/results/benchmark-result.js';
 import { tempDir } from './helpers/fixtures.js';
 
 const dir = tempDir();
@@ -116,23 +117,20 @@ describe('SLO and best configuration', () => {
 });
 
 describe('sweep options from the CLI', () => {
+  const newSpellings = {
+    model: 'synthetic:bert',
+    'batch-size-list': '2,4,8',
+    'copies-list': '1,2',
+    'clients-list': '1, 2',
+    'device-list': 'cpu',
+    vary: ['sequence-length=64,128', 'batchMode=repeat,distinct'],
+    slo: 'p95<50ms',
+    'cost-per-hour': '0.76',
+    'query-count': '30',
+  };
+
   it('lays out the grid from flags, --vary options taking their values in the run option types', async () => {
-    const options = await sweepOptionsFromFlags(
-      {
-        model: 'synthetic:bert',
-        'batch-sizes': '2,4,8',
-        'copies-list': '1,2',
-        'clients-list': '1, 2',
-        devices: 'cpu',
-        vary: ['sequenceLength=64,128', 'batchMode=repeat,distinct'],
-        slo: 'p95<50ms',
-        'cost-per-hour': '0.76',
-        requests: '30',
-        'output-dir': join(dir, 'flags'),
-      },
-      {},
-    );
-    const plan = resolveSweep(options);
+    const plan = resolveSweep(await sweepOptionsFromFlags({ ...newSpellings, 'output-dir': join(dir, 'flags') }, {}));
     expect(plan.axes).toEqual([
       { setting: 'batchSize', values: [2, 4, 8] },
       { setting: 'device', values: ['cpu'] },
@@ -148,12 +146,36 @@ describe('sweep options from the CLI', () => {
     expect(plan.runOptions.costPerHour).toBe(0.76);
     expect(plan.slo).toBe('p95<50ms');
     expect(plan.outputDir).toBe(join(dir, 'flags'));
-    // Scenarios take the run flag's spellings; clients, a closed-loop setting, would not fit them.
-    const scenarios = resolveSweep(await sweepOptionsFromFlags({ vary: 'scenario=single-stream,offline', 'output-dir': dir }, {}));
-    expect(scenarios.configurations.map((c) => c.settings)).toEqual([{ scenario: 'SingleStream' }, { scenario: 'Offline' }]);
+    // Scenarios take any spelling and become the API's; clients, a closed-loop setting, would not fit them.
+    const scenarios = resolveSweep(await sweepOptionsFromFlags({ vary: 'scenario=single-stream,Offline', 'output-dir': dir }, {}));
+    expect(scenarios.configurations.map((c) => c.settings)).toEqual([{ scenario: 'single-stream' }, { scenario: 'offline' }]);
   });
 
-  it('reads a config file, flags taking precedence over it', async () => {
+  it('lays out the same grid from the old spellings of the flags', async () => {
+    const oldSpellings = { ...newSpellings, 'batch-size-list': undefined, 'device-list': undefined, 'query-count': undefined, 'batch-sizes': '2,4,8', devices: 'cpu', requests: '30' };
+    const [fromNew, fromOld] = await Promise.all([newSpellings, oldSpellings].map((flags) => sweepOptionsFromFlags({ ...flags, 'output-dir': dir }, {})));
+    expect(resolveSweep(fromOld!)).toEqual(resolveSweep(fromNew!));
+    await expect(sweepOptionsFromFlags({ 'batch-sizes': '2', 'batch-size-list': '4', 'output-dir': dir }, {})).rejects.toThrow('--batch-sizes is the old spelling of --batch-size-list; give one of them');
+  });
+
+  it('takes --vary options by their API name, their flag or an old spelling, values read as the flag reads them', async () => {
+    const axesOf = async (...vary: string[]) => resolveSweep(await sweepOptionsFromFlags({ vary, 'output-dir': dir }, {})).axes;
+    expect(await axesOf('batch-size=2,4')).toEqual([{ setting: 'batchSize', values: [2, 4] }]);
+    expect(await axesOf('batchSize=2,4')).toEqual([{ setting: 'batchSize', values: [2, 4] }]);
+    // The issue's own example: the old flag --requests, and durations with units; the old --duration's bare number is seconds.
+    expect(await axesOf('requests=10,20')).toEqual([{ setting: 'queryCount', values: [10, 20] }]);
+    expect(await axesOf('duration-ms=500ms,2s,250')).toEqual([{ setting: 'durationMs', values: [500, 2000, 250] }]);
+    expect(await axesOf('duration=1,2')).toEqual([{ setting: 'durationMs', values: [1000, 2000] }]);
+    expect(await axesOf('precision=1%,0.05', 'until-stable=true')).toEqual([
+      { setting: 'precision', values: [0.01, 0.05] },
+      { setting: 'untilStable', values: [true] },
+    ]);
+    await expect(axesOf('batch-size=2,0')).rejects.toThrow("--vary batch-size must be an integer ≥ 1, got '0'");
+    await expect(axesOf('batch-sise=2')).rejects.toThrow('--vary batch-sise: no run option has that name or flag; e.g. --vary sequence-length=64,128');
+    await expect(axesOf('batch-size=2', 'batchSize=4')).rejects.toThrow('--vary gives batchSize twice; list its values once');
+  });
+
+  it('reads a config file, the environment and then flags taking precedence over it', async () => {
     const file = join(dir, 'sweep-config.json');
     writeFileSync(
       file,
@@ -178,9 +200,12 @@ describe('sweep options from the CLI', () => {
     expect(fromFile.fixed).toEqual({ model: 'synthetic:bert', sequenceLength: 32, queryCount: 50 });
     expect(fromFile.runOptions.costPerHour).toBe(1.5);
     expect(fromFile.slo).toBe('p99<20ms');
+    // The environment comes above the file, as for run.
+    const fromEnv = resolveSweep(await sweepOptionsFromFlags({ config: file, 'output-dir': dir }, { MAX_LENGTH: '64' }));
+    expect(fromEnv.fixed).toEqual({ model: 'synthetic:bert', sequenceLength: 64, queryCount: 50 });
 
     const overridden = resolveSweep(
-      await sweepOptionsFromFlags({ config: file, 'output-dir': dir, 'batch-sizes': '8', 'sequence-length': '16', slo: 'p95<5ms', 'cost-per-hour': '2' }, {}),
+      await sweepOptionsFromFlags({ config: file, 'output-dir': dir, 'batch-size-list': '8', 'sequence-length': '16', slo: 'p95<5ms', 'cost-per-hour': '2' }, { MAX_LENGTH: '64' }),
     );
     expect(overridden.axes[0]).toEqual({ setting: 'batchSize', values: [8] });
     expect(overridden.configurations).toHaveLength(6);
@@ -189,7 +214,7 @@ describe('sweep options from the CLI', () => {
     expect(overridden.slo).toBe('p95<5ms');
   });
 
-  it("takes the batch sizes from the workshop's BATCH_SIZES, space separated, unless a flag or the config file gives them", async () => {
+  it("takes the batch sizes from the workshop's BATCH_SIZES, space separated, over the config file and under a flag", async () => {
     const fromEnv = resolveSweep(await sweepOptionsFromFlags({ 'output-dir': dir, 'copies-list': '1,2' }, { BATCH_SIZES: '2 4 8', NUM_MODELS: '3' }));
     expect(fromEnv.configurations.map((c) => c.settings)).toEqual([
       { batchSize: 2, copies: 1 },
@@ -201,11 +226,14 @@ describe('sweep options from the CLI', () => {
     ]);
     // NUM_MODELS would fix the copies, but the copies axis replaces it.
     expect(fromEnv.fixed).toEqual({});
-    const fromFlag = resolveSweep(await sweepOptionsFromFlags({ 'output-dir': dir, 'batch-sizes': '16' }, { BATCH_SIZES: '2 4 8' }));
+    const fromFlag = resolveSweep(await sweepOptionsFromFlags({ 'output-dir': dir, 'batch-size-list': '16' }, { BATCH_SIZES: '2 4 8' }));
     expect(fromFlag.configurations.map((c) => c.settings)).toEqual([{ batchSize: 16 }]);
+    // Defaults < config file < environment < flags, for the axes as for the run options.
     const file = join(dir, 'batch-config.json');
     writeFileSync(file, JSON.stringify({ axes: { batchSizes: [32] } }));
-    const fromFile = resolveSweep(await sweepOptionsFromFlags({ 'output-dir': dir, config: file }, { BATCH_SIZES: '2 4 8' }));
+    const overFile = resolveSweep(await sweepOptionsFromFlags({ 'output-dir': dir, config: file }, { BATCH_SIZES: '2 4 8' }));
+    expect(overFile.configurations.map((c) => c.settings)).toEqual([{ batchSize: 2 }, { batchSize: 4 }, { batchSize: 8 }]);
+    const fromFile = resolveSweep(await sweepOptionsFromFlags({ 'output-dir': dir, config: file }, {}));
     expect(fromFile.configurations.map((c) => c.settings)).toEqual([{ batchSize: 32 }]);
     await expect(sweepOptionsFromFlags({ 'output-dir': dir }, { BATCH_SIZES: '2 x 8' })).rejects.toThrow("BATCH_SIZES must be an integer ≥ 1, got 'x'");
   });
@@ -235,7 +263,7 @@ describe('sweep options from the CLI', () => {
 
   it('refuses a missing output folder and a malformed --vary', async () => {
     await expect(sweepOptionsFromFlags({ 'batch-sizes': '2' }, {})).rejects.toThrow(/^give --output-dir DIR/);
-    await expect(sweepOptionsFromFlags({ 'output-dir': dir, vary: 'sequenceLength' }, {})).rejects.toThrow("--vary takes option=value,value, e.g. sequenceLength=64,128; got 'sequenceLength'");
+    await expect(sweepOptionsFromFlags({ 'output-dir': dir, vary: 'sequenceLength' }, {})).rejects.toThrow("--vary takes option=value,value, e.g. sequence-length=64,128; got 'sequenceLength'");
     await expect(sweepOptionsFromFlags({ 'output-dir': dir, 'copies-list': '1,-2' }, {})).rejects.toThrow("--copies-list must be an integer ≥ 1, got '-2'");
   });
 });

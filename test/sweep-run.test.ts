@@ -1,7 +1,8 @@
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LatencyHistogram, type BenchmarkResult } from '../src/index.js';
+import { LatencyHistogram } from '../src/stats/latency-histogram.js';
+import { type BenchmarkResult } from '../src/results/benchmark-result.js';
 import { sweep, type SweepResult } from '../src/sweep/run-sweep.js';
 import type { SweepOptions } from '../src/sweep/sweep-options.js';
 import { tempDir, writeSmallBert } from './helpers/fixtures.js';

@@ -92,11 +92,11 @@ describe('buildSyntheticResnet', () => {
     await Promise.all([plain!.release(), fused!.release()]);
   });
 
-  it('builds and runs a small config in well under a second', async () => {
-    const start = performance.now();
+  it('builds and runs a small config, a hundredth of resnet50 or less, for fast tests', async () => {
+    // Its size, not a wall-clock time, which a busy machine stretches.
+    expect(parameterCount(buildSyntheticResnet(SMALL))).toBeLessThan(parameterCount(resnet50()) / 100);
     const session = await load(buildSyntheticResnet(SMALL));
     const result = await logits(session, images(2, 64), 10);
-    expect(performance.now() - start).toBeLessThan(500);
     expect(result.every(Number.isFinite)).toBe(true);
     expect(spread(result.subarray(0, 10))).toBeGreaterThan(0.1);
     expect(opCounts(buildSyntheticResnet(SMALL)).Conv).toBe(1 + 3 * 4 + 4);

@@ -1,7 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildTextInputSet, createBertUncasedTokenizer, loadTextCorpus } from '../src/index.js';
+import { buildTextInputSet } from '../src/inputs/text-input-set.js';
+import { createBertUncasedTokenizer } from '../src/inputs/bert-uncased-tokenizer.js';
+import { loadTextCorpus } from '../src/inputs/text-corpus.js';
 import { tempDir } from './helpers/fixtures.js';
 
 describe('text corpora', () => {

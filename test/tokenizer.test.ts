@@ -2,12 +2,8 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import { describe, it, expect } from 'vitest';
 import { BERT_UNCASED_VOCAB_SIZE, loadBertUncasedVocab } from '../src/inputs/bert-vocab.js';
 import { generateSentences } from '../src/inputs/sentence-generator.js';
-import {
-  bertUncasedTokenizerJson,
-  createBertUncasedTokenizer,
-  createTextTokenizer,
-  type TextEncodeOptions,
-} from '../src/index.js';
+import { bertUncasedTokenizerJson, createBertUncasedTokenizer } from '../src/inputs/bert-uncased-tokenizer.js';
+import { createTextTokenizer, type TextEncodeOptions } from '../src/inputs/text-tokenizer.js';
 
 const tokenizer = createBertUncasedTokenizer();
 const unpadded: TextEncodeOptions = { maxLength: 512, padding: 'none', truncation: false };

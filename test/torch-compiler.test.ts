@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ClosedLoopLoadGenerator, OnnxFileSource, OrtBackend, buildRandomInputSet, type InputSet } from '../src/index.js';
+import { ClosedLoopLoadGenerator } from '../src/load/closed-loop.js';
+import { OnnxFileSource } from '../src/models/onnx-file-source.js';
+import { OrtBackend } from '../src/runtimes/onnxruntime/ort-backend.js';
+import { buildRandomInputSet } from '../src/inputs/random-input-set.js';
+import { type InputSet } from '../src/inputs/input-set.js';
 import { findPython } from '../src/runtimes/torch/find-python.js';
 import { PythonBackend } from '../src/runtimes/torch/python-backend.js';
 import type { PythonModelCopy } from '../src/runtimes/torch/python-model-copy.js';
@@ -33,8 +37,8 @@ describe.skipIf(!torchPython && !process.env.CI)('TorchCompiler, torchvision:res
   });
 
   it('traces one artifact per batch size, hits the cache on a repeat, and serves batch 2 from two processes', async () => {
-    const one = await compiler.compile({ model, input: inputsFor(1).feeds[0]!, cacheDir });
-    const two = await compiler.compile({ model, input: inputsFor(2).feeds[0]!, cacheDir });
+    const one = await compiler.compile({ model, input: inputsFor(1).feeds[0]!, batchSize: 1, cacheDir });
+    const two = await compiler.compile({ model, input: inputsFor(2).feeds[0]!, batchSize: 2, cacheDir });
     expect([one.cacheHit, two.cacheHit]).toEqual([false, false]);
     expect(two.cacheKey).not.toBe(one.cacheKey);
     expect(two).toMatchObject({ format: 'torchscript', device: 'cpu', batchSize: 2, compiler: 'torch', dimensions: { batch_size: 2 } });
@@ -45,7 +49,7 @@ describe.skipIf(!torchPython && !process.env.CI)('TorchCompiler, torchvision:res
     expect(two.exampleInputs.input!.dims).toEqual([2, 3, IMAGE_SIZE, IMAGE_SIZE]);
     expect(two.exampleInputs.input!.data).toHaveLength(2 * 3 * IMAGE_SIZE * IMAGE_SIZE);
 
-    const again = await compiler.compile({ model, input: inputsFor(2).feeds[0]!, cacheDir });
+    const again = await compiler.compile({ model, input: inputsFor(2).feeds[0]!, batchSize: 2, cacheDir });
     expect(again).toMatchObject({ cacheHit: true, cacheKey: two.cacheKey, path: two.path, compileNs: two.compileNs, maxAbsDifference: two.maxAbsDifference });
     expect(Array.from(again.exampleInputs.input!.data as Float32Array)).toEqual(Array.from(two.exampleInputs.input!.data as Float32Array));
 
@@ -63,7 +67,7 @@ describe.skipIf(!torchPython && !process.env.CI)('TorchCompiler, torchvision:res
   });
 
   it('exports fixed-shape ONNX that OrtBackend serves', async () => {
-    const artifact = await new TorchCompiler({ format: 'onnx', imageSize: IMAGE_SIZE }).compile({ model, input: inputsFor(2).feeds[0]!, cacheDir });
+    const artifact = await new TorchCompiler({ format: 'onnx', imageSize: IMAGE_SIZE }).compile({ model, input: inputsFor(2).feeds[0]!, batchSize: 2, cacheDir });
     expect(artifact).toMatchObject({ format: 'onnx', batchSize: 2, cacheHit: false });
     expect(artifact.device).toBeUndefined();
     expect(artifact.path).toMatch(/model\.onnx$/);
@@ -82,37 +86,41 @@ describe.skipIf(!torchPython && !process.env.CI)('TorchCompiler, torchvision:res
     }
     await expect(new PythonBackend().load({ artifact, inputs: inputsFor(2), copies: 1 })).rejects.toMatchObject({
       code: 'INVALID_OPTION',
-      message: `artifact ${artifact.path} is onnx, but pytorch-cpu loads torchscript; compile it again for this device and batch size`,
+      message: `artifact ${artifact.path} is onnx, but pytorch-cpu loads torchscript; compile it with format torchscript`,
     });
   });
 
   it('refuses an artifact for another batch size or device in one line', async () => {
-    const two = await compiler.compile({ model, input: inputsFor(2).feeds[0]!, cacheDir });
+    const two = await compiler.compile({ model, input: inputsFor(2).feeds[0]!, batchSize: 2, cacheDir });
     expect(two.cacheHit).toBe(true);
     await expect(new PythonBackend().load({ artifact: two, inputs: inputsFor(1), copies: 1 })).rejects.toMatchObject({
-      code: 'INVALID_OPTION',
-      message: `artifact ${two.path} was compiled for batch size 2, but the inputs have batch size 1; compile it again for this device and batch size`,
+      code: 'INPUT_MISMATCH',
+      message: 'the artifact was compiled for batch 2 but the inputs have batch 1; compile with batchSize 1 or build inputs with batchSize 2',
     });
     await expect(new PythonBackend({ device: 'cuda' }).load({ artifact: two, inputs: inputsFor(2), copies: 1 })).rejects.toMatchObject({
       code: 'INVALID_OPTION',
-      message: `artifact ${two.path} was compiled for device cpu, but pytorch-cuda runs on cuda; compile it again for this device and batch size`,
+      message: `artifact ${two.path} was compiled for device cpu, but pytorch-cuda runs on cuda; compile it with device cuda`,
     });
   });
 
   it('names an unknown torchvision model and close names', async () => {
     const unknown = await new TorchModelSource('torchvision:resnet9000', { imageSize: IMAGE_SIZE }).resolve({ cacheDir });
-    const error = await compiler.compile({ model: unknown, input: inputsFor(1).feeds[0]!, cacheDir }).catch((e: unknown) => e);
+    const error = await compiler.compile({ model: unknown, input: inputsFor(1).feeds[0]!, batchSize: 1, cacheDir }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/^cannot compile torchvision:resnet9000: torchvision has no model 'resnet9000' .*; close names: .*resnet18/) });
     expect((error as Error).message).not.toContain('\n');
   });
 
-  it('rejects an ONNX model and a sample of another image size', async () => {
+  it('rejects an ONNX model, a feed of another batch size, and one of another image size', async () => {
     const onnxModel = { ...model, format: 'onnx' as const, path: '/models/x.onnx' };
-    await expect(compiler.compile({ model: onnxModel, input: inputsFor(1).feeds[0]!, cacheDir })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
-    const big = await new TorchCompiler({ imageSize: 32 }).compile({ model, input: inputsFor(1).feeds[0]!, cacheDir }).catch((e: unknown) => e);
+    await expect(compiler.compile({ model: onnxModel, input: inputsFor(1).feeds[0]!, batchSize: 1, cacheDir })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(compiler.compile({ model, input: inputsFor(2).feeds[0]!, batchSize: 1, cacheDir })).rejects.toMatchObject({
+      code: 'INPUT_MISMATCH',
+      message: `batchSize is 1 but the input feed's 'input' is [2, 3, ${IMAGE_SIZE}, ${IMAGE_SIZE}]; compile with batchSize 2 or build the feed with batchSize 1`,
+    });
+    const big = await new TorchCompiler({ imageSize: 32 }).compile({ model, input: inputsFor(1).feeds[0]!, batchSize: 1, cacheDir }).catch((e: unknown) => e);
     expect(big).toMatchObject({
       code: 'INPUT_MISMATCH',
-      message: `torchvision:resnet18 takes input 'input' of shape [1, 3, 32, 32], but the sample has [1, 3, 64, 64]; set the image size to match`,
+      message: `torchvision:resnet18 takes input 'input' of shape [1, 3, 32, 32], but the input feed has [1, 3, 64, 64]; give the compiler and the model source the same imageSize`,
     });
   });
 });

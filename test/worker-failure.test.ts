@@ -1,15 +1,14 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  ClosedLoopLoadGenerator,
-  OnnxFileSource,
-  OrtCompiler,
-  OrtBackend,
-  buildRandomInputSet,
-  createBertUncasedTokenizer,
-  generateSentences,
-  type RequestRecord,
-} from '../src/index.js';
+import { ClosedLoopLoadGenerator } from '../src/load/closed-loop.js';
+import { OnnxFileSource } from '../src/models/onnx-file-source.js';
+import { OrtCompiler } from '../src/runtimes/onnxruntime/ort-compiler.js';
+import { OrtBackend } from '../src/runtimes/onnxruntime/ort-backend.js';
+import { buildRandomInputSet } from '../src/inputs/random-input-set.js';
+import { createBertUncasedTokenizer } from '../src/inputs/bert-uncased-tokenizer.js';
+import { generateSentences } from '../src/inputs/sentence-generator.js';
+import { type RequestRecord } from '../src/load/load-generator.js';
 import { inferbench } from './helpers/cli.js';
 import { tempDir, writeSmallBert } from './helpers/fixtures.js';
 
@@ -19,7 +18,7 @@ describe('a model copy that fails mid-run', () => {
   it('counts its failures by kind, apart from the latency of the requests that completed', async () => {
     const model = await new OnnxFileSource(writeSmallBert(dir, { vocabSize: 50 })).resolve({ cacheDir: dir });
     const inputs = buildRandomInputSet({ specs: model.inputs, batchSize: 2, dimensions: { sequence_length: 8 }, inputCount: 3, seed: 1 });
-    const artifact = await new OrtCompiler().compile({ model, input: inputs.feeds[0]!, cacheDir: dir });
+    const artifact = await new OrtCompiler().compile({ model, input: inputs.feeds[0]!, batchSize: inputs.batchSize, cacheDir: dir });
     // Sample 2 holds a token id past the 50-entry vocabulary: ORT's Gather fails on it, in the worker.
     const bad = inputs.feeds[2]!.input_ids!.data as BigInt64Array;
     bad[3] = 999n;
@@ -53,7 +52,8 @@ describe('a model copy that fails mid-run', () => {
     expect(Math.max(...maxIds)).toBeGreaterThan(maxIds[0]!);
     const model = writeSmallBert(dir, { vocabSize: maxIds[0]! + 1 }, 'small-vocab.onnx');
     const args = ['run', '-m', model, '--tokenizer', 'bert-base-uncased', '--cache-dir', join(dir, 'cache'), '--sequence-length', '16', '-n', '50', '--copies', '2', '--seed', '1', '--warmup', '1'];
-    const run = await inferbench(args);
+    // Run from the temporary folder, so that the default results/ lands there, not in the working tree.
+    const run = await inferbench(args, {}, dir);
     expect(run.timedOut).toBe(false);
     expect(run.exitCode).toBe(1);
     const errorLines = run.stderr.split('\n').filter((l) => l.startsWith('inferbench:'));
@@ -66,10 +66,12 @@ describe('a model copy that fails mid-run', () => {
 
     // A threshold on errors decides instead: within it, the run passes; beyond it, exit 99.
     const failed = Number(/^inferbench: (\d+) of 50/.exec(errorLines[0]!)![1]);
-    const within = await inferbench([...args, '-t', `errors<${failed + 1}`]);
+    const within = await inferbench([...args, '-t', `errors<${failed + 1}`], {}, dir);
     expect([within.exitCode, within.stderr.split('\n').filter((l) => l.startsWith('inferbench:'))]).toEqual([0, []]);
-    const beyond = await inferbench([...args, '-t', 'error_rate<1%']);
+    const beyond = await inferbench([...args, '-t', 'error_rate<1%'], {}, dir);
     expect(beyond.exitCode).toBe(99);
     expect(beyond.stderr).toContain('inferbench: threshold failed: error_rate<1%');
+    // Each of the three runs kept its result, under the temporary folder.
+    expect(readdirSync(join(dir, 'results')).filter((name) => name.endsWith('.json'))).toHaveLength(3);
   });
 });

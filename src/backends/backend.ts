@@ -11,12 +11,12 @@ export interface InferenceTiming {
 
 /**
  * One loaded copy of a model, in a worker thread or another process. The load generator only sees
- * this: it names a preloaded sample by index and awaits completion.
+ * this: it names a preloaded input by index and awaits completion.
  */
 export interface ModelCopy {
   /** Position of this copy, 0-based; request `i` goes to copy `i % copies`. */
   readonly index: number;
-  /** Runs preloaded sample `inputIndex`; rejects if the model fails. Calls may overlap; a copy queues them. */
+  /** Runs preloaded input `inputIndex`; rejects if the model fails. Calls may overlap; a copy queues them. */
   infer(inputIndex: number): Promise<InferenceTiming>;
 }
 
@@ -44,10 +44,10 @@ export interface BackendLoadRequest {
   readonly signal?: AbortSignal;
 }
 
-/** Runs compiled models: ONNX Runtime on the CPU today; CUDA, TensorRT and Neuron fit the same shape. */
+/** Runs compiled models: ONNX Runtime on the CPU, CUDA or TensorRT; PyTorch models in a Python worker on the CPU, CUDA or Neuron. */
 export interface Backend {
   /** Short name used in reports, e.g. "onnxruntime-cpu". */
   readonly name: string;
-  /** Loads `copies` copies of the model, each with the whole input set. */
+  /** Loads `copies` copies of the model, each with the whole input set; an artifact that does not fit the inputs is refused before any copy starts (`requireArtifactFits`). */
   load(request: BackendLoadRequest): Promise<LoadedModel>;
 }

@@ -10,15 +10,15 @@ export interface LoadTask {
   readonly executionProviders: readonly (string | { readonly name: string; readonly deviceId: number })[];
   /** Intra-op threads of this copy's session. */
   readonly intraOpThreads: number;
-  /** Every sample of the input set, kept in the worker for the whole run. */
+  /** Every input of the input set, kept in the worker for the whole run. */
   readonly feeds: readonly NamedTensors[];
 }
 
-/** Sent per request: only the index of a preloaded sample, never a tensor. */
+/** Sent per request: only the index of a preloaded input, never a tensor. */
 export interface RunTask {
   /** Discriminant. */
   readonly kind: 'run';
-  /** Index into the samples sent with the load task. */
+  /** Index into the inputs sent with the load task. */
   readonly inputIndex: number;
 }
 

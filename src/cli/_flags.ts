@@ -1,6 +1,6 @@
-import type { ArgsDef } from 'citty';
+import type { ArgDef, ArgsDef } from 'citty';
 import { InferbenchError } from '../core/errors.js';
-import { parseScenario, type Scenario } from '../options/scenarios.js';
+import { fraction, integer, type OptionKind } from '../options/option-kinds.js';
 
 const camel = (s: string): string => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -37,88 +37,64 @@ export function flagValue(flag: string, raw: string | boolean | undefined): stri
   return raw;
 }
 
+/** A flag's text read as `kind` reads it and checked by its schema; the one line refusing it names the flag. */
+function readFlag(flag: string, raw: string | undefined, kind: OptionKind): unknown {
+  if (raw === undefined || raw === '') return undefined;
+  const value = kind.parse(raw);
+  if (value === undefined || !kind.schema.safeParse(value).success) throw new InferbenchError('INVALID_OPTION', `${flag} must be ${kind.form}, got '${raw}'`);
+  return value;
+}
+
 /** A flag value that must be an integer ≥ `min`, named as the user typed it. */
 export function parseIntegerFlag(flag: string, raw: string | undefined, min: number): number | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  const value = Number(raw);
-  if (!/^[+]?\d+$/.test(raw.trim()) || value < min) {
-    throw new InferbenchError('INVALID_OPTION', `${flag} must be an integer ≥ ${min}, got '${raw}'`);
-  }
-  return value;
-}
-
-const MS_PER_UNIT = { us: 1e-3, ms: 1, s: 1000, m: 60_000 } as const;
-
-/**
- * A duration such as "30s", "1500ms", "2m", "500us" or a bare number of seconds, in milliseconds.
- * With `unitRequired` (latencies) a bare number is refused: "50" could mean seconds or milliseconds.
- */
-export function parseDurationFlag(flag: string, raw: string | undefined, options: { unitRequired?: boolean } = {}): number | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  const match = /^(\d+(?:\.\d+)?)(us|ms|s|m)?$/.exec(raw.trim());
-  const unit = match?.[2] as keyof typeof MS_PER_UNIT | undefined;
-  const value = match && (unit !== undefined || !options.unitRequired) ? Number(match[1]) * MS_PER_UNIT[unit ?? 's'] : 0;
-  if (!(value > 0)) {
-    const form = options.unitRequired ? 'a positive duration with a unit, such as 50ms, 2s or 500us' : 'a positive duration such as 30s, 1500ms or 2m';
-    throw new InferbenchError('INVALID_OPTION', `${flag} must be ${form}, got '${raw}'`);
-  }
-  return value;
-}
-
-/** A positive number, e.g. a rate in queries per second. */
-export function parsePositiveFlag(flag: string, raw: string | undefined): number | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  const value = Number(raw);
-  if (raw.trim() === '' || !(Number.isFinite(value) && value > 0)) throw new InferbenchError('INVALID_OPTION', `${flag} must be a positive number, got '${raw}'`);
-  return value;
+  return readFlag(flag, raw, integer(min)) as number | undefined;
 }
 
 /** A fraction written as a percentage ("1%", "99%") or as a number between 0 and 1 ("0.01"). */
 export function parseFractionFlag(flag: string, raw: string | undefined): number | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  const text = raw.trim();
-  const value = text.endsWith('%') ? Number(text.slice(0, -1)) / 100 : Number(text);
-  if (text === '' || text === '%' || !(value > 0 && value < 1)) {
-    throw new InferbenchError('INVALID_OPTION', `${flag} must be a percentage between 0 and 100 such as 1% or 99%, or a fraction such as 0.01; got '${raw}'`);
-  }
-  return value;
-}
-
-/** A scenario name, in MLPerf's spelling or kebab-case. */
-export function parseScenarioFlag(raw: string | undefined): Scenario | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  const scenario = parseScenario(raw);
-  if (!scenario) throw new InferbenchError('INVALID_OPTION', `--scenario must be closed, open, single-stream, multi-stream, server or offline, got '${raw}'`);
-  return scenario;
-}
-
-/** `0.5,0.5,0.5` as numbers. */
-export function parseNumberListFlag(flag: string, raw: string | undefined): number[] | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  const values = raw.split(',').map((s) => (s.trim() === '' ? Number.NaN : Number(s)));
-  if (values.some((v) => !Number.isFinite(v))) {
-    throw new InferbenchError('INVALID_OPTION', `${flag} takes numbers separated by commas, e.g. 0.5,0.5,0.5; got '${raw}'`);
-  }
-  return values;
-}
-
-/** `a=1,b=2` as a record, for flags that map names to values. */
-export function parseAssignments(flag: string, raw: string | undefined): Record<string, string> | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  return Object.fromEntries(
-    raw.split(',').map((pair) => {
-      const [key, value] = pair.split('=').map((s) => s.trim());
-      if (!key || !value) throw new InferbenchError('INVALID_OPTION', `${flag} takes name=value pairs separated by commas, got '${raw}'`);
-      return [key, value];
-    }),
-  );
+  return readFlag(flag, raw, fraction()) as number | undefined;
 }
 
 /** `2,4,8` or the workshop's `"2 4 8"` as integers ≥ 1 (batch sizes, copies, clients). */
-export function parseIntegerList(label: string, raw: string): number[] {
+function parseIntegerList(label: string, raw: string): number[] {
   const parts = raw.split(/[\s,]+/).filter((p) => p !== '');
   if (parts.length === 0) throw new InferbenchError('INVALID_OPTION', `${label} lists no value; write e.g. 2,4,8`);
   return parts.map((p) => parseIntegerFlag(label, p, 1)!);
+}
+
+/** An integer list flag (`2,4,8`), by its flag or its old spelling, not both. */
+export function integerListFlag(flags: Readonly<Record<string, unknown>>, flag: string, oldFlag?: string): number[] | undefined {
+  const given = [flag, oldFlag].filter((f): f is string => f !== undefined && flags[f] !== undefined);
+  if (given.length > 1) throw new InferbenchError('INVALID_OPTION', `--${oldFlag} is the old spelling of --${flag}; give one of them`);
+  const text = given[0] === undefined ? undefined : flagValue(`--${given[0]}`, [flags[given[0]]].flat().at(-1) as string | boolean | undefined);
+  return text === undefined ? undefined : parseIntegerList(`--${given[0]}`, text);
+}
+
+/** An integer list in an environment variable, the workshop's way (`BATCH_SIZES="2 4 8"`); undefined when unset or empty. */
+export function integerListEnv(env: Readonly<Record<string, string | undefined>>, variable: string): number[] | undefined {
+  const text = env[variable];
+  return text === undefined || text === '' ? undefined : parseIntegerList(variable, text);
+}
+
+/**
+ * citty keeps the last value of a flag given twice; a flag whose values add up (`--vary`, `-t`) is
+ * given every one, read from the raw arguments in order.
+ */
+export function withRepeatedFlags(flags: Readonly<Record<string, unknown>>, rawArgs: readonly string[], args: Readonly<Record<string, ArgDef>>): Record<string, unknown> {
+  const withRepeats: Record<string, unknown> = { ...flags };
+  for (const [name, def] of Object.entries(args)) {
+    if ((def as { readonly repeatable?: boolean }).repeatable !== true) continue;
+    const spellings = new Set([`--${name}`, ...('alias' in def ? [def.alias ?? []].flat() : []).map((a) => (a.length === 1 ? `-${a}` : `--${a}`))]);
+    const values: string[] = [];
+    for (let i = 0; i < rawArgs.length && rawArgs[i] !== '--'; i += 1) {
+      const arg = rawArgs[i]!;
+      const equals = arg.indexOf('=');
+      if (spellings.has(arg)) values.push(rawArgs[(i += 1)] ?? '');
+      else if (arg.startsWith('--') && equals > 0 && spellings.has(arg.slice(0, equals))) values.push(arg.slice(equals + 1));
+    }
+    if (values.length > 0) withRepeats[name] = values;
+  }
+  return withRepeats;
 }
 
 /** Refuses positional arguments for a command whose every value follows a flag. */
@@ -126,4 +102,23 @@ export function refuseArguments(command: string, positionals: readonly string[])
   if (positionals.length > 0) {
     throw new InferbenchError('INVALID_OPTION', `unexpected argument '${positionals[0]}'; every value of 'inferbench ${command}' follows a flag`);
   }
+}
+
+/** Where a command writes its result: a file, or a folder that gets a new name. */
+export interface OutputTarget {
+  /** The result file itself. */
+  readonly file?: string;
+  /** The folder of a new result file. */
+  readonly dir?: string;
+}
+
+/**
+ * `-o/--output-dir DIR` (the folder, as in every command that writes) or `--output FILE` (the file);
+ * an `-o` ending in `.json` is the file, as it was before 1.0.
+ */
+export function outputTarget(flags: { readonly output?: unknown; readonly 'output-dir'?: unknown }): OutputTarget {
+  const file = flagValue('--output', flags.output as string | undefined);
+  const dir = flagValue('--output-dir', flags['output-dir'] as string | undefined);
+  if (file !== undefined && dir !== undefined) throw new InferbenchError('INVALID_OPTION', 'give --output FILE or -o/--output-dir DIR, not both');
+  return dir?.endsWith('.json') ? { file: dir } : { ...(file === undefined ? {} : { file }), ...(dir === undefined ? {} : { dir }) };
 }

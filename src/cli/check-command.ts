@@ -4,6 +4,7 @@ import { DEFAULT_ATOL, DEFAULT_RTOL } from '../tensors/compare-outputs.js';
 import { InferbenchError } from '../core/errors.js';
 import { assertKnownFlags, flagValue } from './_flags.js';
 import { abortOnSigint } from './abort-on-sigint.js';
+import { ioOf, resolveFrom } from './cli-io.js';
 import { checkReportJson, formatCheckReport } from '../reporters/check-report.js';
 
 export const checkArgs = {
@@ -31,15 +32,17 @@ function parseToleranceFlag(flag: string, raw: string | boolean | undefined): nu
 export const checkCommand = defineCommand({
   meta: { name: 'check', description: `Check a model's outputs against ONNX test data; exits 0 when all pass, 1 when any fails, 3 when onnxruntime cannot run the model` },
   args: checkArgs,
-  async run({ args, rawArgs }) {
+  async run(context) {
+    const { args, rawArgs } = context;
+    const io = ioOf(context);
     assertKnownFlags('check', rawArgs, checkArgs);
     const rtol = parseToleranceFlag('--rtol', args.rtol);
     const atol = parseToleranceFlag('--atol', args.atol);
     if (args._.length > 1) {
       throw new InferbenchError('INVALID_OPTION', `unexpected argument '${args._[1]}'; 'inferbench check' takes one test directory`);
     }
-    const report = await abortOnSigint((signal) => checkTestDirectory(args.dir, { rtol, atol, signal }));
-    process.stdout.write(`${args.json ? checkReportJson(report) : formatCheckReport(report)}\n`);
+    const report = await abortOnSigint((signal) => checkTestDirectory(resolveFrom(io, args.dir), { rtol, atol, signal }));
+    io.stdout.write(`${args.json ? checkReportJson(report) : formatCheckReport(report)}\n`);
     return CHECK_EXIT_CODES[report.status];
   },
 });

@@ -4,6 +4,7 @@ import { formatCompareReport, formatRegressionFailures, formatUnjudgedRegression
 import { compareResults, type NoiseRule } from '../results/compare-results.js';
 import { readResultFile } from '../results/read-result.js';
 import { assertKnownFlags, flagValue, parseFractionFlag, parseIntegerFlag } from './_flags.js';
+import { ioOf, resolveFrom } from './cli-io.js';
 import { CHECKS_FAILED_EXIT_CODE } from './run-outcome.js';
 
 export const compareArgs = {
@@ -28,7 +29,9 @@ export const compareArgs = {
 export const compareCommand = defineCommand({
   meta: { name: 'compare', description: `Compare result files with the first: latency, throughput and errors, each change judged against the noise; exits ${CHECKS_FAILED_EXIT_CODE} on a regression beyond --fail-on-regression` },
   args: compareArgs,
-  async run({ args, rawArgs }) {
+  async run(context) {
+    const { args, rawArgs } = context;
+    const io = ioOf(context);
     assertKnownFlags('compare', rawArgs, compareArgs);
     const failOnRegression = parseFractionFlag('--fail-on-regression', flagValue('--fail-on-regression', args['fail-on-regression']));
     const confidenceLevel = parseFractionFlag('--confidence', flagValue('--confidence', args.confidence));
@@ -39,14 +42,14 @@ export const compareCommand = defineCommand({
     }
     // One at a time, so that of several bad files the first is named.
     const results = [];
-    for (const file of files) results.push(await readResultFile(file));
+    for (const file of files) results.push(await readResultFile(resolveFrom(io, file)));
     const [baseline, ...candidates] = results;
     const comparison = compareResults(baseline!, candidates, { noise: args.noise as NoiseRule | undefined, confidenceLevel, seed, labels: files, failOnRegression });
-    for (const warning of comparison.warnings) process.stderr.write(`inferbench: warning: ${warning.message}\n`);
-    if (comparison.unjudged.length > 0) process.stderr.write(`inferbench: warning: ${formatUnjudgedRegressions(comparison)}\n`);
-    process.stdout.write(`${args.json ? JSON.stringify(comparison, null, 2) : formatCompareReport(comparison)}\n`);
+    for (const warning of comparison.warnings) io.stderr.write(`inferbench: warning: ${warning.message}\n`);
+    if (comparison.unjudged.length > 0) io.stderr.write(`inferbench: warning: ${formatUnjudgedRegressions(comparison)}\n`);
+    io.stdout.write(`${args.json ? JSON.stringify(comparison, null, 2) : formatCompareReport(comparison)}\n`);
     if (!comparison.failed) return 0;
-    process.stderr.write(`inferbench: ${formatRegressionFailures(comparison)}\n`);
+    io.stderr.write(`inferbench: ${formatRegressionFailures(comparison)}\n`);
     return CHECKS_FAILED_EXIT_CODE;
   },
 });

@@ -2,6 +2,7 @@ import cliProgress from 'cli-progress';
 import type { BenchmarkPhase, BenchmarkSettings } from '../options/benchmark-options.js';
 import type { BenchmarkRun } from '../pipeline/benchmark-run.js';
 import { formatMs, formatRate } from '../core/format.js';
+import type { CliStream } from './cli-io.js';
 
 const PHASE_LINES: Record<BenchmarkPhase, string> = {
   model: 'resolving model',
@@ -29,7 +30,9 @@ function barScale(settings: BenchmarkSettings): { total: number; unit: 'queries'
  * over the measurement that moves each window with the running throughput and p99. cli-progress
  * draws only on a terminal, so logs and pipes get the phase lines alone.
  */
-export function attachRunProgress(run: BenchmarkRun, stream: NodeJS.WriteStream): RunProgress {
+export function attachRunProgress(run: BenchmarkRun, output: CliStream): RunProgress {
+  // cli-progress writes text and moves the cursor with ANSI codes: any stream that takes text will do.
+  const stream = output as NodeJS.WritableStream & CliStream;
   let bar: cliProgress.SingleBar | undefined;
   let scale: ReturnType<typeof barScale> = { total: 0, unit: 'queries' };
   let download: { path: string; bar: cliProgress.SingleBar } | undefined;

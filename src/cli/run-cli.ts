@@ -1,29 +1,33 @@
 import { stripVTControlCharacters } from 'node:util';
-import { defineCommand, renderUsage, runCommand, type CommandDef } from 'citty';
+import { runCommand, type ArgsDef, type CommandDef } from 'citty';
 import { InferbenchError, type InferbenchErrorCode } from '../core/errors.js';
 import { INFERBENCH_VERSION } from '../hardware/environment.js';
 import { checkCommand } from './check-command.js';
+import { processIo, type CliIo } from './cli-io.js';
 import { compareCommand } from './compare-command.js';
 import { compileCommand } from './compile-command.js';
 import { envCommand } from './env-command.js';
+import { helpWidth, renderCommandHelp, renderMainHelp } from './help.js';
 import { mergeCommand } from './merge-command.js';
 import { runCommand as benchmarkCommand } from './run-command.js';
+import { nearestCommand, shellQuote } from './suggest-command.js';
 import { sweepCommand } from './sweep-command.js';
 
-const main = defineCommand({
-  meta: { name: 'inferbench', version: INFERBENCH_VERSION, description: 'Benchmark ML inference on CPUs, GPUs and AWS Inferentia/Trainium' },
-  subCommands: { run: benchmarkCommand, compile: compileCommand, check: checkCommand, env: envCommand, sweep: sweepCommand, compare: compareCommand, merge: mergeCommand },
-});
+/** A command, and its line in the top-level help. */
+interface CliCommand {
+  readonly def: CommandDef;
+  readonly summary: string;
+}
 
-/** Commands whose own flags `<command> --help` lists. */
-const COMMANDS: Record<string, CommandDef> = {
-  run: benchmarkCommand as CommandDef,
-  compile: compileCommand as CommandDef,
-  check: checkCommand as CommandDef,
-  env: envCommand as CommandDef,
-  sweep: sweepCommand as CommandDef,
-  compare: compareCommand as CommandDef,
-  merge: mergeCommand as CommandDef,
+/** The commands, in the order the top-level help lists them. */
+const COMMANDS: Readonly<Record<string, CliCommand>> = {
+  run: { def: benchmarkCommand as CommandDef, summary: 'Benchmark a model: latency, throughput, verdict and result file' },
+  sweep: { def: sweepCommand as CommandDef, summary: 'Benchmark a grid of settings; pick the best within a latency SLO' },
+  compare: { def: compareCommand as CommandDef, summary: 'Compare results with a baseline, telling changes from noise' },
+  merge: { def: mergeCommand as CommandDef, summary: 'Merge results of one configuration from several processes' },
+  compile: { def: compileCommand as CommandDef, summary: 'Compile a model for one or more batch sizes into the cache' },
+  check: { def: checkCommand as CommandDef, summary: "Check a model's outputs against ONNX test data" },
+  env: { def: envCommand as CommandDef, summary: 'Show the CPU, GPUs, Neuron devices and Python this machine has' },
 };
 
 /** Exit status of a user error (bad flag, bad model), as opposed to a failure while running (1). */
@@ -43,53 +47,84 @@ const EXIT_CODES: Record<InferbenchErrorCode, number> = {
   ABORTED: 130,
 };
 
-/** Top-level help: the commands, then the flags of `run`, the main job. */
-async function usage(command?: CommandDef): Promise<string> {
-  const text = command
-    ? await renderUsage(command, main)
-    : `${await renderUsage(main)}\n\n${await renderUsage(benchmarkCommand as CommandDef, main)}`;
-  // citty colours unconditionally; pipes and files get plain text.
-  return `${process.stdout.isTTY ? text : stripVTControlCharacters(text)}\n`;
+const HELP_FLAGS = new Set(['--help', '-h']);
+
+/** The command called `name`, or a usage error that names the nearest one. */
+function commandNamed(name: string): CliCommand & { readonly name: string } {
+  const command = COMMANDS[name];
+  if (command) return { ...command, name };
+  const names = Object.keys(COMMANDS);
+  const nearest = nearestCommand(name, names);
+  const hint = nearest ? `did you mean 'inferbench ${nearest}'?` : `the commands are ${names.join(', ')}`;
+  throw new InferbenchError('INVALID_OPTION', `unknown command '${name}'; ${hint}`);
+}
+
+/** `inferbench <name> --help` and `inferbench help <name>`: the same text. */
+async function commandHelp(name: string, io: CliIo): Promise<string> {
+  const { def } = commandNamed(name);
+  const meta = typeof def.meta === 'function' ? await def.meta() : await def.meta;
+  const args = (typeof def.args === 'function' ? await def.args() : await def.args) ?? ({} as ArgsDef);
+  return renderCommandHelp({ name, description: meta?.description ?? '', args }, helpWidth(io.stdout));
+}
+
+function mainHelp(io: CliIo): string {
+  const commands = Object.entries(COMMANDS).map(([name, { summary }]) => ({ name, summary }));
+  return renderMainHelp(`inferbench ${INFERBENCH_VERSION}: benchmarks ML inference on CPUs, GPUs and AWS Neuron`, commands, helpWidth(io.stdout));
+}
+
+/** Runs `inferbench …` without its error handling; a number returned by a command is its exit status. */
+async function dispatch(args: readonly string[], io: CliIo): Promise<number> {
+  const [first, ...rest] = args;
+  if (first === undefined) {
+    io.stdout.write(mainHelp(io));
+    return USAGE_EXIT_CODE;
+  }
+  if (HELP_FLAGS.has(first) || (first === 'help' && (rest.length === 0 || HELP_FLAGS.has(rest[0]!)))) {
+    io.stdout.write(mainHelp(io));
+    return 0;
+  }
+  if (first === '--version' || first === '-v') {
+    io.stdout.write(`${INFERBENCH_VERSION}\n`);
+    return 0;
+  }
+  if (first === 'help') {
+    if (rest.length > 1) throw new InferbenchError('INVALID_OPTION', `'inferbench help' takes one command, got ${rest.map((a) => `'${a}'`).join(' ')}`);
+    io.stdout.write(await commandHelp(rest[0]!, io));
+    return 0;
+  }
+  if (first.startsWith('-')) {
+    // Flags without a command are most often a run's: say how to write it.
+    throw new InferbenchError('INVALID_OPTION', `'${first}' is not a command; did you mean 'inferbench run ${args.map(shellQuote).join(' ')}'?`);
+  }
+  const command = commandNamed(first);
+  if (rest.some((a) => HELP_FLAGS.has(a))) {
+    io.stdout.write(await commandHelp(first, io));
+    return 0;
+  }
+  try {
+    // Run directly, as citty drops a subcommand's return value: a number is the exit status (check: 1 on a failed output).
+    const { result } = await runCommand(command.def, { rawArgs: rest, data: io });
+    return typeof result === 'number' ? result : 0;
+  } catch (error) {
+    // citty's own errors: a missing positional, an enum value it does not know.
+    if (error instanceof Error && error.name === 'CLIError') {
+      throw new InferbenchError('INVALID_OPTION', `${stripVTControlCharacters(error.message)}; run 'inferbench ${first} --help' to list the options`, { cause: error });
+    }
+    throw error;
+  }
 }
 
 /**
- * Runs the CLI on `rawArgs` and returns the exit status. User errors print one line, no stack;
- * the process is never exited from here, so a leftover worker would show as a hang in tests.
+ * Runs the CLI on `rawArgs` with `io` (the process's by default) and returns the exit status. User
+ * errors print one line, no stack; the process is never exited from here, so that the CLI runs
+ * inside another program, and a leftover worker shows as a hang in tests.
  */
-export async function runCli(rawArgs: readonly string[]): Promise<number> {
-  const args = [...rawArgs];
+export async function runCli(rawArgs: readonly string[], io: CliIo = processIo()): Promise<number> {
   try {
-    if (args.length === 0 || args[0] === '--help' || args[0] === '-h') {
-      process.stdout.write(await usage());
-      return args.length === 0 ? USAGE_EXIT_CODE : 0;
-    }
-    if (args[0] === '--version' || args[0] === '-v') {
-      process.stdout.write(`${INFERBENCH_VERSION}\n`);
-      return 0;
-    }
-    const command = COMMANDS[args[0]!];
-    if (!command) {
-      // citty names the unknown command.
-      await runCommand(main, { rawArgs: args });
-      return 0;
-    }
-    if (args.includes('--help') || args.includes('-h')) {
-      process.stdout.write(await usage(command));
-      return 0;
-    }
-    // Run directly, as citty drops a subcommand's return value: a number is the exit status (check: 1 on a failed output).
-    const { result } = await runCommand(command, { rawArgs: args.slice(1) });
-    return typeof result === 'number' ? result : 0;
+    return await dispatch(rawArgs, io);
   } catch (error) {
-    if (error instanceof InferbenchError) {
-      process.stderr.write(`inferbench: ${error.message}\n`);
-      return EXIT_CODES[error.code];
-    }
-    // citty's own errors: unknown command, missing argument.
-    if (error instanceof Error && error.name === 'CLIError') {
-      process.stderr.write(`inferbench: ${stripVTControlCharacters(error.message)}; run 'inferbench --help' for the commands\n`);
-      return USAGE_EXIT_CODE;
-    }
-    throw error;
+    if (!(error instanceof InferbenchError)) throw error;
+    io.stderr.write(`inferbench: ${error.message}\n`);
+    return EXIT_CODES[error.code];
   }
 }

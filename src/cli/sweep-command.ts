@@ -1,145 +1,90 @@
-import { readFile } from 'node:fs/promises';
-import { defineCommand, type ArgsDef } from 'citty';
-import { z } from 'zod';
-import { InferbenchError, firstLine } from '../core/errors.js';
-import type { BenchmarkOptions } from '../options/benchmark-options.js';
+import { resolve } from 'node:path';
+import { defineCommand } from 'citty';
+import { InferbenchError } from '../core/errors.js';
+import { layerOptions, optionsFromEnv } from '../options/option-layers.js';
+import { optionNamed, readOptionText } from '../options/option-registry.js';
 import { describeWrittenReport, parseReportFormats, writeReports } from '../reporters/write-reports.js';
 import { sweep, type SweepResult } from '../sweep/run-sweep.js';
 import type { SweepAxes, SweepOptions } from '../sweep/sweep-options.js';
 import { sweepManifestPath } from '../sweep/sweep-state.js';
 import { formatSweepLine, formatSweepTable } from '../sweep/sweep-report.js';
-import { assertKnownFlags, flagValue, parseIntegerList, parseScenarioFlag, refuseArguments } from './_flags.js';
+import { assertKnownFlags, flagValue, integerListEnv, integerListFlag, refuseArguments, withRepeatedFlags } from './_flags.js';
 import { abortOnSigint } from './abort-on-sigint.js';
+import { ioOf, resolveFrom, resolveOptionPaths } from './cli-io.js';
 import { attachRunProgress, type RunProgress } from './progress.js';
 import { CHECKS_FAILED_EXIT_CODE } from './run-outcome.js';
-import { runArgs, runOptionsFromFlags } from './run-command.js';
+import { oldSpelling, optionsFromFlags, type OptionArgDef } from './option-args.js';
+import { runArgs } from './run-command.js';
+import { readSweepConfig, type SweepConfig } from './sweep-config.js';
 
-// A sweep writes one result per configuration into --output-dir and its own reports there.
-const { output: _output, 'require-valid': _requireValid, ...sharedRunArgs } = runArgs;
+// A sweep writes one result per configuration into --output-dir, and its own reports there; its --config is its own.
+const { output: _output, 'output-dir': _outputDir, 'require-valid': _requireValid, config: _config, ...sharedRunArgs } = runArgs;
 
 export const sweepArgs = {
-  ...sharedRunArgs,
-  'batch-sizes': { type: 'string', description: 'Batch sizes to sweep, e.g. 2,4,8; each is compiled once [env BATCH_SIZES, e.g. "2 4 8"]', valueHint: 'n,…' },
+  'batch-size-list': { type: 'string', description: 'Batch sizes to sweep, e.g. 2,4,8; each is compiled once [env BATCH_SIZES, e.g. "2 4 8"]', valueHint: 'n,…', env: 'BATCH_SIZES' },
   'copies-list': { type: 'string', description: 'Model copies to sweep, e.g. 1,2,4', valueHint: 'n,…' },
   'clients-list': { type: 'string', description: 'Concurrent clients to sweep, e.g. 1,2,4', valueHint: 'n,…' },
-  devices: { type: 'string', description: 'Devices to sweep, e.g. cpu,cuda', valueHint: 'name,…' },
-  vary: { type: 'string', description: 'Any other run option to sweep, by its API name, e.g. sequenceLength=64,128; repeat for more', valueHint: 'option=v,…' },
-  config: { type: 'string', description: 'JSON file of the sweep: { "fixed": {run options}, "axes": {batchSizes, copies, clients, devices, vary}, "slo", "costPerHour" }; flags take precedence', valueHint: 'file' },
+  'device-list': { type: 'string', description: 'Devices to sweep, e.g. cpu,cuda', valueHint: 'name,…' },
+  vary: { type: 'string', description: 'Any other run option to sweep, by its name or flag, e.g. sequence-length=64,128; repeat for more', valueHint: 'option=v,…', repeatable: true },
+  config: { type: 'string', description: 'JSON file of the sweep: { "fixed": {run options}, "axes": {batchSizes, copies, clients, devices, vary}, "slo", "costPerHour" }; the environment and flags take precedence', valueHint: 'file' },
   slo: { type: 'string', description: 'Latency objective of the best configuration, e.g. "p95<50ms"; exit 99 when none meets it', valueHint: 'expr' },
-  'output-dir': { type: 'string', alias: 'o', description: 'Folder of each configuration\'s result, sweep.json and sweep.csv; the same sweep run again resumes there', valueHint: 'dir' },
+  'output-dir': { type: 'string', alias: 'o', description: "Folder of each configuration's result, sweep.json and sweep.csv; the same sweep run again resumes there", valueHint: 'dir' },
   fresh: { type: 'boolean', description: 'Start over instead of resuming what --output-dir holds' },
-} as const satisfies ArgsDef;
+  ...sharedRunArgs,
+  report: { ...sharedRunArgs.report, description: 'Reports: console, json, csv, md, html, separated by commas (default console,json,csv)', defaultText: 'console,json,csv' },
+  'batch-sizes': oldSpelling('batch-size-list', 'value'),
+  devices: oldSpelling('device-list', 'value'),
+} as const satisfies Record<string, OptionArgDef>;
 
-type SweepFlags = { [K in keyof typeof sweepArgs]?: string | boolean | string[] };
-
-const positiveIntegers = z
-  .array(z.int({ error: 'must list integers ≥ 1' }).min(1, { error: 'must list integers ≥ 1' }), { error: 'must be a list such as [2, 4, 8]' })
-  .min(1, { error: 'must list at least one value' });
-const AXES_KEYS = 'batchSizes, copies, clients, devices, vary';
-
-/** The layout of a `--config` file. */
-const configFileShape = z.strictObject({
-  fixed: z.record(z.string(), z.unknown(), { error: 'must be an object of run options, e.g. { "sequenceLength": 128 }' }).optional(),
-  axes: z
-    .strictObject({
-      batchSizes: positiveIntegers,
-      copies: positiveIntegers,
-      clients: positiveIntegers,
-      devices: z.array(z.enum(['cpu', 'cuda', 'tensorrt', 'neuron'], { error: "must list 'cpu', 'cuda', 'tensorrt' or 'neuron'" })).min(1, { error: 'must list at least one device' }),
-      vary: z.record(z.string(), z.array(z.unknown(), { error: 'must be a list of values' }).min(1, { error: 'must list at least one value' }), { error: 'must map run options to lists, e.g. { "sequenceLength": [64, 128] }' }),
-    })
-    .partial()
-    .optional(),
-  slo: z.string({ error: 'must be a latency objective such as "p95<50ms"' }).optional(),
-  costPerHour: z.number({ error: 'must be a positive price per hour' }).positive({ error: 'must be a positive price per hour' }).optional(),
-});
-
-type ConfigFile = z.infer<typeof configFileShape>;
-
-/** Reads and checks a `--config` file; the first problem is named on one line, with the file and the key. */
-async function readConfigFile(path: string): Promise<ConfigFile> {
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    throw new InferbenchError('INVALID_OPTION', `cannot read the sweep config ${path}: ${firstLine(error)}`, { cause: error });
+/**
+ * `--vary sequence-length=64,128 --vary scenario=closed,offline`: each run option, named by its API
+ * name, its flag or an old spelling, and its values, read and checked as its flag reads them.
+ */
+function parseVary(raw: unknown): Record<string, unknown[]> {
+  const vary: Record<string, unknown[]> = {};
+  for (const text of [raw ?? []].flat()) {
+    const value = flagValue('--vary', text as string)!;
+    const match = /^([A-Za-z][\w.-]*)=(.+)$/.exec(value.trim());
+    if (!match) throw new InferbenchError('INVALID_OPTION', `--vary takes option=value,value, e.g. sequence-length=64,128; got '${value}'`);
+    const [, spelled, list] = match as unknown as [string, string, string];
+    const named = optionNamed(spelled);
+    if (named === undefined) throw new InferbenchError('INVALID_OPTION', `--vary ${spelled}: no run option has that name or flag; e.g. --vary sequence-length=64,128`);
+    if (vary[named.name] !== undefined) throw new InferbenchError('INVALID_OPTION', `--vary gives ${named.name} twice; list its values once`);
+    vary[named.name] = list.split(',').map((v) => readOptionText(named.name, `--vary ${spelled}`, v.trim(), named.oldFlag));
   }
-  const parsed = configFileShape.safeParse(json);
-  if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((issue) => {
-    const key = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
-    if (issue.code === 'unrecognized_keys') {
-      const known = key === 'axes' ? AXES_KEYS : 'fixed, axes, slo, costPerHour';
-      return `${path}: unknown key ${issue.keys.map((k) => `'${key === '' ? k : `${key}.${k}`}'`).join(', ')}; the keys are ${known}`;
-    }
-    return `${path}: ${key === '' ? 'the top level' : key} ${issue.message}`;
-  });
-  // One line, as every user error: the first problem, and how many more there are.
-  const more = lines.length > 1 ? ` (and ${lines.length - 1} more problem${lines.length > 2 ? 's' : ''})` : '';
-  throw new InferbenchError('INVALID_OPTION', `${lines[0]}${more}`);
+  return vary;
 }
 
-/** A --vary value as the option takes it: a number, true/false, a scenario in any spelling, or text. */
-function varyValue(option: string, text: string): unknown {
-  if (option === 'scenario') return parseScenarioFlag(text);
-  if (/^[-+]?\d+(\.\d+)?$/.test(text)) return Number(text);
-  return text === 'true' ? true : text === 'false' ? false : text;
-}
-
-/** `--vary sequenceLength=64,128 --vary scenario=closed,offline` as a record of lists. */
-function parseVary(raw: SweepFlags['vary']): Record<string, unknown[]> {
-  const given = [raw ?? []].flat().filter((v): v is string => typeof v === 'string');
-  return Object.fromEntries(
-    given.map((text) => {
-      const value = flagValue('--vary', text)!;
-      const match = /^([A-Za-z][\w.]*)=(.+)$/.exec(value.trim());
-      if (!match) throw new InferbenchError('INVALID_OPTION', `--vary takes option=value,value, e.g. sequenceLength=64,128; got '${value}'`);
-      const [, option, list] = match as unknown as [string, string, string];
-      return [option, list.split(',').map((v) => varyValue(option, v.trim()))];
-    }),
-  );
-}
-
-/** Drops unset options; an empty list is how the run flags say "not given" (thresholds). */
-function given(options: BenchmarkOptions): BenchmarkOptions {
-  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)));
+/** The devices of `--device-list` (or its old spelling `--devices`), each checked as `--device` is. */
+function deviceList(flags: Readonly<Record<string, unknown>>): SweepAxes['devices'] {
+  const [flag] = ['device-list', 'devices'].filter((f) => flags[f] !== undefined);
+  const text = flag === undefined ? undefined : flagValue(`--${flag}`, [flags[flag]].flat().at(-1) as string);
+  return text?.split(',').map((d) => readOptionText('device', `--${flag}`, d.trim()) as NonNullable<SweepAxes['devices']>[number]);
 }
 
 /**
- * Turns flags, a `--config` file and the workshop's environment into sweep options. Flags take
- * precedence over the file, and the file over the environment (BATCH_SIZES, and the run's own variables).
+ * Turns flags, a `--config` file and the workshop's environment into sweep options, with run's
+ * precedence: defaults < config file < environment (BATCH_SIZES and the run's variables) < flags.
  */
-export async function sweepOptionsFromFlags(flags: SweepFlags, env: NodeJS.ProcessEnv): Promise<SweepOptions> {
-  const str = (key: keyof SweepFlags): string | undefined => {
-    const raw = flags[key];
-    return flagValue(`--${key}`, Array.isArray(raw) ? raw.at(-1) : raw);
-  };
-  const configPath = str('config');
-  const config: ConfigFile = configPath === undefined ? {} : await readConfigFile(configPath);
-  const list = (key: keyof SweepFlags): number[] | undefined => {
-    const raw = str(key);
-    return raw === undefined ? undefined : parseIntegerList(`--${key}`, raw);
-  };
-  const devices = str('devices')
-    ?.split(',')
-    .map((d) => d.trim()) as SweepAxes['devices'];
-  const vary = { ...config.axes?.vary, ...parseVary(flags.vary) };
-  const outputDir = str('output-dir');
+export async function sweepOptionsFromFlags(flags: Readonly<Record<string, unknown>>, env: Readonly<Record<string, string | undefined>>, cwd = process.cwd()): Promise<SweepOptions> {
+  const text = (flag: string): string | undefined => flagValue(`--${flag}`, [flags[flag]].flat().at(-1) as string | undefined);
+  const configPath = text('config');
+  const config: SweepConfig = configPath === undefined ? {} : await readSweepConfig(resolve(cwd, configPath));
+  const outputDir = text('output-dir');
   if (outputDir === undefined) throw new InferbenchError('INVALID_OPTION', "give --output-dir DIR: it keeps each configuration's result, and a rerun of the same sweep resumes there");
+  const fromConfig = { ...config.fixed, ...(config.costPerHour === undefined ? {} : { costPerHour: config.costPerHour }) };
+  const vary = { ...config.axes?.vary, ...parseVary(flags.vary) };
   return {
-    ...given(runOptionsFromFlags(flags, env)),
-    ...config.fixed,
-    ...(config.costPerHour === undefined ? {} : { costPerHour: config.costPerHour }),
-    ...given(runOptionsFromFlags(flags, {})),
+    ...layerOptions({ config: fromConfig, env: optionsFromEnv(env), flags: optionsFromFlags(flags) }),
     axes: {
-      batchSizes: list('batch-sizes') ?? config.axes?.batchSizes ?? (env.BATCH_SIZES ? parseIntegerList('BATCH_SIZES', env.BATCH_SIZES) : undefined),
-      copies: list('copies-list') ?? config.axes?.copies,
-      clients: list('clients-list') ?? config.axes?.clients,
-      devices: devices ?? config.axes?.devices,
+      batchSizes: integerListFlag(flags, 'batch-size-list', 'batch-sizes') ?? integerListEnv(env, 'BATCH_SIZES') ?? config.axes?.batchSizes,
+      copies: integerListFlag(flags, 'copies-list') ?? config.axes?.copies,
+      clients: integerListFlag(flags, 'clients-list') ?? config.axes?.clients,
+      devices: deviceList(flags) ?? config.axes?.devices,
       vary: Object.keys(vary).length > 0 ? vary : undefined,
     },
     outputDir,
-    slo: str('slo') ?? config.slo,
+    slo: text('slo') ?? config.slo,
     fresh: flags.fresh === true,
   };
 }
@@ -148,10 +93,13 @@ export async function sweepOptionsFromFlags(flags: SweepFlags, env: NodeJS.Proce
 export const sweepCommand = defineCommand({
   meta: { name: 'sweep', description: 'Benchmark every combination of batch sizes, copies, clients, devices and other options; pick the highest throughput within a latency SLO' },
   args: sweepArgs,
-  async run({ args, rawArgs }) {
+  async run(context) {
+    const { args, rawArgs } = context;
+    const io = ioOf(context);
     assertKnownFlags('sweep', rawArgs, sweepArgs);
     refuseArguments('sweep', args._);
-    const options = await sweepOptionsFromFlags(args, process.env);
+    const { outputDir, ...rest } = await sweepOptionsFromFlags(withRepeatedFlags(args, rawArgs, sweepArgs), io.env, io.cwd);
+    const options = { ...resolveOptionPaths(io, rest), outputDir: resolveFrom(io, outputDir) };
     // Each configuration's JSON result and sweep.csv are always written: resuming reads them.
     const formats = parseReportFormats(flagValue('--report', args.report) ?? 'console,json,csv');
     let progress: RunProgress | undefined;
@@ -160,12 +108,12 @@ export const sweepCommand = defineCommand({
       let total = 0;
       run.on('start', (configurations) => (total = configurations.length));
       run.on('config-start', (configuration, inner) => {
-        process.stderr.write(`[${configuration.index + 1}/${total}] ${configuration.label}\n`);
-        if (args.progress) progress = attachRunProgress(inner, process.stderr);
+        io.stderr.write(`[${configuration.index + 1}/${total}] ${configuration.label}\n`);
+        if (args.progress) progress = attachRunProgress(inner, io.stderr);
       });
       const report = (outcome: Parameters<typeof formatSweepLine>[0]): void => {
         progress?.stop();
-        process.stdout.write(`${formatSweepLine(outcome, total, options.slo)}\n`);
+        io.stdout.write(`${formatSweepLine(outcome, total, options.slo)}\n`);
       };
       run.on('config-done', report);
       run.on('config-skipped', report);
@@ -175,17 +123,17 @@ export const sweepCommand = defineCommand({
         progress?.stop();
       }
     });
-    if (formats.includes('console')) process.stdout.write(`${formatSweepTable(result)}\n`);
-    process.stdout.write(`results  ${result.outputDir}\ncsv      ${result.csvPath}\n`);
+    if (formats.includes('console')) io.stdout.write(`${formatSweepTable(result)}\n`);
+    io.stdout.write(`results  ${result.outputDir}\ncsv      ${result.csvPath}\n`);
     // The whole sweep's Markdown and HTML go beside its manifest, as sweep.md and sweep.html;
     // each configuration's JSON and sweep.csv are already written.
     const written = await writeReports(
       { results: result.configurations.map((c) => c.result), bestIndex: result.bestIndex, slo: result.slo },
       { formats: formats.filter((f) => f === 'md' || f === 'html'), path: sweepManifestPath(result.outputDir), printConsole: () => {} },
     );
-    for (const report of written) process.stdout.write(`${describeWrittenReport(report)}\n`);
+    for (const report of written) io.stdout.write(`${describeWrittenReport(report)}\n`);
     if (result.bestIndex === undefined) {
-      process.stderr.write(`inferbench: no configuration meets ${result.slo}; relax the SLO or sweep other settings\n`);
+      io.stderr.write(`inferbench: no configuration meets ${result.slo}; relax the SLO or sweep other settings\n`);
       return CHECKS_FAILED_EXIT_CODE;
     }
     return 0;

@@ -1,4 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { InferbenchError, firstLine } from './errors.js';
 
 /** True when `path` exists (file, directory or anything else). */
@@ -16,5 +18,27 @@ export async function readJsonIfPresent(path: string): Promise<Record<string, un
     return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
   } catch (error) {
     throw new InferbenchError('MODEL_INVALID', `${path} is not valid JSON (${firstLine(error)})`, { cause: error });
+  }
+}
+
+/**
+ * Writes `data` to `path` whole or not at all: into a uniquely named file in the same folder, flushed
+ * to disk, then renamed over `path`. A crash, a full disk or a concurrent writer never leaves a
+ * truncated file under the final name, and the temporary file is removed whatever happens. The
+ * folder must exist; errors are Node's own, for the caller to word.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`);
+  try {
+    const file = await open(tmp, 'wx');
+    try {
+      await file.writeFile(data);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(tmp, path);
+  } finally {
+    await rm(tmp, { force: true });
   }
 }

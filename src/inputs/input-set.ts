@@ -2,7 +2,7 @@ import type { NamedTensors } from '../tensors/tensor.js';
 
 /**
  * The preloaded inputs of a benchmark, owned by the model copies, never by the load generator:
- * each copy receives the whole set once before timing, and a request names a sample by its index.
+ * each copy receives the whole set once before timing, and a request names an input by its index.
  */
 export interface InputSet {
   /** Batches ready to feed, each already shaped `[batchSize, ...]`. */

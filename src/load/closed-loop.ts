@@ -2,7 +2,8 @@ import { monotonicNowNs } from '../core/clock.js';
 import { InferbenchError } from '../core/errors.js';
 import type { LoadGenerator, LoadResult, LoadRunHooks, LoadTarget } from './load-generator.js';
 import { resolveLoadSettings, type LoadOptions, type LoadSettings } from '../options/load-settings.js';
-import { measureLoad, type QueryDriver } from './measure-load.js';
+import type { QueryDriver } from './dispatch.js';
+import { measureLoad } from './measure-load.js';
 import { SCENARIOS } from '../options/scenarios.js';
 import { YIELD_INTERVAL_NS } from './wait-until.js';
 

@@ -7,7 +7,7 @@ import type { LoadSettings } from '../options/load-settings.js';
 export interface LoadTarget {
   /** The model copies; measured request `i` goes to copy `i % copies.length`. */
   readonly copies: readonly ModelCopy[];
-  /** Number of preloaded samples each copy holds; requests name one by index. */
+  /** Number of preloaded inputs each copy holds; requests name one by index. */
   readonly inputCount: number;
 }
 

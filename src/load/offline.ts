@@ -2,7 +2,9 @@ import { monotonicNowNs } from '../core/clock.js';
 import { InferbenchError } from '../core/errors.js';
 import type { LoadGenerator, LoadResult, LoadRunHooks, LoadTarget } from './load-generator.js';
 import { resolveLoadSettings, type LoadOptions, type LoadSettings } from '../options/load-settings.js';
-import { measureLoad, type QueryDriver } from './measure-load.js';
+import { parseScenario } from '../options/scenarios.js';
+import type { QueryDriver } from './dispatch.js';
+import { measureLoad } from './measure-load.js';
 
 /** Most queries in a wave after the first, so that instant copies cannot pile up millions of pending queries. */
 const MAX_LATER_WAVE = 100_000;
@@ -33,10 +35,10 @@ export class OfflineLoadGenerator implements LoadGenerator {
 
   /** Takes the `Offline` scenario (the default here). */
   constructor(options: LoadOptions = {}) {
-    if (options.scenario !== undefined && options.scenario !== 'Offline') {
-      throw new InferbenchError('INVALID_OPTION', `the ${options.scenario} scenario is not Offline; use createLoadGenerator`);
+    if (options.scenario !== undefined && parseScenario(options.scenario) !== 'offline') {
+      throw new InferbenchError('INVALID_OPTION', `the ${options.scenario} scenario is not offline; use createLoadGenerator`);
     }
-    this.settings = resolveLoadSettings({ ...options, scenario: 'Offline' });
+    this.settings = resolveLoadSettings({ ...options, scenario: 'offline' });
   }
 
   run(target: LoadTarget, hooks: LoadRunHooks = {}): Promise<LoadResult> {

@@ -3,7 +3,8 @@ import { InferbenchError } from '../core/errors.js';
 import { createArrivalSchedule } from './arrival-schedule.js';
 import type { LoadGenerator, LoadResult, LoadRunHooks, LoadTarget } from './load-generator.js';
 import { resolveLoadSettings, type LoadOptions, type LoadSettings } from '../options/load-settings.js';
-import { measureLoad, type QueryDriver } from './measure-load.js';
+import type { QueryDriver } from './dispatch.js';
+import { measureLoad } from './measure-load.js';
 import { SCENARIOS } from '../options/scenarios.js';
 import { waitUntil, YIELD_INTERVAL_NS } from './wait-until.js';
 

@@ -1,7 +1,7 @@
 import { earlyStoppingMinimumCount, earlyStoppingTargetCheck } from '../stats/early-stopping.js';
 import { ClosedLoopLoadGenerator } from './closed-loop.js';
 import type { LoadResult, LoadRunHooks, LoadTarget } from './load-generator.js';
-import { loadOptionsOf, type LoadSettings } from '../options/load-settings.js';
+import type { LoadSettings } from '../options/load-settings.js';
 import { OpenLoopLoadGenerator } from './open-loop.js';
 
 /** One Server run of the search. */
@@ -72,7 +72,7 @@ export async function searchServerQps(target: LoadTarget, settings: LoadSettings
     const rateQps = i === 0 ? ceilingQps : (passingQps + failingQps) / 2;
     // A maximum duration must leave the trial time to reach its minimum count at this rate.
     const maxDurationMs = settings.maxDurationMs === undefined ? undefined : Math.max(settings.maxDurationMs, (1.5 * minQueryCount * 1000) / rateQps);
-    const trialResult = await new OpenLoopLoadGenerator({ ...loadOptionsOf(settings), minQueryCount, maxQueryCount, maxDurationMs, scenario: 'Server', rateQps }).run(target, options);
+    const trialResult = await new OpenLoopLoadGenerator({ ...settings, minQueryCount, maxQueryCount, maxDurationMs, scenario: 'server', rateQps }).run(target, options);
     // Each trial's copies are long warm; the cold first inference is the probe's.
     const result = { ...trialResult, firstInference: probe.firstInference };
     const check = earlyStoppingTargetCheck(result.latency, settings.scenarioPercentile, settings.targetLatencyMs! * 1e6, settings.confidenceLevel);

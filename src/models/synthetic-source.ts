@@ -1,6 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { access, mkdir, rename, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../core/fs-utils.js';
 import type { ModelResolveOptions, ModelSource, ModelTask, ResolvedModel } from './model-source.js';
 import { OnnxFileSource } from './onnx-file-source.js';
 
@@ -63,10 +64,8 @@ export class SyntheticModelSource<Config extends object> implements ModelSource 
     if (!cached) {
       options.signal?.throwIfAborted();
       await mkdir(dir, { recursive: true });
-      // Written whole under a unique name, then renamed: concurrent runs never read half a file.
-      const tmpPath = join(dir, `${randomUUID()}.tmp.onnx`);
-      await writeFile(tmpPath, build(config));
-      await rename(tmpPath, path);
+      // Written whole or not at all: concurrent runs never read half a file.
+      await writeFileAtomic(path, build(config));
     }
     return new OnnxFileSource(path, { name, synthetic: true, task, ...(tokenizer === undefined ? {} : { tokenizer }) }).resolve();
   }

@@ -6,9 +6,13 @@ export type ArrivalProcess = 'constant' | 'poisson';
 
 /**
  * How queries are issued. `closed` (the workshop's N clients) and `open` (a fixed arrival rate) are
- * the two load models; the others are MLPerf Inference's scenarios, named as MLPerf names them.
+ * the two load models; the others are MLPerf Inference's scenarios, in kebab-case like every name
+ * of the CLI and the API.
  */
-export type Scenario = 'closed' | 'open' | 'SingleStream' | 'MultiStream' | 'Server' | 'Offline';
+export type Scenario = 'closed' | 'open' | 'single-stream' | 'multi-stream' | 'server' | 'offline';
+
+/** A scenario as a user may write it: kebab-case, or MLPerf's spelling (`SingleStream`, `Server`), in any case. */
+export type ScenarioName = Scenario | 'SingleStream' | 'MultiStream' | 'Server' | 'Offline';
 
 /** Which loop issues a scenario's queries. */
 export type LoopKind = 'closed' | 'open' | 'offline';
@@ -21,10 +25,10 @@ export interface ScenarioPreset {
   readonly percentile: number;
   /** Clients of a closed loop, when the scenario fixes them. */
   readonly fixedClients: number | undefined;
-  /** Samples per query, unless the user gives another (MultiStream only). */
+  /** Requests per query, unless the user gives another (multi-stream only). */
   readonly requestsPerQuery: number;
-  /** Whether the user may choose samples per query. */
-  readonly variableSamplesPerQuery: boolean;
+  /** Whether the user may choose the requests per query. */
+  readonly variableRequestsPerQuery: boolean;
   /** Arrival process of an open loop. */
   readonly arrival: 'constant' | 'poisson' | undefined;
   /** Whether window latency counts toward stability (not for Offline, whose latencies grow by design). */
@@ -40,7 +44,7 @@ export const SCENARIOS: Readonly<Record<Scenario, ScenarioPreset>> = {
     percentile: 95,
     fixedClients: undefined,
     requestsPerQuery: 1,
-    variableSamplesPerQuery: false,
+    variableRequestsPerQuery: false,
     arrival: undefined,
     judgeLatency: true,
     description: 'N clients, each sending its next query when the last completes (the workshop benchmark)',
@@ -50,55 +54,55 @@ export const SCENARIOS: Readonly<Record<Scenario, ScenarioPreset>> = {
     percentile: 99,
     fixedClients: undefined,
     requestsPerQuery: 1,
-    variableSamplesPerQuery: false,
+    variableRequestsPerQuery: false,
     arrival: 'constant',
     judgeLatency: true,
     description: 'queries at a fixed rate, constant or Poisson, timed from when each was due',
   },
-  SingleStream: {
+  'single-stream': {
     loop: 'closed',
     percentile: 90,
     fixedClients: 1,
     requestsPerQuery: 1,
-    variableSamplesPerQuery: false,
+    variableRequestsPerQuery: false,
     arrival: undefined,
     judgeLatency: true,
     description: 'one query at a time, the next when the last completes; reports p90',
   },
-  MultiStream: {
+  'multi-stream': {
     loop: 'closed',
     percentile: 99,
     fixedClients: 1,
     requestsPerQuery: 8,
-    variableSamplesPerQuery: true,
+    variableRequestsPerQuery: true,
     arrival: undefined,
     judgeLatency: true,
     description: 'N requests a query, one query at a time; a query takes as long as its slowest request; reports p99',
   },
-  Server: {
+  server: {
     loop: 'open',
     percentile: 99,
     fixedClients: undefined,
     requestsPerQuery: 1,
-    variableSamplesPerQuery: false,
+    variableRequestsPerQuery: false,
     arrival: 'poisson',
     judgeLatency: true,
     description: 'Poisson arrivals at a target rate; passes when p99 meets a target latency',
   },
-  Offline: {
+  offline: {
     loop: 'offline',
     percentile: 99,
     fixedClients: undefined,
     requestsPerQuery: 1,
-    variableSamplesPerQuery: false,
+    variableRequestsPerQuery: false,
     arrival: undefined,
     judgeLatency: false,
     description: 'every query issued at once; reports samples per second',
   },
 };
 
-/** Scenario names as the CLI accepts them: MLPerf's spelling or kebab-case, any case. */
+/** The scenario `name` stands for, in kebab-case or MLPerf's spelling, any case; undefined for none. */
 export function parseScenario(name: string): Scenario | undefined {
   const key = name.replace(/[-_\s]/g, '').toLowerCase();
-  return (Object.keys(SCENARIOS) as Scenario[]).find((s) => s.toLowerCase() === key);
+  return (Object.keys(SCENARIOS) as Scenario[]).find((s) => s.replace(/-/g, '') === key);
 }

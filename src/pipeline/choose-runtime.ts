@@ -35,7 +35,7 @@ export async function chooseRuntime(settings: BenchmarkSettings, torchSource: bo
       throw new InferbenchError('INVALID_OPTION', '--device neuron needs an AWS Neuron device, but neuron-ls, /sys/devices/virtual/neuron_device and /dev/neuron* show none; run on an inf1, inf2 or trn1 instance');
     }
     return {
-      compiler: new TorchCompiler({ device, format: 'torchscript', ...(settings.imageSize ? { imageSize: settings.imageSize } : {}) }),
+      compiler: chooseCompiler(settings, true),
       backend: new PythonBackend({ device, ...(deviceIds ? { deviceIds } : {}), ...(threads ? { intraOpThreadsPerCopy: threads } : {}) }),
     };
   }
@@ -43,8 +43,23 @@ export async function chooseRuntime(settings: BenchmarkSettings, torchSource: bo
     throw new InferbenchError('INVALID_OPTION', '--device neuron runs PyTorch models traced for Neuron; pass a torchvision:NAME or hf:ID model with --format torchscript');
   }
   const deviceIds = device === 'cpu' ? settings.deviceIds : await resolveGpuDeviceIds(device, settings.deviceIds);
-  const compiler = torchSource
-    ? new TorchCompiler({ device: device === 'cpu' ? 'cpu' : 'cuda', format: 'onnx', ...(settings.imageSize ? { imageSize: settings.imageSize } : {}) })
-    : new OrtCompiler({ device, ...(deviceIds ? { deviceId: deviceIds[0] } : {}) });
-  return { compiler, backend: new OrtBackend({ device, deviceIds, intraOpThreadsPerCopy: threads, tensorrtFp16: settings.tensorrtFp16 }) };
+  return {
+    compiler: chooseCompiler({ ...settings, deviceIds }, torchSource),
+    backend: new OrtBackend({ device, deviceIds, intraOpThreadsPerCopy: threads, tensorrtFp16: settings.tensorrtFp16 }),
+  };
+}
+
+/**
+ * The compiler for the model and device, from the settings alone: a caller that brings its own
+ * backend has chosen the device, so nothing is probed.
+ */
+export function chooseCompiler(settings: BenchmarkSettings, torchSource: boolean): Compiler {
+  const { device, artifactFormat } = settings;
+  const imageSize = settings.imageSize ? { imageSize: settings.imageSize } : {};
+  if (torchSource) {
+    const torchDevice = artifactFormat === 'onnx' ? (device === 'cpu' ? 'cpu' : 'cuda') : device === 'tensorrt' ? 'cuda' : device;
+    return new TorchCompiler({ device: torchDevice, format: artifactFormat, ...imageSize });
+  }
+  const deviceId = settings.deviceIds?.[0];
+  return new OrtCompiler({ device: device === 'neuron' ? 'cpu' : device, ...(deviceId === undefined ? {} : { deviceId }) });
 }

@@ -39,6 +39,6 @@ export async function prepareArtifact(
   const inputs = await buildInputSetFor(model, settings);
   matchInputsToModel(model.inputs, inputs.feeds[0]!);
   onPhase?.('compile');
-  const artifact = await compiler.compile({ model, input: inputs.feeds[0]!, cacheDir, signal });
+  const artifact = await compiler.compile({ model, input: inputs.feeds[0]!, batchSize: settings.batchSize, cacheDir, signal });
   return { artifact, inputs };
 }

@@ -1,6 +1,8 @@
 import { createLoadGenerator } from '../load/create-load-generator.js';
-import type { LoadResult, LoadRunHooks, LoadTarget } from '../load/load-generator.js';
-import { loadOptionsOf, type LoadSettings } from '../options/load-settings.js';
+import { InferbenchError } from '../core/errors.js';
+import type { LoadGenerator, LoadResult, LoadRunHooks, LoadTarget } from '../load/load-generator.js';
+import { defaultStats, type Stats } from '../stats/stats.js';
+import type { LoadSettings } from '../options/load-settings.js';
 import { searchServerQps, type ServerSearch } from '../load/server-qps-search.js';
 import { evaluateThresholds, parseThresholds } from '../stats/thresholds.js';
 import type { BenchmarkOptions, BenchmarkPhase, BenchmarkSettings } from '../options/benchmark-options.js';
@@ -21,12 +23,23 @@ import { judgeMeasurement } from '../results/verdict.js';
  *
  * Returns at once a {@link BenchmarkRun}: await it for the result, or listen to its events.
  */
-export function runBenchmark(options: BenchmarkOptions = {}): BenchmarkRun {
+export function runBenchmark(options: RunBenchmarkOptions = {}): BenchmarkRun {
   return new BenchmarkRun((emit) => benchmark(options, emit));
 }
 
-async function benchmark(options: BenchmarkOptions, emit: EmitRunEvent): Promise<BenchmarkResult> {
-  const { signal, ...setup } = options;
+/**
+ * Settings and the pieces of the pipeline: any of the five modules — model source, compiler,
+ * backend, load generator, statistics — may be the caller's own; defaults fill only what is missing.
+ */
+export interface RunBenchmarkOptions extends BenchmarkOptions {
+  /** Drives the copies instead of the scenario's own load generator; the settings still bound and judge the run. */
+  loadGenerator?: LoadGenerator;
+  /** Computes the reported figures; default {@link defaultStats}. */
+  stats?: Stats;
+}
+
+async function benchmark(options: RunBenchmarkOptions, emit: EmitRunEvent): Promise<BenchmarkResult> {
+  const { signal, loadGenerator, stats = defaultStats, ...setup } = options;
   const { settings, source, compiler, backend: runner, cacheDir } = await setUpRun({ ...setup, onDownloadProgress: (p) => emit('download', p) });
   const startedAt = new Date().toISOString();
   // Described while the model is prepared, and awaited before warm-up so that it never runs during measurement.
@@ -51,8 +64,8 @@ async function benchmark(options: BenchmarkOptions, emit: EmitRunEvent): Promise
       },
       onWindow: (window, running) => emit('tick', window, running),
     };
-    const { load, serverSearch } = await measure(target, settings, hooks, emit);
-    const measurement = summarizeMeasurement(load, inputs.batchSize);
+    const { load, serverSearch } = await measure(target, settings, hooks, emit, loadGenerator);
+    const measurement = summarizeMeasurement(load, inputs.batchSize, stats);
     return {
       schemaVersion: RESULT_SCHEMA_VERSION,
       startedAt,
@@ -94,8 +107,10 @@ async function measure(
   settings: BenchmarkSettings,
   hooks: LoadRunHooks,
   emit: EmitRunEvent,
+  loadGenerator: LoadGenerator | undefined,
 ): Promise<{ load: LoadResult; serverSearch: ServerSearch | null }> {
-  if (!settings.searchQps) return { load: await createLoadGenerator(loadOptionsOf(settings)).run(target, hooks), serverSearch: null };
+  if (!settings.searchQps) return { load: await (loadGenerator ?? createLoadGenerator(settings)).run(target, hooks), serverSearch: null };
+  if (loadGenerator) throw new InferbenchError('INVALID_OPTION', 'searchQps runs its own Server trials; drop searchQps or the loadGenerator');
   const load: LoadSettings = settings;
   const { search, result } = await searchServerQps(target, load, { ...hooks, trials: settings.searchTrials, onTrial: (t) => emit('trial', t) });
   return { load: result, serverSearch: search };

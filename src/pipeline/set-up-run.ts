@@ -6,7 +6,7 @@ import type { ModelSource } from '../models/model-source.js';
 import { resolveModelSource } from '../models/resolve-model-source.js';
 import { isTorchModelSpec } from '../models/torch-model-source.js';
 import { resolveBenchmarkSettings, type BenchmarkSettings, type BenchmarkSettingsInput } from '../options/benchmark-options.js';
-import { chooseRuntime } from './choose-runtime.js';
+import { chooseCompiler, chooseRuntime } from './choose-runtime.js';
 
 /** What a run or a compile starts from, whatever it does next. */
 export interface RunSetup {
@@ -45,12 +45,14 @@ export async function setUpRun(options: RunSetupOptions): Promise<RunSetup> {
     typeof model === 'object'
       ? model
       : resolveModelSource(settings.model, { ...(onDownloadProgress ? { onDownloadProgress } : {}), ...(settings.imageSize ? { imageSize: settings.imageSize } : {}) });
-  const runtime = compiler && backend ? { compiler, backend } : await chooseRuntime(settings, isTorchModelSpec(source.id));
+  const torchSource = isTorchModelSpec(source.id);
+  // A caller's own backend has chosen the device: only the compiler is still to pick, and nothing is probed.
+  const runtime = backend ? { backend, compiler: compiler ?? chooseCompiler(settings, torchSource) } : await chooseRuntime(settings, torchSource);
   return {
     settings,
     source,
     compiler: compiler ?? runtime.compiler,
-    backend: backend ?? runtime.backend,
+    backend: runtime.backend,
     cacheDir: settings.cacheDir ?? defaultCacheDir(),
   };
 }

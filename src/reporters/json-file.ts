@@ -1,14 +1,27 @@
 import { constants } from 'node:fs';
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import { InferbenchError, firstLine } from '../core/errors.js';
+import { writeFileAtomic } from '../core/fs-utils.js';
 import { basename, dirname, resolve } from 'node:path';
 import type { BenchmarkResult } from '../results/benchmark-result.js';
 
-/** Default place of a run's result: `results/<model>-<time>.json` under the working directory. */
-export function defaultResultPath(result: BenchmarkResult): string {
-  const stamp = result.startedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+/** File names {@link defaultResultPath} has handed out in this process. */
+const handedOut = new Set<string>();
+
+/**
+ * A new place for a run's result: `<dir>/<model>-<start, to the millisecond>-<process id>.json`, by
+ * default under `results/` in the working directory. Runs in other processes differ by process id; a
+ * second result of the same model and millisecond in this process gets `-2`, and so on, so that no
+ * result ever replaces another.
+ */
+export function defaultResultPath(result: BenchmarkResult, dir = 'results'): string {
+  const stamp = result.startedAt.replace(/[-:]/g, '');
   const model = basename(result.settings.model).replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '');
-  return resolve('results', `${model}-${stamp}.json`);
+  const stem = `${model}-${stamp}-${process.pid}`;
+  let name = `${stem}.json`;
+  for (let n = 2; handedOut.has(name); n += 1) name = `${stem}-${n}.json`;
+  handedOut.add(name);
+  return resolve(dir, name);
 }
 
 /** Throws INVALID_OPTION unless a result can be written at `path` (default: under `results/`). */
@@ -22,10 +35,10 @@ export async function assertResultPathWritable(path?: string): Promise<void> {
   }
 }
 
-/** Writes the result as indented JSON, creating the directory; returns the absolute path. */
+/** Writes the result as indented JSON, whole or not at all, creating the directory; returns the absolute path. */
 export async function writeResultJson(result: BenchmarkResult, path: string = defaultResultPath(result)): Promise<string> {
   const absolute = resolve(path);
   await mkdir(dirname(absolute), { recursive: true });
-  await writeFile(absolute, `${JSON.stringify(result, null, 2)}\n`);
+  await writeFileAtomic(absolute, `${JSON.stringify(result, null, 2)}\n`);
   return absolute;
 }

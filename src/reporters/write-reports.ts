@@ -1,6 +1,6 @@
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InferbenchError } from '../core/errors.js';
+import { writeFileAtomic } from '../core/fs-utils.js';
 import { formatResultTable } from './console-table.js';
 import { formatCsvReport } from './csv-report.js';
 import { renderHtmlReport } from './html-report.js';
@@ -42,7 +42,7 @@ export interface WriteReportsOptions {
 
 /**
  * Writes one run's reports: the console table, the JSON result and, beside it, `.csv`, `.md` and
- * `.html` files of the same name. Returns the files written.
+ * `.html` files of the same name, each whole or not at all. Returns the files written.
  */
 export async function writeReports(subject: ReportSubject, options: WriteReportsOptions): Promise<WrittenReport[]> {
   const written: WrittenReport[] = [];
@@ -56,7 +56,7 @@ export async function writeReports(subject: ReportSubject, options: WriteReports
     } else {
       const path = sibling(`.${format}`);
       const text = format === 'csv' ? formatCsvReport(subject) : format === 'md' ? formatMarkdownReport(subject) : await renderHtmlReport(subject);
-      await writeFile(path, text);
+      await writeFileAtomic(path, text);
       written.push({ format, path: resolve(path) });
     }
   }

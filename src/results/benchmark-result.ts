@@ -7,8 +7,11 @@ import type { Measurement } from './measurement.js';
 import type { RunEnvironment } from './run-environment.js';
 import type { BenchmarkSettings } from '../options/benchmark-options.js';
 
-/** Version of the result layout below; readers refuse versions they do not know. */
-export const RESULT_SCHEMA_VERSION = 2;
+/**
+ * Version of the result layout below; readers refuse versions they do not know. 3: scenarios in
+ * kebab-case (`server`), `requestsPerQuery` and `inputCount`; version 2 is still read, migrated.
+ */
+export const RESULT_SCHEMA_VERSION = 3;
 
 /** Everything one benchmark run measured, in a form that is written to JSON unchanged. Times in nanoseconds. */
 export interface BenchmarkResult {

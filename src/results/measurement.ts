@@ -1,10 +1,11 @@
 import type { ErrorCounts, FirstInference, LoadResult, MeasurementWindow, StopReason } from '../load/load-generator.js';
 import type { Scenario } from '../options/scenarios.js';
-import { earlyStoppingEstimate, earlyStoppingTargetCheck, type EarlyStoppingEstimate, type EarlyStoppingTargetCheck } from '../stats/early-stopping.js';
+import type { EarlyStoppingEstimate, EarlyStoppingTargetCheck } from '../stats/early-stopping.js';
 import type { LatencySummary } from '../stats/latency-histogram.js';
-import { estimateCountForPrecision, minimumCountForInterval, percentileInterval, withinPrecision, type PercentileInterval } from '../stats/percentile-confidence.js';
+import { estimateCountForPrecision, minimumCountForInterval, withinPrecision, type PercentileInterval } from '../stats/percentile-confidence.js';
 import type { StabilityCheck } from '../stats/stability.js';
-import { computeThroughput, type Throughput } from '../stats/throughput.js';
+import { defaultStats, type Stats } from '../stats/stats.js';
+import type { Throughput } from '../stats/throughput.js';
 
 /** Throughput over the whole run and over its windows, as NeuronPerf reports it. */
 export interface MeasuredThroughput extends Throughput {
@@ -124,12 +125,12 @@ function precisionOutcome(intervals: readonly PercentileInterval[], target: numb
   return { target, met, widest, queriesNeeded: met ? null : Math.max(count + 1, ...needed) };
 }
 
-/** Summarises a load generator's result for reports: percentiles with intervals, early stopping, windows. */
-export function summarizeMeasurement(load: LoadResult, batchSize: number): Measurement {
+/** Summarises a load generator's result for reports, with `stats`: percentiles with intervals, early stopping, windows. */
+export function summarizeMeasurement(load: LoadResult, batchSize: number, stats: Stats = defaultStats): Measurement {
   const s = load.settings;
-  const throughput = computeThroughput(load.completedRequests, batchSize, load.elapsedNs);
+  const throughput = stats.throughput(load.completedRequests, batchSize, load.elapsedNs);
   const windows = load.windows.map((w) => ({ ...w, samplesPerSecond: w.requestsPerSecond * batchSize }));
-  const latencyIntervals = s.percentiles.map((p) => percentileInterval(load.latency, p, s.confidenceLevel));
+  const latencyIntervals = s.percentiles.map((p) => stats.percentileInterval(load.latency, p, s.confidenceLevel));
   return {
     scenario: s.scenario,
     stopReason: load.stopReason,
@@ -152,16 +153,16 @@ export function summarizeMeasurement(load: LoadResult, batchSize: number): Measu
             arrival: s.arrival ?? 'constant',
             lateQueries: load.lateQueries,
             lateSendThresholdMs: s.lateSendThresholdMs,
-            sendDelay: load.sendDelay.summarize(s.percentiles),
+            sendDelay: stats.summarize(load.sendDelay, s.percentiles),
           },
-    latency: load.latency.summarize(s.percentiles),
+    latency: stats.summarize(load.latency, s.percentiles),
     latencyIntervals,
     confidenceLevel: s.confidenceLevel,
-    queue: load.queue.summarize(s.percentiles),
-    compute: load.compute.summarize(s.percentiles),
-    earlyStopping: earlyStoppingEstimate(load.latency, s.scenarioPercentile, s.confidenceLevel),
+    queue: stats.summarize(load.queue, s.percentiles),
+    compute: stats.summarize(load.compute, s.percentiles),
+    earlyStopping: stats.earlyStopping(load.latency, s.scenarioPercentile, s.confidenceLevel),
     latencyTarget:
-      s.targetLatencyMs === undefined ? null : earlyStoppingTargetCheck(load.latency, s.scenarioPercentile, s.targetLatencyMs * 1e6, s.confidenceLevel),
+      s.targetLatencyMs === undefined ? null : stats.latencyTarget(load.latency, s.scenarioPercentile, s.targetLatencyMs * 1e6, s.confidenceLevel),
     precision: s.precision === undefined ? null : precisionOutcome(latencyIntervals, s.precision, load.completedQueries),
     stability: load.stability,
     errors: load.errors,

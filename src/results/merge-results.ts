@@ -9,6 +9,7 @@ import { judgeMeasurement } from './verdict.js';
 import { LatencyHistogram, type LatencySummary } from '../stats/latency-histogram.js';
 import type { StabilityCheck } from '../stats/stability.js';
 import { evaluateThresholds, parseThresholds } from '../stats/thresholds.js';
+import { joinTimes, peakConcurrent, rateOverTime } from './run-timeline.js';
 import { describeSettingDifferences, settingDifferences } from './setting-differences.js';
 
 /** One measured run inside a merged result: what merging cannot fold into the totals. */
@@ -129,57 +130,6 @@ function addErrors(all: readonly ErrorCounts[]): ErrorCounts {
     }
   }
   return { total: sum(all.map((e) => e.total)), timeouts: sum(all.map((e) => e.timeouts)), byKind };
-}
-
-/** A run's measured time on the common clock of `joinTimes`, in nanoseconds. */
-function spanOf(source: MergedSource): { start: number; end: number } {
-  const start = Date.parse(source.startedAt) * 1e6;
-  return { start, end: start + source.elapsedNs };
-}
-
-/**
- * Measured intervals of the sources on one clock, and the length of their union. A result records when its run
- * started (before the model, compile and warm-up), not when measuring began; taking each measurement to begin at its
- * startedAt assumes the runs took equally long to set up, which holds for one configuration with a warm compile
- * cache; the error is the difference of their set-up times.
- */
-function joinTimes(sources: readonly MergedSource[]): { elapsedNs: number; overlapping: boolean } {
-  const spans = sources.map(spanOf).sort((a, b) => a.start - b.start);
-  let elapsedNs = 0;
-  let overlapping = false;
-  let reach = -Infinity;
-  for (const { start, end } of spans) {
-    if (start < reach) overlapping = true;
-    elapsedNs += Math.max(0, end - Math.max(start, reach));
-    reach = Math.max(reach, end);
-  }
-  return { elapsedNs, overlapping };
-}
-
-/**
- * The largest sum of `value` over runs measuring at one time, on the clock of `joinTimes`: the copies, devices or
- * runs at work together. Runs that only touch (one ends as the next starts) do not overlap.
- */
-function peakConcurrent(sources: readonly MergedSource[], value: (source: MergedSource) => number): number {
-  const events = sources
-    .flatMap((s) => [
-      { atNs: spanOf(s).start, change: value(s) },
-      { atNs: spanOf(s).end, change: -value(s) },
-    ])
-    // At one instant, ends before starts.
-    .sort((a, b) => a.atNs - b.atNs || a.change - b.change);
-  let running = 0;
-  let peak = Math.max(...sources.map(value));
-  for (const { change } of events) {
-    running += change;
-    peak = Math.max(peak, running);
-  }
-  return peak;
-}
-
-/** A rate of each run, weighted by its measured time, over their union: the sum for runs measured together, the common rate for runs one after another. */
-function rateOverTime(sources: readonly MergedSource[], rate: (source: MergedSource) => number, elapsedNs: number): number {
-  return elapsedNs > 0 ? sum(sources.map((s) => rate(s) * s.elapsedNs)) / elapsedNs : sum(sources.map(rate));
 }
 
 /** Refuses a run given twice, alone or inside a merged result: the same start and the same latency histogram. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { InferbenchError, firstLine } from '../core/errors.js';
 import { RESULT_SCHEMA_VERSION, type BenchmarkResult } from './benchmark-result.js';
 import { LatencyHistogram } from '../stats/latency-histogram.js';
+import { migrateResult, PREVIOUS_RESULT_SCHEMA_VERSION } from './migrate-result.js';
 
 const summary = z.object({ count: z.number(), minNs: z.number(), maxNs: z.number(), meanNs: z.number(), percentilesNs: z.record(z.string(), z.number()) });
 
@@ -33,21 +34,28 @@ const resultShape = z.looseObject({
   environment: z.looseObject({ inferbench: z.string() }),
 });
 
-/** Checks that `value`, read from `source`, is a result of this schema version; one line names what is wrong. */
+/**
+ * Checks that `value`, read from `source`, is a result of this schema version, or of the previous one
+ * (migrated to this one); one line names what is wrong.
+ */
 export function parseResult(value: unknown, source: string): BenchmarkResult {
   const version = (value as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (typeof value !== 'object' || value === null || version === undefined) {
     throw new InferbenchError('RESULT_INVALID', `${source} is not an inferbench result (no schemaVersion); pass a JSON file written by 'inferbench run'`);
   }
-  if (version !== RESULT_SCHEMA_VERSION) {
-    throw new InferbenchError('RESULT_INVALID', `${source} has result schema version ${JSON.stringify(version)}, but this inferbench reads version ${RESULT_SCHEMA_VERSION}; rerun the benchmark with this version`);
+  if (version !== RESULT_SCHEMA_VERSION && version !== PREVIOUS_RESULT_SCHEMA_VERSION) {
+    throw new InferbenchError(
+      'RESULT_INVALID',
+      `${source} has result schema version ${JSON.stringify(version)}, but this inferbench reads versions ${PREVIOUS_RESULT_SCHEMA_VERSION} and ${RESULT_SCHEMA_VERSION}; rerun the benchmark with this version`,
+    );
   }
-  const parsed = resultShape.safeParse(value);
+  const current = migrateResult(value as Readonly<Record<string, unknown>>);
+  const parsed = resultShape.safeParse(current);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new InferbenchError('RESULT_INVALID', `${source} is not a valid result: ${issue.path.join('.') || 'the top level'} ${issue.message.toLowerCase()}`);
   }
-  const result = value as BenchmarkResult;
+  const result = current as unknown as BenchmarkResult;
   for (const [name, encoded] of Object.entries(result.measurement.histograms)) {
     try {
       LatencyHistogram.decode(encoded);

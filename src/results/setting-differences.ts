@@ -1,11 +1,13 @@
+import type { ComparedAs } from '../options/option-kinds.js';
+import { namesOf, RUN_OPTIONS, type RunOptionName } from '../options/option-registry.js';
 import type { BenchmarkResult } from './benchmark-result.js';
 
 /**
  * How much a difference matters: `configuration` changes what is measured (two such results measure different
  * things and cannot be merged); `context` is where and with what it was measured (machine, software, input files),
- * worth knowing when comparing but no bar to merging runs of several machines.
+ * worth knowing when comparing but no bar to merging runs of several machines. Each run option declares its kind.
  */
-export type SettingKind = 'configuration' | 'context';
+export type SettingKind = ComparedAs;
 
 /** A setting whose value differs between two results. */
 export interface SettingDifference {
@@ -27,51 +29,27 @@ interface ComparedSetting {
   readonly kind: SettingKind;
 }
 
-const configuration = (path: string): ComparedSetting => ({ path, kind: 'configuration' });
-const context = (path: string): ComparedSetting => ({ path, kind: 'context' });
+/** Where a compared option is read when not from `settings`. */
+const READ_AT: Partial<Record<RunOptionName, string>> = { rateQps: 'measurement.offeredLoad.targetQps' };
+
+/** The run options whose declaration says they are compared, of one kind, in registry order. */
+const declared = (kind: SettingKind): ComparedSetting[] =>
+  namesOf(RUN_OPTIONS).flatMap((name) => (RUN_OPTIONS[name].compared === kind ? [{ path: READ_AT[name] ?? `settings.${name}`, kind }] : []));
 
 /**
- * The settings compared, in report order. An open loop's rate is read from the measurement's offered load, not from
- * `settings.rateQps`: a Server search leaves that unset and offers the rate it chose; a merged result's offered load
- * is that of all its runs together (see mergeResults, which checks each run's own rate). Left out on purpose, as they
- * do not change what is measured: the model's name and path (its SHA-256 stands for it), cacheDir and output paths,
- * thresholds and the run's bounds (they change how long, not what), percentiles, confidence, windows and the
- * stability rule (how it is reported), warm-up, timeouts, the Server search itself and the price per hour.
+ * The settings compared, in report order: the run options declared as compared, and the model, backend
+ * and machine. An open loop's rate is read from the measurement's offered load, not from
+ * `settings.rateQps`: a server search leaves that unset and offers the rate it chose; a merged result's
+ * offered load is that of all its runs together (see mergeResults, which checks each run's own rate).
+ * The model's name and path are not compared: its SHA-256 stands for them.
  */
 const COMPARED: readonly ComparedSetting[] = [
-  configuration('model.sha256'),
-  configuration('settings.batchSize'),
-  configuration('settings.sequenceLength'),
-  configuration('settings.scenario'),
-  configuration('settings.clients'),
-  configuration('settings.requestsPerQuery'),
-  configuration('measurement.offeredLoad.targetQps'),
-  configuration('settings.arrival'),
-  configuration('settings.copies'),
-  configuration('settings.device'),
-  configuration('settings.artifactFormat'),
-  configuration('settings.tensorrtFp16'),
-  configuration('settings.intraOpThreadsPerCopy'),
-  configuration('settings.batchMode'),
-  configuration('settings.inputCount'),
-  configuration('settings.padding'),
-  configuration('settings.dimensions'),
-  configuration('settings.imageSize'),
-  configuration('settings.imageLayout'),
-  configuration('settings.imageMean'),
-  configuration('settings.imageStd'),
-  configuration('backend.name'),
-  configuration('compile.compiler'),
-  // Paths and seeds: the same data can sit at different paths on different machines.
-  context('settings.tokenizer'),
-  context('settings.corpus'),
-  context('settings.seed'),
-  context('environment.cpuModel'),
-  context('environment.cpuCores'),
-  context('environment.instanceType'),
-  context('environment.onnxruntime'),
-  context('environment.node'),
-  context('environment.inferbench'),
+  { path: 'model.sha256', kind: 'configuration' },
+  ...declared('configuration'),
+  { path: 'backend.name', kind: 'configuration' },
+  { path: 'compile.compiler', kind: 'configuration' },
+  ...declared('context'),
+  ...['cpuModel', 'cpuCores', 'instanceType', 'onnxruntime', 'node', 'inferbench'].map((key): ComparedSetting => ({ path: `environment.${key}`, kind: 'context' })),
 ];
 
 function valueAt(result: BenchmarkResult, path: string): unknown {

@@ -63,7 +63,7 @@ export function judgeMeasurement(m: Measurement, settings: BenchmarkSettings): V
     add('ERRORS', `${m.errors.total} requests failed (${kinds})`, 'fix the failing requests; the latency figures leave them out');
   }
   // Offline latencies grow with the queue by design; it is judged on throughput alone.
-  if (m.earlyStopping.estimateNs === null && m.scenario !== 'Offline') {
+  if (m.earlyStopping.estimateNs === null && m.scenario !== 'offline') {
     add(
       'TOO_FEW_FOR_PERCENTILE',
       `${m.earlyStopping.count} queries cannot bound p${p} at ${percent(m.confidenceLevel)} confidence; at least ${m.earlyStopping.minimumCount} are needed`,

@@ -1,6 +1,6 @@
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InferbenchError, firstLine } from '../core/errors.js';
+import { writeFileAtomic } from '../core/fs-utils.js';
 import type { MeasurementWindow, RunningFigures } from '../load/load-generator.js';
 import { AwaitableEmitter, type EmitEvent } from '../core/awaitable-emitter.js';
 import type { BenchmarkOptions } from '../options/benchmark-options.js';
@@ -138,7 +138,7 @@ async function runSweep(options: SweepOptions, emit: EmitEvent<SweepRunEvents>):
   }
   const bestIndex = chooseBest(outcomes);
   const csvPath = join(plan.outputDir, SWEEP_CSV_FILE);
-  await writeFile(csvPath, formatCsvReport({ results: outcomes.map((o) => o.result), bestIndex, slo: plan.slo }));
+  await writeFileAtomic(csvPath, formatCsvReport({ results: outcomes.map((o) => o.result), bestIndex, slo: plan.slo }));
   return {
     configurations: outcomes,
     bestIndex,

@@ -15,7 +15,7 @@ export interface SweepAxes {
   readonly clients?: readonly number[];
   /** Devices the model runs on, e.g. `['cpu', 'cuda']`. */
   readonly devices?: readonly BenchmarkSettings['device'][];
-  /** Any other run option by its name, e.g. `{ sequenceLength: [64, 128] }` or `{ scenario: ['closed', 'Offline'] }`. */
+  /** Any other run option by its name, e.g. `{ sequenceLength: [64, 128] }` or `{ scenario: ['closed', 'offline'] }`. */
   readonly vary?: Readonly<Record<string, readonly unknown[]>>;
 }
 
@@ -83,7 +83,7 @@ function orderedAxes(axes: SweepAxes): SweepAxis[] {
     if (ordered.some((a) => a.setting === setting)) throw invalid(`sweep axis ${name} varies ${setting}, which another axis already varies; give it once`);
     ordered.push({ setting, values });
   }
-  if (ordered.length === 0) throw invalid('a sweep needs at least one axis, e.g. batchSizes [2, 4, 8] (--batch-sizes 2,4,8)');
+  if (ordered.length === 0) throw invalid('a sweep needs at least one axis, e.g. batchSizes [2, 4, 8] (--batch-size-list 2,4,8)');
   return ordered;
 }
 

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { InferbenchError, firstLine } from '../core/errors.js';
+import { writeFileAtomic } from '../core/fs-utils.js';
 import type { BenchmarkResult } from '../results/benchmark-result.js';
 import { readResultFile } from '../results/read-result.js';
 import type { SweepAxis, SweepSettings } from './sweep-grid.js';
@@ -100,8 +100,8 @@ export async function readFinishedConfigurations(plan: SweepPlan): Promise<Map<n
 }
 
 /**
- * Records the sweep and its finished configurations in the manifest. It is written under a unique
- * name and renamed into place, so a process killed midway leaves the previous manifest whole.
+ * Records the sweep and its finished configurations in the manifest, whole or not at all, so a
+ * process killed midway leaves the previous manifest whole.
  */
 export async function writeSweepManifest(plan: SweepPlan, done: ReadonlySet<number>): Promise<string> {
   const manifest: SweepManifest = {
@@ -111,15 +111,11 @@ export async function writeSweepManifest(plan: SweepPlan, done: ReadonlySet<numb
     configurations: plan.configurations.map((c) => ({ settings: c.settings, file: basename(c.resultPath), done: done.has(c.index) })),
   };
   const path = sweepManifestPath(plan.outputDir);
-  const tmp = join(plan.outputDir, `.${SWEEP_MANIFEST_FILE}.${randomUUID()}.tmp`);
   try {
     await mkdir(plan.outputDir, { recursive: true });
-    await writeFile(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
-    await rename(tmp, path);
+    await writeFileAtomic(path, `${JSON.stringify(manifest, null, 2)}\n`);
   } catch (error) {
     throw new InferbenchError('INVALID_OPTION', `cannot write the sweep manifest ${path} (${firstLine(error)}); pass a writable --output-dir`, { cause: error });
-  } finally {
-    await rm(tmp, { force: true });
   }
   return path;
 }

@@ -1,6 +1,8 @@
 import { execa } from 'execa';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runCli } from '../../src/cli/run-cli.js';
+import { tempDir } from './fixtures.js';
 
 /**
  * Node's arguments that start the CLI from its TypeScript source, wherever the process runs: tsx's
@@ -11,6 +13,9 @@ export const CLI_NODE_ARGS = [
   pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href,
   fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url)),
 ] as const;
+
+/** Working directory of runs that name none: a temporary folder, so that no `results/` lands in the working tree. */
+const defaultCwd = tempDir('inferbench-cwd-');
 
 /** What a CLI run left behind. */
 export interface CliRun {
@@ -24,8 +29,8 @@ export interface CliRun {
   readonly timedOut: boolean;
 }
 
-/** Runs the CLI as a user would, with only the environment given (plus PATH and HOME). */
-export async function inferbench(args: readonly string[], env: Record<string, string> = {}, cwd?: string): Promise<CliRun> {
+/** Runs the CLI as a user would, with only the environment given (plus PATH and HOME), in `cwd` (default a temporary folder). */
+export async function inferbench(args: readonly string[], env: Record<string, string> = {}, cwd: string = defaultCwd): Promise<CliRun> {
   const { exitCode, stdout, stderr, timedOut } = await execa('node', [...CLI_NODE_ARGS, ...args], {
     reject: false,
     // No test may reach a real hub: unless a test serves one, the endpoint is a closed local port.
@@ -36,4 +41,34 @@ export async function inferbench(args: readonly string[], env: Record<string, st
     timeout: 60_000,
   });
   return { exitCode, stdout, stderr, timedOut };
+}
+
+/** What an in-process CLI run left behind. */
+export interface InProcessRun {
+  /** The exit status runCli returned. */
+  readonly exitCode: number;
+  /** Everything written to stdout, without the final newline (as for a spawned run). */
+  readonly stdout: string;
+  /** Everything written to stderr, without the final newline. */
+  readonly stderr: string;
+}
+
+/**
+ * Runs the CLI inside this process through its entry function, as `inferbench args…` with only
+ * `env` for its environment and `cwd` (default a temporary folder, so that nothing lands in the
+ * working tree) as its directory. Neither stream is a terminal. The library below the CLI
+ * still reads the process's own environment (the Hugging Face variables, the default cache):
+ * tests that need those set run the CLI spawned.
+ */
+export async function runInProcess(args: readonly string[], options: { readonly env?: Record<string, string>; readonly cwd?: string } = {}): Promise<InProcessRun> {
+  let stdout = '';
+  let stderr = '';
+  const exitCode = await runCli(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: options.env ?? {},
+    cwd: options.cwd ?? defaultCwd,
+  });
+  const trim = (text: string): string => text.replace(/\r?\n$/, '');
+  return { exitCode, stdout: trim(stdout), stderr: trim(stderr) };
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { buildSyntheticBert, type SyntheticBertConfig } from '../../src/index.js';
+import { buildSyntheticBert, type SyntheticBertConfig } from '../../src/models/synthetic-bert.js';
 
 /** A temporary directory removed after the test file. */
 export function tempDir(prefix = 'inferbench-test-'): string {

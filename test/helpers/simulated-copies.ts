@@ -1,6 +1,9 @@
 import { expect } from 'vitest';
 import { monotonicNowNs } from '../../src/core/clock.js';
-import { InferbenchError, waitUntil, type InferenceTiming, type LatencyHistogram, type ModelCopy } from '../../src/index.js';
+import { InferbenchError } from '../../src/core/errors.js';
+import { waitUntil } from '../../src/load/wait-until.js';
+import { type InferenceTiming, type ModelCopy } from '../../src/backends/backend.js';
+import { type LatencyHistogram } from '../../src/stats/latency-histogram.js';
 import { seededRandom, type SeededRandom } from '../../src/core/random.js';
 
 // Simulated model copies whose timing is known in advance, so tests can compare what the load

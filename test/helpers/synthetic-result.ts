@@ -1,14 +1,11 @@
-import {
-  LatencyHistogram,
-  collectEnvironment,
-  computeEfficiency,
-  judgeMeasurement,
-  resolveBenchmarkSettings,
-  summarizeMeasurement,
-  type BenchmarkResult,
-  type BenchmarkSettingsInput,
-  type ErrorCounts,
-} from '../../src/index.js';
+import { LatencyHistogram } from '../../src/stats/latency-histogram.js';
+import { collectEnvironment } from '../../src/hardware/environment.js';
+import { computeEfficiency } from '../../src/results/efficiency.js';
+import { judgeMeasurement } from '../../src/results/verdict.js';
+import { resolveBenchmarkSettings, type BenchmarkSettingsInput } from '../../src/options/benchmark-options.js';
+import { summarizeMeasurement } from '../../src/results/measurement.js';
+import { RESULT_SCHEMA_VERSION, type BenchmarkResult } from '../../src/results/benchmark-result.js';
+import { type ErrorCounts } from '../../src/load/load-generator.js';
 import { histogramOf } from './histogram-of.js';
 
 /** What a result measured nowhere is made of; each member has a default. */
@@ -94,7 +91,7 @@ export function syntheticResult(run: SyntheticRun): BenchmarkResult {
     settings.batchSize,
   );
   return {
-    schemaVersion: 2,
+    schemaVersion: RESULT_SCHEMA_VERSION,
     startedAt,
     settings,
     model: { name: 'synthetic', path: 'synthetic.onnx', sha256: 'a'.repeat(64), synthetic: true, task: 'text', inputs: [], outputs: [] },

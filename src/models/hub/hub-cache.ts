@@ -1,6 +1,7 @@
-import { copyFile, mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, stat, symlink } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { InferbenchError, firstLine } from '../../core/errors.js';
+import { writeFileAtomic } from '../../core/fs-utils.js';
 
 /** A full git commit hash as the hub writes it: a revision of this form is used as is, never through `refs/`. */
 const COMMIT_HASH = /^[0-9a-f]{40}$/;
@@ -41,7 +42,7 @@ export async function writeHubRef(cacheDir: string, repoId: string, revision: st
   if (revision === commit) return;
   const path = hubRefPath(cacheDir, repoId, revision);
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, commit);
+  await writeFileAtomic(path, commit);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { monotonicNowNs } from '../../core/clock.js';
 import type { Backend, BackendLoadRequest, InferenceTiming, LoadedModel, ModelCopy } from '../../backends/backend.js';
+import { requireArtifactFits } from '../../backends/check-artifact.js';
 import { loadWorkerCopies } from '../../backends/worker-model-copy.js';
 import { workerFile } from '../../core/worker-file.js';
 
@@ -33,7 +34,9 @@ export class NullBackend implements Backend {
     this.name = this.#inWorkerThreads ? 'null-worker' : 'null';
   }
 
+  /** Checks the artifact against the inputs, as every backend does, though it never runs the model. */
   async load(request: BackendLoadRequest): Promise<LoadedModel> {
+    requireArtifactFits(request.artifact, request.inputs);
     if (this.#inWorkerThreads) return loadWorkerCopies(request, WORKER_URL, 1, { inWorkerThreads: true });
     return {
       copies: Array.from({ length: request.copies }, (_, i) => new InProcessNullCopy(i)),

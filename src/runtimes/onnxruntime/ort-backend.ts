@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { requireArtifactFits } from '../../compilers/compiler.js';
 import { requireInteger } from '../../core/validate.js';
 import type { Backend, BackendLoadRequest, LoadedModel } from '../../backends/backend.js';
+import { requireArtifactFits } from '../../backends/check-artifact.js';
 import { loadWorkerCopies } from '../../backends/worker-model-copy.js';
 import { dirname, join } from 'node:path';
 import { gpuForCopy, ortProvidersFor, resolveGpuDeviceIds, tensorrtEnv, type OrtDevice } from './ort-device.js';
@@ -44,7 +44,7 @@ export class OrtBackend implements Backend {
 
   async load(request: BackendLoadRequest): Promise<LoadedModel> {
     const device = this.#device;
-    requireArtifactFits(request.artifact, { backend: this.name, format: 'onnx', device, batchSize: request.inputs.batchSize });
+    requireArtifactFits(request.artifact, request.inputs, { backend: this.name, format: 'onnx', device });
     if (device === 'cpu') {
       const threads = this.#intraOpThreadsPerCopy ?? Math.max(1, Math.floor(availableParallelism() / request.copies));
       return loadWorkerCopies(request, WORKER_URL, threads, { executionProvider: 'cpu', intraOpThreadsPerCopy: threads });

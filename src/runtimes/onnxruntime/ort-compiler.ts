@@ -9,7 +9,8 @@ import { matchInputsToModel } from '../../inputs/match-inputs.js';
 import type { CompileRequest, CompiledArtifact, Compiler } from '../../compilers/compiler.js';
 import { fixOnnxDimensions } from '../../onnx/fix-onnx-dimensions.js';
 import { ortProvidersFor, type OrtDevice, type OrtProviderList } from './ort-device.js';
-import { readCompileRecord, writeCompileRecord } from '../../compilers/compile-cache.js';
+import { readCompileRecord, writeCompileRecord, type CompileRecordBase } from '../../compilers/compile-cache.js';
+import { requireCompileBatchSize } from '../../compilers/batch-size.js';
 
 /** ONNX Runtime's graph optimisation levels. */
 export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
@@ -25,14 +26,13 @@ export interface OrtCompilerOptions {
 }
 
 /** What the cache keeps beside each artifact, so that a cache hit reports the original compile. */
-interface CompileRecord {
+interface CompileRecord extends CompileRecordBase {
   readonly compileNs: number;
   readonly dimensions: Record<string, number>;
   readonly maxAbsDifference: number;
 }
 
 const ARTIFACT_FILE = 'model.onnx';
-
 
 /**
  * Specialises an ONNX model for one set of input shapes with ONNX Runtime: symbolic dimensions are
@@ -53,6 +53,7 @@ export class OrtCompiler implements Compiler {
 
   async compile(request: CompileRequest): Promise<CompiledArtifact> {
     const { model, input, cacheDir } = request;
+    const batchSize = requireCompileBatchSize(request);
     const dimensions = matchInputsToModel(model.inputs, input);
     const cacheKey = createHash('sha256')
       .update(
@@ -69,11 +70,12 @@ export class OrtCompiler implements Compiler {
       .digest('hex');
     const dir = join(cacheDir, 'compiled', cacheKey);
     const path = join(dir, ARTIFACT_FILE);
-    const artifact = { path, model, compiler: this.name, cacheKey };
+    const artifact = { path, model, compiler: this.name, cacheKey, format: 'onnx' as const };
 
     const cached = await readCompileRecord<CompileRecord>(
       dir,
       [path],
+      batchSize,
       (r) => typeof r.compileNs === 'number' && typeof r.maxAbsDifference === 'number' && typeof r.dimensions === 'object',
     );
     if (cached) return { ...artifact, ...cached, cacheHit: true };
@@ -99,14 +101,14 @@ export class OrtCompiler implements Compiler {
       await optimizing.release();
       const compileNs = monotonicNowNs() - startNs;
 
-      // Both graphs run the same sample, as the workshop prints the original output beside the compiled.
+      // Both graphs run the same feed, as the workshop prints the original output beside the compiled.
       const comparison = await compareModels(model.path, tmpPath, input, { signal: request.signal, artifactProviders: this.#providers }).catch((error: unknown) => {
         if (error instanceof InferbenchError) throw error;
-        throw new InferbenchError('COMPILE_FAILED', `the model fails on the first input sample: ${firstLine(error)}`, { cause: error });
+        throw new InferbenchError('COMPILE_FAILED', `the model fails on the input feed: ${firstLine(error)}`, { cause: error });
       });
       const lost = comparison.missingOutputs[0];
       if (lost !== undefined) throw new InferbenchError('COMPILE_FAILED', `the compiled model lost output '${lost}'`);
-      const record: CompileRecord = { compileNs, dimensions, maxAbsDifference: comparison.maxAbsError };
+      const record: CompileRecord = { batchSize, compileNs, dimensions, maxAbsDifference: comparison.maxAbsError };
       await rename(tmpPath, path);
       await writeCompileRecord(dir, record);
       return { ...artifact, ...record, cacheHit: false };

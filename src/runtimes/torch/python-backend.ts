@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { monotonicNowNs } from '../../core/clock.js';
-import { requireArtifactFits } from '../../compilers/compiler.js';
 import { InferbenchError } from '../../core/errors.js';
 import { requireInteger } from '../../core/validate.js';
 import type { Backend, BackendLoadRequest, LoadedModel } from '../../backends/backend.js';
+import { requireArtifactFits } from '../../backends/check-artifact.js';
 import { findPython } from './find-python.js';
 import { PythonModelCopy } from './python-model-copy.js';
 import type { PythonDevice, PythonModelFormat } from './python-protocol.js';
@@ -101,10 +101,12 @@ export class PythonBackend implements Backend {
     this.name = this.#format === 'null' ? 'python-null' : `pytorch-${this.#device}`;
   }
 
-  /** Finds the interpreter, then starts one worker process per copy in parallel; if any fails, the others are closed. */
+  /** Checks the artifact against the inputs, finds the interpreter, then starts one worker process per copy in parallel; if any fails, the others are closed. */
   async load(request: BackendLoadRequest): Promise<LoadedModel> {
     const startNs = monotonicNowNs();
-    if (this.#format !== 'null') requireArtifactFits(request.artifact, { backend: this.name, format: this.#format, device: this.#device, batchSize: request.inputs.batchSize });
+    const format = this.#format;
+    // The null format loads no model, so only the inputs are checked against the artifact.
+    requireArtifactFits(request.artifact, request.inputs, format === 'null' ? undefined : { backend: this.name, format, device: this.#device });
     const python = await findPython({ requireTorch: this.#format !== 'null', pythonPath: this.#options.pythonPath, signal: request.signal });
     const threads = this.#options.intraOpThreadsPerCopy ?? (this.#device === 'cpu' ? Math.max(1, Math.floor(availableParallelism() / request.copies)) : 1);
     const gpus = this.#options.deviceIds;

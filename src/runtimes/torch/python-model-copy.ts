@@ -17,7 +17,7 @@ import {
   type PythonMessageType,
 } from './python-protocol.js';
 
-/** The worker script, from dist/backends/python/ in the package (python/ sits beside dist/). */
+/** The worker script: python/ sits beside src/ and dist/, three levels above this module. */
 export const PYTHON_WORKER_PATH = fileURLToPath(new URL('../../../python/inferbench_worker.py', import.meta.url));
 
 /** Options of {@link PythonModelCopy.start}. */

@@ -15,7 +15,8 @@ import type { NamedTensors, FeedTensor, FeedElementType } from '../../tensors/te
 import { DEFAULT_TORCH_IMAGE_SIZE } from '../../models/torch-model-source.js';
 import { requireInteger } from '../../core/validate.js';
 import type { CompileRequest, CompiledArtifact, Compiler } from '../../compilers/compiler.js';
-import { readCompileRecord, writeCompileRecord } from '../../compilers/compile-cache.js';
+import { readCompileRecord, writeCompileRecord, type CompileRecordBase } from '../../compilers/compile-cache.js';
+import { requireCompileBatchSize } from '../../compilers/batch-size.js';
 
 /** The compile script, run with the interpreter that {@link findPython} picks. */
 export const TORCH_COMPILE_SCRIPT_PATH = fileURLToPath(new URL('../../../python/inferbench_compile.py', import.meta.url));
@@ -65,7 +66,7 @@ interface ScriptResult {
 }
 
 /** What the cache keeps beside each artifact, so that a cache hit reports the original compile. */
-interface TorchCompileRecord {
+interface TorchCompileRecord extends CompileRecordBase {
   /** Wall time of the trace or export. */
   readonly compileNs: number;
   /** { batch_size }. */
@@ -105,11 +106,10 @@ function readRawTensors(bytes: Buffer, entries: readonly RawTensorEntry[]): Reco
   );
 }
 
-
 /**
  * Compiles a PyTorch model ({@link TorchModelSource}) for one batch size in Python, as the workshop
  * does: torch.jit.trace for cpu and cuda, torch_neuronx.trace or torch.neuron.trace for neuron, or
- * torch.onnx.export with fixed shapes. The batch size is the sample's first dimension. Artifacts
+ * torch.onnx.export with fixed shapes, for the request's batch size. Artifacts
  * are cached under a hash of the source, shapes, device, format and torch version.
  */
 export class TorchCompiler implements Compiler {
@@ -135,8 +135,7 @@ export class TorchCompiler implements Compiler {
     if (model.format !== 'torch') {
       throw new InferbenchError('INVALID_OPTION', `${this.name} compiles PyTorch sources such as torchvision:resnet50, not the ${model.format} file ${model.path}`);
     }
-    const batchSize = Object.values(input)[0]?.dims[0] ?? request.batchSize;
-    if (batchSize === undefined) throw new InferbenchError('INPUT_MISMATCH', `the sample for ${model.path} has no tensors with a batch dimension`);
+    const batchSize = requireCompileBatchSize(request);
     const python = await findPython({ requireTorch: true, pythonPath: this.#options.pythonPath, signal });
     const neuronRuntime = this.#device === 'neuron' ? (this.#options.neuronRuntime ?? 'torch-neuronx') : undefined;
     const cacheKey = createHash('sha256')
@@ -163,6 +162,7 @@ export class TorchCompiler implements Compiler {
     const cached = await readCompileRecord<TorchCompileRecord>(
       dir,
       [path, join(dir, INPUTS_FILE)],
+      batchSize,
       (r) => typeof r.compileNs === 'number' && typeof r.maxAbsDifference === 'number' && Array.isArray(r.inputs),
     );
     if (cached) return finish(cached, true);
@@ -181,12 +181,13 @@ export class TorchCompiler implements Compiler {
         if (given === undefined || given.join() !== entry.dims.join()) {
           throw new InferbenchError(
             'INPUT_MISMATCH',
-            `${model.path} takes input '${entry.name}' of shape [${entry.dims.join(', ')}], but the sample has ${given ? `[${given.join(', ')}]` : 'no such input'}; set the image size to match`,
+            `${model.path} takes input '${entry.name}' of shape [${entry.dims.join(', ')}], but the input feed has ${given ? `[${given.join(', ')}]` : 'no such input'}; give the compiler and the model source the same imageSize`,
           );
         }
       }
       const maxAbsDifference = result.maxAbsDifference ?? (await this.#compareOnnx(files, result, signal));
       const record: TorchCompileRecord = {
+        batchSize,
         compileNs: Math.round(result.compileSeconds * 1e9),
         dimensions: { batch_size: batchSize },
         maxAbsDifference,

@@ -1,0 +1,91 @@
+import type { BooleanArgDef, StringArgDef } from 'citty';
+import { InferbenchError } from '../core/errors.js';
+import { OPTION_TOPICS, type OldFlag } from '../options/option-kinds.js';
+import { readOptionText, RUN_OPTIONS, SETTABLE_OPTIONS, type RunOptionName, type RunOptions } from '../options/option-registry.js';
+import { flagOf } from '../options/option-schema.js';
+import { flagValue } from './_flags.js';
+
+/** A flag as citty takes it, with what help and the README show beside it. */
+export type OptionArgDef = (StringArgDef | BooleanArgDef) & {
+  /** The help heading it goes under: a run option's topic; none for a command's own flag. */
+  readonly group?: string;
+  /** The environment variable that sets it. */
+  readonly env?: string;
+  /** Its default, as shown. */
+  readonly defaultText?: string;
+  /** What it does, without the default and the variable that `description` adds. */
+  readonly help?: string;
+  /** For an old spelling: the flag that replaces it. */
+  readonly replacedBy?: string;
+  /** Given more than once, each value adds up (read by withRepeatedFlags). */
+  readonly repeatable?: boolean;
+};
+
+/** The help heading of old flag spellings. */
+export const OLD_SPELLINGS = 'Old spellings (kept for one release)';
+
+/** An old spelling of `flag`, listed under {@link OLD_SPELLINGS}. */
+export function oldSpelling(flag: string, kind: 'boolean' | 'value' | 'repeatable', note?: string): OptionArgDef {
+  const description = `Old spelling of --${flag}${note === undefined ? '' : `; ${note}`}`;
+  const common = { description, group: OLD_SPELLINGS, replacedBy: `--${flag}` };
+  return kind === 'boolean' ? { type: 'boolean', ...common } : { type: 'string', valueHint: 'value', ...common, ...(kind === 'repeatable' ? { repeatable: true } : {}) };
+}
+
+/** "Samples per request (default 4) [env BATCH_SIZE]". */
+const describe = (help: string, defaultText: string | undefined, env: string | undefined): string =>
+  `${help}${defaultText === undefined ? '' : ` (default ${defaultText})`}${env === undefined ? '' : ` [env ${env}]`}`;
+
+/**
+ * The flags of run options `names`, generated from their declarations: each under its name in
+ * kebab-case with its one-letter alias, grouped by topic; then their old spellings.
+ */
+export function optionArgs(names: readonly RunOptionName[] = SETTABLE_OPTIONS): Record<string, OptionArgDef> {
+  const topics = Object.keys(OPTION_TOPICS);
+  const byTopic = [...names].sort((a, b) => topics.indexOf(RUN_OPTIONS[a].topic) - topics.indexOf(RUN_OPTIONS[b].topic));
+  const current = byTopic.map((name): [string, OptionArgDef] => {
+    const { valueHint, short, help, defaultText, env, topic, repeatable } = RUN_OPTIONS[name];
+    const common = {
+      // An on/off flag is off unless given: its default goes without saying.
+      description: describe(help, valueHint === undefined ? undefined : defaultText, env),
+      help,
+      group: OPTION_TOPICS[topic],
+      ...(env ? { env } : {}),
+      ...(defaultText ? { defaultText } : {}),
+      ...(short ? { alias: short } : {}),
+      ...(repeatable ? { repeatable } : {}),
+    };
+    return [flagOf(name), valueHint === undefined ? { type: 'boolean', ...common } : { type: 'string', valueHint, ...common }];
+  });
+  const old = byTopic.flatMap((name) =>
+    (RUN_OPTIONS[name].oldFlags ?? []).map((o): [string, OptionArgDef] => {
+      const { valueHint, repeatable } = RUN_OPTIONS[name];
+      return [o.name, oldSpelling(flagOf(name), valueHint === undefined ? 'boolean' : repeatable ? 'repeatable' : 'value', o.form && `takes ${o.form}`)];
+    }),
+  );
+  return Object.fromEntries([...current, ...old]);
+}
+
+/** The texts of a value flag, in the order given; a flag whose values add up arrives as a list. */
+function flagTexts(flag: string, raw: unknown): string[] {
+  return [raw].flat().map((value) => flagValue(`--${flag}`, value as string | boolean | undefined) ?? '');
+}
+
+/**
+ * The run options that parsed flags give, among `names`: each by its flag or an old spelling, not both.
+ * A value flag given twice counts once, the last, except where each adds a value (thresholds, given
+ * every value by withRepeatedFlags).
+ */
+export function optionsFromFlags(flags: Readonly<Record<string, unknown>>, names: readonly RunOptionName[] = SETTABLE_OPTIONS): RunOptions {
+  const entries = names.flatMap((name): [string, unknown][] => {
+    const declaration = RUN_OPTIONS[name];
+    const spellings: { readonly flag: string; readonly old?: OldFlag }[] = [{ flag: flagOf(name) }, ...(declaration.oldFlags ?? []).map((old) => ({ flag: old.name, old }))];
+    const given = spellings.filter(({ flag }) => flags[flag] !== undefined);
+    if (given.length === 0) return [];
+    if (given.length > 1) throw new InferbenchError('INVALID_OPTION', `--${given[1]!.flag} is the old spelling of --${given[0]!.flag}; give one of them`);
+    const { flag, old } = given[0]!;
+    if (declaration.valueHint === undefined) return [[name, flags[flag] === true]];
+    const values = flagTexts(flag, flags[flag]).map((text) => readOptionText(name, `--${flag}`, text, old));
+    return [[name, declaration.repeatable === true ? values.flat() : values.at(-1)]];
+  });
+  return Object.fromEntries(entries);
+}

@@ -1,0 +1,142 @@
+import type { InferenceTiming, ModelCopy } from '../backends/backend.js';
+import { monotonicNowNs } from '../core/clock.js';
+import type { RequestRecord, StopReason } from './load-generator.js';
+import type { LoadSettings } from '../options/load-settings.js';
+import { settleInTime } from './settle-request.js';
+
+/** What an issue loop (closed, open, offline) sees of the run: when it may issue, and how. */
+export interface QueryDriver {
+  /** Monotonic time the phase started; an open loop's schedule counts from here. */
+  readonly startNs: number;
+  /** Cancellation of the run. */
+  readonly signal: AbortSignal | undefined;
+  /** Queries issued so far in this phase. */
+  readonly issuedQueries: number;
+  /** Queries completed so far in this phase. */
+  readonly completedQueries: number;
+  /** Queries still needed to reach this phase's count bound (0 once reached). */
+  readonly queriesShort: number;
+  /** Whether a query may be issued at `atNs` (default now): not cancelled, and the stop rule not yet met. */
+  mayIssue(atNs?: number): boolean;
+  /** Issues the next query, due at `scheduledNs`; settles when its requests complete, fail or time out. Never rejects. */
+  issue(scheduledNs: number): Promise<void>;
+}
+
+/** An issue loop: issues queries through the driver until it may not, and waits for them to settle. */
+export type IssueLoop = (driver: QueryDriver, settings: LoadSettings) => Promise<void>;
+
+/** A request's outcome: its record, or why it failed. */
+export type RequestOutcome = RequestRecord | { readonly error: unknown };
+
+/** What a phase tells as it dispatches; every time a monotonic clock reading. */
+export interface DispatchListener {
+  /** A query was handed to the copies at `sentNs`, due at `scheduledNs`. */
+  onSend?(scheduledNs: number, sentNs: number): void;
+  /** A request settled at `nowNs`, completed or failed. */
+  onRequest?(outcome: RequestOutcome, nowNs: number): void;
+  /** Every request of a query due at `scheduledNs` completed, the last at `endNs`. */
+  onQuery?(scheduledNs: number, endNs: number): void;
+}
+
+/** How one phase (warm-up or measurement) dispatches. */
+export interface DispatchOptions {
+  /** The loaded copies, served round-robin. */
+  readonly copies: readonly ModelCopy[];
+  /** Requests per query, and how long one may take before it counts as failed. */
+  readonly settings: Pick<LoadSettings, 'requestsPerQuery' | 'requestTimeoutMs'>;
+  /** Cancellation: no query is issued once it aborts. */
+  readonly signal: AbortSignal | undefined;
+  /** Rejects once a cancelled run has waited long enough for requests in flight. */
+  readonly abort: Promise<never> | undefined;
+  /** Monotonic time the phase started. */
+  readonly startNs: number;
+  /** Queries the phase issues at least; the driver's `queriesShort` counts towards it. */
+  readonly countBound: number;
+  /** The preloaded input the next request runs. */
+  readonly chooseInput: () => number;
+  /** True in warm-up: a model that fails there is broken, so the first failure stops the phase. */
+  readonly stopOnFailure: boolean;
+  /** Why issuing stops at `elapsedNs` into the phase with `issuedQueries` issued, or undefined to go on. */
+  readonly stopRule: (elapsedNs: number, issuedQueries: number) => StopReason | undefined;
+  /** Hears of every send, request and query. */
+  readonly listener: DispatchListener;
+}
+
+/** A phase's driver, and what it leaves once its loop is done. */
+export interface Dispatch {
+  readonly driver: QueryDriver;
+  /** The first request failure, if any. */
+  readonly failure: () => unknown;
+  /** Why issuing stopped (`minimums-met` when the loop ended on its own). */
+  readonly stopReason: () => StopReason;
+}
+
+/**
+ * One phase's dispatch: measured request `i` goes to copy `i % copies.length`, a query's requests to consecutive
+ * copies. Failed requests are counted by the listener and the phase goes on, unless `stopOnFailure`.
+ */
+export function createDispatch(options: DispatchOptions): Dispatch {
+  const { copies, settings, signal, abort, startNs, countBound, chooseInput, stopOnFailure, stopRule, listener } = options;
+  let issued = 0;
+  let completed = 0;
+  let nextRequest = 0;
+  let failure: unknown;
+  let stopReason: StopReason | undefined;
+
+  const runRequest = async (copy: ModelCopy, queryIndex: number, scheduledNs: number, sentNs: number): Promise<RequestOutcome> => {
+    const requestIndex = nextRequest++;
+    const inputIndex = chooseInput();
+    let timing: InferenceTiming;
+    try {
+      timing = await settleInTime(copy.infer(inputIndex), settings.requestTimeoutMs, abort);
+    } catch (error) {
+      failure ??= error;
+      listener.onRequest?.({ error }, monotonicNowNs());
+      return { error };
+    }
+    const record: RequestRecord = { requestIndex, queryIndex, copyIndex: copy.index, inputIndex, scheduledNs, sentNs, ...timing, endNs: monotonicNowNs() };
+    listener.onRequest?.(record, record.endNs);
+    return record;
+  };
+
+  const driver: QueryDriver = {
+    startNs,
+    signal,
+    get issuedQueries() {
+      return issued;
+    },
+    get completedQueries() {
+      return completed;
+    },
+    get queriesShort() {
+      return Math.max(0, countBound - issued);
+    },
+    mayIssue(atNs = monotonicNowNs()) {
+      if (signal?.aborted || (stopOnFailure && failure !== undefined)) return false;
+      // Latched: once one client stops, all do, even if a later window would say otherwise.
+      stopReason ??= stopRule(atNs - startNs, issued);
+      return stopReason === undefined;
+    },
+    async issue(scheduledNs) {
+      const queryIndex = issued++;
+      const sentNs = monotonicNowNs();
+      listener.onSend?.(scheduledNs, sentNs);
+      const first = nextRequest;
+      if (settings.requestsPerQuery === 1) {
+        const outcome = await runRequest(copies[first % copies.length]!, queryIndex, scheduledNs, sentNs);
+        if (!('error' in outcome)) {
+          completed++;
+          listener.onQuery?.(scheduledNs, outcome.endNs);
+        }
+        return;
+      }
+      const outcomes = await Promise.all(
+        Array.from({ length: settings.requestsPerQuery }, (_, k) => runRequest(copies[(first + k) % copies.length]!, queryIndex, scheduledNs, sentNs)),
+      );
+      if (outcomes.some((o) => 'error' in o)) return;
+      completed++;
+      listener.onQuery?.(scheduledNs, Math.max(...outcomes.map((o) => (o as RequestRecord).endNs)));
+    },
+  };
+  return { driver, failure: () => failure, stopReason: () => stopReason ?? 'minimums-met' };
+}
