@@ -10,11 +10,11 @@ export type { InferbenchErrorCode } from './core/errors.js';
 
 // One benchmark
 export { runBenchmark } from './pipeline/run-benchmark.js';
-export type { RunBenchmarkOptions } from './pipeline/run-benchmark.js';
+export type { BenchmarkOptions } from './pipeline/run-benchmark-options.js';
 export { BenchmarkRun } from './pipeline/benchmark-run.js';
 export type { BenchmarkRunEvents } from './pipeline/benchmark-run.js';
 export { resolveBenchmarkSettings } from './options/benchmark-options.js';
-export type { BenchmarkOptions, BenchmarkSettings, BenchmarkSettingsInput, BenchmarkPhase, InputNames } from './options/benchmark-options.js';
+export type { BenchmarkSettings, BenchmarkSettingsInput, BenchmarkPhase, InputNames } from './options/benchmark-options.js';
 export type { Scenario } from './options/scenarios.js';
 export { DEFAULT_MODEL } from './models/resolve-model-source.js';
 export { compileModel } from './pipeline/compile-model.js';

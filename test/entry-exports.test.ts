@@ -55,7 +55,6 @@ const SURFACE: Record<string, { values: string[]; types: string[] }> = {
         'ReportFormat',
         'ReportSubject',
         'ResultComparison',
-        'RunBenchmarkOptions',
         'Scenario',
         'SweepAxes',
         'SweepConfiguration',

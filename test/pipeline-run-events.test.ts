@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RESULT_SCHEMA_VERSION, type BenchmarkResult } from '../src/results/benchmark-result.js';
 import { runBenchmark } from '../src/pipeline/run-benchmark.js';
-import { type BenchmarkOptions } from '../src/options/benchmark-options.js';
+import type { BenchmarkOptions } from '../src/pipeline/run-benchmark-options.js';
 import { type MeasurementWindow, type RunningFigures } from '../src/load/load-generator.js';
 import { tempDir, writeSmallBert } from './helpers/fixtures.js';
 
@@ -117,7 +117,7 @@ describe('runBenchmark on a small ONNX model', () => {
     const tooFew = verdict.reasons[1]!;
     expect(m.earlyStopping).toMatchObject({ percentile: 95, count: 20, estimateNs: null });
     expect(tooFew.message).toBe(`20 queries cannot bound p95 at 99% confidence; at least ${m.earlyStopping.minimumCount} are needed`);
-    expect(tooFew.advice).toBe(`raise --min-queries to ${m.earlyStopping.minimumCount} or more`);
+    expect(tooFew.advice).toBe(`raise minQueryCount (--min-query-count) to ${m.earlyStopping.minimumCount} or more`);
     expect(verdict.reasons[0]!.message).toMatch(/^only [0-2] of the 3 windows needed to judge stability have completed$/);
 
     expect(result.thresholds).toEqual([

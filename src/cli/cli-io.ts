@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import type { BenchmarkOptions } from '../options/benchmark-options.js';
+import type { BenchmarkOptions } from '../pipeline/run-benchmark-options.js';
 
 /** Where a command writes: enough of a stream for text, and whether it is a terminal. */
 export interface CliStream {

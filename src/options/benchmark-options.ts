@@ -1,7 +1,4 @@
 import { InferbenchError } from '../core/errors.js';
-import type { Backend } from '../backends/backend.js';
-import type { Compiler } from '../compilers/compiler.js';
-import type { ModelSource } from '../models/model-source.js';
 import { parseThresholds } from '../stats/thresholds.js';
 import { defaultWarmupQueries, resolveLoadSettings, type LoadSettings } from './load-settings.js';
 import { namesOf, RUN_OPTIONS, unknownOption, type RunOptions } from './option-registry.js';
@@ -27,18 +24,6 @@ type BenchmarkOnlyOptions = typeof MODEL_OPTIONS & typeof DEVICE_OPTIONS & typeo
 export interface BenchmarkSettings extends SettingsOf<BenchmarkOnlyOptions>, Omit<LoadSettings, 'warmupQueries'> {
   /** Unrecorded warm-up queries. */
   readonly warmupQueries: number;
-}
-
-/** Everything `runBenchmark` takes: settings plus the pieces of the pipeline, each replaceable. */
-export interface BenchmarkOptions extends Omit<BenchmarkSettingsInput, 'model'> {
-  /** A model name or path (`synthetic:bert`, `model.onnx`) or any {@link ModelSource}. */
-  model?: string | ModelSource;
-  /** Compiler; default ONNX Runtime's. */
-  compiler?: Compiler;
-  /** Backend; default ONNX Runtime on the CPU. */
-  backend?: Backend;
-  /** Cancels the run; copies are closed and the run rejects with code ABORTED. */
-  signal?: AbortSignal;
 }
 
 /** Phases of a benchmark, in order. */

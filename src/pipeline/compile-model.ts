@@ -1,6 +1,6 @@
 import { InferbenchError } from '../core/errors.js';
 import { requireInteger } from '../core/validate.js';
-import type { BenchmarkOptions } from '../options/benchmark-options.js';
+import type { BenchmarkOptions } from './run-benchmark-options.js';
 import { setUpRun, type RunSetupOptions } from './set-up-run.js';
 import { prepareArtifact } from './prepare-artifact.js';
 import type { TorchCompiledArtifact } from '../runtimes/torch/torch-compiler.js';
@@ -35,7 +35,7 @@ export interface CompiledBatchSize {
  */
 export async function compileModel(options: CompileModelOptions): Promise<CompiledBatchSize[]> {
   const { batchSizes, signal, ...setup } = options;
-  if (batchSizes.length === 0) throw new InferbenchError('INVALID_OPTION', 'give at least one batch size, e.g. --batch-sizes 2,4,8');
+  if (batchSizes.length === 0) throw new InferbenchError('INVALID_OPTION', 'give at least one batch size, e.g. --batch-size-list 2,4,8');
   batchSizes.forEach((size, i) => requireInteger(`batch size ${i + 1}`, size, 1));
   const { settings: base, source, compiler, cacheDir } = await setUpRun(setup);
   const resolved = await source.resolve({ cacheDir, signal });

@@ -1,11 +1,12 @@
 import { createLoadGenerator } from '../load/create-load-generator.js';
 import { InferbenchError } from '../core/errors.js';
 import type { LoadGenerator, LoadResult, LoadRunHooks, LoadTarget } from '../load/load-generator.js';
-import { defaultStats, type Stats } from '../stats/stats.js';
+import { defaultStats } from '../stats/stats.js';
 import type { LoadSettings } from '../options/load-settings.js';
 import { searchServerQps, type ServerSearch } from '../load/server-qps-search.js';
 import { evaluateThresholds, parseThresholds } from '../stats/thresholds.js';
-import type { BenchmarkOptions, BenchmarkPhase, BenchmarkSettings } from '../options/benchmark-options.js';
+import type { BenchmarkPhase, BenchmarkSettings } from '../options/benchmark-options.js';
+import type { BenchmarkOptions } from './run-benchmark-options.js';
 import { BenchmarkRun, type EmitRunEvent } from './benchmark-run.js';
 import { RESULT_SCHEMA_VERSION, type BenchmarkResult } from '../results/benchmark-result.js';
 import { computeEfficiency } from '../results/efficiency.js';
@@ -23,22 +24,11 @@ import { judgeMeasurement } from '../results/verdict.js';
  *
  * Returns at once a {@link BenchmarkRun}: await it for the result, or listen to its events.
  */
-export function runBenchmark(options: RunBenchmarkOptions = {}): BenchmarkRun {
+export function runBenchmark(options: BenchmarkOptions = {}): BenchmarkRun {
   return new BenchmarkRun((emit) => benchmark(options, emit));
 }
 
-/**
- * Settings and the pieces of the pipeline: any of the five modules — model source, compiler,
- * backend, load generator, statistics — may be the caller's own; defaults fill only what is missing.
- */
-export interface RunBenchmarkOptions extends BenchmarkOptions {
-  /** Drives the copies instead of the scenario's own load generator; the settings still bound and judge the run. */
-  loadGenerator?: LoadGenerator;
-  /** Computes the reported figures; default {@link defaultStats}. */
-  stats?: Stats;
-}
-
-async function benchmark(options: RunBenchmarkOptions, emit: EmitRunEvent): Promise<BenchmarkResult> {
+async function benchmark(options: BenchmarkOptions, emit: EmitRunEvent): Promise<BenchmarkResult> {
   const { signal, loadGenerator, stats = defaultStats, ...setup } = options;
   const { settings, source, compiler, backend: runner, cacheDir } = await setUpRun({ ...setup, onDownloadProgress: (p) => emit('download', p) });
   const startedAt = new Date().toISOString();

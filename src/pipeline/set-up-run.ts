@@ -5,7 +5,8 @@ import { defaultCacheDir } from '../models/cache-dir.js';
 import type { ModelSource } from '../models/model-source.js';
 import { resolveModelSource } from '../models/resolve-model-source.js';
 import { isTorchModelSpec } from '../models/torch-model-source.js';
-import { resolveBenchmarkSettings, type BenchmarkSettings, type BenchmarkSettingsInput } from '../options/benchmark-options.js';
+import { resolveBenchmarkSettings, type BenchmarkSettings } from '../options/benchmark-options.js';
+import type { BenchmarkOptions } from './run-benchmark-options.js';
 import { chooseCompiler, chooseRuntime } from './choose-runtime.js';
 
 /** What a run or a compile starts from, whatever it does next. */
@@ -22,14 +23,8 @@ export interface RunSetup {
   readonly cacheDir: string;
 }
 
-/** Inputs of {@link setUpRun}: settings, and the pieces a caller may supply itself. */
-export interface RunSetupOptions extends Omit<BenchmarkSettingsInput, 'model'> {
-  /** A model name or path, or any source. */
-  readonly model?: string | ModelSource;
-  /** Compiler to use instead of the one chosen. */
-  readonly compiler?: Compiler;
-  /** Backend to use instead of the one chosen. */
-  readonly backend?: Backend;
+/** Inputs of {@link setUpRun}: settings, and the pieces of the pipeline it picks when they are missing. */
+export interface RunSetupOptions extends Omit<BenchmarkOptions, 'loadGenerator' | 'stats' | 'signal'> {
   /** Receives progress of Hugging Face Hub downloads. */
   readonly onDownloadProgress?: (progress: HubDownloadProgress) => void;
 }

@@ -3,7 +3,7 @@ import { InferbenchError, firstLine } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs-utils.js';
 import type { MeasurementWindow, RunningFigures } from '../load/load-generator.js';
 import { AwaitableEmitter, type EmitEvent } from '../core/awaitable-emitter.js';
-import type { BenchmarkOptions } from '../options/benchmark-options.js';
+import type { BenchmarkOptions } from '../pipeline/run-benchmark-options.js';
 import type { BenchmarkResult } from '../results/benchmark-result.js';
 import type { BenchmarkRun } from '../pipeline/benchmark-run.js';
 import { runBenchmark } from '../pipeline/run-benchmark.js';

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { InferbenchError } from '../core/errors.js';
-import { resolveBenchmarkSettings, type BenchmarkOptions, type BenchmarkSettings, type BenchmarkSettingsInput } from '../options/benchmark-options.js';
+import { resolveBenchmarkSettings, type BenchmarkSettings, type BenchmarkSettingsInput } from '../options/benchmark-options.js';
+import type { BenchmarkOptions } from '../pipeline/run-benchmark-options.js';
 import type { Threshold } from '../stats/thresholds.js';
 import { parseSlo } from './choose-best.js';
 import { formatAxisValue, sweepGrid, type SweepAxis, type SweepSettings } from './sweep-grid.js';
