@@ -1,6 +1,6 @@
 import type { ArgDef, ArgsDef } from 'citty';
 import { InferbenchError } from '../core/errors.js';
-import { fraction, integer, type OptionKind } from '../options/option-kinds.js';
+import { fraction, integer, readKindText } from '../options/option-kinds.js';
 
 const camel = (s: string): string => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -37,22 +37,14 @@ export function flagValue(flag: string, raw: string | boolean | undefined): stri
   return raw;
 }
 
-/** A flag's text read as `kind` reads it and checked by its schema; the one line refusing it names the flag. */
-function readFlag(flag: string, raw: string | undefined, kind: OptionKind): unknown {
-  if (raw === undefined || raw === '') return undefined;
-  const value = kind.parse(raw);
-  if (value === undefined || !kind.schema.safeParse(value).success) throw new InferbenchError('INVALID_OPTION', `${flag} must be ${kind.form}, got '${raw}'`);
-  return value;
-}
-
 /** A flag value that must be an integer ≥ `min`, named as the user typed it. */
 export function parseIntegerFlag(flag: string, raw: string | undefined, min: number): number | undefined {
-  return readFlag(flag, raw, integer(min)) as number | undefined;
+  return raw === undefined || raw === '' ? undefined : (readKindText(integer(min), flag, raw) as number);
 }
 
 /** A fraction written as a percentage ("1%", "99%") or as a number between 0 and 1 ("0.01"). */
 export function parseFractionFlag(flag: string, raw: string | undefined): number | undefined {
-  return readFlag(flag, raw, fraction()) as number | undefined;
+  return raw === undefined || raw === '' ? undefined : (readKindText(fraction(), flag, raw) as number);
 }
 
 /** `2,4,8` or the workshop's `"2 4 8"` as integers ≥ 1 (batch sizes, copies, clients). */
@@ -62,12 +54,22 @@ function parseIntegerList(label: string, raw: string): number[] {
   return parts.map((p) => parseIntegerFlag(label, p, 1)!);
 }
 
-/** An integer list flag (`2,4,8`), by its flag or its old spelling, not both. */
-export function integerListFlag(flags: Readonly<Record<string, unknown>>, flag: string, oldFlag?: string): number[] | undefined {
+/**
+ * The text of a list flag given by its flag or its old spelling, not both, with the spelling used;
+ * undefined when neither is given. A flag given twice counts once, the last.
+ */
+export function listFlagText(flags: Readonly<Record<string, unknown>>, flag: string, oldFlag?: string): { readonly flag: string; readonly text: string } | undefined {
   const given = [flag, oldFlag].filter((f): f is string => f !== undefined && flags[f] !== undefined);
   if (given.length > 1) throw new InferbenchError('INVALID_OPTION', `--${oldFlag} is the old spelling of --${flag}; give one of them`);
-  const text = given[0] === undefined ? undefined : flagValue(`--${given[0]}`, [flags[given[0]]].flat().at(-1) as string | boolean | undefined);
-  return text === undefined ? undefined : parseIntegerList(`--${given[0]}`, text);
+  const used = given[0];
+  const text = used === undefined ? undefined : flagValue(`--${used}`, [flags[used]].flat().at(-1) as string | boolean | undefined);
+  return used === undefined || text === undefined ? undefined : { flag: used, text };
+}
+
+/** An integer list flag (`2,4,8`), by its flag or its old spelling, not both. */
+export function integerListFlag(flags: Readonly<Record<string, unknown>>, flag: string, oldFlag?: string): number[] | undefined {
+  const given = listFlagText(flags, flag, oldFlag);
+  return given === undefined ? undefined : parseIntegerList(`--${given.flag}`, given.text);
 }
 
 /** An integer list in an environment variable, the workshop's way (`BATCH_SIZES="2 4 8"`); undefined when unset or empty. */

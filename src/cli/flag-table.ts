@@ -1,16 +1,10 @@
+import { flagLabel } from './help.js';
 import { OLD_SPELLINGS, type OptionArgDef } from './option-args.js';
 
 const START = '<!-- run-flags:start: generated from src/options by `npm run docs:flags`; do not edit -->';
 const END = '<!-- run-flags:end -->';
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|');
-
-/** `-n, --query-count <n>`, `--until-stable`, `--no-progress`. */
-function flagLabel(name: string, def: OptionArgDef): string {
-  const short = [def.alias ?? []].flat().filter((a) => a.length === 1).map((a) => `-${a}, `).join('');
-  if (def.type === 'boolean') return `\`${short}--${def.default === true ? `no-${name}` : name}\``;
-  return `\`${short}--${name} <${def.valueHint ?? 'value'}>\``;
-}
 
 /** What a flag does; for an on/off flag that is on by default, what its `--no-` form does. */
 const meaning = (def: OptionArgDef): string =>
@@ -30,9 +24,9 @@ function flagTables(args: Readonly<Record<string, OptionArgDef>>): string {
     '',
     '| Flag | Default | Environment variable | Meaning |',
     '| --- | --- | --- | --- |',
-    ...entries.map(([name, def]) => `| ${cell(flagLabel(name, def))} | ${cell(def.defaultText ?? '—')} | ${def.env === undefined ? '—' : `\`${def.env}\``} | ${cell(meaning(def))} |`),
+    ...entries.map(([name, def]) => `| ${cell(`\`${flagLabel(name, def, { negated: true })}\``)} | ${cell(def.defaultText ?? '—')} | ${def.env === undefined ? '—' : `\`${def.env}\``} | ${cell(meaning(def))} |`),
   ]);
-  const oldTable = ['**Old spellings**, kept for one release', '', '| Old flag | Now |', '| --- | --- |', ...old.map(([name, def]) => `| \`--${name}\` | ${cell(def.description ?? '')} |`)];
+  const oldTable = ['**Old spellings**, kept for one release', '', '| Old flag | Now |', '| --- | --- |', ...old.map(([name, def]) => `| \`${flagLabel(name, def, { withValue: false })}\` | ${cell(def.description ?? '')} |`)];
   return [...tables, oldTable].map((lines) => lines.join('\n')).join('\n\n');
 }
 

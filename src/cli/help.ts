@@ -71,13 +71,21 @@ function renderRows(rows: readonly Row[], width: number, labelWidth: number = la
   });
 }
 
+/** How a flag's label is written. */
+export interface FlagLabelStyle {
+  /** An on/off flag that is on by default as its `--no-` form alone, rather than `--[no-]`. */
+  readonly negated?: boolean;
+  /** Whether a value flag shows its value, `<n>`; default true. */
+  readonly withValue?: boolean;
+}
+
 /** `-m, --model <name|path>`, `--[no-]progress`, `--arrival <constant|poisson>`. */
-function flagLabel(name: string, def: ArgDef): string {
+export function flagLabel(name: string, def: ArgDef, { negated = false, withValue = true }: FlagLabelStyle = {}): string {
   const aliases = 'alias' in def ? [def.alias ?? []].flat() : [];
   const short = aliases.filter((a) => a.length === 1).map((a) => `-${a}`);
-  const long = def.type === 'boolean' && def.default === true ? `--[no-]${name}` : `--${name}`;
+  const long = def.type === 'boolean' && def.default === true ? (negated ? `--no-${name}` : `--[no-]${name}`) : `--${name}`;
   const value =
-    def.type === 'boolean' ? '' : def.type === 'enum' && 'options' in def && def.options ? ` <${def.options.join('|')}>` : ` <${def.valueHint ?? 'value'}>`;
+    def.type === 'boolean' || !withValue ? '' : def.type === 'enum' && 'options' in def && def.options ? ` <${def.options.join('|')}>` : ` <${def.valueHint ?? 'value'}>`;
   return [...short, long + value].join(', ');
 }
 

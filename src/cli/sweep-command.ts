@@ -8,7 +8,7 @@ import { sweep, type SweepResult } from '../sweep/run-sweep.js';
 import type { SweepAxes, SweepOptions } from '../sweep/sweep-options.js';
 import { sweepManifestPath } from '../sweep/sweep-state.js';
 import { formatSweepLine, formatSweepTable } from '../sweep/sweep-report.js';
-import { assertKnownFlags, flagValue, integerListEnv, integerListFlag, refuseArguments, withRepeatedFlags } from './_flags.js';
+import { assertKnownFlags, flagValue, integerListEnv, integerListFlag, listFlagText, refuseArguments, withRepeatedFlags } from './_flags.js';
 import { abortOnSigint } from './abort-on-sigint.js';
 import { ioOf, resolveFrom, resolveOptionPaths } from './cli-io.js';
 import { attachRunProgress, type RunProgress } from './progress.js';
@@ -55,11 +55,10 @@ function parseVary(raw: unknown): Record<string, unknown[]> {
   return vary;
 }
 
-/** The devices of `--device-list` (or its old spelling `--devices`), each checked as `--device` is. */
+/** The devices of `--device-list` (or its old spelling `--devices`, not both), each checked as `--device` is. */
 function deviceList(flags: Readonly<Record<string, unknown>>): SweepAxes['devices'] {
-  const [flag] = ['device-list', 'devices'].filter((f) => flags[f] !== undefined);
-  const text = flag === undefined ? undefined : flagValue(`--${flag}`, [flags[flag]].flat().at(-1) as string);
-  return text?.split(',').map((d) => readOptionText('device', `--${flag}`, d.trim()) as NonNullable<SweepAxes['devices']>[number]);
+  const given = listFlagText(flags, 'device-list', 'devices');
+  return given?.text.split(',').map((d) => readOptionText('device', `--${given.flag}`, d.trim()) as NonNullable<SweepAxes['devices']>[number]);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InferbenchError } from '../core/errors.js';
 
 /** Help topics, in the order help and the README list them, each with its heading. */
 export const OPTION_TOPICS = {
@@ -31,6 +32,8 @@ export interface OldFlag {
   readonly parse?: TextParser;
   /** What its text must be, with `parse`. */
   readonly form?: string;
+  /** A one-letter alias that keeps the old meaning too (`-d 30` was 30 s). */
+  readonly short?: string;
 }
 
 /** What an option's value is: its schema (type and bounds), and how it is read from text. */
@@ -86,6 +89,18 @@ export function option<S extends z.ZodType>(kind: OptionKind<S>, details: Option
 }
 
 const trimmed = (text: string): string => text.trim();
+
+/**
+ * A value read from `text` as `kind` reads it, then checked by its schema; `label` names where the text
+ * came from (`--batch-size`, `BATCH_SIZE`), so that the one line refusing it names what the user typed.
+ */
+export function readKindText(kind: Pick<OptionKind, 'schema' | 'parse' | 'form'>, label: string, text: string): unknown {
+  const value = kind.parse(text);
+  const checked = value === undefined ? undefined : kind.schema.safeParse(value);
+  if (!checked?.success) throw new InferbenchError('INVALID_OPTION', `${label} must be ${kind.form}, got '${text}'`);
+  return checked.data;
+}
+
 
 /** An integer from `min` (to `max`). */
 export function integer(min: number, max?: number): OptionKind<z.ZodNumber> {

@@ -1,6 +1,5 @@
-import { InferbenchError } from '../core/errors.js';
 import { LOAD_OPTIONS } from './load-options.js';
-import type { OldFlag, OptionDeclaration } from './option-kinds.js';
+import { readKindText, type OldFlag, type OptionDeclaration } from './option-kinds.js';
 import { checkOptions, flagOf, optionsSchema, type Declarations, type OptionsOf } from './option-schema.js';
 import { DEVICE_OPTIONS, INPUT_OPTIONS, JUDGEMENT_OPTIONS, MODEL_OPTIONS } from './run-options.js';
 
@@ -36,12 +35,8 @@ export function optionNamed(name: string): { readonly name: RunOptionName; reado
  */
 export function readOptionText(name: RunOptionName, label: string, text: string, oldFlag?: OldFlag): unknown {
   const declaration: OptionDeclaration = RUN_OPTIONS[name];
-  const value = (oldFlag?.parse ?? declaration.parse)(text);
-  const checked = value === undefined ? undefined : declaration.schema.safeParse(value);
-  if (!checked?.success) throw new InferbenchError('INVALID_OPTION', `${label} must be ${oldFlag?.form ?? declaration.form}, got '${text}'`);
-  return checked.data;
+  return readKindText({ schema: declaration.schema, parse: oldFlag?.parse ?? declaration.parse, form: oldFlag?.form ?? declaration.form }, label, text);
 }
-
 
 /** "unknown setting 'requests'; the option is queryCount": an unknown key, and the option meant when it is a flag spelling. */
 export function unknownOption(key: string): string {
