@@ -78,7 +78,7 @@ describe('inferbench run --model torchvision:NAME', () => {
   it.each([
     [['-m', 'torchvision:resnet18', '--device', 'neuron'], /^inferbench: --device neuron needs an AWS Neuron device, but neuron-ls, .* show none/],
     [['--device', 'neuron'], /^inferbench: --device neuron runs PyTorch models traced for Neuron; pass a torchvision:NAME/],
-    [['-m', 'torchvision:resnet18', '--device', 'tensorrt'], /^inferbench: --device tensorrt is an ONNX Runtime provider; add --format onnx/],
+    [['-m', 'torchvision:resnet18', '--device', 'tensorrt'], /^inferbench: --device tensorrt is an ONNX Runtime provider; add --artifact-format onnx/],
     [['-m', 'torchvision:resnet18', '--device', 'cuda'], /^inferbench: --device cuda needs an NVIDIA GPU, but nvidia-smi lists none/],
   ])('refuses %j on this machine with one line', async (args, message) => {
     const run = await inferbench(['run', ...args, '--cache-dir', join(dir, 'cache')], { PATH: '/usr/bin:/bin' });

@@ -73,6 +73,7 @@ describe('run flags', () => {
   const oldSpellings: [string[], string[]][] = [
     [['--requests', '40'], ['--query-count', '40']],
     [['--duration', '30'], ['--duration-ms', '30s']],
+    [['-d', '30'], ['--duration-ms', '30000']],
     [['--min-queries', '10', '--max-queries', '20'], ['--min-query-count', '10', '--max-query-count', '20']],
     [['--min-duration', '1.5', '--max-duration', '3s'], ['--min-duration-ms', '1500', '--max-duration-ms', '3000']],
     [['--rate', '5'], ['--rate-qps', '5']],

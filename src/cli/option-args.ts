@@ -25,9 +25,9 @@ export type OptionArgDef = (StringArgDef | BooleanArgDef) & {
 export const OLD_SPELLINGS = 'Old spellings (kept for one release)';
 
 /** An old spelling of `flag`, listed under {@link OLD_SPELLINGS}. */
-export function oldSpelling(flag: string, kind: 'boolean' | 'value' | 'repeatable', note?: string): OptionArgDef {
+export function oldSpelling(flag: string, kind: 'boolean' | 'value' | 'repeatable', note?: string, short?: string): OptionArgDef {
   const description = `Old spelling of --${flag}${note === undefined ? '' : `; ${note}`}`;
-  const common = { description, group: OLD_SPELLINGS, replacedBy: `--${flag}` };
+  const common = { description, group: OLD_SPELLINGS, replacedBy: `--${flag}`, ...(short === undefined ? {} : { alias: short }) };
   return kind === 'boolean' ? { type: 'boolean', ...common } : { type: 'string', valueHint: 'value', ...common, ...(kind === 'repeatable' ? { repeatable: true } : {}) };
 }
 
@@ -59,7 +59,7 @@ export function optionArgs(names: readonly RunOptionName[] = SETTABLE_OPTIONS): 
   const old = byTopic.flatMap((name) =>
     (RUN_OPTIONS[name].oldFlags ?? []).map((o): [string, OptionArgDef] => {
       const { valueHint, repeatable } = RUN_OPTIONS[name];
-      return [o.name, oldSpelling(flagOf(name), valueHint === undefined ? 'boolean' : repeatable ? 'repeatable' : 'value', o.form && `takes ${o.form}`)];
+      return [o.name, oldSpelling(flagOf(name), valueHint === undefined ? 'boolean' : repeatable ? 'repeatable' : 'value', o.form && `takes ${o.form}`, o.short)];
     }),
   );
   return Object.fromEntries([...current, ...old]);

@@ -24,7 +24,7 @@ function concreteDims(spec: TensorSpec, batchSize: number, dimensions: Readonly<
     const value = typeof dim === 'string' ? dimensions[dim] : undefined;
     if (value !== undefined) return value;
     if (axis === 0) return batchSize;
-    throw new InferbenchError('INPUT_MISMATCH', `input '${spec.name}' has a free dimension ${axis} (${dim}); give it a size with --dims ${typeof dim === 'string' ? dim : 'name'}=N`);
+    throw new InferbenchError('INPUT_MISMATCH', `input '${spec.name}' has a free dimension ${axis} (${dim}); give it a size with dimensions (--dimensions ${typeof dim === 'string' ? dim : 'name'}=N)`);
   });
 }
 

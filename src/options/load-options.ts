@@ -71,7 +71,7 @@ export const LOAD_OPTIONS = {
     excludes: ['durationMs', ...BOUNDS],
   }),
   /** Exactly this long (sets both duration bounds). */
-  durationMs: option(duration(), { help: 'Measure for exactly this long, e.g. 30s', topic: 'stop', short: 'd', oldFlags: [oldDuration('duration')], excludes: BOUNDS }),
+  durationMs: option(duration(), { help: 'Measure for exactly this long, e.g. 30s', topic: 'stop', oldFlags: [{ ...oldDuration('duration'), short: 'd' }], excludes: BOUNDS }),
   /** Fewest measured queries; default 500. */
   minQueryCount: option(integer(1), { help: 'Fewest measured queries', defaultText: '500', topic: 'stop', oldFlags: [{ name: 'min-queries' }] }),
   /** Most measured queries; default none. */

@@ -28,7 +28,7 @@ export async function chooseRuntime(settings: BenchmarkSettings, torchSource: bo
   const threads = settings.intraOpThreadsPerCopy;
   if (torchSource && artifactFormat === 'torchscript') {
     if (device === 'tensorrt') {
-      throw new InferbenchError('INVALID_OPTION', "--device tensorrt is an ONNX Runtime provider; add --format onnx to export the PyTorch model, or use --device cuda");
+      throw new InferbenchError('INVALID_OPTION', "--device tensorrt is an ONNX Runtime provider; add --artifact-format onnx to export the PyTorch model, or use --device cuda");
     }
     const deviceIds = device === 'cuda' ? await requireGpus(device, settings.deviceIds) : undefined;
     if (device === 'neuron' && !(await detectNeuron())) {
@@ -40,7 +40,7 @@ export async function chooseRuntime(settings: BenchmarkSettings, torchSource: bo
     };
   }
   if (device === 'neuron') {
-    throw new InferbenchError('INVALID_OPTION', '--device neuron runs PyTorch models traced for Neuron; pass a torchvision:NAME or hf:ID model with --format torchscript');
+    throw new InferbenchError('INVALID_OPTION', '--device neuron runs PyTorch models traced for Neuron; pass a torchvision:NAME or hf:ID model with --artifact-format torchscript');
   }
   const deviceIds = device === 'cpu' ? settings.deviceIds : await resolveGpuDeviceIds(device, settings.deviceIds);
   return {

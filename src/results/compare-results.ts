@@ -195,7 +195,7 @@ function beyond(figures: readonly ComparedFigure[], labels: readonly string[], t
  * - percentiles, over the windows: these intervals assume independent queries, which a run's are not: a busy
  *   machine slows a stretch of them together, and two runs of one configuration then differ by more than the
  *   intervals allow. So where both results have at least {@link minimumComparedCount} whole windows with the
- *   percentile (8 at 99%: e.g. `--min-duration 10s` with 1 s windows), a change must also be found among the
+ *   percentile (8 at 99%: e.g. `--min-duration-ms 10s` with 1 s windows), a change must also be found among the
  *   windows' own values of it, each window one draw, the same way. This holds as long as the
  *   dependence does not outlast a window, and cannot see what differs between whole runs (a machine busier during
  *   one run than the other); with fewer windows, queries are taken as independent (`windowInterval` null);

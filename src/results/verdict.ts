@@ -2,6 +2,7 @@ import { MAX_LATE_FRACTION } from '../options/load-settings.js';
 import { formatMs } from '../core/format.js';
 import type { BenchmarkSettings } from '../options/benchmark-options.js';
 import type { Measurement } from './measurement.js';
+import { optionLabel } from '../options/option-schema.js';
 
 /** Why a run is not VALID. */
 export type VerdictReasonCode =
@@ -41,21 +42,21 @@ export function judgeMeasurement(m: Measurement, settings: BenchmarkSettings): V
   const p = settings.scenarioPercentile;
 
   if (m.completedQueries < settings.minQueryCount) {
-    add('TOO_FEW_QUERIES', `${m.completedQueries} queries completed, fewer than the minimum ${settings.minQueryCount}`, 'raise --max-duration or lower --min-queries');
+    add('TOO_FEW_QUERIES', `${m.completedQueries} queries completed, fewer than the minimum ${settings.minQueryCount}`, `raise ${optionLabel('maxDurationMs')} or lower ${optionLabel('minQueryCount')}`);
   }
   // Every other stop reason comes at or after the minimum duration; only a query bound can cut it short.
   if ((m.stopReason === 'max-queries' || m.stopReason === 'query-count') && m.elapsedNs < settings.minDurationMs * 1e6) {
-    add('TOO_SHORT', `measured for ${(m.elapsedNs / 1e9).toFixed(2)} s, less than the minimum ${(settings.minDurationMs / 1000).toFixed(2)} s`, 'raise --max-queries or lower --min-duration');
+    add('TOO_SHORT', `measured for ${(m.elapsedNs / 1e9).toFixed(2)} s, less than the minimum ${(settings.minDurationMs / 1000).toFixed(2)} s`, `raise ${optionLabel('maxQueryCount')} or lower ${optionLabel('minDurationMs')}`);
   }
   if (!m.stability.stable) {
-    add('UNSTABLE', m.stability.reason ?? 'the windows were not stable', 'measure longer (--until-stable, --min-duration), use longer windows that hold more queries (--window 5s), or allow more variation with --stability-percentage');
+    add('UNSTABLE', m.stability.reason ?? 'the windows were not stable', `measure longer with ${optionLabel('untilStable')} or a longer ${optionLabel('minDurationMs')}, use longer windows that hold more queries (e.g. ${optionLabel('windowMs')} 5s), or allow more variation with ${optionLabel('stabilityMaxRatio')}`);
   }
   if (m.offeredLoad !== null && m.offeredLoad.lateQueries > MAX_LATE_FRACTION * m.issuedQueries) {
     const o = m.offeredLoad;
     add(
       'LATE_SENDS',
       `${o.lateQueries} of ${m.issuedQueries} queries were sent more than ${o.lateSendThresholdMs} ms late (up to ${formatMs(o.sendDelay.maxNs)}); the load generator could not keep the schedule`,
-      'leave the load generator a core (fewer --threads-per-copy), lower --rate, or spread the load over several processes',
+      `leave the load generator a core (a lower ${optionLabel('intraOpThreadsPerCopy')}), lower ${optionLabel('rateQps')}, or spread the load over several processes`,
     );
   }
   if (m.errors.total > 0) {
@@ -67,7 +68,7 @@ export function judgeMeasurement(m: Measurement, settings: BenchmarkSettings): V
     add(
       'TOO_FEW_FOR_PERCENTILE',
       `${m.earlyStopping.count} queries cannot bound p${p} at ${percent(m.confidenceLevel)} confidence; at least ${m.earlyStopping.minimumCount} are needed`,
-      `raise --min-queries to ${m.earlyStopping.minimumCount} or more`,
+      `raise ${optionLabel('minQueryCount')} to ${m.earlyStopping.minimumCount} or more`,
     );
   }
   const target = m.latencyTarget;
@@ -75,7 +76,7 @@ export function judgeMeasurement(m: Measurement, settings: BenchmarkSettings): V
     add(
       'LATENCY_TARGET_MISSED',
       `${target.overLatencyCount} of ${target.count} queries took longer than the ${formatMs(target.targetNs)} target, more than p${p} allows at ${percent(m.confidenceLevel)} confidence (at most ${target.allowedOverLatency ?? 0})`,
-      target.queriesNeeded === null ? 'lower --rate, or add copies' : `lower --rate, or run about ${target.queriesNeeded} queries (--min-queries) if the tail is close to the target`,
+      target.queriesNeeded === null ? `lower ${optionLabel('rateQps')}, or add copies` : `lower ${optionLabel('rateQps')}, or set ${optionLabel('minQueryCount')} to about ${target.queriesNeeded} if the tail is close to the target`,
     );
   }
   const precision = m.precision;
@@ -85,8 +86,8 @@ export function judgeMeasurement(m: Measurement, settings: BenchmarkSettings): V
       'PRECISION_NOT_MET',
       `p${precision.widest.percentile} is known to ${width === null ? 'no bound yet' : `±${percent(width)}`}, not the ±${percent(precision.target)} asked`,
       precision.queriesNeeded === null
-        ? 'run more queries (--max-queries, --max-duration)'
-        : `run about ${precision.queriesNeeded - m.completedQueries} more queries, ${precision.queriesNeeded} in all (--max-queries, --max-duration)`,
+        ? `run more queries: raise ${optionLabel('maxQueryCount')} or ${optionLabel('maxDurationMs')}`
+        : `run about ${precision.queriesNeeded - m.completedQueries} more queries, ${precision.queriesNeeded} in all: raise ${optionLabel('maxQueryCount')} or ${optionLabel('maxDurationMs')}`,
     );
   }
   return { valid: reasons.length === 0, reasons };
