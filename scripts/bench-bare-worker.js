@@ -5,7 +5,7 @@ import * as ort from 'onnxruntime-node';
 import { seededRandom } from '../dist/core/random.js';
 import { toOrtFeeds } from '../dist/runtimes/onnxruntime/ort-tensors.js';
 
-const { modelPath, samples, intraOpThreads, warmupRuns, durationMs, seed } = workerData;
+const { modelPath, feeds: inputs, intraOpThreads, warmupRuns, durationMs, seed } = workerData;
 const session = await ort.InferenceSession.create(modelPath, {
   graphOptimizationLevel: 'disabled',
   intraOpNumThreads: intraOpThreads,
@@ -13,7 +13,7 @@ const session = await ort.InferenceSession.create(modelPath, {
   executionMode: 'sequential',
   logSeverityLevel: 4,
 });
-const feeds = samples.map(toOrtFeeds);
+const feeds = inputs.map(toOrtFeeds);
 for (let i = 0; i < warmupRuns; i++) await session.run(feeds[i % feeds.length]);
 const start = process.hrtime.bigint();
 const deadline = start + BigInt(durationMs) * 1_000_000n;

@@ -1,9 +1,10 @@
 // Resident memory over 10 million requests through a backend that does nothing, in a process of
 // its own so that no earlier benchmark's heap is counted. Run by scripts/bench.js.
-import { ClosedLoopLoadGenerator, NullBackend } from '../dist/index.js';
+import { ClosedLoopLoadGenerator } from '../dist/entry/load.js';
+import { NullBackend } from '../dist/entry/backends.js';
 
 const REQUESTS = 10_000_000;
-const loaded = await new NullBackend().load({ artifact: {}, inputs: { samples: [{}], batchSize: 1, description: 'none' }, copies: 1 });
+const loaded = await new NullBackend().load({ artifact: {}, inputs: { feeds: [{}], batchSize: 1, description: 'none' }, copies: 1 });
 try {
   let startRss = 0;
   let maxRss = 0;

@@ -5,24 +5,17 @@
 //  3. How precisely the open loop keeps a 10,000 queries/s schedule with a backend that does nothing.
 //  4. Resident memory over 10 million requests through a backend that does nothing.
 //  5. The Python worker protocol's round trip.
+//  6. What importing each entry point costs: time and resident memory, in fresh processes.
 import { availableParallelism, tmpdir } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { execa } from 'execa';
-import {
-  ClosedLoopLoadGenerator,
-  OpenLoopLoadGenerator,
-  NullBackend,
-  PythonBackend,
-  OrtCompiler,
-  OrtBackend,
-  SyntheticBertSource,
-  buildTextInputSet,
-  createBertUncasedTokenizer,
-  generateSentences,
-} from '../dist/index.js';
+import { ClosedLoopLoadGenerator, OpenLoopLoadGenerator } from '../dist/entry/load.js';
+import { NullBackend, OrtBackend, PythonBackend } from '../dist/entry/backends.js';
+import { OrtCompiler } from '../dist/entry/compilers.js';
+import { SyntheticBertSource, buildTextInputSet, createBertUncasedTokenizer, generateSentences } from '../dist/entry/models.js';
 
 const ROUNDS = 5;
 const DURATION_MS = 4000;
@@ -33,7 +26,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function bare(artifact, inputs) {
   const worker = new Worker(new URL('./bench-bare-worker.js', import.meta.url), {
-    workerData: { modelPath: artifact.path, samples: inputs.feeds, intraOpThreads: cores, warmupRuns: 10, durationMs: DURATION_MS, seed: SEED },
+    workerData: { modelPath: artifact.path, feeds: inputs.feeds, intraOpThreads: cores, warmupRuns: 10, durationMs: DURATION_MS, seed: SEED },
   });
   const { runs, elapsedNs } = await new Promise((resolve, reject) => {
     worker.once('message', resolve);
@@ -65,7 +58,7 @@ try {
     inputCount: 10,
     inputNames: { inputIds: 'input_ids', attentionMask: 'attention_mask', tokenTypeIds: 'token_type_ids' },
   });
-  const artifact = await new OrtCompiler().compile({ model, input: inputs.feeds[0], cacheDir });
+  const artifact = await new OrtCompiler().compile({ model, input: inputs.feeds[0], batchSize: inputs.batchSize, cacheDir });
   const backend = new OrtBackend({ intraOpThreadsPerCopy: cores });
   console.log(`model: ${model.name}, batch 4 × sequence 128, 1 copy, ${cores} intra-op threads, ${ROUNDS} alternating rounds of ${DURATION_MS / 1000} s`);
 
@@ -84,7 +77,7 @@ try {
   console.log(`harness/bare throughput ratio: ${ratio(rates.clients2)}`);
   console.log(`harness/bare throughput ratio, 1 client: ${ratio(rates.clients1)}`);
 
-  const nullInputs = { samples: [{}], batchSize: 1, description: 'none' };
+  const nullInputs = { feeds: [{}], batchSize: 1, description: 'none' };
   for (const inWorkerThreads of [false, true]) {
     for (const clients of [1, 8]) {
       const loaded = await new NullBackend({ inWorkerThreads }).load({ artifact, inputs: nullInputs, copies: 1 });
@@ -127,6 +120,21 @@ try {
     console.log(`python worker protocol, null model, 1 client: median ${(result.latency.valueAtPercentileNs(50) / 1e3).toFixed(1)} µs per request, p99 ${(result.latency.valueAtPercentileNs(99) / 1e3).toFixed(1)} µs, ${Math.round(rate).toLocaleString('en-US')} requests/s`);
   } finally {
     await python.close();
+  }
+
+  // What a user pays to import each entry point: a fresh process each time, against one that imports nothing.
+  const importCost = async (entry) => {
+    const load = entry === undefined ? '' : `await import(${JSON.stringify(new URL(`../dist/${entry}`, import.meta.url).href)});`;
+    const script = `const t0 = performance.now(); ${load} console.log(JSON.stringify({ ms: performance.now() - t0, rss: process.memoryUsage.rss() }));`;
+    const runs = [];
+    for (let i = 0; i < ROUNDS; i++) runs.push(JSON.parse((await execa('node', ['--input-type=module', '-e', script])).stdout));
+    return { ms: median(runs.map((r) => r.ms)), mib: median(runs.map((r) => r.rss)) / 2 ** 20 };
+  };
+  const bareNode = await importCost(undefined);
+  console.log(`import cost, median of ${ROUNDS} fresh processes (bare node: resident ${bareNode.mib.toFixed(1)} MiB):`);
+  for (const [name, entry] of [['inferbench/stats', 'entry/stats.js'], ['inferbench/load', 'entry/load.js'], ['inferbench', 'index.js']]) {
+    const cost = await importCost(entry);
+    console.log(`  ${name.padEnd(17)} ${cost.ms.toFixed(0).padStart(4)} ms, resident ${cost.mib.toFixed(1)} MiB (+${(cost.mib - bareNode.mib).toFixed(1)} MiB)`);
   }
 } finally {
   rmSync(cacheDir, { recursive: true, force: true });
