@@ -13,21 +13,31 @@ export { runBenchmark } from './pipeline/run-benchmark.js';
 export type { BenchmarkOptions } from './pipeline/run-benchmark-options.js';
 export { BenchmarkRun } from './pipeline/benchmark-run.js';
 export type { BenchmarkRunEvents } from './pipeline/benchmark-run.js';
+export type { EmitEvent } from './core/awaitable-emitter.js';
+export type { HubDownloadProgress } from './models/hub/hub-blob-download.js';
+export type { ServerSearch, ServerSearchTrial } from './load/server-qps-search.js';
 export { resolveBenchmarkSettings } from './options/benchmark-options.js';
 export type { BenchmarkSettings, BenchmarkSettingsInput, BenchmarkPhase, InputNames } from './options/benchmark-options.js';
 export type { Scenario } from './options/scenarios.js';
+export type { ScenarioName } from './options/scenarios.js';
 export { DEFAULT_MODEL } from './models/resolve-model-source.js';
 export { compileModel } from './pipeline/compile-model.js';
 export type { CompileModelOptions, CompiledBatchSize } from './pipeline/compile-model.js';
 export { checkTestDirectory } from './runtimes/onnxruntime/check-test-dir.js';
 export type { CheckTestDirectoryOptions, TestDirectoryReport, DataSetReport, CheckStatus } from './runtimes/onnxruntime/check-test-dir.js';
+export type { OutputComparison, Tolerance, ToleranceOptions } from './tensors/compare-outputs.js';
 export { detectHardware } from './hardware/detect-hardware.js';
 export type { HardwareInfo, DetectHardwareOptions } from './hardware/detect-hardware.js';
+export type { OrtProvider } from './hardware/detect-hardware.js';
+export type { NvidiaGpu } from './hardware/nvidia-smi.js';
+export type { NeuronInfo, NeuronDevice, NeuronSource } from './hardware/neuron.js';
+export type { PythonInfo } from './hardware/python-env.js';
 
 // Sweeps
 export { sweep, SweepRun } from './sweep/run-sweep.js';
 export type { SweepResult, SweepOutcome, SweepRunEvents } from './sweep/run-sweep.js';
 export type { SweepOptions, SweepAxes, SweepPlan, SweepConfiguration } from './sweep/sweep-options.js';
+export type { SweepAxis, SweepSettings } from './sweep/sweep-grid.js';
 
 // Results
 export { RESULT_SCHEMA_VERSION } from './results/benchmark-result.js';

@@ -8,7 +8,7 @@ export interface EndEvents<Result> {
   error: [error: unknown];
 }
 
-/** What the work of an {@link AwaitableEmitter} uses to tell its listeners what happens. */
+/** What the work of an awaitable run (a BenchmarkRun, a SweepRun) uses to tell its listeners what happens. */
 export type EmitEvent<Events> = <K extends keyof Events>(event: K, ...args: Events[K] & unknown[]) => void;
 
 /**

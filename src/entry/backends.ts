@@ -12,5 +12,6 @@ export type { OrtDevice } from '../runtimes/onnxruntime/ort-device.js';
 export { PythonBackend } from '../runtimes/torch/python-backend.js';
 export type { PythonBackendOptions, NeuronRuntime } from '../runtimes/torch/python-backend.js';
 export type { PythonDevice } from '../runtimes/torch/python-protocol.js';
+export type { PythonModelFormat } from '../runtimes/torch/python-protocol.js';
 export { NullBackend } from '../runtimes/null/null-backend.js';
 export type { NullBackendOptions } from '../runtimes/null/null-backend.js';

@@ -7,4 +7,4 @@ export type { Compiler, CompileRequest, CompiledArtifact, ArtifactFormat } from 
 export { OrtCompiler } from '../runtimes/onnxruntime/ort-compiler.js';
 export type { OrtCompilerOptions, GraphOptimizationLevel } from '../runtimes/onnxruntime/ort-compiler.js';
 export { TorchCompiler } from '../runtimes/torch/torch-compiler.js';
-export type { TorchCompilerOptions } from '../runtimes/torch/torch-compiler.js';
+export type { TorchCompilerOptions, TorchCompiledArtifact } from '../runtimes/torch/torch-compiler.js';

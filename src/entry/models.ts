@@ -4,7 +4,8 @@
  * @module inferbench/models
  */
 export type { ModelSource, ModelResolveOptions, ResolvedModel, ModelTask, ImagePreprocessing } from '../models/model-source.js';
-export type { TensorSpec, TensorData, TensorElementType, FeedTensor, FeedElementType, NamedTensors } from '../tensors/tensor.js';
+export type { TensorSpec, TensorData, TensorElementType, TensorArrayByType, FeedTensor, FeedElementType, NamedTensors } from '../tensors/tensor.js';
+export { float16BitsToNumber } from '../tensors/tensor.js';
 export { resolveModelSource, DEFAULT_MODEL } from '../models/resolve-model-source.js';
 export type { ModelSourceOptions } from '../models/resolve-model-source.js';
 export { OnnxFileSource } from '../models/onnx-file-source.js';
@@ -12,6 +13,7 @@ export type { OnnxFileSourceOptions } from '../models/onnx-file-source.js';
 export { HfExportDirSource } from '../models/hf-export-dir-source.js';
 export { HubModelSource } from '../models/hub-model-source.js';
 export type { HubModelSourceOptions } from '../models/hub-model-source.js';
+export type { HubSettings } from '../models/hub/hub-settings.js';
 export { TorchModelSource } from '../models/torch-model-source.js';
 export type { TorchModelSourceOptions } from '../models/torch-model-source.js';
 export { SyntheticBertSource } from '../models/synthetic-bert-source.js';
@@ -21,10 +23,12 @@ export { buildTextInputSet } from '../inputs/text-input-set.js';
 export type { TextInputSetOptions } from '../inputs/text-input-set.js';
 export { buildImageInputSet } from '../inputs/image-input-set.js';
 export type { ImageInputSetOptions } from '../inputs/image-input-set.js';
+export type { ImagePreprocessOptions } from '../inputs/image-preprocess.js';
 export { buildRandomInputSet } from '../inputs/random-input-set.js';
 export type { RandomInputSetOptions } from '../inputs/random-input-set.js';
 export { loadTokenizer } from '../inputs/load-tokenizer.js';
 export type { TextTokenizer, TextEncodeOptions, TextEncoding, TextInput } from '../inputs/text-tokenizer.js';
+export type { TokenizerJson } from '../inputs/text-tokenizer.js';
 // Generated models and inputs, for demos and tests that need no download.
 export { buildSyntheticBert, DEFAULT_SYNTHETIC_BERT } from '../models/synthetic-bert.js';
 export type { SyntheticBertConfig } from '../models/synthetic-bert.js';

@@ -20,6 +20,7 @@ export type { Threshold, ThresholdMetrics, ThresholdOutcome } from '../stats/thr
 // Two-sample statistics, as compare uses them.
 export { bootstrapPercentileDifferenceNs, bootstrapMeanDifference } from '../stats/bootstrap.js';
 export type { BoundedInterval, ResampleOptions } from '../stats/bootstrap.js';
+export type { SeededRandom } from '../core/random.js';
 export { welchDifferenceInterval } from '../stats/welch.js';
 export type { SampleMoments } from '../stats/welch.js';
 export { poissonRatesPValue } from '../stats/poisson-rate-test.js';

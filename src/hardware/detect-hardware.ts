@@ -43,19 +43,19 @@ export interface HardwareInfo {
 
 /** Where to look; every default is the real location, the options exist for tests and unusual setups. */
 export interface DetectHardwareOptions {
-  /** Limit on nvidia-smi and neuron-ls each (default {@link DEFAULT_TOOL_TIMEOUT_MS}). */
+  /** Limit on nvidia-smi and neuron-ls each (default 5 s, `DEFAULT_TOOL_TIMEOUT_MS`). */
   readonly toolTimeoutMs?: number;
-  /** Limit on the Python probe, which imports torch (default {@link DEFAULT_PYTHON_TIMEOUT_MS}). */
+  /** Limit on the Python probe, which imports torch (default 30 s, `DEFAULT_PYTHON_TIMEOUT_MS`). */
   readonly pythonTimeoutMs?: number;
   /** Environment of the tools, PATH and INFERBENCH_PYTHON included (default process.env). */
   readonly env?: NodeJS.ProcessEnv;
-  /** Interpreters tried after INFERBENCH_PYTHON (default {@link DEFAULT_PYTHON_CANDIDATES}). */
+  /** Interpreters tried after INFERBENCH_PYTHON (default python3, then /usr/bin/python3). */
   readonly fallbackPythons?: readonly string[];
   /** The Neuron driver's sysfs directory (default /sys/devices/virtual/neuron_device). */
   readonly neuronSysfsRoot?: string;
   /** The directory holding neuronN device nodes (default /dev). */
   readonly devRoot?: string;
-  /** The DMI directory (default {@link DEFAULT_DMI_ROOT}). */
+  /** The DMI directory (default /sys/devices/virtual/dmi/id). */
   readonly dmiRoot?: string;
   /** onnxruntime-node's native folder, where provider libraries are looked for (default: the installed package's). */
   readonly ortBinaryDir?: string;

@@ -38,7 +38,7 @@ function inputsOf(spec: string, imageSize: number): { task: ResolvedModel['task'
 }
 
 /**
- * A PyTorch model that exists only as code until a {@link TorchCompiler} builds it in Python, as the
+ * A PyTorch model that exists only as code until a `TorchCompiler` builds it in Python, as the
  * workshop builds torchvision's ResNet-50. Resolving checks the spec and declares the inputs; the
  * resolved `path` is the spec itself and `sha256` is the spec's digest, since there is no file yet.
  */

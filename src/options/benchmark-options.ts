@@ -6,11 +6,11 @@ import { checkOptions, optionLabel, optionsSchema, type SettingsOf } from './opt
 import type { DEVICE_OPTIONS, INPUT_OPTIONS, JUDGEMENT_OPTIONS, MODEL_OPTIONS } from './run-options.js';
 
 /** Model input names by role, for text models whose inputs are not called input_ids, attention_mask, token_type_ids. */
-export type InputNames = NonNullable<RunOptions['inputNames']>;
+export type InputNames = NonNullable<BenchmarkSettingsInput['inputNames']>;
 
 /**
  * Settings as a user gives them; every field is optional and has a default. Each is declared once, in
- * the option registry ({@link RUN_OPTIONS}), with its flag, environment variable and help.
+ * the option registry (`RUN_OPTIONS` in src/options), with its flag, environment variable and help.
  */
 export interface BenchmarkSettingsInput extends RunOptions {}
 

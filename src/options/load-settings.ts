@@ -6,7 +6,7 @@ import { SCENARIOS } from './scenarios.js';
 
 /**
  * How a load generator issues queries and when it stops, as a user gives it; each option is declared
- * once, in {@link LOAD_OPTIONS}.
+ * once, in the option registry (`LOAD_OPTIONS` in src/options).
  */
 export interface LoadOptions extends OptionsOf<typeof LOAD_OPTIONS> {}
 

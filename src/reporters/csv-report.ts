@@ -91,7 +91,7 @@ function csvRow(result: BenchmarkResult, best: boolean): CsvRow {
 }
 
 /**
- * One CSV row per result under a header of {@link CSV_REPORT_COLUMNS}: latencies in milliseconds, total_time in
+ * One CSV row per result under a header of the columns in `CSV_REPORT_COLUMNS`: latencies in milliseconds, total_time in
  * seconds, throughput in samples per second, empty cells for figures a run lacks. RFC 4180: CRLF line ends, and
  * fields holding a comma, a quote or any line break quoted, with quotes doubled.
  */

@@ -194,7 +194,7 @@ function beyond(figures: readonly ComparedFigure[], labels: readonly string[], t
  *   must exclude 0, judged only with enough values on each side to bound the percentile's own interval;
  * - percentiles, over the windows: these intervals assume independent queries, which a run's are not: a busy
  *   machine slows a stretch of them together, and two runs of one configuration then differ by more than the
- *   intervals allow. So where both results have at least {@link minimumComparedCount} whole windows with the
+ *   intervals allow. So where both results have at least `minimumComparedCount` whole windows with the
  *   percentile (8 at 99%: e.g. `--min-duration-ms 10s` with 1 s windows), a change must also be found among the
  *   windows' own values of it, each window one draw, the same way. This holds as long as the
  *   dependence does not outlast a window, and cannot see what differs between whole runs (a machine busier during
@@ -204,7 +204,7 @@ function beyond(figures: readonly ComparedFigure[], labels: readonly string[], t
  * - throughput: whole windows' rates, the median's interval or a bootstrap of the mean;
  * - errors: an exact test of the two error rates, in both rules.
  *
- * A figure with fewer than {@link minimumComparedCount} values, or windows for throughput, on either side is not
+ * A figure with fewer than `minimumComparedCount` values, or windows for throughput, on either side is not
  * judged (merged results keep no windows). A regression is a significant change in the worse direction (latency and
  * errors up, throughput down). With `failOnRegression`, a regression larger than it (or from a baseline of 0) fails
  * the comparison; a figure not judged never fails it, and when its change is that much worse it is listed in

@@ -1,7 +1,7 @@
 import { collectEnvironment, type Environment } from '../hardware/environment.js';
 import { detectHardware, type HardwareInfo } from '../hardware/detect-hardware.js';
 
-/** The machine and software a result was measured on: {@link Environment}, and the accelerators and Python found. */
+/** The machine and software a result was measured on: the software ({@link Environment}), and the accelerators and Python found. */
 export interface RunEnvironment extends Environment {
   /** EC2 instance type, when the machine says it. */
   readonly instanceType: string | undefined;

@@ -52,7 +52,7 @@ export function resampledValueAtRankNs(histogram: LatencyHistogram, rank: number
 
 /**
  * Bootstrap interval, in nanoseconds, of the difference candidate − baseline of a latency percentile: each
- * histogram resampled with replacement (by {@link resampledValueAtRankNs}, candidate then baseline in each
+ * histogram resampled with replacement (by `resampledValueAtRankNs`, candidate then baseline in each
  * resample), and the central `confidenceLevel` of the differences. Both histograms must hold values; with too few
  * for the percentile's own interval to be bounded, the bootstrap only reshuffles the last few and says little.
  */

@@ -10,9 +10,9 @@ const TINY = 2 ** -126;
 
 /** How close actual values must be to expected ones; numpy's `allclose` rule, |a − e| ≤ atol + rtol × |e|. */
 export interface ToleranceOptions {
-  /** Relative tolerance; default {@link DEFAULT_RTOL}. */
+  /** Relative tolerance; default 1e-3 (`DEFAULT_RTOL`). */
   readonly rtol?: number;
-  /** Absolute tolerance; default {@link DEFAULT_ATOL}. */
+  /** Absolute tolerance; default 1e-5 (`DEFAULT_ATOL`). */
   readonly atol?: number;
 }
 

@@ -107,7 +107,7 @@ function readRawTensors(bytes: Buffer, entries: readonly RawTensorEntry[]): Reco
 }
 
 /**
- * Compiles a PyTorch model ({@link TorchModelSource}) for one batch size in Python, as the workshop
+ * Compiles a PyTorch model (a `TorchModelSource`) for one batch size in Python, as the workshop
  * does: torch.jit.trace for cpu and cuda, torch_neuronx.trace or torch.neuron.trace for neuron, or
  * torch.onnx.export with fixed shapes, for the request's batch size. Artifacts
  * are cached under a hash of the source, shapes, device, format and torch version.
