@@ -4,7 +4,7 @@ import { ClosedLoopLoadGenerator } from '../dist/entry/load.js';
 import { NullBackend } from '../dist/entry/backends.js';
 
 const REQUESTS = 10_000_000;
-const loaded = await new NullBackend().load({ artifact: {}, inputs: { feeds: [{}], batchSize: 1, description: 'none' }, copies: 1 });
+const loaded = await new NullBackend().load({ artifact: { path: '', batchSize: 1 }, inputs: { feeds: [{}], batchSize: 1, description: 'none' }, copies: 1 });
 try {
   let startRss = 0;
   let maxRss = 0;

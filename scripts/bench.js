@@ -77,10 +77,12 @@ try {
   console.log(`harness/bare throughput ratio: ${ratio(rates.clients2)}`);
   console.log(`harness/bare throughput ratio, 1 client: ${ratio(rates.clients1)}`);
 
+  // The harness alone: no model, one empty input, and an artifact that records only the batch size.
   const nullInputs = { feeds: [{}], batchSize: 1, description: 'none' };
+  const nullArtifact = { path: '', batchSize: 1 };
   for (const inWorkerThreads of [false, true]) {
     for (const clients of [1, 8]) {
-      const loaded = await new NullBackend({ inWorkerThreads }).load({ artifact, inputs: nullInputs, copies: 1 });
+      const loaded = await new NullBackend({ inWorkerThreads }).load({ artifact: nullArtifact, inputs: nullInputs, copies: 1 });
       try {
         const result = await new ClosedLoopLoadGenerator({ clients, durationMs: 2000, warmupQueries: 100 }).run({ copies: loaded.copies, inputCount: 1 });
         const rate = (result.completedRequests * 1e9) / result.elapsedNs;
@@ -94,7 +96,7 @@ try {
 
   // The open loop's timing: each query's send delay is how late it left after its scheduled time.
   {
-    const loaded = await new NullBackend().load({ artifact, inputs: nullInputs, copies: 1 });
+    const loaded = await new NullBackend().load({ artifact: nullArtifact, inputs: nullInputs, copies: 1 });
     try {
       const result = await new OpenLoopLoadGenerator({ rateQps: 10_000, durationMs: 5000, warmupQueries: 10_000 }).run({ copies: loaded.copies, inputCount: 1 });
       const us = (percentile) => (result.sendDelay.valueAtPercentileNs(percentile) / 1e3).toFixed(1);
@@ -113,7 +115,7 @@ try {
 
   // The Python worker's own cost: a model that does nothing, one process, one client, so each
   // request is one round trip over the length-prefixed protocol on stdin/stdout.
-  const python = await new PythonBackend({ format: 'null' }).load({ artifact: { ...artifact, path: '' }, inputs: nullInputs, copies: 1 });
+  const python = await new PythonBackend({ format: 'null' }).load({ artifact: nullArtifact, inputs: nullInputs, copies: 1 });
   try {
     const result = await new ClosedLoopLoadGenerator({ clients: 1, durationMs: 3000, warmupQueries: 20_000 }).run({ copies: python.copies, inputCount: 1 });
     const rate = (result.completedRequests * 1e9) / result.elapsedNs;
