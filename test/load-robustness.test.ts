@@ -4,7 +4,10 @@ import { createLoadGenerator } from '../src/load/create-load-generator.js';
 import { resolveLoadSettings, type LoadOptions } from '../src/options/load-settings.js';
 import { searchServerQps } from '../src/load/server-qps-search.js';
 import { type ModelCopy } from '../src/backends/backend.js';
+import { type RequestRecord } from '../src/load/load-generator.js';
+import { monotonicNowNs } from '../src/core/clock.js';
 import { FifoServerCopy, FlakyCopy } from './helpers/simulated-copies.js';
+import { settlesBeforeTimer } from './helpers/timer-order.js';
 
 const target = (copies: readonly ModelCopy[]) => ({ copies, inputCount: 4 });
 
@@ -14,28 +17,44 @@ async function instantCopy(): Promise<ModelCopy> {
 }
 
 describe('cancellation and listeners', () => {
-  it('rejects with ABORTED a while after cancellation even when a copy never answers', async () => {
+  it('rejects with ABORTED when the grace after cancellation ends, even when a copy never answers', async () => {
     // Call 0 is the first inference; call 3 hangs for ever.
     const copy = new FlakyCopy({ hangCalls: [3] });
     const controller = new AbortController();
-    const startMs = Date.now();
     const run = createLoadGenerator({ clients: 1, durationMs: 60_000, warmupQueries: 0 }).run(target([copy]), { signal: controller.signal });
-    setTimeout(() => controller.abort(), 100);
+    let settledNs = 0;
+    run.catch(() => (settledNs = monotonicNowNs()));
+    const abortedNs = await new Promise<number>((resolve) => setTimeout(() => resolve(monotonicNowNs()), 100));
+    controller.abort();
+    // Armed just after the run's 2 s grace for requests in flight, so it fires just after it, however late.
+    const settledByGraceEnd = settlesBeforeTimer(run, 2000);
     await expect(run).rejects.toMatchObject({ code: 'ABORTED' });
-    // The grace for requests in flight is 2 s; the run must not wait for the hung one beyond it.
-    expect(Date.now() - startMs).toBeGreaterThanOrEqual(2000);
-    expect(Date.now() - startMs).toBeLessThan(4000);
+    // The run waits out the grace (timers fire up to a millisecond early by the monotonic clock) and not a moment longer.
+    expect(settledNs - abortedNs).toBeGreaterThanOrEqual(1999e6);
+    expect(await settledByGraceEnd).toBe(true);
   });
 
   it('notices cancellation in an open loop that is far behind its schedule', async () => {
     const controller = new AbortController();
-    const startMs = Date.now();
+    const records: RequestRecord[] = [];
     const run = createLoadGenerator({ scenario: 'open', rateQps: 5_000_000, durationMs: 30_000, warmupQueries: 0 }).run(target([await instantCopy()]), {
       signal: controller.signal,
+      onRequestComplete: (r) => records.push(r),
     });
-    setTimeout(() => controller.abort(), 200);
+    const aborted = new Promise<{ abortedNs: number; settledOnNextTurn: Promise<boolean> }>((resolve) =>
+      setTimeout(() => {
+        const abortedNs = monotonicNowNs();
+        controller.abort();
+        // Behind schedule the loop never waits, but yields a turn every few milliseconds: the abort is seen at the next
+        // yield, in this turn of the event loop, before any timer armed now can fire. Requests to an instant copy settle at once.
+        resolve({ abortedNs, settledOnNextTurn: settlesBeforeTimer(run, 0) });
+      }, 200),
+    );
     await expect(run).rejects.toMatchObject({ code: 'ABORTED' });
-    expect(Date.now() - startMs).toBeLessThan(1500);
+    const { abortedNs, settledOnNextTurn } = await aborted;
+    expect(await settledOnNextTurn).toBe(true);
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.filter((r) => r.sentNs > abortedNs)).toEqual([]);
   });
 
   it('ends the run with the error of a throwing listener, without counting a failed request', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ClosedLoopLoadGenerator } from '../src/load/closed-loop.js';
+import { monotonicNowNs } from '../src/core/clock.js';
 import { InferbenchError } from '../src/core/errors.js';
 import { NullBackend } from '../src/runtimes/null/null-backend.js';
 import { type InferenceTiming, type LoadedModel, type ModelCopy } from '../src/backends/backend.js';
@@ -44,12 +45,26 @@ describe('ClosedLoopLoadGenerator', () => {
 
   it('runs for a duration when given one', async () => {
     const { copies } = await nullCopies(1);
-    const { result } = await collect({ durationMs: 150, warmupQueries: 0 }, copies);
-    // Issuing stops at the deadline and the clock at the last completion, which can precede the
-    // deadline by up to one event-loop yield (10 ms) with copies that answer instantly.
-    expect(result.elapsedNs).toBeGreaterThanOrEqual(140e6);
-    expect(result.elapsedNs).toBeLessThan(1e9);
-    expect(result.completedRequests).toBeGreaterThan(100);
+    let measurementCalledNs = 0;
+    const records: RequestRecord[] = [];
+    const result = await new ClosedLoopLoadGenerator({ durationMs: 150, warmupQueries: 0 }).run(
+      { copies, inputCount: 10 },
+      { onMeasurementStart: () => (measurementCalledNs = monotonicNowNs()), onRequestComplete: (r) => records.push(r) },
+    );
+    const returnedNs = monotonicNowNs();
+    expect(result.stopReason).toBe('duration');
+    expect(result.completedRequests).toBe(records.length);
+    expect(result.completedQueries).toBe(records.length);
+    expect(result.requestsPerCopy).toEqual([records.length]);
+    // The clock stops at the last completion: measurement started after its hook ran and by the first request.
+    const lastEndNs = records.reduce((ns, r) => Math.max(ns, r.endNs), 0);
+    const startNs = lastEndNs - result.elapsedNs;
+    expect(startNs).toBeGreaterThanOrEqual(measurementCalledNs);
+    expect(startNs).toBeLessThanOrEqual(records.reduce((ns, r) => Math.min(ns, r.scheduledNs), Infinity));
+    // Issuing stops at the deadline, and not before it, however late a busy host runs the loop: a client checks the
+    // time and then reads it for the send, so each of the two may send once just past the deadline, and no more.
+    expect(records.filter((r) => r.scheduledNs - startNs >= 150e6).length).toBeLessThanOrEqual(2);
+    expect(returnedNs - startNs).toBeGreaterThanOrEqual(150e6);
   });
 
   it("measures each copy's first inference, then warms every copy before measuring", async () => {

@@ -6,8 +6,9 @@ import { OpenLoopLoadGenerator } from '../src/load/open-loop.js';
 import { type LoadOptions } from '../src/options/load-settings.js';
 import { type ModelCopy } from '../src/backends/backend.js';
 import { type RequestRecord } from '../src/load/load-generator.js';
-import { FifoServerCopy, KnownComputeCopy, expectPercentilesMatch } from './helpers/simulated-copies.js';
+import { FifoServerCopy, KnownComputeCopy, expectPercentilesMatch, finishNs, nearestRank } from './helpers/simulated-copies.js';
 import { ksCritical, ksStatisticExponential } from './helpers/kolmogorov-smirnov.js';
+import { latencyNs } from './helpers/request-records.js';
 
 const PERCENTILES = [50, 90, 99, 99.9];
 
@@ -15,6 +16,25 @@ async function nullCopy(): Promise<ModelCopy> {
   // The in-process null backend ignores the artifact and inputs, and answers at once.
   const loaded = await new NullBackend().load({ artifact: {} as never, inputs: { feeds: [], batchSize: 1, description: '' }, copies: 1 });
   return loaded.copies[0]!;
+}
+
+/** Latency of a request by its copy's own finish time: what would be measured were every completion seen at once. */
+const dueToFinishNs = (r: RequestRecord): number => finishNs(r) - r.scheduledNs;
+
+/** Least-squares slope of `timesNs` against their position: the time per step, in nanoseconds. */
+function slopeNs(timesNs: readonly number[]): number {
+  const n = timesNs.length;
+  const meanX = (n - 1) / 2;
+  // Relative to the first, as monotonic readings are too large to square in a double exactly.
+  const ys = timesNs.map((t) => t - timesNs[0]!);
+  const meanY = ys.reduce((a, b) => a + b, 0) / n;
+  let covariance = 0;
+  let variance = 0;
+  for (const [x, y] of ys.entries()) {
+    covariance += (x - meanX) * (y - meanY);
+    variance += (x - meanX) ** 2;
+  }
+  return covariance / variance;
 }
 
 /** Runs an open loop and returns its result with every measured request, in query order. */
@@ -48,34 +68,55 @@ describe('the load generator measures the truth', () => {
 
   it('charges an open loop, not a closed one, for the queries queued behind a stall (coordinated omission)', async () => {
     // A FIFO server of 2 ms service whose measured request 100 (call 101: call 0 is the first inference) takes 500 ms.
+    // Its finish times are its own, which no busy host moves; what was measured adds the host's delays to them.
     const stalling = () => new FifoServerCopy({ serviceMs: 2, stall: { call: 101, serviceMs: 500 } });
 
     // Closed loop, one client: the client waits out the stall, so only the stalled query records it.
     // One slow value in 400 (0.25%) leaves p99 at the service time: the stall is all but hidden.
-    const closed = await new ClosedLoopLoadGenerator({ clients: 1, queryCount: 400, warmupQueries: 0 }).run({ copies: [stalling()], inputCount: 4 });
+    const closedRecords: RequestRecord[] = [];
+    const closed = await new ClosedLoopLoadGenerator({ clients: 1, queryCount: 400, warmupQueries: 0 }).run(
+      { copies: [stalling()], inputCount: 4 },
+      { onRequestComplete: (r) => closedRecords.push(r) },
+    );
+    expectPercentilesMatch(closed.latency, closedRecords.map(latencyNs), [50, 99, 100]);
     expect(closed.latency.summarize().maxNs).toBeGreaterThanOrEqual(500e6);
-    expect(closed.latency.countAboveNs(250e6)).toBe(1);
-    expect(closed.latency.valueAtPercentileNs(99)).toBeLessThan(20e6);
+    // By the copy's finish times, no query but the stalled one waited: each was sent to an idle copy.
+    expect(closedRecords.filter((r) => dueToFinishNs(r) > 250e6)).toHaveLength(1);
+    expect(nearestRank(closedRecords.map(dueToFinishNs), 99)).toBeLessThan(20e6);
+    // The query at p99 as measured is an ordinary one, 2 ms in the copy, whatever the host added to it.
+    const closedByLatency = [...closedRecords].sort((a, b) => latencyNs(a) - latencyNs(b));
+    expect(closedByLatency[Math.ceil(0.99 * closedByLatency.length) - 1]!.computeNs).toBe(2e6);
 
     // Open loop at 200/s (a query every 5 ms, utilisation 0.4): the stalled query is due at 500 ms and ends at
     // 1000 ms; query 100 + j, due at 500 + 5j ms, waits for the backlog and ends at 1000 + 2j ms, so its latency
     // is 500 − 3j ms until the backlog clears (j ≈ 167). Latency ≥ 250 ms for j ≤ 83: 84 queries, 21% of 400,
     // so p99 lies deep in the stall (about 500 ms).
-    const { result: open } = await runOpen({ scenario: 'open', rateQps: 200, queryCount: 400, warmupQueries: 0 }, [stalling()]);
+    const { result: open, records } = await runOpen({ scenario: 'open', rateQps: 200, queryCount: 400, warmupQueries: 0 }, [stalling()]);
+    expectPercentilesMatch(open.latency, records.map(latencyNs), [50, 99, 100]);
     expect(open.latency.valueAtPercentileNs(99)).toBeGreaterThanOrEqual(250e6);
     expect(open.latency.countAboveNs(250e6)).toBeGreaterThanOrEqual(80);
-    expect(open.latency.countAboveNs(250e6)).toBeLessThanOrEqual(90);
+    // Exactly so by the copy's finish times, shifted by δ, how late the stalled query started (a send a busy host
+    // delayed): over 250 ms for each j with δ + 500 − 3j > 250.
+    const stalled = records.find((r) => r.computeNs === 500e6)!;
+    const stallDelayNs = stalled.computeStartNs - stalled.scheduledNs;
+    expect(records.filter((r) => dueToFinishNs(r) > 250e6)).toHaveLength(Math.ceil((250e6 + stallDelayNs) / 3e6));
   });
 
   it('keeps an open loop at its rate: achieved and completed rates within 1% of 1,000/s', async () => {
-    const { result } = await runOpen({ scenario: 'open', rateQps: 1000, queryCount: 3000, warmupQueries: 0 }, [await nullCopy()]);
+    const { result, records } = await runOpen({ scenario: 'open', rateQps: 1000, queryCount: 3000, warmupQueries: 0 }, [await nullCopy()]);
     expect(result.issuedQueries).toBe(3000);
     expect(result.completedQueries).toBe(3000);
-    expect(result.achievedQps).toBeGreaterThan(990);
-    expect(result.achievedQps).toBeLessThan(1010);
-    const completedQps = (result.completedQueries * 1e9) / result.elapsedNs;
-    expect(completedQps).toBeGreaterThan(990);
-    expect(completedQps).toBeLessThan(1010);
+    // The achieved rate is what the sends say, from the first to the last.
+    const sentNs = records.map((r) => r.sentNs);
+    expect(result.achievedQps).toBeCloseTo((2999 * 1e9) / (Math.max(...sentNs) - Math.min(...sentNs)), 6);
+    expect(result.elapsedNs).toBeGreaterThanOrEqual(Math.max(...records.map((r) => r.endNs)) - Math.min(...records.map((r) => r.scheduledNs)));
+    // Sends and completions keep to 1,000/s throughout: the slope over all 3,000, which a few late ones cannot tilt as
+    // they can the first-to-last figure (a busy host delays a send by several milliseconds now and then, never all).
+    const perSecond = (timesNs: readonly number[]): number => 1e9 / slopeNs(timesNs);
+    expect(perSecond(sentNs)).toBeGreaterThan(990);
+    expect(perSecond(sentNs)).toBeLessThan(1010);
+    expect(perSecond(records.map((r) => r.endNs))).toBeGreaterThan(990);
+    expect(perSecond(records.map((r) => r.endNs))).toBeLessThan(1010);
   });
 
   it('schedules Poisson arrivals with exponential gaps, and constant ones without', async () => {

@@ -1,8 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'vitest';
 import { monotonicNowNs } from '../../src/core/clock.js';
 import { InferbenchError } from '../../src/core/errors.js';
 import { waitUntil } from '../../src/load/wait-until.js';
 import { type InferenceTiming, type ModelCopy } from '../../src/backends/backend.js';
+import { type RequestRecord } from '../../src/load/load-generator.js';
 import { type LatencyHistogram } from '../../src/stats/latency-histogram.js';
 import { seededRandom, type SeededRandom } from '../../src/core/random.js';
 
@@ -54,23 +56,39 @@ export class KnownComputeCopy implements ModelCopy {
 export interface FifoServerOptions {
   /** Position of the copy; default 0. */
   readonly index?: number;
-  /** Service time of each call in milliseconds, or a function of the call number giving it. */
-  readonly serviceMs: number | ((call: number) => number);
+  /**
+   * Service time of each call in milliseconds, or a function giving it from the call number and the call's simulated
+   * compute start (a monotonic time), for copies whose speed changes over a run.
+   */
+  readonly serviceMs: number | ((call: number, computeStartNs: number) => number);
   /** One call that takes far longer: its number and its service time in milliseconds. */
   readonly stall?: { readonly call: number; readonly serviceMs: number };
+}
+
+/** One call a {@link FifoServerCopy} served, as monotonic clock readings. */
+export interface ServedCall {
+  /** When the load generator called the copy. */
+  readonly calledNs: number;
+  /** When the simulated service began: the call, or the previous call's finish if later. */
+  readonly computeStartNs: number;
+  /** When the simulated service ended: the deadline the copy answers at. */
+  readonly finishNs: number;
+  /** When the copy answered: its finish, plus however late the event loop let it see it; undefined until then. */
+  answeredNs: number | undefined;
 }
 
 /**
  * A single-server FIFO queue: each call starts when it arrives or when the previous one finishes,
  * whichever is later, and completes at its simulated finish time. Its capacity is exactly
- * 1 / service time, however late the event loop runs, because finish times chain in simulated time.
+ * 1 / service time, however late the event loop runs, because finish times chain in simulated time;
+ * a test can judge what was measured against these finish times, which no busy host can move.
  */
 export class FifoServerCopy implements ModelCopy {
   /** Position of the copy. */
   readonly index: number;
-  /** Calls received so far. */
-  calls = 0;
-  readonly #serviceMs: (call: number) => number;
+  /** Every call, in call order. */
+  readonly served: ServedCall[] = [];
+  readonly #serviceMs: (call: number, computeStartNs: number) => number;
   readonly #stall: FifoServerOptions['stall'];
   #busyUntilNs = 0;
 
@@ -81,16 +99,74 @@ export class FifoServerCopy implements ModelCopy {
     this.#stall = options.stall;
   }
 
+  /** Calls received so far. */
+  get calls(): number {
+    return this.served.length;
+  }
+
   /** Queues the call; resolves at its finish time with the simulated compute start and service time. */
   async infer(): Promise<InferenceTiming> {
-    const call = this.calls++;
-    const computeStartNs = Math.max(monotonicNowNs(), this.#busyUntilNs);
-    const computeNs = Math.round((call === this.#stall?.call ? this.#stall.serviceMs : this.#serviceMs(call)) * 1e6);
-    this.#busyUntilNs = computeStartNs + computeNs;
+    const call = this.served.length;
+    const calledNs = monotonicNowNs();
+    const computeStartNs = Math.max(calledNs, this.#busyUntilNs);
+    const computeNs = Math.round((call === this.#stall?.call ? this.#stall.serviceMs : this.#serviceMs(call, computeStartNs)) * 1e6);
+    const served: ServedCall = { calledNs, computeStartNs, finishNs: computeStartNs + computeNs, answeredNs: undefined };
+    this.served.push(served);
+    this.#busyUntilNs = served.finishNs;
     // Timers alone fire up to a millisecond off; waitUntil spins the last stretch, so completions are seen on time.
-    await waitUntil(this.#busyUntilNs);
+    await waitUntil(served.finishNs);
+    served.answeredNs = monotonicNowNs();
     return { computeStartNs, computeNs };
   }
+}
+
+/** When the copy that served `record` finished it by its own clock: for a {@link FifoServerCopy}, its deadline. */
+export const finishNs = (record: RequestRecord): number => record.computeStartNs + record.computeNs;
+
+/** The copy's part of a request's latency: from its send to the copy's finish, queueing in the copy included. */
+export const copyLatencyNs = (record: RequestRecord): number => finishNs(record) - record.sentNs;
+
+/** What a simulated copy does on a call: answer after this many milliseconds, fail with this error, or never answer. */
+export type Answer = number | Error | 'never';
+
+/** A model copy on a timer, as one on another thread looks to the load generator; records when each call arrived. */
+export interface SleepingCopy extends ModelCopy {
+  /** Monotonic time of each call, the cold first inference included. */
+  readonly callsNs: number[];
+}
+
+/** A copy whose call `n` (0 is the cold first inference) does what `answer(n)` says. */
+export function sleepingCopy(index: number, answer: (call: number) => Answer): SleepingCopy {
+  const callsNs: number[] = [];
+  return {
+    index,
+    callsNs,
+    async infer() {
+      const a = answer(callsNs.length);
+      const computeStartNs = monotonicNowNs();
+      callsNs.push(computeStartNs);
+      if (a === 'never') return new Promise<never>(() => {});
+      await sleep(a instanceof Error ? 1 : a);
+      if (a instanceof Error) throw a;
+      return { computeStartNs, computeNs: monotonicNowNs() - computeStartNs };
+    },
+  };
+}
+
+/**
+ * A copy that computes on the calling thread for `serviceUs()` microseconds: latencies follow a known distribution to
+ * the microsecond, on a quiet host; a busy one preempts some spins, and adds what it takes to their latencies.
+ */
+export function spinningCopy(serviceUs: () => number): ModelCopy {
+  return {
+    index: 0,
+    async infer() {
+      const computeStartNs = monotonicNowNs();
+      const untilNs = computeStartNs + serviceUs() * 1e3;
+      while (monotonicNowNs() < untilNs);
+      return { computeStartNs, computeNs: monotonicNowNs() - computeStartNs };
+    },
+  };
 }
 
 /** Options of {@link FlakyCopy}. */
