@@ -69,6 +69,8 @@ export interface Dispatch {
   readonly failure: () => unknown;
   /** Why issuing stopped (`minimums-met` when the loop ended on its own). */
   readonly stopReason: () => StopReason;
+  /** When the stop rule stopped issuing, or undefined when the loop ended on its own. */
+  readonly stoppedAtNs: () => number | undefined;
 }
 
 /**
@@ -82,6 +84,7 @@ export function createDispatch(options: DispatchOptions): Dispatch {
   let nextRequest = 0;
   let failure: unknown;
   let stopReason: StopReason | undefined;
+  let stoppedAtNs: number | undefined;
 
   const runRequest = async (copy: ModelCopy, queryIndex: number, scheduledNs: number, sentNs: number): Promise<RequestOutcome> => {
     const requestIndex = nextRequest++;
@@ -114,7 +117,10 @@ export function createDispatch(options: DispatchOptions): Dispatch {
     mayIssue(atNs = monotonicNowNs()) {
       if (signal?.aborted || (stopOnFailure && failure !== undefined)) return false;
       // Latched: once one client stops, all do, even if a later window would say otherwise.
-      stopReason ??= stopRule(atNs - startNs, issued);
+      if (stopReason === undefined) {
+        stopReason = stopRule(atNs - startNs, issued);
+        if (stopReason !== undefined) stoppedAtNs = atNs;
+      }
       return stopReason === undefined;
     },
     async issue(scheduledNs) {
@@ -138,5 +144,5 @@ export function createDispatch(options: DispatchOptions): Dispatch {
       listener.onQuery?.(scheduledNs, Math.max(...outcomes.map((o) => (o as RequestRecord).endNs)));
     },
   };
-  return { driver, failure: () => failure, stopReason: () => stopReason ?? 'minimums-met' };
+  return { driver, failure: () => failure, stopReason: () => stopReason ?? 'minimums-met', stoppedAtNs: () => stoppedAtNs };
 }

@@ -133,9 +133,14 @@ export class LoadRecorder implements DispatchListener {
     this.#windows.addQuery(endNs, endNs - scheduledNs);
   }
 
-  /** Closes the last window and judges stability and precision on everything recorded. */
-  finish(unrecorded: UnrecordedFigures): LoadResult {
+  /**
+   * Closes the last window and judges stability and precision on everything recorded. The measured span ends when
+   * issuing stopped or the last query ended, whichever is later: a closed loop can stop a few microseconds after its
+   * last answer, and a run asked for one second then still reports at least one.
+   */
+  finish(unrecorded: UnrecordedFigures, stoppedAtNs = this.#lastEndNs): LoadResult {
     const settings = this.#settings;
+    this.#lastEndNs = Math.max(this.#lastEndNs, stoppedAtNs);
     this.#windows.finish(this.#lastEndNs);
     this.#judge();
     const issuedQueries = this.#issuedQueries;

@@ -118,5 +118,5 @@ async function measure(target: LoadTarget, settings: LoadSettings, hooks: LoadRu
   throwIfAborted();
   if (listeners.failure() !== undefined) throw listeners.failure();
   if (recorder.completedQueries === 0 && measurement.failure() !== undefined) throw measurement.failure();
-  return recorder.finish({ warmupQueries, firstInference, stopReason: measurement.stopReason() });
+  return recorder.finish({ warmupQueries, firstInference, stopReason: measurement.stopReason() }, measurement.stoppedAtNs());
 }
