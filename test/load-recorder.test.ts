@@ -3,7 +3,7 @@ import { LoadRecorder } from '../src/load/load-recorder.js';
 import { resolveLoadSettings } from '../src/options/load-settings.js';
 
 const listeners = { onRequestComplete: () => {}, onWindow: () => {} };
-const unrecorded = { warmupQueries: 0, firstInference: undefined, stopReason: 'duration' as const };
+const unrecorded = { warmupQueries: 0, firstInference: { latencyNs: [], computeNs: [] }, stopReason: 'duration' as const };
 
 /** One query sent at `sentNs`, answered at `endNs`, on simulated clocks. */
 function answer(recorder: LoadRecorder, sentNs: number, endNs: number): void {
