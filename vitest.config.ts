@@ -13,7 +13,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       // Everything else asserts values, not timings: two files at a time.
-      { extends: true, test: { name: 'values', include: ['test/**/*.test.ts'], exclude: TIMING, maxWorkers: 2, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'values', include: ['test/**/*.test.ts'], exclude: TIMING, maxWorkers: 2, isolate: false, sequence: { groupOrder: 0 } } },
       { extends: true, test: { name: 'timing', include: TIMING, fileParallelism: false, sequence: { groupOrder: 1 } } },
     ],
   },

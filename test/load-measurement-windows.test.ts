@@ -5,14 +5,12 @@ import { type LoadOptions } from '../src/options/load-settings.js';
 import { type LoadResult, type LoadRunHooks, type RequestRecord } from '../src/load/load-generator.js';
 import { type ModelCopy } from '../src/backends/backend.js';
 import { sleepingCopy, spinningCopy } from './helpers/simulated-copies.js';
-import { measurementStartNs } from './helpers/request-records.js';
 
 const run = (options: LoadOptions, copies: readonly ModelCopy[], hooks: LoadRunHooks = {}): Promise<LoadResult> =>
   createLoadGenerator(options).run({ copies, inputCount: 10 }, hooks);
 
 /** Queries completed in each time window of `windowMs`, counted from a run's records by when each was seen. */
-function completionsPerWindow(records: readonly RequestRecord[], elapsedNs: number, windowMs: number): number[] {
-  const startNs = measurementStartNs(records, elapsedNs);
+function completionsPerWindow(records: readonly RequestRecord[], startNs: number, elapsedNs: number, windowMs: number): number[] {
   const counts: number[] = Array(Math.floor(elapsedNs / (windowMs * 1e6)) + 1).fill(0);
   for (const r of records) counts[Math.floor((r.endNs - startNs) / (windowMs * 1e6))]!++;
   return counts;
@@ -36,7 +34,7 @@ describe('measurement windows', () => {
 
     const { windows } = result;
     // One window per 100 ms of the run, each holding the queries seen in it, however late the host let the run see them.
-    expect(windows.map((w) => w.completedQueries)).toEqual(completionsPerWindow(records, result.elapsedNs, 100));
+    expect(windows.map((w) => w.completedQueries)).toEqual(completionsPerWindow(records, result.startNs, result.elapsedNs, 100));
     expect(windows.map((w) => w.index)).toEqual(windows.map((_, i) => i));
     expect(windows[0]!.startNs).toBe(0);
     for (const [i, w] of windows.entries()) {
@@ -67,9 +65,9 @@ describe('measurement windows', () => {
       onRequestComplete: (r) => records.push(r),
     });
 
-    expect(result.windows.map((w) => w.completedQueries)).toEqual(completionsPerWindow(records, result.elapsedNs, 100));
+    expect(result.windows.map((w) => w.completedQueries)).toEqual(completionsPerWindow(records, result.startNs, result.elapsedNs, 100));
     // The windows wholly between the last completion before the stall and the stalled one are empty, and shown.
-    const startNs = measurementStartNs(records, result.elapsedNs);
+    const startNs = result.startNs;
     const windowOf = (ns: number): number => Math.floor((ns - startNs) / 100e6);
     const stalledEndNs = records.find((r) => r.computeNs > 300e6)!.endNs;
     const beforeStallNs = Math.max(...records.filter((r) => r.endNs < stalledEndNs).map((r) => r.endNs));

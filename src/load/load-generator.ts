@@ -148,7 +148,12 @@ export interface LoadResult {
   readonly warmupQueries: number;
   /** Each copy's first, cold inference. */
   readonly firstInference: FirstInference;
-  /** From the start of measurement (the first query due) until the last request settled (completed, failed or timed out). */
+  /** When measurement started, on the monotonic clock of {@link RequestRecord}'s times: the zero of `elapsedNs` and the windows. */
+  readonly startNs: number;
+  /**
+   * From the start of measurement until issuing stopped or the last request settled (completed, failed or timed
+   * out), whichever was later.
+   */
   readonly elapsedNs: number;
   /** Completed measured requests per copy, by copy index. */
   readonly requestsPerCopy: readonly number[];

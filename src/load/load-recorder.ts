@@ -160,6 +160,7 @@ export class LoadRecorder implements DispatchListener {
         settings.rateQps === undefined || firstSentNs === undefined || this.#lastSentNs <= firstSentNs ? undefined : ((issuedQueries - 1) * 1e9) / (this.#lastSentNs - firstSentNs),
       warmupQueries: unrecorded.warmupQueries,
       firstInference: unrecorded.firstInference,
+      startNs: this.#startNs,
       elapsedNs: this.#lastEndNs - this.#startNs,
       requestsPerCopy: this.#requestsPerCopy,
       windows: this.#windows.closed,

@@ -125,8 +125,11 @@ function precisionOutcome(intervals: readonly PercentileInterval[], target: numb
   return { target, met, widest, queriesNeeded: met ? null : Math.max(count + 1, ...needed) };
 }
 
-/** Summarises a load generator's result for reports, with `stats`: percentiles with intervals, early stopping, windows. */
-export function summarizeMeasurement(load: LoadResult, batchSize: number, stats: Stats = defaultStats): Measurement {
+/**
+ * Summarises a load generator's result for reports, with `stats`: percentiles with intervals, early stopping, windows.
+ * The clock's origin plays no part, so merged runs, which have none, summarise too.
+ */
+export function summarizeMeasurement(load: Omit<LoadResult, 'startNs'>, batchSize: number, stats: Stats = defaultStats): Measurement {
   const s = load.settings;
   const throughput = stats.throughput(load.completedRequests, batchSize, load.elapsedNs);
   const windows = load.windows.map((w) => ({ ...w, samplesPerSecond: w.requestsPerSecond * batchSize }));

@@ -1,8 +1,10 @@
 import { execa } from 'execa';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runCli } from '../../src/cli/run-cli.js';
-import { tempDir } from './fixtures.js';
 
 /**
  * Node's arguments that start the CLI from its TypeScript source, wherever the process runs: tsx's
@@ -14,8 +16,12 @@ export const CLI_NODE_ARGS = [
   fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url)),
 ] as const;
 
-/** Working directory of runs that name none: a temporary folder, so that no `results/` lands in the working tree. */
-const defaultCwd = tempDir('inferbench-cwd-');
+/**
+ * Working directory of runs that name none: a temporary folder, so that no `results/` lands in the working tree.
+ * Removed when the test process exits, not after one file: test files that share a process share this module.
+ */
+const defaultCwd = mkdtempSync(join(tmpdir(), 'inferbench-cwd-'));
+process.once('exit', () => rmSync(defaultCwd, { recursive: true, force: true }));
 
 /** What a CLI run left behind. */
 export interface CliRun {
