@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BenchmarkResult } from '../src/results/benchmark-result.js';
-import { inferbench } from './helpers/cli.js';
+import { inferbench, runInProcess } from './helpers/cli.js';
 import { tempDir } from './helpers/fixtures.js';
 
 const hasTorch = execaSync('/usr/bin/python3', ['-c', 'import torch, torchvision'], { reject: false }).exitCode === 0;
@@ -14,15 +14,28 @@ describe('inferbench run --model torchvision:NAME', () => {
   const result = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as BenchmarkResult;
 
   describe.skipIf(!hasTorch && !process.env.CI)('with PyTorch installed', () => {
-    it('traces the model to TorchScript and runs two copies in Python workers', async () => {
+    it('compiles one artifact per batch size and reports the original output', async () => {
+      const run = await runInProcess(['compile', '-m', 'torchvision:resnet18', '--image-size', '64', '--batch-sizes', '1,2', '--json', '--cache-dir', join(dir, 'cache')]);
+      expect(run.exitCode).toBe(0);
+      const compiled = JSON.parse(run.stdout) as { batchSize: number; cacheHit: boolean; originalOutputHead: number[]; maxAbsDifference: number }[];
+      expect(compiled.map((c) => [c.batchSize, c.cacheHit])).toEqual([[1, false], [2, false]]);
+      for (const c of compiled) {
+        expect(c.originalOutputHead.length).toBeGreaterThan(0);
+        expect(c.originalOutputHead.every(Number.isFinite)).toBe(true);
+        expect(c.maxAbsDifference).toBeLessThan(1e-4);
+      }
+    });
+
+    it('runs the traced TorchScript from the compile cache in two Python workers', async () => {
       const output = join(dir, 'torchscript.json');
-      const run = await inferbench(['run', '-m', 'torchvision:resnet18', '--copies', '2', '-o', output, ...common]);
+      const run = await runInProcess(['run', '-m', 'torchvision:resnet18', '--copies', '2', '-o', output, ...common]);
       expect(run.exitCode).toBe(0);
       const { backend, compile, measurement, model } = result(output);
       // torchvision models are built without downloading weights: random, so marked synthetic.
       expect(model).toMatchObject({ task: 'image', synthetic: true });
       expect(backend).toMatchObject({ name: 'pytorch-cpu', copies: 2 });
-      expect(compile.compiler).toBe('torch');
+      // The compile command above traced batch 2 at this image size into the same cache.
+      expect(compile).toMatchObject({ compiler: 'torch', cacheHit: true });
       expect(compile.maxAbsDifference).toBeLessThan(1e-4);
       expect(measurement.requestsPerCopy).toEqual([10, 10]);
       expect(measurement.compute.percentilesNs['50']).toBeGreaterThan(0);
@@ -31,24 +44,13 @@ describe('inferbench run --model torchvision:NAME', () => {
 
     it('exports the model to ONNX and runs it on ONNX Runtime', async () => {
       const output = join(dir, 'onnx.json');
-      const run = await inferbench(['run', '-m', 'torchvision:resnet18', '--format', 'onnx', '-o', output, ...common]);
+      const run = await runInProcess(['run', '-m', 'torchvision:resnet18', '--format', 'onnx', '-o', output, ...common]);
       expect(run.exitCode).toBe(0);
       const { backend, compile, measurement } = result(output);
       expect(backend.name).toBe('onnxruntime-cpu');
+      expect(compile).toMatchObject({ compiler: 'torch', cacheHit: false });
       expect(compile.artifactPath).toMatch(/\.onnx$/);
       expect(measurement.completedRequests).toBe(20);
-    });
-
-    it('compiles one artifact per batch size and reports the original output', async () => {
-      const run = await inferbench(['compile', '-m', 'torchvision:resnet18', '--image-size', '32', '--batch-sizes', '1,2', '--json', '--cache-dir', join(dir, 'cache')]);
-      expect(run.exitCode).toBe(0);
-      const compiled = JSON.parse(run.stdout) as { batchSize: number; originalOutputHead: number[]; maxAbsDifference: number }[];
-      expect(compiled.map((c) => c.batchSize)).toEqual([1, 2]);
-      for (const c of compiled) {
-        expect(c.originalOutputHead.length).toBeGreaterThan(0);
-        expect(c.originalOutputHead.every(Number.isFinite)).toBe(true);
-        expect(c.maxAbsDifference).toBeLessThan(1e-4);
-      }
     });
 
     it("compiles the user's own module:function and feeds it the inputs the function returns", async () => {
@@ -69,7 +71,7 @@ describe('inferbench run --model torchvision:NAME', () => {
     });
 
     it('names a torchvision model that does not exist', async () => {
-      const run = await inferbench(['run', '-m', 'torchvision:resnet9000', ...common]);
+      const run = await runInProcess(['run', '-m', 'torchvision:resnet9000', ...common]);
       expect(run.exitCode).toBe(2);
       expect(run.stderr.trim().split('\n').at(-1)).toMatch(/^inferbench: cannot compile torchvision:resnet9000: torchvision has no model 'resnet9000' .*close names: resnet/);
     });
@@ -81,7 +83,7 @@ describe('inferbench run --model torchvision:NAME', () => {
     [['-m', 'torchvision:resnet18', '--device', 'tensorrt'], /^inferbench: --device tensorrt is an ONNX Runtime provider; add --artifact-format onnx/],
     [['-m', 'torchvision:resnet18', '--device', 'cuda'], /^inferbench: --device cuda needs an NVIDIA GPU, but nvidia-smi lists none/],
   ])('refuses %j on this machine with one line', async (args, message) => {
-    const run = await inferbench(['run', ...args, '--cache-dir', join(dir, 'cache')], { PATH: '/usr/bin:/bin' });
+    const run = await runInProcess(['run', ...args, '--cache-dir', join(dir, 'cache')]);
     expect(run.exitCode).toBe(2);
     expect(run.stderr.trim()).toMatch(message);
   });

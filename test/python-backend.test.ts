@@ -161,11 +161,13 @@ describe('PythonBackend, null format (any python3)', () => {
 describe.skipIf(!torchPython && !process.env.CI)('PythonBackend, TorchScript on cpu (needs torch)', () => {
   const dir = tempDir();
 
-  async function linearModel(): Promise<string> {
+  let traced: Promise<string> | undefined;
+  /** One traced model for the tests that need one: tracing starts a Python that imports torch. */
+  function linearModel(): Promise<string> {
     const path = join(dir, 'linear.pt');
     const script = `import torch; torch.manual_seed(0); m = torch.nn.Sequential(torch.nn.Linear(16, 8), torch.nn.ReLU()); torch.jit.trace(m, torch.zeros(2, 16)).save(${JSON.stringify(path)})`;
-    await execa(torchPython!.path, ['-c', script]);
-    return path;
+    traced ??= execa(torchPython!.path, ['-c', script]).then(() => path);
+    return traced;
   }
 
   it('runs a traced model in two copies', async () => {

@@ -36,7 +36,7 @@ describe.skipIf(!torchPython && !process.env.CI)('TorchCompiler, torchvision:res
     expect(model.inputs).toEqual([{ name: 'input', elementType: 'float32', dims: ['batch_size', 3, IMAGE_SIZE, IMAGE_SIZE] }]);
   });
 
-  it('traces one artifact per batch size, hits the cache on a repeat, and serves batch 2 from two processes', async () => {
+  it('traces one artifact per batch size, hits the cache on a repeat, and serves batch 2 from a Python process', async () => {
     const one = await compiler.compile({ model, input: inputsFor(1).feeds[0]!, batchSize: 1, cacheDir });
     const two = await compiler.compile({ model, input: inputsFor(2).feeds[0]!, batchSize: 2, cacheDir });
     expect([one.cacheHit, two.cacheHit]).toEqual([false, false]);
@@ -53,17 +53,18 @@ describe.skipIf(!torchPython && !process.env.CI)('TorchCompiler, torchvision:res
     expect(again).toMatchObject({ cacheHit: true, cacheKey: two.cacheKey, path: two.path, compileNs: two.compileNs, maxAbsDifference: two.maxAbsDifference });
     expect(Array.from(again.exampleInputs.input!.data as Float32Array)).toEqual(Array.from(two.exampleInputs.input!.data as Float32Array));
 
-    const loaded = await new PythonBackend({ device: 'cpu', intraOpThreadsPerCopy: 1 }).load({ artifact: two, inputs: inputsFor(2), copies: 2 });
+    // Two copies of a traced torchvision model are served in the CLI's tests; one suffices for the artifact.
+    const loaded = await new PythonBackend({ device: 'cpu', intraOpThreadsPerCopy: 1 }).load({ artifact: two, inputs: inputsFor(2), copies: 1 });
     const pids = loaded.copies.map((copy) => (copy as PythonModelCopy).pid!);
     try {
-      const result = await new ClosedLoopLoadGenerator({ clients: 2, queryCount: 20, warmupQueries: 0 }).run({ copies: loaded.copies, inputCount: 2 });
-      expect(result.completedRequests).toBe(20);
-      expect(result.requestsPerCopy).toEqual([10, 10]);
+      const result = await new ClosedLoopLoadGenerator({ clients: 1, queryCount: 10, warmupQueries: 0 }).run({ copies: loaded.copies, inputCount: 2 });
+      expect(result.completedRequests).toBe(10);
+      expect(result.requestsPerCopy).toEqual([10]);
       expect(result.latency.valueAtPercentileNs(50)).toBeGreaterThan(0);
     } finally {
       await loaded.close();
     }
-    expect(pids.map(isAlive)).toEqual([false, false]);
+    expect(pids.map(isAlive)).toEqual([false]);
   });
 
   it('exports fixed-shape ONNX that OrtBackend serves', async () => {
