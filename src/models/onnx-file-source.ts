@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { InferbenchError, firstLine } from '../core/errors.js';
@@ -13,6 +13,48 @@ function toSpecs(names: readonly string[], metadata: readonly ort.InferenceSessi
       ? { name, elementType: meta.type, dims: [...meta.shape] }
       : { name, elementType: 'non-tensor', dims: [] };
   });
+}
+
+/** What reading a model file finds: the same for the same file, whatever the source's options. */
+type FileFacts = Pick<ResolvedModel, 'sha256' | 'sizeBytes' | 'inputs' | 'outputs'>;
+
+/**
+ * Facts of files read in this process, by path, inode, size and modification time: a sweep or a Server search
+ * resolves one model many times, and reading it means hashing it and opening an ONNX Runtime session. A file
+ * rewritten in place gets a new modification time; one replaced by rename, a new inode.
+ */
+const readFiles = new Map<string, FileFacts>();
+
+async function readFacts(path: string): Promise<FileFacts> {
+  const cannotRead = (error: NodeJS.ErrnoException): never => {
+    const reason = error.code === 'ENOENT' ? 'no such file' : error.code === 'EISDIR' ? 'it is a directory' : error.message;
+    throw new InferbenchError('MODEL_NOT_FOUND', `model file ${path} cannot be read (${reason}); pass the path of an .onnx file, or omit --model for the built-in synthetic BERT`);
+  };
+  const before = await stat(path).catch(cannotRead);
+  const key = `${path}\0${before.ino}\0${before.size}\0${before.mtimeMs}`;
+  const known = readFiles.get(key);
+  if (known !== undefined) return known;
+  const bytes = await readFile(path).catch(cannotRead);
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'disabled' });
+  } catch (error) {
+    throw new InferbenchError('MODEL_INVALID', `${path} is not an ONNX model that onnxruntime can load (${firstLine(error)}); pass an .onnx file`, { cause: error });
+  }
+  try {
+    // Frozen, as every later resolve of the file hands out the same specs.
+    const frozen = (specs: TensorSpec[]): TensorSpec[] => Object.freeze(specs.map((spec) => Object.freeze({ ...spec, dims: Object.freeze([...spec.dims]) }))) as TensorSpec[];
+    const facts: FileFacts = {
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      sizeBytes: bytes.byteLength,
+      inputs: frozen(toSpecs(session.inputNames, session.inputMetadata)),
+      outputs: frozen(toSpecs(session.outputNames, session.outputMetadata)),
+    };
+    readFiles.set(key, facts);
+    return facts;
+  } finally {
+    await session.release();
+  }
 }
 
 /** Options of {@link OnnxFileSource}. */
@@ -41,34 +83,20 @@ export class OnnxFileSource implements ModelSource {
 
   async resolve(_options?: ModelResolveOptions): Promise<ResolvedModel> {
     const path = resolve(this.id);
-    const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
-      const reason = error.code === 'ENOENT' ? 'no such file' : error.code === 'EISDIR' ? 'it is a directory' : error.message;
-      throw new InferbenchError('MODEL_NOT_FOUND', `model file ${path} cannot be read (${reason}); pass the path of an .onnx file, or omit --model for the built-in synthetic BERT`);
-    });
-    let session: ort.InferenceSession;
-    try {
-      session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'disabled' });
-    } catch (error) {
-      throw new InferbenchError('MODEL_INVALID', `${path} is not an ONNX model that onnxruntime can load (${firstLine(error)}); pass an .onnx file`, { cause: error });
-    }
-    try {
-      const inputs = toSpecs(session.inputNames, session.inputMetadata);
-      const { tokenizer, imagePreprocessing } = this.#options;
-      return {
-        name: this.#options.name ?? basename(path),
-        path,
-        format: 'onnx',
-        sha256: createHash('sha256').update(bytes).digest('hex'),
-        sizeBytes: bytes.byteLength,
-        inputs,
-        outputs: toSpecs(session.outputNames, session.outputMetadata),
-        synthetic: this.#options.synthetic ?? false,
-        task: this.#options.task ?? inferTask(inputs),
-        ...(tokenizer === undefined ? {} : { tokenizer }),
-        ...(imagePreprocessing === undefined ? {} : { imagePreprocessing }),
-      };
-    } finally {
-      await session.release();
-    }
+    const { sha256, sizeBytes, inputs, outputs } = await readFacts(path);
+    const { tokenizer, imagePreprocessing } = this.#options;
+    return {
+      name: this.#options.name ?? basename(path),
+      path,
+      format: 'onnx',
+      sha256,
+      sizeBytes,
+      inputs,
+      outputs,
+      synthetic: this.#options.synthetic ?? false,
+      task: this.#options.task ?? inferTask(inputs),
+      ...(tokenizer === undefined ? {} : { tokenizer }),
+      ...(imagePreprocessing === undefined ? {} : { imagePreprocessing }),
+    };
   }
 }

@@ -1,3 +1,4 @@
+import { InferbenchError } from '../core/errors.js';
 import { collectEnvironment, type Environment } from '../hardware/environment.js';
 import { detectHardware, type HardwareInfo } from '../hardware/detect-hardware.js';
 
@@ -14,10 +15,41 @@ export interface RunEnvironment extends Environment {
 }
 
 /**
- * Describes the machine for a result. Installed torch versions are read from package metadata, not
- * by importing torch, so that describing costs tens of milliseconds rather than a second.
+ * The accelerators and Python do not change while a process runs, and asking starts nvidia-smi, neuron-ls and up to
+ * two Python interpreters (about a second of CPU behind a pyenv shim): the runs of a process, a sweep's or a test
+ * suite's, ask once.
+ */
+let machine: Promise<HardwareInfo> | undefined;
+
+function describeMachine(): Promise<HardwareInfo> {
+  if (machine === undefined) {
+    const asked = detectHardware({ importTorch: false });
+    machine = asked;
+    // Tools that fail mean absent hardware, not an error; anything else is asked again next time.
+    asked.catch(() => {
+      if (machine === asked) machine = undefined;
+    });
+  }
+  return machine;
+}
+
+/** `promise`, or an ABORTED rejection as soon as `signal` aborts: the shared description goes on for later runs. */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  const cancelled = (): InferbenchError => new InferbenchError('ABORTED', 'the run was cancelled while describing the machine');
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(cancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
+ * Describes the machine for a result. Installed torch versions are read from package metadata, not by importing
+ * torch, which would take seconds; the machine is asked once per process.
  */
 export async function describeRunEnvironment(signal?: AbortSignal): Promise<RunEnvironment> {
-  const hardware = await detectHardware({ importTorch: false, ...(signal ? { signal } : {}) });
+  const hardware = await unlessAborted(describeMachine(), signal);
   return { ...collectEnvironment(), instanceType: hardware.instanceType, nvidiaGpus: hardware.nvidiaGpus, neuron: hardware.neuron, python: hardware.python };
 }
