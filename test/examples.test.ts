@@ -28,7 +28,7 @@ describe('examples', () => {
   });
 
   it('load-scenarios.ts runs SingleStream, then Server at half its rate, through the run events', async () => {
-    const run = await execa('node', ['--conditions=inferbench-source', '--import', 'tsx', 'examples/load-scenarios.ts', '3'], { reject: false, timeout: 60_000 });
+    const run = await execa('node', ['--conditions=inferbench-source', '--import', 'tsx', 'examples/load-scenarios.ts', '2'], { reject: false, timeout: 60_000 });
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(/^SingleStream: \d+ queries, p90 [\d.]+ ms, bound [\d.]+ ms$/m);

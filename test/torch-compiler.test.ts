@@ -124,4 +124,14 @@ describe.skipIf(!torchPython && !process.env.CI)('TorchCompiler, torchvision:res
       message: `torchvision:resnet18 takes input 'input' of shape [1, 3, 32, 32], but the input feed has [1, 3, 64, 64]; give the compiler and the model source the same imageSize`,
     });
   });
+
+  it.each([
+    ['torch-neuronx', 'device neuron (torch-neuronx) needs the torch-neuronx package for'],
+    ['torch-neuron', 'device neuron (torch-neuron) needs the torch-neuron package for'],
+  ] as const)('names the missing %s package when tracing for Neuron', async (neuronRuntime, message) => {
+    await expect(new TorchCompiler({ device: 'neuron', neuronRuntime, imageSize: IMAGE_SIZE }).compile({ model, input: inputsFor(1).feeds[0]!, batchSize: 1, cacheDir })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      message: expect.stringContaining(`cannot compile torchvision:resnet18: ${message}`),
+    });
+  });
 });

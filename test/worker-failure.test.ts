@@ -9,7 +9,7 @@ import { buildRandomInputSet } from '../src/inputs/random-input-set.js';
 import { createBertUncasedTokenizer } from '../src/inputs/bert-uncased-tokenizer.js';
 import { generateSentences } from '../src/inputs/sentence-generator.js';
 import { type RequestRecord } from '../src/load/load-generator.js';
-import { inferbench } from './helpers/cli.js';
+import { inferbench, runInProcess } from './helpers/cli.js';
 import { tempDir, writeSmallBert } from './helpers/fixtures.js';
 
 describe('a model copy that fails mid-run', () => {
@@ -64,11 +64,12 @@ describe('a model copy that fails mid-run', () => {
     expect(run.stdout).toMatch(/^verdict +INVALID/m);
     expect(run.stderr).not.toMatch(/^\s+at /m);
 
-    // A threshold on errors decides instead: within it, the run passes; beyond it, exit 99.
+    // A threshold on errors decides instead: within it, the run passes; beyond it, exit 99 (in-process: the spawned
+    // run above showed that the process ends).
     const failed = Number(/^inferbench: (\d+) of 50/.exec(errorLines[0]!)![1]);
-    const within = await inferbench([...args, '-t', `errors<${failed + 1}`], {}, dir);
+    const within = await runInProcess([...args, '-t', `errors<${failed + 1}`], { cwd: dir });
     expect([within.exitCode, within.stderr.split('\n').filter((l) => l.startsWith('inferbench:'))]).toEqual([0, []]);
-    const beyond = await inferbench([...args, '-t', 'error_rate<1%'], {}, dir);
+    const beyond = await runInProcess([...args, '-t', 'error_rate<1%'], { cwd: dir });
     expect(beyond.exitCode).toBe(99);
     expect(beyond.stderr).toContain('inferbench: threshold failed: error_rate<1%');
     // Each of the three runs kept its result, under the temporary folder.
