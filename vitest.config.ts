@@ -1,11 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Tests that need the machine to themselves: one counts every Python worker on it, one needs two free cores to
- * show copies computing at once, and the precision stop rule needs latencies that three test files at once on two
- * cores would spread past what ten seconds of queries can pin down. They run one at a time, after the rest.
+ * Tests that need the machine to themselves: one needs two free cores to show copies computing at once, and the
+ * precision stop rule needs latencies that three test files at once on two cores would spread past what ten seconds
+ * of queries can pin down. They run one at a time, after the rest.
  */
-const EXCLUSIVE = ['test/python-interrupt.test.ts', 'test/load-copies-overlap.test.ts', 'test/load-stop-rules.test.ts'];
+const EXCLUSIVE = ['test/load-copies-overlap.test.ts', 'test/load-precision-stop.test.ts'];
 
 export default defineConfig({
   test: {

@@ -1,4 +1,5 @@
 import { execa, execaSync } from 'execa';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI_NODE_ARGS } from './helpers/cli.js';
@@ -6,21 +7,36 @@ import { tempDir } from './helpers/fixtures.js';
 
 const hasTorch = execaSync('/usr/bin/python3', ['-c', 'import torch, torchvision'], { reject: false }).exitCode === 0;
 
-/** Python worker processes alive now, by pid. */
+/** Marks this test's processes: workers inherit the CLI's environment, and other test files run workers too. */
+const RUN_ID = `${process.pid}-${Date.now()}`;
+const MARK = `INFERBENCH_TEST_RUN=${RUN_ID}`;
+
+/** This test's Python worker processes alive now, by pid. */
 function workerPids(): number[] {
   const ps = execaSync('ps', ['-eo', 'pid=,args='], { reject: false }).stdout;
-  return ps.split('\n').filter((line) => line.includes('inferbench_worker.py')).map((line) => Number.parseInt(line.trim(), 10));
+  const environmentOf = (pid: number): string[] => {
+    try {
+      return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0');
+    } catch {
+      return []; // gone since ps listed it
+    }
+  };
+  return ps
+    .split('\n')
+    .filter((line) => line.includes('inferbench_worker.py'))
+    .map((line) => Number.parseInt(line.trim(), 10))
+    .filter((pid) => environmentOf(pid).includes(MARK));
 }
 
 describe.skipIf(!hasTorch && !process.env.CI)('inferbench run on a PyTorch model, interrupted', () => {
   const dir = tempDir();
 
   it('kills every Python worker when the run is interrupted', async () => {
-    expect(workerPids()).toEqual([]);
     const child = execa('node', [...CLI_NODE_ARGS, 'run', '-m', 'torchvision:resnet18', '--image-size', '32', '-b', '1', '--copies', '2', '--duration', '60s', '--cache-dir', join(dir, 'cache')], {
       reject: false,
       // `results/` is made before measuring: in the test's folder, not the working tree.
       cwd: dir,
+      env: { INFERBENCH_TEST_RUN: RUN_ID },
       timeout: 60_000,
     });
     let seen: number[] = [];
