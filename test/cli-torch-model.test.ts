@@ -1,12 +1,13 @@
-import { execaSync } from 'execa';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BenchmarkResult } from '../src/results/benchmark-result.js';
 import { inferbench, runInProcess } from './helpers/cli.js';
+import { findPython } from '../src/runtimes/torch/find-python.js';
 import { tempDir } from './helpers/fixtures.js';
 
-const hasTorch = execaSync('/usr/bin/python3', ['-c', 'import torch, torchvision'], { reject: false }).exitCode === 0;
+// The probe is shared by every torch test file in this process.
+const hasTorch = (await findPython({ requireTorch: true }).catch(() => undefined)) !== undefined;
 
 describe('inferbench run --model torchvision:NAME', () => {
   const dir = tempDir();

@@ -3,9 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI_NODE_ARGS } from './helpers/cli.js';
+import { findPython } from '../src/runtimes/torch/find-python.js';
 import { tempDir } from './helpers/fixtures.js';
 
-const hasTorch = execaSync('/usr/bin/python3', ['-c', 'import torch, torchvision'], { reject: false }).exitCode === 0;
+// The probe is shared by every torch test file in this process.
+const hasTorch = (await findPython({ requireTorch: true }).catch(() => undefined)) !== undefined;
 
 /** Marks this test's processes: workers inherit the CLI's environment, and other test files run workers too. */
 const RUN_ID = `${process.pid}-${Date.now()}`;
