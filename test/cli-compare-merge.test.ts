@@ -75,6 +75,18 @@ describe('inferbench compare and merge', () => {
     expect(p50.candidates[0]).toMatchObject({ significant: true, regression: true, relativeChange: expect.closeTo(0.5, 2) });
   });
 
+  it('takes the confidence level as --confidence-level, and as its old spelling --confidence', async () => {
+    const levels = [];
+    for (const flag of ['--confidence-level', '--confidence']) {
+      const run = await runInProcess(['compare', path('first.json'), path('slower.json'), '--json', flag, '95%']);
+      expect(run.exitCode, run.stderr).toBe(0);
+      levels.push((JSON.parse(run.stdout) as ResultComparison).confidenceLevel);
+    }
+    expect(levels).toEqual([0.95, 0.95]);
+    const bad = await runInProcess(['compare', path('first.json'), path('slower.json'), '--confidence-level', '150%']);
+    expect([bad.exitCode, oneLine(bad)]).toEqual([2, expect.stringMatching(/^inferbench: --confidence-level must be .*150%/)]);
+  });
+
   it('warns in one line when the batch sizes differ', async () => {
     const run = await runInProcess(['compare', path('first.json'), path('batch1.json')]);
     expect(run.exitCode, run.stderr).toBe(0);

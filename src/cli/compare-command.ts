@@ -5,6 +5,7 @@ import { compareResults, type NoiseRule } from '../results/compare-results.js';
 import { readResultFile } from '../results/read-result.js';
 import { assertKnownFlags, flagValue, parseFractionFlag, parseIntegerFlag } from './_flags.js';
 import { ioOf, resolveFrom } from './cli-io.js';
+import { oldSpelling } from './option-args.js';
 import { CHECKS_FAILED_EXIT_CODE } from './run-outcome.js';
 
 export const compareArgs = {
@@ -20,7 +21,8 @@ export const compareArgs = {
     description:
       "How changes are told from noise: each value's confidence intervals must not overlap (default), or a bootstrap of the difference. Latency is judged over the queries and, with 8 whole windows or more in each result (at 99%), over the windows too, so that queries slowed together by a busy machine are not taken as independent; with fewer, they are. Differences between whole runs are never seen",
   },
-  confidence: { type: 'string', description: "Confidence level of the intervals (default the baseline's, 99%)", valueHint: '%' },
+  'confidence-level': { type: 'string', description: "Confidence level of the intervals (default the baseline's, 99%)", valueHint: '%' },
+  confidence: oldSpelling('confidence-level', 'value'),
   seed: { type: 'string', description: 'Seed of the resamples (default 1)', valueHint: 'n' },
   json: { type: 'boolean', description: 'Print the comparison as JSON on stdout' },
 } as const satisfies ArgsDef;
@@ -34,7 +36,8 @@ export const compareCommand = defineCommand({
     const io = ioOf(context);
     assertKnownFlags('compare', rawArgs, compareArgs);
     const failOnRegression = parseFractionFlag('--fail-on-regression', flagValue('--fail-on-regression', args['fail-on-regression']));
-    const confidenceLevel = parseFractionFlag('--confidence', flagValue('--confidence', args.confidence));
+    const confidenceFlag = args['confidence-level'] === undefined && args.confidence !== undefined ? '--confidence' : '--confidence-level';
+    const confidenceLevel = parseFractionFlag(confidenceFlag, flagValue(confidenceFlag, args['confidence-level'] ?? args.confidence));
     const seed = parseIntegerFlag('--seed', flagValue('--seed', args.seed), 0);
     const files = args._;
     if (files.length < 2) {
