@@ -12,6 +12,8 @@ export interface LoadTask {
   readonly intraOpThreads: number;
   /** Every input of the input set, kept in the worker for the whole run. */
   readonly feeds: readonly NamedTensors[];
+  /** Shared with the copy: set to 1 when it closes, after which the worker starts no more runs. */
+  readonly stop: Int32Array;
 }
 
 /** Sent per request: only the index of a preloaded input, never a tensor. */

@@ -7,7 +7,7 @@ import { createDispatch, type IssueLoop } from './dispatch.js';
 import type { FirstInference, LoadResult, LoadRunHooks, LoadTarget } from './load-generator.js';
 import { LoadRecorder, type RecorderListeners } from './load-recorder.js';
 import { defaultWarmupQueries, type LoadSettings } from '../options/load-settings.js';
-import { abortRejection, aborted, settleInTime } from './settle-request.js';
+import { RequestTimeout, abortRejection, aborted, settleInTime } from './settle-request.js';
 import { decideStop } from './stop-rule.js';
 
 /** Every copy's first, cold inference, all at once, before warm-up. */
@@ -50,6 +50,15 @@ export async function measureLoad(target: LoadTarget, settings: LoadSettings, ho
   }
 }
 
+/** A failure that ends the run; a timeout, which is no error of the copy's, says which setting to change. */
+function runFailure(error: unknown, which: string): unknown {
+  if (!(error instanceof RequestTimeout)) return error;
+  return new InferbenchError(
+    'WORKER_FAILED',
+    `${which} ran past the ${error.timeoutMs} ms request timeout; raise requestTimeoutMs above the time one inference takes, or leave it unset`,
+  );
+}
+
 async function measure(target: LoadTarget, settings: LoadSettings, hooks: LoadRunHooks, loop: IssueLoop, abort: Promise<never> | undefined): Promise<LoadResult> {
   requireInteger('inputCount', target.inputCount, 1);
   const { copies, inputCount } = target;
@@ -79,7 +88,7 @@ async function measure(target: LoadTarget, settings: LoadSettings, hooks: LoadRu
     listener: {},
   });
   if (warmupQueries > 0) await loop(warmup.driver, settings);
-  if (warmup.failure() !== undefined) throw warmup.failure();
+  if (warmup.failure() !== undefined) throw runFailure(warmup.failure(), 'a warm-up request');
   throwIfAborted();
 
   // Measurement.
@@ -117,6 +126,6 @@ async function measure(target: LoadTarget, settings: LoadSettings, hooks: LoadRu
   }
   throwIfAborted();
   if (listeners.failure() !== undefined) throw listeners.failure();
-  if (recorder.completedQueries === 0 && measurement.failure() !== undefined) throw measurement.failure();
+  if (recorder.completedQueries === 0 && measurement.failure() !== undefined) throw runFailure(measurement.failure(), 'every measured request');
   return recorder.finish({ warmupQueries, firstInference, stopReason: measurement.stopReason() }, measurement.stoppedAtNs());
 }

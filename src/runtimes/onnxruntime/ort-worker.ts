@@ -7,6 +7,8 @@ import { toOrtFeeds } from './ort-tensors.js';
 // One worker thread holds one model copy: its session and its preloaded feeds.
 let session: ort.InferenceSession | undefined;
 let feeds: ort.InferenceSession.FeedsType[] = [];
+// Set by the copy when it closes: requests already handed to this thread must not start computing then.
+let stop: Int32Array | undefined;
 // The pool hands this worker a second request while the first runs, so that it never idles waiting
 // for the main thread; runs go one at a time, each timed from its own start.
 let previousRun: Promise<unknown> = Promise.resolve();
@@ -14,6 +16,7 @@ let previousRun: Promise<unknown> = Promise.resolve();
 async function timedRun(inputIndex: number): Promise<InferenceTiming> {
   const feed = feeds[inputIndex];
   if (!session || !feed) throw new Error(`sample ${inputIndex} is not loaded (${feeds.length} samples)`);
+  if (stop !== undefined && Atomics.load(stop, 0) === 1) throw new Error('the copy is closing');
   const computeStartNs = monotonicNowNs();
   await session.run(feed);
   return { computeStartNs, computeNs: monotonicNowNs() - computeStartNs };
@@ -33,6 +36,7 @@ export default async function handleTask(task: WorkerTask): Promise<InferenceTim
       logSeverityLevel: 4,
     });
     feeds = task.feeds.map(toOrtFeeds);
+    stop = task.stop;
     return null;
   }
   const run = previousRun.then(() => timedRun(task.inputIndex));
