@@ -29,7 +29,7 @@ describe('inferbench run with bad input', () => {
     ['an unwritable output path', ['-m', model, '-o', '/dev/null/result.json'], {}, /^inferbench: cannot write the result into \/dev\/null .*pass a writable --output path$/],
     ['a seed past 32 bits', ['-m', model, '--seed', '4294967296'], {}, /^inferbench: --seed must be an integer from 0 to 4294967295, got '4294967296'$/],
     ['an unknown built-in model', ['-m', 'synthetic:gpt9'], {}, /unknown built-in model 'synthetic:gpt9'/],
-    ['a bad duration', ['-m', model, '--duration', 'soon'], {}, /--duration must be a positive duration such as 30s/],
+    ['a bad duration', ['-m', model, '--duration', 'soon'], {}, /--duration must be a positive duration up to about 24 days, such as 30s/],
   ];
 
   it.each(cases)('rejects %s with one line and exit code 2', async (_, args, env, message) => {

@@ -19,7 +19,7 @@ function scenarioKind(): OptionKind<z.ZodType<Scenario, ScenarioName>> {
 }
 
 /** The old duration flags (`--duration 30`) took a bare number as seconds. */
-const oldDuration = (name: string): OldFlag => ({ name, parse: durationText('s'), form: 'a positive duration such as 30s, 1500ms or 2m (a bare number is seconds)' });
+const oldDuration = (name: string): OldFlag => ({ name, parse: durationText('s'), form: 'a positive duration up to about 24 days, such as 30s, 1500ms or 2m (a bare number is seconds)' });
 
 /** Options that make a run last past an exact count or duration: given in a higher layer, they replace it. */
 const BOUNDS = ['minQueryCount', 'maxQueryCount', 'minDurationMs', 'maxDurationMs', 'untilStable', 'precision'];
@@ -95,7 +95,8 @@ export const LOAD_OPTIONS = {
   /** Confidence level of percentile intervals and early stopping; default 0.99. */
   confidenceLevel: option(fraction(), { default: DEFAULT_CONFIDENCE_LEVEL, help: 'Confidence of percentile intervals and early stopping', defaultText: '99%', topic: 'statistics', oldFlags: [{ name: 'confidence' }] }),
   /** Length of a measurement window; default 1000 ms. */
-  windowMs: option(duration(), { help: 'Measurement window (time series, stability)', defaultText: '1s', topic: 'statistics', oldFlags: [oldDuration('window')] }),
+  // A window holds a time series point: shorter than a millisecond, their count outgrows memory.
+  windowMs: option(duration({ minMs: 1 }), { help: 'Measurement window (time series, stability)', defaultText: '1s', topic: 'statistics', oldFlags: [oldDuration('window')] }),
   /** Count windows instead: this many completed queries each. */
   windowQueries: option(integer(1), { help: 'Windows of this many completed queries instead', topic: 'statistics', excludes: ['windowMs'] }),
   /** Windows the stability rule compares; default 3. */

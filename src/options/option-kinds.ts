@@ -115,8 +115,14 @@ export function integer(min: number, max?: number): OptionKind<z.ZodNumber> {
   };
 }
 
-/** A finite number written as text; undefined for anything else. */
-export const finite = (text: string): number | undefined => (trimmed(text) === '' || !Number.isFinite(Number(text)) ? undefined : Number(text));
+/** Decimal notation only: `Number()` would also read `0x10` as 16, `0b1` and `Infinity`. */
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
+
+/** A finite decimal number written as text; undefined for anything else. */
+export const finite = (text: string): number | undefined => {
+  const value = trimmed(text);
+  return DECIMAL.test(value) && Number.isFinite(Number(value)) ? Number(value) : undefined;
+};
 
 /** Any finite number. */
 export function number(valueHint: string): OptionKind<z.ZodNumber> {
@@ -147,15 +153,22 @@ export function durationText(bareUnit: TimeUnit | undefined): TextParser {
   };
 }
 
-/** A duration in milliseconds, from 0 when `allowZero`; its flag takes a unit, a bare number being milliseconds. */
-export function duration(options: { readonly allowZero?: boolean } = {}): OptionKind<z.ZodNumber> {
-  const least = options.allowZero ? 'a duration ≥ 0' : 'a positive duration';
-  const error = `must be ${options.allowZero ? 'a number of milliseconds ≥ 0' : 'a positive number of milliseconds'}`;
-  const base = z.number({ error });
+/** The longest time Node's timers can wait: 2³¹ − 1 ms, about 24.8 days. A longer one would fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A duration in milliseconds, from 0 when `allowZero` or from `minMs`, up to {@link MAX_TIMER_MS}; its flag takes a
+ * unit, a bare number being milliseconds.
+ */
+export function duration(options: { readonly allowZero?: boolean; readonly minMs?: number } = {}): OptionKind<z.ZodNumber> {
+  const least = options.minMs !== undefined ? `a duration from ${options.minMs}ms` : options.allowZero ? 'a duration ≥ 0' : 'a positive duration';
+  const range = options.minMs !== undefined ? `from ${options.minMs}` : options.allowZero ? '≥ 0' : 'above 0';
+  const error = `must be a number of milliseconds ${range} and at most ${MAX_TIMER_MS} (about 24 days)`;
+  const base = z.number({ error }).max(MAX_TIMER_MS, { error });
   return {
-    schema: options.allowZero ? base.nonnegative({ error }) : base.positive({ error }),
+    schema: options.minMs !== undefined ? base.min(options.minMs, { error }) : options.allowZero ? base.nonnegative({ error }) : base.positive({ error }),
     parse: durationText('ms'),
-    form: `${least} such as 30s, 1500ms or 2m (a bare number is milliseconds)`,
+    form: `${least} up to about 24 days, such as 30s, 1500ms or 2m (a bare number is milliseconds)`,
     valueHint: 'time',
   };
 }
