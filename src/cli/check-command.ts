@@ -6,6 +6,7 @@ import { assertKnownFlags, flagValue } from './_flags.js';
 import { abortOnSigint } from './abort-on-sigint.js';
 import { ioOf, resolveFrom } from './cli-io.js';
 import { checkReportJson, formatCheckReport } from '../reporters/check-report.js';
+import { terminalSafe } from '../core/terminal-text.js';
 
 export const checkArgs = {
   dir: { type: 'positional', required: true, description: 'Directory in the ONNX test layout: model.onnx and test_data_set_N/ with input_K.pb and output_K.pb', valueHint: 'dir' },
@@ -42,7 +43,7 @@ export const checkCommand = defineCommand({
       throw new InferbenchError('INVALID_OPTION', `unexpected argument '${args._[1]}'; 'inferbench check' takes one test directory`);
     }
     const report = await abortOnSigint((signal) => checkTestDirectory(resolveFrom(io, args.dir), { rtol, atol, signal }));
-    io.stdout.write(`${args.json ? checkReportJson(report) : formatCheckReport(report)}\n`);
+    io.stdout.write(`${args.json ? checkReportJson(report) : terminalSafe(formatCheckReport(report))}\n`);
     return CHECK_EXIT_CODES[report.status];
   },
 });

@@ -7,6 +7,7 @@ import { assertKnownFlags, flagValue, parseFractionFlag, parseIntegerFlag } from
 import { ioOf, resolveFrom } from './cli-io.js';
 import { oldSpelling } from './option-args.js';
 import { CHECKS_FAILED_EXIT_CODE } from './run-outcome.js';
+import { terminalSafe } from '../core/terminal-text.js';
 
 export const compareArgs = {
   files: { type: 'positional', required: false, description: 'Result files: the baseline first, then one or more to compare with it', valueHint: 'file…' },
@@ -48,11 +49,11 @@ export const compareCommand = defineCommand({
     for (const file of files) results.push(await readResultFile(resolveFrom(io, file)));
     const [baseline, ...candidates] = results;
     const comparison = compareResults(baseline!, candidates, { noise: args.noise as NoiseRule | undefined, confidenceLevel, seed, labels: files, failOnRegression });
-    for (const warning of comparison.warnings) io.stderr.write(`inferbench: warning: ${warning.message}\n`);
-    if (comparison.unjudged.length > 0) io.stderr.write(`inferbench: warning: ${formatUnjudgedRegressions(comparison)}\n`);
-    io.stdout.write(`${args.json ? JSON.stringify(comparison, null, 2) : formatCompareReport(comparison)}\n`);
+    for (const warning of comparison.warnings) io.stderr.write(`inferbench: warning: ${terminalSafe(warning.message)}\n`);
+    if (comparison.unjudged.length > 0) io.stderr.write(`inferbench: warning: ${terminalSafe(formatUnjudgedRegressions(comparison))}\n`);
+    io.stdout.write(`${args.json ? JSON.stringify(comparison, null, 2) : terminalSafe(formatCompareReport(comparison))}\n`);
     if (!comparison.failed) return 0;
-    io.stderr.write(`inferbench: ${formatRegressionFailures(comparison)}\n`);
+    io.stderr.write(`inferbench: ${terminalSafe(formatRegressionFailures(comparison))}\n`);
     return CHECKS_FAILED_EXIT_CODE;
   },
 });

@@ -9,6 +9,7 @@ import { assertKnownFlags, integerListEnv, integerListFlag, refuseArguments } fr
 import { oldSpelling, optionArgs, optionsFromFlags, type OptionArgDef } from './option-args.js';
 import { abortOnSigint } from './abort-on-sigint.js';
 import { ioOf, resolveOptionPaths } from './cli-io.js';
+import { terminalSafe } from '../core/terminal-text.js';
 
 /** The run options a compile uses. */
 const COMPILE_OPTIONS: readonly RunOptionName[] = ['model', 'batchSize', 'sequenceLength', 'imageSize', 'tokenizer', 'device', 'deviceIds', 'artifactFormat', 'inputNames', 'dimensions', 'cacheDir'];
@@ -42,6 +43,6 @@ export const compileCommand = defineCommand({
     const options = resolveOptionPaths(io, layerOptions({ env: optionsFromEnv(io.env, COMPILE_OPTIONS), flags: optionsFromFlags(args, COMPILE_OPTIONS) }));
     const sizes = compileBatchSizes(args, io.env, options.batchSize);
     const compiled = await abortOnSigint((signal) => compileModel({ ...options, batchSizes: sizes, signal }));
-    io.stdout.write(`${args.json ? JSON.stringify(compiled, null, 2) : formatCompileReport(options.model ?? DEFAULT_MODEL, compiled)}\n`);
+    io.stdout.write(`${args.json ? JSON.stringify(compiled, null, 2) : terminalSafe(formatCompileReport(options.model ?? DEFAULT_MODEL, compiled))}\n`);
   },
 });

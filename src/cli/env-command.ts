@@ -5,6 +5,7 @@ import { formatHardwareReport } from '../reporters/hardware-report.js';
 import { assertKnownFlags } from './_flags.js';
 import { abortOnSigint } from './abort-on-sigint.js';
 import { ioOf } from './cli-io.js';
+import { terminalSafe } from '../core/terminal-text.js';
 
 export const envArgs = {
   json: { type: 'boolean', description: 'Print the hardware as JSON on stdout' },
@@ -24,6 +25,6 @@ export const envCommand = defineCommand({
     const info = await abortOnSigint((signal) => detectHardware({ env: io.env, signal }));
     // null rather than a missing key for what is absent, so that readers see every field.
     const json = (): string => JSON.stringify(info, (_key, value: unknown) => value ?? null, 2);
-    io.stdout.write(`${args.json ? json() : formatHardwareReport(info)}\n`);
+    io.stdout.write(`${args.json ? json() : terminalSafe(formatHardwareReport(info))}\n`);
   },
 });

@@ -8,6 +8,7 @@ import { readResultFile } from '../results/read-result.js';
 import { assertKnownFlags, outputTarget } from './_flags.js';
 import { ioOf, resolveFrom } from './cli-io.js';
 import { assertResultWritableIn, resultPathIn } from './result-path.js';
+import { terminalSafe } from '../core/terminal-text.js';
 
 export const mergeArgs = {
   files: { type: 'positional', required: false, description: 'Result files of one configuration, from several processes or machines', valueHint: 'file…' },
@@ -34,7 +35,7 @@ export const mergeCommand = defineCommand({
     const results = [];
     for (const file of files) results.push(await readResultFile(resolveFrom(io, file)));
     const merged = mergeResults(results, { files });
-    io.stdout.write(`${formatResultTable(merged)}\n`);
+    io.stdout.write(`${terminalSafe(formatResultTable(merged))}\n`);
     const path = await writeResultJson(merged, resultPathIn(io, output, merged));
     io.stdout.write(`merged   ${merged.merged.sources.length} runs${merged.merged.overlapping ? `, overlapping: together ${formatRate(merged.merged.aggregateSamplesPerSecond!)} samples/s` : ''}\nresult   ${path}\n`);
     return 0;

@@ -1,6 +1,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import { runCommand, type ArgsDef, type CommandDef } from 'citty';
 import { InferbenchError, type InferbenchErrorCode } from '../core/errors.js';
+import { terminalSafe } from '../core/terminal-text.js';
 import { INFERBENCH_VERSION } from '../hardware/environment.js';
 import { checkCommand } from './check-command.js';
 import { processIo, type CliIo } from './cli-io.js';
@@ -124,7 +125,7 @@ export async function runCli(rawArgs: readonly string[], io: CliIo = processIo()
     return await dispatch(rawArgs, io);
   } catch (error) {
     if (!(error instanceof InferbenchError)) throw error;
-    io.stderr.write(`inferbench: ${error.message}\n`);
+    io.stderr.write(`inferbench: ${terminalSafe(error.message)}\n`);
     return EXIT_CODES[error.code];
   }
 }

@@ -7,6 +7,7 @@ import { describeWrittenReport, parseReportFormats, writeReports } from '../repo
 import { abortOnSigint } from './abort-on-sigint.js';
 import { ioOf, resolveOptionPaths } from './cli-io.js';
 import { colourReport } from './colour-report.js';
+import { terminalSafe } from '../core/terminal-text.js';
 import { assertKnownFlags, flagValue, outputTarget, refuseArguments, withRepeatedFlags } from './_flags.js';
 import { optionArgs, optionsFromFlags, type OptionArgDef } from './option-args.js';
 import { readRunConfig } from './run-config.js';
@@ -56,11 +57,11 @@ export const runCommand = defineCommand({
     });
     const written = await writeReports(
       { results: [result] },
-      { formats, path: resultPathIn(io, output, result), printConsole: (text) => io.stdout.write(`${colourReport(text, io)}\n`) },
+      { formats, path: resultPathIn(io, output, result), printConsole: (text) => io.stdout.write(`${colourReport(terminalSafe(text), io)}\n`) },
     );
     for (const report of written) io.stdout.write(`${describeWrittenReport(report)}\n`);
     const outcome = runOutcome(result, args['require-valid'] === true);
-    if (outcome.message !== undefined) io.stderr.write(`inferbench: ${outcome.message}\n`);
+    if (outcome.message !== undefined) io.stderr.write(`inferbench: ${terminalSafe(outcome.message)}\n`);
     return outcome.exitCode;
   },
 });

@@ -16,6 +16,7 @@ import { CHECKS_FAILED_EXIT_CODE } from './run-outcome.js';
 import { oldSpelling, optionsFromFlags, type OptionArgDef } from './option-args.js';
 import { runArgs } from './run-command.js';
 import { readSweepConfig, type SweepConfig } from './sweep-config.js';
+import { terminalSafe } from '../core/terminal-text.js';
 
 // A sweep writes one result per configuration into --output-dir, and its own reports there; its --config is its own.
 const { output: _output, 'output-dir': _outputDir, 'require-valid': _requireValid, config: _config, ...sharedRunArgs } = runArgs;
@@ -112,7 +113,7 @@ export const sweepCommand = defineCommand({
       });
       const report = (outcome: Parameters<typeof formatSweepLine>[0]): void => {
         progress?.stop();
-        io.stdout.write(`${formatSweepLine(outcome, total, options.slo)}\n`);
+        io.stdout.write(`${terminalSafe(formatSweepLine(outcome, total, options.slo))}\n`);
       };
       run.on('config-done', report);
       run.on('config-skipped', report);
@@ -122,7 +123,7 @@ export const sweepCommand = defineCommand({
         progress?.stop();
       }
     });
-    if (formats.includes('console')) io.stdout.write(`${formatSweepTable(result)}\n`);
+    if (formats.includes('console')) io.stdout.write(`${terminalSafe(formatSweepTable(result))}\n`);
     io.stdout.write(`results  ${result.outputDir}\ncsv      ${result.csvPath}\n`);
     // The whole sweep's Markdown and HTML go beside its manifest, as sweep.md and sweep.html;
     // each configuration's JSON and sweep.csv are already written.

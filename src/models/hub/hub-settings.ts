@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InferbenchError } from '../../core/errors.js';
+import { redactUrlCredentials } from '../../core/terminal-text.js';
 
 /** Where the hub is and how to talk to it, resolved once from options and the environment. */
 export interface HubSettings {
@@ -57,9 +58,13 @@ function expandPath(path: string): string {
 }
 
 function resolveEndpoint(value: string, source: string): string {
-  const protocol = URL.canParse(value) ? new URL(value).protocol : undefined;
-  if (protocol !== 'http:' && protocol !== 'https:') {
-    throw new InferbenchError('INVALID_OPTION', `${source} must be an http(s) URL such as ${DEFAULT_HUB_ENDPOINT}, got "${value}"`);
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
+    throw new InferbenchError('INVALID_OPTION', `${source} must be an http(s) URL such as ${DEFAULT_HUB_ENDPOINT}, got "${redactUrlCredentials(value)}"`);
+  }
+  // fetch refuses such a URL, and every message naming the endpoint would print the password.
+  if (url.username !== '' || url.password !== '') {
+    throw new InferbenchError('INVALID_OPTION', `${source} must not hold credentials, got "${redactUrlCredentials(value)}"; give the token in HF_TOKEN instead`);
   }
   return value.replace(/\/+$/, '');
 }
