@@ -1,12 +1,15 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fixOnnxDimensions } from '../src/onnx/fix-onnx-dimensions.js';
 import { inferbench, runInProcess } from './helpers/cli.js';
 import { tempDir, writeSmallBert } from './helpers/fixtures.js';
 
 describe('inferbench run with bad input', () => {
   const dir = tempDir();
   const model = writeSmallBert(dir);
+  const fixedBatch = join(dir, 'fixed-batch-3.onnx');
+  writeFileSync(fixedBatch, fixOnnxDimensions(readFileSync(model), { batch_size: 3 }));
   const notOnnx = join(dir, 'readme.onnx');
   writeFileSync(notOnnx, '# not a model\n');
   const cache = ['--cache-dir', join(dir, 'cache')];
@@ -15,6 +18,12 @@ describe('inferbench run with bad input', () => {
     ['a missing model file', ['-m', join(dir, 'missing.onnx')], {}, /missing\.onnx cannot be read \(no such file\); pass the path of an \.onnx file/],
     ['a file that is not ONNX', ['-m', notOnnx], {}, /readme\.onnx is not an ONNX model that onnxruntime can load/],
     ['a batch size of 0', ['-m', model, '--batch-size', '0'], {}, /^inferbench: --batch-size must be an integer ≥ 1, got '0'$/],
+    [
+      'a batch size that the model fixes otherwise',
+      ['-m', fixedBatch, '--tokenizer', 'bert-base-uncased', '-b', '7'],
+      {},
+      /^inferbench: fixed-batch-3\.onnx's input 'input_ids' \[3, sequence_length\] has a fixed batch dimension of 3, so the batch size cannot be 7; set batchSize \(--batch-size\) to 3$/,
+    ],
     ['a batch size of abc', ['-m', model, '-b', 'abc'], {}, /^inferbench: --batch-size must be an integer ≥ 1, got 'abc'$/],
     ['a bad BATCH_SIZE', ['-m', model], { BATCH_SIZE: 'abc' }, /^inferbench: BATCH_SIZE must be an integer ≥ 1, got 'abc'$/],
     ['an unknown flag', ['-m', model, '--batch-sise', '4'], {}, /^inferbench: unknown option '--batch-sise'; run 'inferbench run --help'/],

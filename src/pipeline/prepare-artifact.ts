@@ -6,6 +6,7 @@ import { matchInputsToModel } from '../inputs/match-inputs.js';
 import type { ResolvedModel } from '../models/model-source.js';
 import type { BenchmarkPhase, BenchmarkSettings } from '../options/benchmark-options.js';
 import { buildInputSetFor } from './build-input-set.js';
+import { optionLabel } from '../options/option-schema.js';
 
 /** What a run loads: the compiled artifact and the inputs its copies hold. */
 export interface PreparedArtifact {
@@ -13,6 +14,22 @@ export interface PreparedArtifact {
   readonly artifact: CompiledArtifact;
   /** The inputs, shaped for the artifact. */
   readonly inputs: InputSet;
+}
+
+/**
+ * Refuses a batch size that an input's fixed first dimension contradicts, before anything is built: the inputs would
+ * follow the model, and the report would state a batch, and samples per second, that were never run.
+ */
+function requireBatchDimensionFits(model: ResolvedModel, batchSize: number): void {
+  for (const spec of model.inputs) {
+    const first = spec.dims[0];
+    if (typeof first === 'number' && first > 0 && first !== batchSize) {
+      throw new InferbenchError(
+        'INPUT_MISMATCH',
+        `${model.name}'s input '${spec.name}' [${spec.dims.join(', ')}] has a fixed batch dimension of ${first}, so the batch size cannot be ${batchSize}; set ${optionLabel('batchSize')} to ${first}`,
+      );
+    }
+  }
 }
 
 /**
@@ -35,6 +52,7 @@ export async function prepareArtifact(
     onPhase?.('inputs');
     return { artifact, inputs: { feeds: [example], batchSize: settings.batchSize, description: `the example inputs ${model.name} returns` } };
   }
+  requireBatchDimensionFits(model, settings.batchSize);
   onPhase?.('inputs');
   const inputs = await buildInputSetFor(model, settings);
   matchInputsToModel(model.inputs, inputs.feeds[0]!);
