@@ -193,3 +193,16 @@ describe('a bad value', () => {
     expect((await rejection(optionsOf(['--config', badValue]))).message).toBe(`${badValue}: copies must be an integer ≥ 1, got 0`);
   });
 });
+
+describe('an option that would be silently ignored', () => {
+  it('is refused: FP16 engines off TensorRT, a threshold without a condition', () => {
+    expect(() => resolveBenchmarkSettings({ tensorrtFp16: true })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION', message: 'tensorrtFp16 (--tensorrt-fp16) applies to TensorRT engines, not device cpu; drop it, or set device (--device) to tensorrt' }),
+    );
+    expect(resolveBenchmarkSettings({ tensorrtFp16: true, device: 'tensorrt' }).tensorrtFp16).toBe(true);
+    expect(() => resolveBenchmarkSettings({ thresholds: [','] })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION', message: "threshold ',' holds no condition; write e.g. p95<20ms or throughput>500/s" }),
+    );
+    expect(resolveBenchmarkSettings({ thresholds: ['p95<20ms,'] }).thresholds).toEqual(['p95<20ms,']);
+  });
+});

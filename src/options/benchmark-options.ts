@@ -41,6 +41,9 @@ export function resolveBenchmarkSettings(input: BenchmarkSettingsInput): Benchma
   // search sets each trial's rate; a placeholder lets the server preset resolve without one.
   const load = resolveLoadSettings(s.searchQps ? { ...s, rateQps: 1 } : s);
   if (s.searchQps && load.scenario !== 'server') throw invalid(`searchQps applies to the server scenario, not ${load.scenario}; add --scenario server`);
+  if (s.tensorrtFp16 && s.device !== 'tensorrt') {
+    throw invalid(`${optionLabel('tensorrtFp16')} applies to TensorRT engines, not device ${s.device}; drop it, or set ${optionLabel('device')} to tensorrt`);
+  }
   // Parsed now so that a bad threshold fails before anything is measured.
   parseThresholds(s.thresholds);
   // Every setting is present, undefined when unset, as its type says; queryCount and durationMs live on as the bounds they set.

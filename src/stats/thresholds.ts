@@ -107,12 +107,16 @@ export function parseThreshold(text: string): Threshold {
   return { expression, metric, percentile, comparator: operator, limit, unit };
 }
 
-/** Parses thresholds given one per string, or several in a string separated by commas; empty pieces are skipped. */
+/**
+ * Parses thresholds given one per string, or several in a string separated by commas; empty pieces between
+ * conditions are skipped, but a text without any condition is refused rather than silently judging nothing.
+ */
 export function parseThresholds(texts: readonly string[]): Threshold[] {
-  return texts
-    .flatMap((text) => text.split(','))
-    .filter((piece) => piece.trim() !== '')
-    .map(parseThreshold);
+  return texts.flatMap((text) => {
+    const pieces = text.split(',').filter((piece) => piece.trim() !== '');
+    if (pieces.length === 0) throw invalid(`threshold '${text}' holds no condition; write e.g. p95<20ms or throughput>500/s`);
+    return pieces.map(parseThreshold);
+  });
 }
 
 /** Judges each threshold against the run's figures, in the order given. */
