@@ -1,8 +1,9 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import type { BenchmarkResult } from '../src/results/benchmark-result.js';
-import { inferbench, runInProcess } from './helpers/cli.js';
+import { CLI_NODE_ARGS, inferbench, runInProcess } from './helpers/cli.js';
 import { tempDir, writeSmallBert } from './helpers/fixtures.js';
 
 describe('inferbench run', () => {
@@ -69,6 +70,17 @@ describe('inferbench run', () => {
     // NUM_REQUESTS=12 would have stopped at query-count; how many fit in the time depends on the machine's load.
     expect(settings.maxQueryCount).toBeUndefined();
     expect(measurement.latency.count).toBe(measurement.completedQueries);
+  });
+
+  // Spawned: only a real process has a pipe to lose.
+  it('keeps running and writes its result when the reader of its output goes away (`| head -1`)', async () => {
+    const output = join(dir, 'piped.json');
+    const child = execa('node', [...CLI_NODE_ARGS, 'run', ...common, '-n', '20', '-o', output], { reject: false, cwd: dir, timeout: 60_000 });
+    child.stdout!.once('data', () => child.stdout!.destroy());
+    const run = await child;
+    expect(run.stderr).not.toMatch(/EPIPE|^\s+at /m);
+    expect(run.exitCode).toBe(0);
+    expect(readResult(output).measurement.completedRequests).toBe(20);
   });
 
   it('runs for a duration', async () => {
