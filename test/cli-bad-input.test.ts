@@ -1,3 +1,4 @@
+import { execaSync } from 'execa';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +11,9 @@ describe('inferbench run with bad input', () => {
   const model = writeSmallBert(dir);
   const fixedBatch = join(dir, 'fixed-batch-3.onnx');
   writeFileSync(fixedBatch, fixOnnxDimensions(readFileSync(model), { batch_size: 3 }));
+  // Where a result cannot go: a device node is a FIFO's kin, and renaming a file over either would replace it.
+  const fifo = join(dir, 'pipe');
+  execaSync('mkfifo', [fifo]);
   const notOnnx = join(dir, 'readme.onnx');
   writeFileSync(notOnnx, '# not a model\n');
   const cache = ['--cache-dir', join(dir, 'cache')];
@@ -36,6 +40,8 @@ describe('inferbench run with bad input', () => {
     ['a value flag followed by a flag', ['--model', '--copies', '2'], {}, /^inferbench: --model needs a value/],
     ['a stray argument', ['-m', model, 'extra'], {}, /^inferbench: unexpected argument 'extra'/],
     ['an unwritable output path', ['-m', model, '-o', '/dev/null/result.json'], {}, /^inferbench: cannot write the result into \/dev\/null .*pass a writable --output path$/],
+    ['an output file that is a folder', ['-m', model, '--output', dir], {}, /^inferbench: cannot write the result to .*: it is a folder; pass -o .* to write a new result into it, or name a file$/],
+    ['an output file that is a FIFO', ['-m', model, '--output', fifo], {}, /^inferbench: cannot write the result to .*pipe: it is a FIFO; name a file$/],
     ['a seed past 32 bits', ['-m', model, '--seed', '4294967296'], {}, /^inferbench: --seed must be an integer from 0 to 4294967295, got '4294967296'$/],
     ['an unknown built-in model', ['-m', 'synthetic:gpt9'], {}, /unknown built-in model 'synthetic:gpt9'/],
     ['a bad duration', ['-m', model, '--duration', 'soon'], {}, /--duration must be a positive duration up to about 24 days, such as 30s/],

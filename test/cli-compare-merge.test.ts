@@ -95,6 +95,13 @@ describe('inferbench compare and merge', () => {
     );
   });
 
+  it('refuses to write the merged result over one of its inputs', async () => {
+    const before = readFileSync(path('first.json'), 'utf8');
+    const run = await runInProcess(['merge', path('first.json'), path('second.json'), '-o', path('first.json')]);
+    expect([run.exitCode, oneLine(run)]).toEqual([2, `inferbench: the merged result would overwrite its input ${path('first.json')}; write it to another file`]);
+    expect(readFileSync(path('first.json'), 'utf8')).toBe(before);
+  });
+
   it('merges runs into a result that readResultFile accepts and compare reads', async () => {
     const run = await runInProcess(['merge', path('first.json'), path('second.json'), '-o', path('merged.json')]);
     expect(run.exitCode, run.stderr).toBe(0);

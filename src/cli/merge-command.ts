@@ -31,6 +31,11 @@ export const mergeCommand = defineCommand({
       throw new InferbenchError('INVALID_OPTION', `'inferbench merge' needs at least two result files, got ${files.length}`);
     }
     await assertResultWritableIn(io, output);
+    if (output.file !== undefined) {
+      const target = resolveFrom(io, output.file);
+      const input = files.find((file) => resolveFrom(io, file) === target);
+      if (input !== undefined) throw new InferbenchError('INVALID_OPTION', `the merged result would overwrite its input ${input}; write it to another file`);
+    }
     // One at a time, so that of several bad files the first is named.
     const results = [];
     for (const file of files) results.push(await readResultFile(resolveFrom(io, file)));

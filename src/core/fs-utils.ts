@@ -21,13 +21,26 @@ export async function readJsonIfPresent(path: string): Promise<Record<string, un
   }
 }
 
+/** What `path` is when it exists and is not a regular file ("a folder", "a device"…); undefined otherwise. */
+export async function notRegularFile(path: string): Promise<string | undefined> {
+  const found = await stat(path).catch(() => undefined);
+  if (found === undefined || found.isFile()) return undefined;
+  if (found.isDirectory()) return 'a folder';
+  if (found.isCharacterDevice() || found.isBlockDevice()) return 'a device';
+  if (found.isFIFO()) return 'a FIFO';
+  return found.isSocket() ? 'a socket' : 'not a regular file';
+}
+
 /**
  * Writes `data` to `path` whole or not at all: into a uniquely named file in the same folder, flushed
  * to disk, then renamed over `path`. A crash, a full disk or a concurrent writer never leaves a
  * truncated file under the final name, and the temporary file is removed whatever happens. The
- * folder must exist; errors are Node's own, for the caller to word.
+ * folder must exist; errors are Node's own, for the caller to word, but for a `path` that is a folder
+ * or a device: renaming over it would replace a device node (`/dev/full`) with a file.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const kind = await notRegularFile(path);
+  if (kind !== undefined) throw new InferbenchError('INVALID_OPTION', `${path} is ${kind}, not a file that a result or report can replace; name a file`);
   const tmp = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`);
   try {
     const file = await open(tmp, 'wx');

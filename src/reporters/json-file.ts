@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { InferbenchError, firstLine } from '../core/errors.js';
-import { writeFileAtomic } from '../core/fs-utils.js';
+import { notRegularFile, writeFileAtomic } from '../core/fs-utils.js';
 import { basename, dirname, resolve } from 'node:path';
 import type { BenchmarkResult } from '../results/benchmark-result.js';
 
@@ -26,6 +26,11 @@ export function defaultResultPath(result: BenchmarkResult, dir = 'results'): str
 
 /** Throws INVALID_OPTION unless a result can be written at `path` (default: under `results/`). */
 export async function assertResultPathWritable(path?: string): Promise<void> {
+  const kind = path === undefined ? undefined : await notRegularFile(resolve(path));
+  if (kind !== undefined) {
+    const hint = kind === 'a folder' ? `pass -o ${path} to write a new result into it, or name a file` : 'name a file';
+    throw new InferbenchError('INVALID_OPTION', `cannot write the result to ${resolve(path!)}: it is ${kind}; ${hint}`);
+  }
   const dir = path === undefined ? resolve('results') : dirname(resolve(path));
   try {
     await mkdir(dir, { recursive: true });
