@@ -1,7 +1,8 @@
 import { execaSync } from 'execa';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { bertUncasedTokenizerJson } from '../src/inputs/bert-uncased-tokenizer.js';
 import { fixOnnxDimensions } from '../src/onnx/fix-onnx-dimensions.js';
 import { inferbench, runInProcess } from './helpers/cli.js';
 import { tempDir, writeSmallBert } from './helpers/fixtures.js';
@@ -14,6 +15,12 @@ describe('inferbench run with bad input', () => {
   // Where a result cannot go: a device node is a FIFO's kin, and renaming a file over either would replace it.
   const fifo = join(dir, 'pipe');
   execaSync('mkfifo', [fifo]);
+  // An export whose config.json says it takes at most 64 tokens.
+  const shortExport = join(dir, 'short-export');
+  mkdirSync(shortExport);
+  copyFileSync(model, join(shortExport, 'model.onnx'));
+  writeFileSync(join(shortExport, 'config.json'), JSON.stringify({ model_type: 'bert', architectures: ['BertForSequenceClassification'], max_position_embeddings: 64 }));
+  writeFileSync(join(shortExport, 'tokenizer.json'), JSON.stringify(bertUncasedTokenizerJson()));
   const notOnnx = join(dir, 'readme.onnx');
   writeFileSync(notOnnx, '# not a model\n');
   const cache = ['--cache-dir', join(dir, 'cache')];
@@ -42,6 +49,12 @@ describe('inferbench run with bad input', () => {
     ['an unwritable output path', ['-m', model, '-o', '/dev/null/result.json'], {}, /^inferbench: cannot write the result into \/dev\/null .*pass a writable --output path$/],
     ['an output file that is a folder', ['-m', model, '--output', dir], {}, /^inferbench: cannot write the result to .*: it is a folder; pass -o .* to write a new result into it, or name a file$/],
     ['an output file that is a FIFO', ['-m', model, '--output', fifo], {}, /^inferbench: cannot write the result to .*pipe: it is a FIFO; name a file$/],
+    [
+      'a sequence longer than the model takes',
+      ['-m', shortExport, '--sequence-length', '100'],
+      {},
+      /^inferbench: short-export takes at most 64 tokens \(its position table\), so the sequence length cannot be 100; set sequenceLength \(--sequence-length\) to 64 or less$/,
+    ],
     ['a seed past 32 bits', ['-m', model, '--seed', '4294967296'], {}, /^inferbench: --seed must be an integer from 0 to 4294967295, got '4294967296'$/],
     ['an unknown built-in model', ['-m', 'synthetic:gpt9'], {}, /unknown built-in model 'synthetic:gpt9'/],
     ['a bad duration', ['-m', model, '--duration', 'soon'], {}, /--duration must be a positive duration up to about 24 days, such as 30s/],

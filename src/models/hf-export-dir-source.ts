@@ -75,11 +75,13 @@ export class HfExportDirSource implements ModelSource {
     const imagePreprocessing = preprocessingFrom(await readJsonIfPresent(join(dir, 'preprocessor_config.json')));
     const task = taskFromConfig(config);
     const hasTokenizer = await pathExists(join(dir, 'tokenizer.json'));
+    const positions = config?.['max_position_embeddings'];
     return new OnnxFileSource(modelPath, {
       name: this.#name ?? (typeof nameOrPath === 'string' && nameOrPath !== '' ? nameOrPath : basename(dir)),
       ...(task === undefined ? {} : { task }),
       ...(hasTokenizer ? { tokenizer: dir } : {}),
       ...(imagePreprocessing === undefined ? {} : { imagePreprocessing }),
+      ...(Number.isInteger(positions) && (positions as number) > 0 ? { maxSequenceLength: positions as number } : {}),
     }).resolve(options);
   }
 }

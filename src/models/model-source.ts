@@ -42,6 +42,8 @@ export interface ResolvedModel {
   readonly tokenizer?: string;
   /** For an image model, the preprocessing its export declares. */
   readonly imagePreprocessing?: ImagePreprocessing;
+  /** For a text model, the most tokens it takes (its position table), where the model says. */
+  readonly maxSequenceLength?: number;
 }
 
 /** Options every model source receives. */

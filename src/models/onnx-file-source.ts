@@ -69,6 +69,8 @@ export interface OnnxFileSourceOptions {
   readonly tokenizer?: string;
   /** Preprocessing of an image model. */
   readonly imagePreprocessing?: ImagePreprocessing;
+  /** The most tokens a text model takes (see {@link ResolvedModel.maxSequenceLength}). */
+  readonly maxSequenceLength?: number;
 }
 
 /** A local `.onnx` file; its inputs and outputs are read by ONNX Runtime itself. */
@@ -84,7 +86,7 @@ export class OnnxFileSource implements ModelSource {
   async resolve(_options?: ModelResolveOptions): Promise<ResolvedModel> {
     const path = resolve(this.id);
     const { sha256, sizeBytes, inputs, outputs } = await readFacts(path);
-    const { tokenizer, imagePreprocessing } = this.#options;
+    const { tokenizer, imagePreprocessing, maxSequenceLength } = this.#options;
     return {
       name: this.#options.name ?? basename(path),
       path,
@@ -97,6 +99,7 @@ export class OnnxFileSource implements ModelSource {
       task: this.#options.task ?? inferTask(inputs),
       ...(tokenizer === undefined ? {} : { tokenizer }),
       ...(imagePreprocessing === undefined ? {} : { imagePreprocessing }),
+      ...(maxSequenceLength === undefined ? {} : { maxSequenceLength }),
     };
   }
 }

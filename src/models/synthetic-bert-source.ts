@@ -17,7 +17,7 @@ export const BERT_BASE_CONFIG: Readonly<Partial<SyntheticBertConfig>> = Object.f
 export class SyntheticBertSource extends SyntheticModelSource<Required<SyntheticBertConfig>> {
   constructor(config: Partial<SyntheticBertConfig> = {}, id = 'synthetic:bert') {
     const resolved = { ...DEFAULT_SYNTHETIC_BERT, ...definedOnly(config) };
-    const { layers, hiddenSize, heads } = resolved;
+    const { layers, hiddenSize, heads, maxPositions } = resolved;
     super({
       id,
       fileStem: 'synthetic-bert',
@@ -26,6 +26,7 @@ export class SyntheticBertSource extends SyntheticModelSource<Required<Synthetic
       name: `synthetic-bert (${plural(layers, 'layer')}, hidden ${hiddenSize}, ${plural(heads, 'head')}, random weights)`,
       task: 'text',
       tokenizer: BUILTIN_BERT_UNCASED,
+      maxSequenceLength: maxPositions,
     });
   }
 }

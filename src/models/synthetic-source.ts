@@ -24,6 +24,8 @@ export interface SyntheticModelDefinition<Config extends object> {
   readonly task: ModelTask;
   /** Tokenizer of a text model. */
   readonly tokenizer?: string;
+  /** The most tokens a text model takes. */
+  readonly maxSequenceLength?: number;
 }
 
 /** `given` without its undefined members, so that they do not override defaults. */
@@ -53,7 +55,7 @@ export class SyntheticModelSource<Config extends object> implements ModelSource 
   }
 
   async resolve(options: ModelResolveOptions): Promise<ResolvedModel> {
-    const { fileStem, config, build, name, task, tokenizer } = this.#definition;
+    const { fileStem, config, build, name, task, tokenizer, maxSequenceLength } = this.#definition;
     const key = createHash('sha256').update(JSON.stringify({ GENERATOR_VERSION, fileStem, config })).digest('hex').slice(0, 16);
     const dir = join(options.cacheDir, 'models');
     const path = join(dir, `${fileStem}-${key}.onnx`);
@@ -67,6 +69,12 @@ export class SyntheticModelSource<Config extends object> implements ModelSource 
       // Written whole or not at all: concurrent runs never read half a file.
       await writeFileAtomic(path, build(config));
     }
-    return new OnnxFileSource(path, { name, synthetic: true, task, ...(tokenizer === undefined ? {} : { tokenizer }) }).resolve();
+    return new OnnxFileSource(path, {
+      name,
+      synthetic: true,
+      task,
+      ...(tokenizer === undefined ? {} : { tokenizer }),
+      ...(maxSequenceLength === undefined ? {} : { maxSequenceLength }),
+    }).resolve();
   }
 }

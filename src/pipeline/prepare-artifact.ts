@@ -17,10 +17,18 @@ export interface PreparedArtifact {
 }
 
 /**
- * Refuses a batch size that an input's fixed first dimension contradicts, before anything is built: the inputs would
- * follow the model, and the report would state a batch, and samples per second, that were never run.
+ * Refuses, before anything is built, a sequence longer than a text model's position table, and a batch size that an
+ * input's fixed first dimension contradicts: the inputs would follow the model, and the report would state a batch,
+ * and samples per second, that were never run.
  */
-function requireBatchDimensionFits(model: ResolvedModel, batchSize: number): void {
+function requireInputsFit(model: ResolvedModel, settings: BenchmarkSettings): void {
+  const { batchSize, sequenceLength } = settings;
+  if (model.task === 'text' && model.maxSequenceLength !== undefined && sequenceLength > model.maxSequenceLength) {
+    throw new InferbenchError(
+      'INPUT_MISMATCH',
+      `${model.name} takes at most ${model.maxSequenceLength} tokens (its position table), so the sequence length cannot be ${sequenceLength}; set ${optionLabel('sequenceLength')} to ${model.maxSequenceLength} or less`,
+    );
+  }
   for (const spec of model.inputs) {
     const first = spec.dims[0];
     if (typeof first === 'number' && first > 0 && first !== batchSize) {
@@ -52,7 +60,7 @@ export async function prepareArtifact(
     onPhase?.('inputs');
     return { artifact, inputs: { feeds: [example], batchSize: settings.batchSize, description: `the example inputs ${model.name} returns` } };
   }
-  requireBatchDimensionFits(model, settings.batchSize);
+  requireInputsFit(model, settings);
   onPhase?.('inputs');
   const inputs = await buildInputSetFor(model, settings);
   matchInputsToModel(model.inputs, inputs.feeds[0]!);
