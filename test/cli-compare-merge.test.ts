@@ -95,6 +95,21 @@ describe('inferbench compare and merge', () => {
     );
   });
 
+  it('refuses results of interrupted runs unless asked to accept them', async () => {
+    const first = JSON.parse(readFileSync(path('second.json'), 'utf8')) as BenchmarkResult;
+    writeFileSync(path('interrupted.json'), JSON.stringify({ ...first, measurement: { ...first.measurement, stopReason: 'interrupted' } }));
+    const { completedQueries, elapsedNs } = first.measurement;
+    const refusal = (action: string): string =>
+      `inferbench: ${path('interrupted.json')} was interrupted after ${completedQueries} queries in ${(elapsedNs / 1e9).toFixed(2)} s; ${action} it anyway with acceptInterrupted (--accept-interrupted)`;
+    const compared = await runInProcess(['compare', path('first.json'), path('interrupted.json')]);
+    expect([compared.exitCode, oneLine(compared)]).toEqual([2, refusal('compare')]);
+    const merged = await runInProcess(['merge', path('interrupted.json'), path('first.json'), '-o', path('merged-interrupted.json')]);
+    expect([merged.exitCode, oneLine(merged)]).toEqual([2, refusal('merge')]);
+    expect(existsSync(path('merged-interrupted.json'))).toBe(false);
+    const accepted = await runInProcess(['compare', path('first.json'), path('interrupted.json'), '--accept-interrupted']);
+    expect(accepted.exitCode, accepted.stderr).toBe(0);
+  });
+
   it('refuses to write the merged result over one of its inputs', async () => {
     const before = readFileSync(path('first.json'), 'utf8');
     const run = await runInProcess(['merge', path('first.json'), path('second.json'), '-o', path('first.json')]);

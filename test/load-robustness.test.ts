@@ -17,18 +17,21 @@ async function instantCopy(): Promise<ModelCopy> {
 }
 
 describe('cancellation and listeners', () => {
-  it('rejects with ABORTED when the grace after cancellation ends, even when a copy never answers', async () => {
+  it('ends when the grace after cancellation ends, even when a copy never answers, keeping what completed', async () => {
     // Call 0 is the first inference; call 3 hangs for ever.
     const copy = new FlakyCopy({ hangCalls: [3] });
     const controller = new AbortController();
     const run = createLoadGenerator({ clients: 1, durationMs: 60_000, warmupQueries: 0 }).run(target([copy]), { signal: controller.signal });
     let settledNs = 0;
-    run.catch(() => (settledNs = monotonicNowNs()));
+    void run.then(() => (settledNs = monotonicNowNs()));
     const abortedNs = await new Promise<number>((resolve) => setTimeout(() => resolve(monotonicNowNs()), 100));
     controller.abort();
     // Armed just after the run's 2 s grace for requests in flight, so it fires just after it, however late.
     const settledByGraceEnd = settlesBeforeTimer(run, 2000);
-    await expect(run).rejects.toMatchObject({ code: 'ABORTED' });
+    const result = await run;
+    // Calls 1 and 2 completed; the hung one was cut short by the cancellation, which is no failure of the copy's.
+    expect(result).toMatchObject({ stopReason: 'interrupted', completedQueries: 2, issuedQueries: 3, errors: { total: 0 } });
+    expect(result.latency.count).toBe(2);
     // The run waits out the grace (timers fire up to a millisecond early by the monotonic clock) and not a moment longer.
     expect(settledNs - abortedNs).toBeGreaterThanOrEqual(1999e6);
     expect(await settledByGraceEnd).toBe(true);
@@ -50,10 +53,12 @@ describe('cancellation and listeners', () => {
         resolve({ abortedNs, settledOnNextTurn: settlesBeforeTimer(run, 0) });
       }, 200),
     );
-    await expect(run).rejects.toMatchObject({ code: 'ABORTED' });
+    const result = await run;
     const { abortedNs, settledOnNextTurn } = await aborted;
     expect(await settledOnNextTurn).toBe(true);
+    expect(result.stopReason).toBe('interrupted');
     expect(records.length).toBeGreaterThan(0);
+    expect(result.completedQueries).toBe(records.length);
     expect(records.filter((r) => r.sentNs > abortedNs)).toEqual([]);
   });
 

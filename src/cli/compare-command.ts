@@ -26,6 +26,7 @@ export const compareArgs = {
   confidence: oldSpelling('confidence-level', 'value'),
   seed: { type: 'string', description: 'Seed of the resamples (default 1)', valueHint: 'n' },
   json: { type: 'boolean', description: 'Print the comparison as JSON on stdout' },
+  'accept-interrupted': { type: 'boolean', description: 'Compare results of interrupted runs too (refused by default)' },
 } as const satisfies ArgsDef;
 
 /** `inferbench compare BASE OTHER…`: each figure side by side, whether it changed beyond the noise, and regressions. */
@@ -48,7 +49,7 @@ export const compareCommand = defineCommand({
     const results = [];
     for (const file of files) results.push(await readResultFile(resolveFrom(io, file)));
     const [baseline, ...candidates] = results;
-    const comparison = compareResults(baseline!, candidates, { noise: args.noise as NoiseRule | undefined, confidenceLevel, seed, labels: files, failOnRegression });
+    const comparison = compareResults(baseline!, candidates, { noise: args.noise as NoiseRule | undefined, confidenceLevel, seed, labels: files, failOnRegression, acceptInterrupted: args['accept-interrupted'] === true });
     for (const warning of comparison.warnings) io.stderr.write(`inferbench: warning: ${terminalSafe(warning.message)}\n`);
     if (comparison.unjudged.length > 0) io.stderr.write(`inferbench: warning: ${terminalSafe(formatUnjudgedRegressions(comparison))}\n`);
     io.stdout.write(`${args.json ? JSON.stringify(comparison, null, 2) : terminalSafe(formatCompareReport(comparison))}\n`);

@@ -15,6 +15,7 @@ export const mergeArgs = {
   // -o as in run: a folder that gets a new name, or a file when it ends in .json.
   'output-dir': { type: 'string', alias: 'o', description: 'Folder of the merged result, under a new name (an -o ending in .json is the file)', valueHint: 'dir' },
   output: { type: 'string', description: 'The merged result file itself (default results/<model>-<time>-<pid>.json)', valueHint: 'file' },
+  'accept-interrupted': { type: 'boolean', description: 'Merge results of interrupted runs too (refused by default)' },
 } as const satisfies ArgsDef;
 
 /** `inferbench merge A B… -o merged.json`: one result from runs of one configuration, histograms added. */
@@ -39,7 +40,7 @@ export const mergeCommand = defineCommand({
     // One at a time, so that of several bad files the first is named.
     const results = [];
     for (const file of files) results.push(await readResultFile(resolveFrom(io, file)));
-    const merged = mergeResults(results, { files });
+    const merged = mergeResults(results, { files, acceptInterrupted: args['accept-interrupted'] === true });
     io.stdout.write(`${terminalSafe(formatResultTable(merged))}\n`);
     const path = await writeResultJson(merged, resultPathIn(io, output, merged));
     io.stdout.write(`merged   ${merged.merged.sources.length} runs${merged.merged.overlapping ? `, overlapping: together ${formatRate(merged.merged.aggregateSamplesPerSecond!)} samples/s` : ''}\nresult   ${path}\n`);

@@ -13,6 +13,7 @@ import { mergeCommand } from './merge-command.js';
 import { runCommand as benchmarkCommand } from './run-command.js';
 import { nearestCommand, shellQuote } from './suggest-command.js';
 import { sweepCommand } from './sweep-command.js';
+import { INTERRUPTED_EXIT_CODE } from './run-outcome.js';
 
 /** A command, and its line in the top-level help. */
 interface CliCommand {
@@ -45,7 +46,7 @@ const EXIT_CODES: Record<InferbenchErrorCode, number> = {
   DOWNLOAD_FAILED: 1,
   RESULT_INVALID: USAGE_EXIT_CODE,
   // The shell's convention for a process ended by SIGINT.
-  ABORTED: 130,
+  ABORTED: INTERRUPTED_EXIT_CODE,
 };
 
 const HELP_FLAGS = new Set(['--help', '-h']);

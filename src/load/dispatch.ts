@@ -1,5 +1,6 @@
 import type { InferenceTiming, ModelCopy } from '../backends/backend.js';
 import { monotonicNowNs } from '../core/clock.js';
+import { InferbenchError } from '../core/errors.js';
 import type { RequestRecord, StopReason } from './load-generator.js';
 import type { LoadSettings } from '../options/load-settings.js';
 import { settleInTime } from './settle-request.js';
@@ -93,6 +94,8 @@ export function createDispatch(options: DispatchOptions): Dispatch {
     try {
       timing = await settleInTime(copy.infer(inputIndex), settings.requestTimeoutMs, abort);
     } catch (error) {
+      // A request cut short by the run's cancellation did not fail: it is neither recorded nor counted.
+      if (error instanceof InferbenchError && error.code === 'ABORTED') return { error };
       failure ??= error;
       listener.onRequest?.({ error }, monotonicNowNs());
       return { error };

@@ -99,7 +99,10 @@ export interface RunningFigures {
 
 /** Callbacks and cancellation for one run of a load generator. */
 export interface LoadRunHooks {
-  /** Stops issuing; the run rejects with code ABORTED once requests in flight are done. */
+  /**
+   * Stops issuing. While measuring, the run then resolves with what completed, `stopReason` `interrupted`, once
+   * requests in flight are done or their grace has passed; before measuring, it rejects with code ABORTED.
+   */
   readonly signal?: AbortSignal;
   /** Called once warm-up is done, just before the first measured query. */
   readonly onMeasurementStart?: () => void;
@@ -110,7 +113,8 @@ export interface LoadRunHooks {
 }
 
 /** Why issuing stopped. */
-export type StopReason = 'minimums-met' | 'stable' | 'precision-met' | 'max-duration' | 'max-queries' | 'query-count' | 'duration';
+/** Why measuring stopped; `interrupted` when the run's signal aborted it, the queries completed until then kept. */
+export type StopReason = 'minimums-met' | 'stable' | 'precision-met' | 'max-duration' | 'max-queries' | 'query-count' | 'duration' | 'interrupted';
 
 /** The first inference of each copy, cold, before warm-up. */
 export interface FirstInference {

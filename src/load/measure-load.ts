@@ -124,7 +124,8 @@ async function measure(target: LoadTarget, settings: LoadSettings, hooks: LoadRu
   } finally {
     clearInterval(windowTimer);
   }
-  throwIfAborted();
+  // Cancelled while measuring: what completed until then is the result, marked as interrupted.
+  if (signal?.aborted) return recorder.finish({ warmupQueries, firstInference, stopReason: 'interrupted' });
   if (listeners.failure() !== undefined) throw listeners.failure();
   if (recorder.completedQueries === 0 && measurement.failure() !== undefined) throw runFailure(measurement.failure(), 'every measured request');
   return recorder.finish({ warmupQueries, firstInference, stopReason: measurement.stopReason() }, measurement.stoppedAtNs());

@@ -21,6 +21,9 @@ export interface BenchmarkOptions extends Omit<BenchmarkSettingsInput, 'model'> 
   loadGenerator?: LoadGenerator;
   /** Computes the reported figures; default `defaultStats` (order statistics). */
   stats?: Stats;
-  /** Cancels the run; copies are closed and the run rejects with code ABORTED. */
+  /**
+   * Cancels the run; copies are closed. Cancelled while measuring, the run resolves with what completed until then,
+   * `measurement.stopReason` `interrupted` (a Server search rejects instead); before, it rejects with code ABORTED.
+   */
   signal?: AbortSignal;
 }

@@ -7,6 +7,7 @@ import { requireInteger } from '../core/validate.js';
 import { errorNoise, errorsOf, meanNoise, medianInterval, minimumComparedCount, percentileNoise, queryPercentileNoise, windowNoise } from './figure-noise.js';
 import type { FigureInterval, Judge, Noise, NoiseRule, NoiseTest } from './figure-noise.js';
 import { describeSettingDifferences, settingDifferences, type SettingDifference } from './setting-differences.js';
+import { refuseInterrupted } from './interrupted-results.js';
 
 export { MIN_COMPARED_WINDOWS, minimumComparedCount } from './figure-noise.js';
 export type { FigureInterval, NoiseRule, NoiseTest } from './figure-noise.js';
@@ -28,6 +29,8 @@ export interface CompareOptions {
    * comparison. A figure that is not judged never fails it; one worse by more than this is listed in `unjudged`.
    */
   readonly failOnRegression?: number;
+  /** Compare results of interrupted runs too, which are refused by default; default false. */
+  readonly acceptInterrupted?: boolean;
 }
 
 /** One candidate's value of a figure, against the baseline's. */
@@ -212,6 +215,8 @@ function beyond(figures: readonly ComparedFigure[], labels: readonly string[], t
  */
 export function compareResults(baseline: BenchmarkResult, candidates: readonly BenchmarkResult[], options: CompareOptions = {}): ResultComparison {
   if (candidates.length === 0) throw new InferbenchError('INVALID_OPTION', 'compareResults needs at least one candidate to compare with the baseline');
+  const all = [baseline, ...candidates];
+  refuseInterrupted(all, all.map((_, i) => options.labels?.[i] ?? (i === 0 ? 'the baseline' : `candidate ${i}`)), 'compare', options.acceptInterrupted);
   const noise = options.noise ?? 'intervals';
   if (noise !== 'intervals' && noise !== 'bootstrap') throw new InferbenchError('INVALID_OPTION', `noise must be 'intervals' or 'bootstrap', got '${String(noise)}'`);
   const level = requireConfidenceLevel(options.confidenceLevel ?? baseline.measurement.confidenceLevel);

@@ -11,6 +11,7 @@ import type { StabilityCheck } from '../stats/stability.js';
 import { evaluateThresholds, parseThresholds } from '../stats/thresholds.js';
 import { joinTimes, peakConcurrent, rateOverTime } from './run-timeline.js';
 import { describeSettingDifferences, settingDifferences } from './setting-differences.js';
+import { refuseInterrupted } from './interrupted-results.js';
 
 /** One measured run inside a merged result: what merging cannot fold into the totals. */
 export interface MergedSource {
@@ -64,6 +65,8 @@ export type MergedResult = BenchmarkResult & {
 export interface MergeOptions {
   /** The file of each result, in the same order: named in refusals and kept in `merged.sources`. */
   readonly files?: readonly string[];
+  /** Merge results of interrupted runs too, which are refused by default; default false. */
+  readonly acceptInterrupted?: boolean;
 }
 
 const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
@@ -225,6 +228,7 @@ export function mergeResults(results: readonly BenchmarkResult[], options: Merge
     throw new InferbenchError('INVALID_OPTION', `files must name each of the ${results.length} results, got ${options.files.length}`);
   }
   const label = (i: number): string => options.files?.[i] ?? `result ${i + 1}`;
+  refuseInterrupted(results, results.map((_, i) => label(i)), 'merge', options.acceptInterrupted);
   const first = results[0]!;
   results.forEach((result, i) => {
     const differences = settingDifferences(first, result).filter((d) => d.kind === 'configuration' && d.setting !== OFFERED_RATE);

@@ -6,6 +6,7 @@ import { optionLabel } from '../options/option-schema.js';
 
 /** Why a run is not VALID. */
 export type VerdictReasonCode =
+  | 'INTERRUPTED'
   | 'TOO_FEW_QUERIES'
   | 'TOO_SHORT'
   | 'UNSTABLE'
@@ -40,6 +41,10 @@ export function judgeMeasurement(m: Measurement, settings: BenchmarkSettings): V
   const reasons: VerdictReason[] = [];
   const add = (code: VerdictReasonCode, message: string, advice: string): void => void reasons.push({ code, message, advice });
   const p = settings.scenarioPercentile;
+
+  if (m.stopReason === 'interrupted') {
+    add('INTERRUPTED', `interrupted after ${(m.elapsedNs / 1e9).toFixed(2)} s of measuring; the ${m.completedQueries} queries completed until then are kept`, 'run it again to the end');
+  }
 
   if (m.completedQueries < settings.minQueryCount) {
     add('TOO_FEW_QUERIES', `${m.completedQueries} queries completed, fewer than the minimum ${settings.minQueryCount}`, `raise ${optionLabel('maxDurationMs')} or lower ${optionLabel('minQueryCount')}`);

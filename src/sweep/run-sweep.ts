@@ -129,6 +129,8 @@ async function runSweep(options: SweepOptions, emit: EmitEvent<SweepRunEvents>):
       if (error instanceof InferbenchError) throw new InferbenchError(error.code, `sweep configuration ${configuration.label}: ${firstLine(error)}`, { cause: error });
       throw error;
     }
+    // A configuration cut short is not finished: the next run of the sweep measures it again.
+    if (result.measurement.stopReason === 'interrupted') throw interrupted(signal?.reason);
     await writeResultJson(result, configuration.resultPath);
     done.add(configuration.index);
     await writeSweepManifest(plan, done);
