@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -81,6 +81,31 @@ describe('inferbench run', () => {
     expect(run.stderr).not.toMatch(/EPIPE|^\s+at /m);
     expect(run.exitCode).toBe(0);
     expect(readResult(output).measurement.completedRequests).toBe(20);
+  });
+
+  // Spawned: the folder must disappear while the process measures.
+  it('keeps a result that can no longer be written where asked in the temporary folder, and says where', async () => {
+    const outDir = join(dir, 'gone');
+    mkdirSync(outDir);
+    const fallbackDir = join(dir, 'tmp');
+    mkdirSync(fallbackDir);
+    const child = execa('node', [...CLI_NODE_ARGS, 'run', ...common, '--duration', '1s', '--output', join(outDir, 'kept.json')], {
+      reject: false,
+      cwd: dir,
+      env: { TMPDIR: fallbackDir },
+      timeout: 60_000,
+    });
+    // While measuring, the folder becomes a file: creating the result in it fails whoever runs the test.
+    child.stderr!.once('data', function replaceFolder(chunk: Buffer) {
+      if (!chunk.toString().includes('measuring')) return void child.stderr!.once('data', replaceFolder);
+      rmSync(outDir, { recursive: true });
+      writeFileSync(outDir, 'not a folder');
+    });
+    const run = await child;
+    const fallback = join(fallbackDir, 'kept.json');
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr.trim().split('\n').at(-1)).toMatch(new RegExp(`^inferbench: cannot write the result to ${join(outDir, 'kept.json')} \\(.*\\); it is kept in ${fallback} instead$`));
+    expect(readResult(fallback).measurement.stopReason).toBe('duration');
   });
 
   it('runs for a duration', async () => {

@@ -1,4 +1,8 @@
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { InferbenchError, firstLine } from '../core/errors.js';
+import { writeResultJson } from '../reporters/json-file.js';
+import type { BenchmarkResult } from '../results/benchmark-result.js';
 import { defineCommand } from 'citty';
 import { layerOptions, optionsFromEnv } from '../options/option-layers.js';
 import { runBenchmark } from '../pipeline/run-benchmark.js';
@@ -55,13 +59,27 @@ export const runCommand = defineCommand({
         progress?.stop();
       }
     });
+    const path = resultPathIn(io, output, result);
     const written = await writeReports(
       { results: [result] },
-      { formats, path: resultPathIn(io, output, result), printConsole: (text) => io.stdout.write(`${colourReport(terminalSafe(text), io)}\n`) },
-    );
+      { formats, path, printConsole: (text) => io.stdout.write(`${colourReport(terminalSafe(text), io)}\n`) },
+    ).catch((error: unknown) => keepResultElsewhere(result, path, error));
     for (const report of written) io.stdout.write(`${describeWrittenReport(report)}\n`);
     const outcome = runOutcome(result, args['require-valid'] === true);
     if (outcome.message !== undefined) io.stderr.write(`inferbench: ${terminalSafe(outcome.message)}\n`);
     return outcome.exitCode;
   },
 });
+
+/**
+ * What was measured is never lost to a path that became unwritable while measuring (a full disk, a folder removed):
+ * the result goes to the temporary folder instead, and the error line names both places.
+ */
+async function keepResultElsewhere(result: BenchmarkResult, path: string, error: unknown): Promise<never> {
+  const fallback = join(tmpdir(), basename(path).replace(/(\.json)?$/i, '.json'));
+  const kept = await writeResultJson(result, fallback).then(
+    (written) => `it is kept in ${written} instead`,
+    (again: unknown) => `nor in ${fallback} (${firstLine(again)})`,
+  );
+  throw new InferbenchError('RESULT_NOT_WRITTEN', `cannot write the result to ${path} (${firstLine(error)}); ${kept}`, { cause: error });
+}

@@ -18,6 +18,8 @@ export type InferbenchErrorCode =
   | 'DOWNLOAD_FAILED'
   /** A result or histogram file cannot be read back: corrupt, or of another schema. */
   | 'RESULT_INVALID'
+  /** A measured result could not be written where asked (a full disk, a folder gone); it was written elsewhere. */
+  | 'RESULT_NOT_WRITTEN'
   /** The run was cancelled through its AbortSignal. */
   | 'ABORTED';
 
