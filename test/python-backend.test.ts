@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -89,6 +90,15 @@ describe('PythonBackend, null format (any python3)', () => {
     }
     expect(pids.map(isAlive)).toEqual([false, false]);
     await expect(loaded.copies[0]!.infer(0)).rejects.toMatchObject({ code: 'WORKER_FAILED' });
+  });
+
+  it('fails loading in one line, not for ever, when the interpreter prints a banner on stdout', async () => {
+    const wrapper = join(tempDir(), 'python-with-banner');
+    writeFileSync(wrapper, '#!/bin/sh\nprintf "Welcome to Python!\\n"\nexec /usr/bin/python3 "$@"\n', { mode: 0o755 });
+    await expect(new PythonBackend({ format: 'null', pythonPath: wrapper }).load({ artifact: artifact(''), inputs: floatInputs(1, [1, 4]), copies: 1 })).rejects.toMatchObject({
+      code: 'WORKER_FAILED',
+      message: expect.stringMatching(/^model copy 0 wrote what is not the worker protocol on its stdout \(not a frame: "Welcome to Python!\\n.*\): something in its Python prints there/),
+    });
   });
 
   it('reports an error raised in the worker and stays usable', async () => {

@@ -41,6 +41,9 @@ export interface PythonModelCopyOptions {
 /** How long close() waits for the worker to exit after SHUTDOWN before killing it. */
 const CLOSE_GRACE_MS = 2_000;
 
+/** The largest answer a worker sends (LOADED's versions, an ERROR's message); anything longer is not a frame. */
+const MAX_ANSWER_FRAME_BYTES = 1 << 20;
+
 /** Bytes of stderr kept for error messages. */
 const STDERR_TAIL_BYTES = 4096;
 
@@ -107,9 +110,22 @@ export class PythonModelCopy implements ModelCopy {
       cleanup: false,
     });
     killAtExit(this.#process);
-    const reader = new FrameReader();
+    const reader = new FrameReader(MAX_ANSWER_FRAME_BYTES);
     this.#process.stdout.on('data', (chunk: Buffer) => {
-      for (const frame of reader.push(chunk)) this.#onFrame(frame);
+      let frames: PythonFrame[];
+      try {
+        frames = reader.push(chunk);
+      } catch (error) {
+        this.#fail(
+          new InferbenchError(
+            'WORKER_FAILED',
+            `model copy ${this.index} wrote what is not the worker protocol on its stdout (${firstLine(error)}): something in its Python prints there (a banner, a sitecustomize); remove it, or set INFERBENCH_PYTHON to an interpreter that does not`,
+          ),
+        );
+        this.#process.kill('SIGKILL');
+        return;
+      }
+      for (const frame of frames) this.#onFrame(frame);
     });
     this.#process.stderr.on('data', (chunk: Buffer) => {
       this.#stderrTail = (this.#stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);

@@ -156,6 +156,15 @@ export function encodeInputsFrame(feeds: readonly NamedTensors[]): Buffer[] {
 export class FrameReader {
   /** Tail of the stream that is not yet a whole frame. */
   #pending: Buffer = Buffer.alloc(0);
+  readonly #maxFrameBytes: number;
+
+  /**
+   * `maxFrameBytes` bounds a frame's declared length: text on the stream (a banner an interpreter prints) reads as a
+   * length of gigabytes, which would otherwise be waited for for ever.
+   */
+  constructor(maxFrameBytes = Number.POSITIVE_INFINITY) {
+    this.#maxFrameBytes = maxFrameBytes;
+  }
 
   /** Bytes received that do not yet make a whole frame. */
   get pendingBytes(): number {
@@ -168,7 +177,9 @@ export class FrameReader {
     const frames: PythonFrame[] = [];
     while (buffer.byteLength >= FRAME_HEADER_BYTES) {
       const length = buffer.readUInt32LE(0);
-      if (length < 1) throw new RangeError('a Python worker frame has length 0; the stream is corrupt');
+      if (length < 1 || length > this.#maxFrameBytes) {
+        throw new RangeError(`not a frame: ${JSON.stringify(buffer.subarray(0, 32).toString('latin1'))} declares ${length} bytes`);
+      }
       const end = 4 + length;
       if (buffer.byteLength < end) break;
       frames.push({ type: buffer.readUInt8(4) as PythonMessageType, payload: buffer.subarray(FRAME_HEADER_BYTES, end) });
