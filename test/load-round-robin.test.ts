@@ -114,13 +114,30 @@ describe('ClosedLoopLoadGenerator', () => {
     await expect(collect({ clients: 1, queryCount: 20, warmupQueries: 4 }, [failing])).rejects.toThrow('sample 1 is broken');
   });
 
-  it('stops when its signal is aborted', async () => {
+  it('stops when its signal is aborted while measuring, with what completed until then', async () => {
     const { copies } = await nullCopies(1);
     const controller = new AbortController();
     const records: RequestRecord[] = [];
-    const run = new ClosedLoopLoadGenerator({ durationMs: 10_000 }).run({ copies, inputCount: 10 }, { signal: controller.signal, onRequestComplete: (r) => records.push(r) });
-    setTimeout(() => controller.abort(), 50);
-    await expect(run).rejects.toMatchObject({ code: 'ABORTED' });
+    const run = new ClosedLoopLoadGenerator({ durationMs: 10_000 }).run(
+      { copies, inputCount: 10 },
+      {
+        signal: controller.signal,
+        onRequestComplete: (r) => {
+          if (records.push(r) === 10) controller.abort();
+        },
+      },
+    );
+    const result = await run;
+    expect(result.stopReason).toBe('interrupted');
+    expect(result.completedRequests).toBe(records.length);
+    expect(records.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('rejects with ABORTED when its signal is aborted before measuring', async () => {
+    const { copies } = await nullCopies(1);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(new ClosedLoopLoadGenerator({ durationMs: 10_000 }).run({ copies, inputCount: 10 }, { signal: controller.signal })).rejects.toMatchObject({ code: 'ABORTED' });
   });
 
   it('rejects bad settings with INVALID_OPTION', () => {

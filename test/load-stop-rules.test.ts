@@ -134,7 +134,7 @@ describe('cancellation', () => {
     ['an open loop', { scenario: 'open', rateQps: 200 }],
   ];
 
-  it.each(cases)('%s rejects with ABORTED and issues nothing after the abort', async (_, options) => {
+  it.each(cases)('%s ends with what it measured, marked interrupted, and issues nothing after the abort', async (_, options) => {
     const copy = sleepingCopy(0, () => 2);
     const controller = new AbortController();
     let abortedNs = Number.POSITIVE_INFINITY;
@@ -155,7 +155,10 @@ describe('cancellation', () => {
       },
     });
 
-    await expect(pending).rejects.toMatchObject({ name: 'InferbenchError', code: 'ABORTED' });
+    const result = await pending;
+    expect(result.stopReason).toBe('interrupted');
+    expect(result.completedQueries).toBeGreaterThanOrEqual(20);
+    expect(result.errors.total).toBe(0);
     expect(await settledPromptly).toBe(true);
     const callsAfterSettling = copy.callsNs.length;
     await sleep(50);
