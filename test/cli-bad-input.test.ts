@@ -55,6 +55,13 @@ describe('inferbench run with bad input', () => {
       {},
       /^inferbench: short-export takes at most 64 tokens \(its position table\), so the sequence length cannot be 100; set sequenceLength \(--sequence-length\) to 64 or less$/,
     ],
+    [
+      'inputs larger than memory',
+      ['-m', model, '--tokenizer', 'bert-base-uncased', '--input-count', '100000000'],
+      {},
+      /^inferbench: the inputs would take .* \(100000000 inputs of 12\.0 KiB, held here and by the copy\), over half of this machine's .*; lower inputCount \(--input-count\), batchSize \(--batch-size\) or copies \(--copies\)$/,
+    ],
+    ['an image size past the limit', ['-m', model, '--image-size', '12000'], {}, /^inferbench: --image-size must be an integer from 1 to 4096, got '12000'$/],
     ['a seed past 32 bits', ['-m', model, '--seed', '4294967296'], {}, /^inferbench: --seed must be an integer from 0 to 4294967295, got '4294967296'$/],
     ['an unknown built-in model', ['-m', 'synthetic:gpt9'], {}, /unknown built-in model 'synthetic:gpt9'/],
     ['a bad duration', ['-m', model, '--duration', 'soon'], {}, /--duration must be a positive duration up to about 24 days, such as 30s/],

@@ -10,6 +10,9 @@ export const IMAGENET_STD = [0.229, 0.224, 0.225] as const;
 /** Default side of the square model input, the workshop's IMAGE_SIZE. */
 export const DEFAULT_IMAGE_SIZE = 256;
 
+/** The largest side images are resized to: one 4096 × 4096 RGB float image is 192 MiB. */
+export const MAX_IMAGE_SIZE = 4096;
+
 /** How one image becomes one model input; every member has a default. */
 export interface ImagePreprocessOptions {
   /** Side of a square model input in pixels, or the height and width of a non-square one; default 256. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_MODEL } from '../models/resolve-model-source.js';
 import { assignments, choice, finite, integer, numbers, onOff, option, positive, text, texts } from './option-kinds.js';
+import { MAX_IMAGE_SIZE } from '../inputs/image-preprocess.js';
 
 const positiveInteger = integer(1).schema;
 
@@ -64,7 +65,7 @@ export const INPUT_OPTIONS = {
     { default: {}, help: 'Sizes of free dimensions for random inputs', topic: 'inputs', oldFlags: [{ name: 'dims' }], compared: 'configuration' },
   ),
   /** Side of the square an image is resized and centre-cropped to; default the model's fixed size, its export's, or 256 as the workshop. */
-  imageSize: option(integer(1), { help: 'Side images are resized and centre-cropped to', defaultText: "the model's, else 256", topic: 'inputs', env: 'IMAGE_SIZE', compared: 'configuration' }),
+  imageSize: option(integer(1, MAX_IMAGE_SIZE), { help: 'Side images are resized and centre-cropped to', defaultText: "the model's, else 256", topic: 'inputs', env: 'IMAGE_SIZE', compared: 'configuration' }),
   /** Image tensor layout; default what the model's input shape shows, else NCHW. */
   imageLayout: option(choice(['NCHW', 'NHWC']), { help: 'Image tensor layout', defaultText: 'from the model', topic: 'inputs', compared: 'configuration' }),
   /** Per-channel mean on [0, 1] pixels; default the export's, else ImageNet's. */

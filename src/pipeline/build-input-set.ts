@@ -1,7 +1,9 @@
+import { totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { InferbenchError } from '../core/errors.js';
+import { formatBytes, plural } from '../core/format.js';
 import { buildImageInputSet } from '../inputs/image-input-set.js';
-import { DEFAULT_IMAGE_SIZE } from '../inputs/image-preprocess.js';
+import { DEFAULT_IMAGE_SIZE, MAX_IMAGE_SIZE } from '../inputs/image-preprocess.js';
 import type { InputSet } from '../inputs/input-set.js';
 import { describeTokenizer, loadTokenizer } from '../inputs/load-tokenizer.js';
 import { buildRandomInputSet } from '../inputs/random-input-set.js';
@@ -10,6 +12,8 @@ import { loadTextCorpus } from '../inputs/text-corpus.js';
 import { buildTextInputSet } from '../inputs/text-input-set.js';
 import type { ResolvedModel } from '../models/model-source.js';
 import type { BenchmarkSettings } from '../options/benchmark-options.js';
+import { optionLabel } from '../options/option-schema.js';
+import type { NamedTensors } from '../tensors/tensor.js';
 
 /** Sentences generated for text models: enough for distinct batches of every sample. */
 function sentenceCount(settings: BenchmarkSettings): number {
@@ -70,6 +74,10 @@ async function buildImageInputs(model: ResolvedModel, settings: BenchmarkSetting
     throw new InferbenchError('INPUT_MISMATCH', `${model.name} takes ${height}×${width} images, not ${settings.imageSize}×${settings.imageSize}; leave --image-size and IMAGE_SIZE unset`);
   }
   const preset = model.imagePreprocessing;
+  // The export's preprocessor_config.json comes from whoever published the model: bounded like the flag.
+  if (settings.imageSize === undefined && preset?.imageSize !== undefined && preset.imageSize > MAX_IMAGE_SIZE) {
+    throw new InferbenchError('INPUT_MISMATCH', `${model.name}'s preprocessor_config.json asks for images of side ${preset.imageSize}, over the ${MAX_IMAGE_SIZE} pixels inferbench takes; set imageSize (--image-size, IMAGE_SIZE) to ${MAX_IMAGE_SIZE} or less`);
+  }
   return buildImageInputSet({
     directory: settings.corpus ?? BUNDLED_IMAGES_DIR,
     inputName: input.name,
@@ -90,8 +98,31 @@ async function buildImageInputs(model: ResolvedModel, settings: BenchmarkSetting
  * (a folder, default the bundled samples), or seeded random tensors for anything else.
  */
 export async function buildInputSetFor(model: ResolvedModel, settings: BenchmarkSettings): Promise<InputSet> {
+  // One input first: what it weighs says whether the whole set fits, before the set is allocated.
+  const [probe] = (await buildInputs(model, { ...settings, inputCount: 1 })).feeds;
+  requireInputsFitMemory(feedBytes(probe!), settings);
+  return buildInputs(model, settings);
+}
+
+function buildInputs(model: ResolvedModel, settings: BenchmarkSettings): Promise<InputSet> {
   // Naming a text input makes any model a text model, whatever its inputs looked like.
   if (model.task === 'text' || Object.keys(settings.inputNames).length > 0) return buildTextInputs(model, settings);
   if (model.task === 'image') return buildImageInputs(model, settings);
-  return buildRandomInputSet({ specs: model.inputs, batchSize: settings.batchSize, dimensions: settings.dimensions, inputCount: settings.inputCount, seed: settings.seed });
+  return Promise.resolve(buildRandomInputSet({ specs: model.inputs, batchSize: settings.batchSize, dimensions: settings.dimensions, inputCount: settings.inputCount, seed: settings.seed }));
+}
+
+const feedBytes = (feed: NamedTensors): number => Object.values(feed).reduce((bytes, tensor) => bytes + tensor.data.byteLength, 0);
+
+/** The share of the machine's memory the inputs may take, held once here and once by each copy. */
+const INPUT_MEMORY_SHARE = 0.5;
+
+function requireInputsFitMemory(bytesPerInput: number, settings: BenchmarkSettings): void {
+  const holders = settings.copies + 1;
+  const totalBytes = bytesPerInput * settings.inputCount * holders;
+  const budgetBytes = totalmem() * INPUT_MEMORY_SHARE;
+  if (totalBytes <= budgetBytes) return;
+  throw new InferbenchError(
+    'INVALID_OPTION',
+    `the inputs would take ${formatBytes(totalBytes)} (${plural(settings.inputCount, 'input')} of ${formatBytes(bytesPerInput)}, held here and by ${settings.copies === 1 ? 'the copy' : `each of the ${settings.copies} copies`}), over half of this machine's ${formatBytes(totalmem())}; lower ${optionLabel('inputCount')}, ${optionLabel('batchSize')} or ${optionLabel('copies')}`,
+  );
 }
