@@ -68,6 +68,16 @@ describe('resolveSweep', () => {
     expect(plan.runOptions).toEqual({ model: 'synthetic:bert', queryCount: 30 });
   });
 
+  it('refuses a grid of more configurations than a sweep runs, before laying it out', () => {
+    const values = Array.from({ length: 1000 }, (_, i) => i + 1);
+    expect(() => resolveSweep({ outputDir: join(dir, 'huge'), axes: { batchSizes: values, copies: values } })).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_OPTION',
+        message: 'the sweep has 1000000 configurations (1000 batchSize × 1000 copies), over the 10000 a sweep runs; vary fewer settings or fewer values, or split it into several sweeps',
+      }),
+    );
+  });
+
   it('records a model source by its id', () => {
     const source = new SyntheticBertSource();
     const plan = resolveSweep({ model: source, outputDir: dir, axes: { copies: [1, 2] } });

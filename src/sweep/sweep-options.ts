@@ -104,6 +104,9 @@ function fileNameOf(index: number, count: number, settings: SweepSettings): stri
   return `${String(index + 1).padStart(String(count).length, '0')}-${name}.json`;
 }
 
+/** The most configurations one sweep runs. */
+export const MAX_SWEEP_CONFIGURATIONS = 10_000;
+
 /**
  * Checks a sweep's options and lays out its grid: every configuration's settings are validated before
  * anything runs, so that a bad value in the last one does not fail the sweep hours in.
@@ -121,6 +124,11 @@ export function resolveSweep(options: SweepOptions): SweepPlan {
   // not (a sweep may be priced anew when resumed); objects count by their id or name.
   const { costPerHour: _price, cacheDir: _cache, ...measured } = settings;
   const fixed: Record<string, unknown> = JSON.parse(JSON.stringify({ ...measured, model: modelId, compiler: compiler?.name, backend: backend?.name }));
+  // Counted before the grid is built: a million configurations would take gigabytes to list and days to run.
+  const size = axes.reduce((product, axis) => product * axis.values.length, 1);
+  if (size > MAX_SWEEP_CONFIGURATIONS) {
+    throw invalid(`the sweep has ${size} configurations (${axes.map((a) => `${a.values.length} ${a.setting}`).join(' × ')}), over the ${MAX_SWEEP_CONFIGURATIONS} a sweep runs; vary fewer settings or fewer values, or split it into several sweeps`);
+  }
   const grid = sweepGrid(axes);
   const absoluteDir = resolve(outputDir);
   const configurations = grid.map((point, index): SweepConfiguration => {
