@@ -133,6 +133,30 @@ describe('PythonBackend, null format (any python3)', () => {
     expect(isAlive(pid)).toBe(false);
   });
 
+  it('ends a run whose every copy died, instead of failing requests as fast as it can until the duration', async () => {
+    const loaded = await new PythonBackend({ format: 'null' }).load({ artifact: artifact(''), inputs: floatInputs(1, [1, 4]), copies: 1 });
+    const pid = pidOf(loaded, 0);
+    try {
+      let completed = 0;
+      const result = await new ClosedLoopLoadGenerator({ clients: 2, durationMs: 30_000, warmupQueries: 0 }).run(
+        { copies: loaded.copies, inputCount: 1 },
+        {
+          onRequestComplete: () => {
+            if (++completed === 50) process.kill(pid, 'SIGKILL');
+          },
+        },
+      );
+      expect(result.stopReason).toBe('copies-failed');
+      // Only the requests in flight when the process died, one a client, fail: none is issued to a dead copy after.
+      expect(result.errors.total).toBeGreaterThan(0);
+      expect(result.errors.total).toBeLessThanOrEqual(2);
+      expect(result.errors.byKind.WORKER_FAILED!.example).toMatch(/was killed by SIGKILL/);
+      expect(result.completedRequests).toBeGreaterThanOrEqual(50);
+    } finally {
+      await loaded.close();
+    }
+  });
+
   it('times inferences only: a load slower than the request timeout succeeds', async () => {
     // Starting an interpreter alone takes well over 1 ms.
     const loaded = await new PythonBackend({ format: 'null', requestTimeoutMs: 1 }).load({ artifact: artifact(''), inputs: floatInputs(1, [1]), copies: 1 });

@@ -18,6 +18,11 @@ export interface ModelCopy {
   readonly index: number;
   /** Runs preloaded input `inputIndex`; rejects if the model fails. Calls may overlap; a copy queues them. */
   infer(inputIndex: number): Promise<InferenceTiming>;
+  /**
+   * True once the copy can never answer again (its process died). When every copy is gone the load generator stops
+   * issuing, rather than fail requests as fast as it can; a copy that cannot tell leaves it undefined.
+   */
+  readonly gone?: boolean;
 }
 
 /** Model copies ready to serve, and the means to release them. */

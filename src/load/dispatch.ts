@@ -119,6 +119,11 @@ export function createDispatch(options: DispatchOptions): Dispatch {
     },
     mayIssue(atNs = monotonicNowNs()) {
       if (signal?.aborted || (stopOnFailure && failure !== undefined)) return false;
+      // Every copy's process is dead: each request would fail at once, as fast as the loop can issue.
+      if (failure !== undefined && copies.every((copy) => copy.gone === true)) {
+        stopReason ??= 'copies-failed';
+        return false;
+      }
       // Latched: once one client stops, all do, even if a later window would say otherwise.
       if (stopReason === undefined) {
         stopReason = stopRule(atNs - startNs, issued);

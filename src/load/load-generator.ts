@@ -113,8 +113,11 @@ export interface LoadRunHooks {
 }
 
 /** Why issuing stopped. */
-/** Why measuring stopped; `interrupted` when the run's signal aborted it, the queries completed until then kept. */
-export type StopReason = 'minimums-met' | 'stable' | 'precision-met' | 'max-duration' | 'max-queries' | 'query-count' | 'duration' | 'interrupted';
+/**
+ * Why measuring stopped; `interrupted` when the run's signal aborted it, the queries completed until then kept;
+ * `copies-failed` when every model copy's process had died.
+ */
+export type StopReason = 'minimums-met' | 'stable' | 'precision-met' | 'max-duration' | 'max-queries' | 'query-count' | 'duration' | 'interrupted' | 'copies-failed';
 
 /** The first inference of each copy, cold, before warm-up. */
 export interface FirstInference {

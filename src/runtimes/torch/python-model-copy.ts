@@ -140,6 +140,11 @@ export class PythonModelCopy implements ModelCopy {
     });
   }
 
+  /** True once the worker process has exited: every later request fails at once. */
+  get gone(): boolean {
+    return this.#exited;
+  }
+
   /** Process id of the worker. */
   get pid(): number | undefined {
     return this.#process.pid;
