@@ -1,5 +1,5 @@
 import { execaSync } from 'execa';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bertUncasedTokenizerJson } from '../src/inputs/bert-uncased-tokenizer.js';
@@ -15,6 +15,8 @@ describe('inferbench run with bad input', () => {
   // Where a result cannot go: a device node is a FIFO's kin, and renaming a file over either would replace it.
   const fifo = join(dir, 'pipe');
   execaSync('mkfifo', [fifo]);
+  const loop = join(dir, 'loop.onnx');
+  symlinkSync(loop, loop);
   // An export whose config.json says it takes at most 64 tokens.
   const shortExport = join(dir, 'short-export');
   mkdirSync(shortExport);
@@ -62,6 +64,8 @@ describe('inferbench run with bad input', () => {
       /^inferbench: the inputs would take .* \(100000000 inputs of 12\.0 KiB, held here and by the copy\), over half of this machine's .*; lower inputCount \(--input-count\), batchSize \(--batch-size\) or copies \(--copies\)$/,
     ],
     ['an image size past the limit', ['-m', model, '--image-size', '12000'], {}, /^inferbench: --image-size must be an integer from 1 to 4096, got '12000'$/],
+    ['a model that is a FIFO', ['-m', fifo], {}, /^inferbench: model file .*pipe is a FIFO; pass the path of an \.onnx file$/],
+    ['a model that is a symlink loop', ['-m', loop], {}, /^inferbench: model '.*loop\.onnx' cannot be read \(ELOOP: too many symbolic links encountered.*\); pass an \.onnx file/],
     ['a seed past 32 bits', ['-m', model, '--seed', '4294967296'], {}, /^inferbench: --seed must be an integer from 0 to 4294967295, got '4294967296'$/],
     ['an unknown built-in model', ['-m', 'synthetic:gpt9'], {}, /unknown built-in model 'synthetic:gpt9'/],
     ['a bad duration', ['-m', model, '--duration', 'soon'], {}, /--duration must be a positive duration up to about 24 days, such as 30s/],

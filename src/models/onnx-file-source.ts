@@ -31,6 +31,11 @@ async function readFacts(path: string): Promise<FileFacts> {
     throw new InferbenchError('MODEL_NOT_FOUND', `model file ${path} cannot be read (${reason}); pass the path of an .onnx file, or omit --model for the built-in synthetic BERT`);
   };
   const before = await stat(path).catch(cannotRead);
+  // Reading a FIFO or a device would wait for a writer, or read for ever.
+  if (!before.isFile()) {
+    const kind = before.isFIFO() ? 'a FIFO' : before.isCharacterDevice() || before.isBlockDevice() ? 'a device' : before.isSocket() ? 'a socket' : 'not a regular file';
+    throw new InferbenchError('MODEL_INVALID', `model file ${path} is ${kind}; pass the path of an .onnx file`);
+  }
   const key = `${path}\0${before.ino}\0${before.size}\0${before.mtimeMs}`;
   const known = readFiles.get(key);
   if (known !== undefined) return known;

@@ -1,5 +1,5 @@
-import { statSync } from 'node:fs';
-import { InferbenchError } from '../core/errors.js';
+import { statSync, type Stats } from 'node:fs';
+import { InferbenchError, firstLine } from '../core/errors.js';
 import { HfExportDirSource } from './hf-export-dir-source.js';
 import type { HubDownloadProgress } from './hub/hub-blob-download.js';
 import { HubModelSource } from './hub-model-source.js';
@@ -30,6 +30,15 @@ export interface ModelSourceOptions {
   readonly imageSize?: number;
 }
 
+/** What `spec` is on disk, undefined when nothing is there; a path that cannot be looked at (a symlink loop) is refused. */
+function statOf(spec: string): Stats | undefined {
+  try {
+    return statSync(spec, { throwIfNoEntry: false });
+  } catch (error) {
+    throw new InferbenchError('MODEL_NOT_FOUND', `model '${spec}' cannot be read (${firstLine(error)}); pass an .onnx file, an export directory, ${DEFAULT_MODEL} or org/name`, { cause: error });
+  }
+}
+
 /**
  * Turns what a user typed (`--model`, `MODEL_NAME`) into a model source: a built-in `synthetic:…`
  * model, a Hugging Face export directory, an `.onnx` file, or a Hugging Face Hub id.
@@ -41,7 +50,7 @@ export function resolveModelSource(spec: string = DEFAULT_MODEL, options: ModelS
     if (make) return make();
     throw new InferbenchError('INVALID_OPTION', `unknown built-in model '${spec}'; the built-in models are: ${Object.keys(SYNTHETIC_MODELS).join(', ')}`);
   }
-  const info = statSync(spec, { throwIfNoEntry: false });
+  const info = statOf(spec);
   if (info?.isDirectory()) return new HfExportDirSource(spec);
   if (info || spec.endsWith('.onnx')) return new OnnxFileSource(spec);
   if (HUB_ID.test(spec)) {
