@@ -89,9 +89,10 @@ describe('ClosedLoopLoadGenerator', () => {
     const failing: ModelCopy = {
       index: 0,
       infer: async (): Promise<InferenceTiming> => {
-        issued++;
+        // Numbered before waiting: two clients' calls overlap, and the counter moves while they wait.
+        const call = ++issued;
         await new Promise((r) => setTimeout(r, 1));
-        if (issued === 5) throw new InferbenchError('WORKER_FAILED', 'copy 0 failed on purpose');
+        if (call === 5) throw new InferbenchError('WORKER_FAILED', 'copy 0 failed on purpose');
         return { computeStartNs: 0, computeNs: 1 };
       },
     };
