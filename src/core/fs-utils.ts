@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Stats } from 'node:fs';
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { InferbenchError, firstLine } from './errors.js';
@@ -21,14 +22,19 @@ export async function readJsonIfPresent(path: string): Promise<Record<string, un
   }
 }
 
-/** What `path` is when it exists and is not a regular file ("a folder", "a device"…); undefined otherwise. */
-export async function notRegularFile(path: string): Promise<string | undefined> {
-  const found = await stat(path).catch(() => undefined);
-  if (found === undefined || found.isFile()) return undefined;
+/** What `found` is when it is not a regular file ("a folder", "a device"…); undefined for a regular file. */
+export function nonRegularKind(found: Stats): string | undefined {
+  if (found.isFile()) return undefined;
   if (found.isDirectory()) return 'a folder';
   if (found.isCharacterDevice() || found.isBlockDevice()) return 'a device';
   if (found.isFIFO()) return 'a FIFO';
   return found.isSocket() ? 'a socket' : 'not a regular file';
+}
+
+/** What `path` is when it exists and is not a regular file; undefined otherwise (see {@link nonRegularKind}). */
+export async function notRegularFile(path: string): Promise<string | undefined> {
+  const found = await stat(path).catch(() => undefined);
+  return found === undefined ? undefined : nonRegularKind(found);
 }
 
 /**

@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { InferbenchError, firstLine } from '../core/errors.js';
+import { nonRegularKind } from '../core/fs-utils.js';
 import { inferTask } from './infer-task.js';
 import type { ImagePreprocessing, ModelResolveOptions, ModelSource, ModelTask, ResolvedModel, TensorSpec } from './model-source.js';
 
@@ -32,10 +33,8 @@ async function readFacts(path: string): Promise<FileFacts> {
   };
   const before = await stat(path).catch(cannotRead);
   // Reading a FIFO or a device would wait for a writer, or read for ever.
-  if (!before.isFile()) {
-    const kind = before.isFIFO() ? 'a FIFO' : before.isCharacterDevice() || before.isBlockDevice() ? 'a device' : before.isSocket() ? 'a socket' : 'not a regular file';
-    throw new InferbenchError('MODEL_INVALID', `model file ${path} is ${kind}; pass the path of an .onnx file`);
-  }
+  const kind = nonRegularKind(before);
+  if (kind !== undefined) throw new InferbenchError('MODEL_INVALID', `model file ${path} is ${kind}; pass the path of an .onnx file`);
   const key = `${path}\0${before.ino}\0${before.size}\0${before.mtimeMs}`;
   const known = readFiles.get(key);
   if (known !== undefined) return known;

@@ -215,8 +215,6 @@ function beyond(figures: readonly ComparedFigure[], labels: readonly string[], t
  */
 export function compareResults(baseline: BenchmarkResult, candidates: readonly BenchmarkResult[], options: CompareOptions = {}): ResultComparison {
   if (candidates.length === 0) throw new InferbenchError('INVALID_OPTION', 'compareResults needs at least one candidate to compare with the baseline');
-  const all = [baseline, ...candidates];
-  refuseInterrupted(all, all.map((_, i) => options.labels?.[i] ?? (i === 0 ? 'the baseline' : `candidate ${i}`)), 'compare', options.acceptInterrupted);
   const noise = options.noise ?? 'intervals';
   if (noise !== 'intervals' && noise !== 'bootstrap') throw new InferbenchError('INVALID_OPTION', `noise must be 'intervals' or 'bootstrap', got '${String(noise)}'`);
   const level = requireConfidenceLevel(options.confidenceLevel ?? baseline.measurement.confidenceLevel);
@@ -229,6 +227,7 @@ export function compareResults(baseline: BenchmarkResult, candidates: readonly B
     throw new InferbenchError('INVALID_OPTION', `labels must name the baseline and each of the ${candidates.length} candidates (${candidates.length + 1} labels), got ${options.labels.length}`);
   }
   const labels = options.labels ?? ['baseline', ...candidates.map((_, i) => `candidate ${i + 1}`)];
+  refuseInterrupted([baseline, ...candidates], labels, 'compare', options.acceptInterrupted);
   const minimumCount = minimumComparedCount(level);
   const judge: Judge = { noise, level, resamples, minimumCount, random: seededRandom(options.seed ?? 1) };
   const intervalTest: NoiseTest = noise === 'intervals' ? 'overlap' : 'difference';
