@@ -98,8 +98,8 @@ describe('cache layout', () => {
     symlinkSync('../../blobs/e1', join(snapshot, 'model.onnx'));
     symlinkSync('../../blobs/gone', join(snapshot, 'dangling.onnx'));
     const query = { cacheDir, repoId: 'org/looked-up', path: 'model.onnx' };
-    expect(await lookupHubCache({ ...query, revision: 'main' })).toEqual({ found: true, path: join(snapshot, 'model.onnx') });
-    expect(await lookupHubCache({ ...query, revision: COMMIT })).toEqual({ found: true, path: join(snapshot, 'model.onnx') });
+    expect(await lookupHubCache({ ...query, revision: 'main' })).toEqual({ found: true, path: join(snapshot, 'model.onnx'), commit: COMMIT });
+    expect(await lookupHubCache({ ...query, revision: COMMIT })).toEqual({ found: true, path: join(snapshot, 'model.onnx'), commit: COMMIT });
     expect(await lookupHubCache({ ...query, revision: 'v2' })).toEqual({ found: false, missingPath: join(repoDir, 'refs', 'v2') });
     expect(await lookupHubCache({ ...query, revision: 'main', path: 'dangling.onnx' })).toEqual({ found: false, missingPath: join(snapshot, 'dangling.onnx') });
   });

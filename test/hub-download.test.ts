@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { downloadHubFile } from '../src/models/hub/hub-download.js';
+import { type HubDownloadOptions, downloadHubFile } from '../src/models/hub/hub-download.js';
 import type { HubDownloadProgress } from '../src/models/hub/hub-blob-download.js';
 import { resolveHubSettings, type HubSettingsOptions } from '../src/models/hub/hub-settings.js';
 import { seededRandom } from '../src/core/random.js';
@@ -45,12 +45,15 @@ async function requestsDuring(run: () => Promise<unknown>) {
   return hub.requests.slice(before);
 }
 
+/** The snapshot path of a downloaded file. */
+const downloadPath = async (options: HubDownloadOptions): Promise<string> => (await downloadHubFile(options)).path;
+
 describe('downloadHubFile', () => {
   it('downloads into the huggingface_hub layout: relative symlinks to blobs named by etag, refs/main holding the commit', async () => {
     const cacheDir = tempDir();
     const progress: HubDownloadProgress[] = [];
-    const path = await downloadHubFile({ repoId: 'org/model', path: 'onnx/model.onnx', settings: settings(cacheDir), onProgress: (p) => progress.push(p) });
-    const configPath = await downloadHubFile({ repoId: 'org/model', revision: 'main', path: 'config.json', settings: settings(cacheDir) });
+    const path = await downloadPath({ repoId: 'org/model', path: 'onnx/model.onnx', settings: settings(cacheDir), onProgress: (p) => progress.push(p) });
+    const configPath = await downloadPath({ repoId: 'org/model', revision: 'main', path: 'config.json', settings: settings(cacheDir) });
     const repoDir = join(cacheDir, 'models--org--model');
     expect(path).toBe(join(repoDir, 'snapshots', COMMIT, 'onnx', 'model.onnx'));
     expect(readlinkSync(path)).toBe(`../../../blobs/${sha256Hex(weights)}`);
@@ -65,44 +68,44 @@ describe('downloadHubFile', () => {
 
   it('answers a second call with a HEAD only, and a commit revision from the cache without any request', async () => {
     const cacheDir = tempDir();
-    const first = await downloadHubFile({ repoId: 'org/model', path: 'onnx/model.onnx', settings: settings(cacheDir) });
+    const first = await downloadPath({ repoId: 'org/model', path: 'onnx/model.onnx', settings: settings(cacheDir) });
     let second = '';
     const requests = await requestsDuring(async () => {
-      second = await downloadHubFile({ repoId: 'org/model', path: 'onnx/model.onnx', settings: settings(cacheDir) });
+      second = await downloadPath({ repoId: 'org/model', path: 'onnx/model.onnx', settings: settings(cacheDir) });
     });
     expect(second).toBe(first);
     expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual(['HEAD /org/model/resolve/main/onnx/model.onnx']);
     const byCommit = await requestsDuring(async () => {
-      expect(await downloadHubFile({ repoId: 'org/model', revision: COMMIT, path: 'onnx/model.onnx', settings: settings(cacheDir) })).toBe(first);
+      expect(await downloadPath({ repoId: 'org/model', revision: COMMIT, path: 'onnx/model.onnx', settings: settings(cacheDir) })).toBe(first);
     });
     expect(byCommit).toEqual([]);
   });
 
   it('relinks from an existing blob without downloading it again', async () => {
     const cacheDir = tempDir();
-    const path = await downloadHubFile({ repoId: 'org/model', path: 'config.json', settings: settings(cacheDir) });
+    const path = await downloadPath({ repoId: 'org/model', path: 'config.json', settings: settings(cacheDir) });
     const snapshots = join(cacheDir, 'models--org--model', 'snapshots');
     rmSync(snapshots, { recursive: true });
-    const requests = await requestsDuring(() => downloadHubFile({ repoId: 'org/model', path: 'config.json', settings: settings(cacheDir) }));
+    const requests = await requestsDuring(() => downloadPath({ repoId: 'org/model', path: 'config.json', settings: settings(cacheDir) }));
     expect(requests.map((r) => r.method)).toEqual(['HEAD']);
     expect(readFileSync(path, 'utf8')).toBe(config);
   });
 
   it('works offline from the cache and says exactly what is missing otherwise', async () => {
     const cacheDir = tempDir();
-    const online = await downloadHubFile({ repoId: 'org/model', path: 'onnx/model.onnx', settings: settings(cacheDir) });
+    const online = await downloadPath({ repoId: 'org/model', path: 'onnx/model.onnx', settings: settings(cacheDir) });
     const offline = resolveHubSettings({ endpoint: hub.url }, { HF_HUB_CACHE: cacheDir, HF_HUB_OFFLINE: '1' });
     const repoDir = join(cacheDir, 'models--org--model');
     const requests = await requestsDuring(async () => {
-      expect(await downloadHubFile({ repoId: 'org/model', path: 'onnx/model.onnx', settings: offline })).toBe(online);
-      await expect(downloadHubFile({ repoId: 'org/model', path: 'onnx/other.onnx', settings: offline })).rejects.toMatchObject({
+      expect(await downloadPath({ repoId: 'org/model', path: 'onnx/model.onnx', settings: offline })).toBe(online);
+      await expect(downloadPath({ repoId: 'org/model', path: 'onnx/other.onnx', settings: offline })).rejects.toMatchObject({
         code: 'MODEL_NOT_FOUND',
         message: `onnx/other.onnx of org/model at revision main is not in the Hugging Face cache (looked for ${join(repoDir, 'snapshots', COMMIT, 'onnx', 'other.onnx')}) and HF_HUB_OFFLINE=1 is set; unset it to download`,
       });
-      await expect(downloadHubFile({ repoId: 'org/model', revision: 'v2', path: 'onnx/model.onnx', settings: offline })).rejects.toMatchObject({
+      await expect(downloadPath({ repoId: 'org/model', revision: 'v2', path: 'onnx/model.onnx', settings: offline })).rejects.toMatchObject({
         message: `onnx/model.onnx of org/model at revision v2 is not in the Hugging Face cache (looked for ${join(repoDir, 'refs', 'v2')}) and HF_HUB_OFFLINE=1 is set; unset it to download`,
       });
-      await expect(downloadHubFile({ repoId: 'org/model', path: 'onnx/other.onnx', settings: settings(cacheDir), localFilesOnly: true })).rejects.toMatchObject({
+      await expect(downloadPath({ repoId: 'org/model', path: 'onnx/other.onnx', settings: settings(cacheDir), localFilesOnly: true })).rejects.toMatchObject({
         message: expect.stringMatching(/not in the Hugging Face cache .* and only local files were allowed; allow downloads to fetch it$/),
       });
     });
@@ -114,7 +117,7 @@ describe('downloadHubFile', () => {
     hub.cutOnce(weightsLfs, 120_000);
     const progress: HubDownloadProgress[] = [];
     const requests = await requestsDuring(async () => {
-      const path = await downloadHubFile({ repoId: 'org/model', path: 'onnx/model.onnx', settings: settings(cacheDir), onProgress: (p) => progress.push(p) });
+      const path = await downloadPath({ repoId: 'org/model', path: 'onnx/model.onnx', settings: settings(cacheDir), onProgress: (p) => progress.push(p) });
       expect(sha256Hex(readFileSync(path))).toBe(sha256Hex(weights));
     });
     const gets = requests.filter((r) => r.method === 'GET' && r.path === weightsLfs);
@@ -133,8 +136,8 @@ describe('downloadHubFile', () => {
     writeFileSync(join(blobs, `${sha256Hex(weights)}.incomplete`), weights.subarray(0, 5000));
     writeFileSync(join(blobs, `${gitBlobSha1(config)}.incomplete`), 'stale');
     const requests = await requestsDuring(async () => {
-      expect(sha256Hex(readFileSync(await downloadHubFile({ repoId: 'org/model', path: 'onnx/model.onnx', settings: settings(cacheDir) })))).toBe(sha256Hex(weights));
-      expect(readFileSync(await downloadHubFile({ repoId: 'org/model', path: 'config.json', settings: settings(cacheDir) }), 'utf8')).toBe(config);
+      expect(sha256Hex(readFileSync(await downloadPath({ repoId: 'org/model', path: 'onnx/model.onnx', settings: settings(cacheDir) })))).toBe(sha256Hex(weights));
+      expect(readFileSync(await downloadPath({ repoId: 'org/model', path: 'config.json', settings: settings(cacheDir) }), 'utf8')).toBe(config);
     });
     expect(requests.filter((r) => r.method === 'GET').map((r) => [r.path, r.range])).toEqual([
       [weightsLfs, 'bytes=5000-'],
@@ -147,7 +150,7 @@ describe('downloadHubFile', () => {
     const corrupted = Buffer.from(corruptWeights);
     corrupted[0] = (corrupted[0] ?? 0) ^ 0xff;
     hub.corrupt(`/lfs/${sha256Hex(corruptWeights)}`);
-    await expect(downloadHubFile({ repoId: 'org/corrupt', path: 'model.onnx', settings: settings(cacheDir) })).rejects.toMatchObject({
+    await expect(downloadPath({ repoId: 'org/corrupt', path: 'model.onnx', settings: settings(cacheDir) })).rejects.toMatchObject({
       code: 'MODEL_INVALID',
       message: `downloaded model.onnx of org/corrupt at revision main is corrupt: expected SHA-256 ${sha256Hex(corruptWeights)}, got ${sha256Hex(corrupted)}; the download was deleted, run again to fetch it anew`,
     });
@@ -159,11 +162,11 @@ describe('downloadHubFile', () => {
 
   it('names repo, revision and file on a 404', async () => {
     const cacheDir = tempDir();
-    await expect(downloadHubFile({ repoId: 'org/missing', path: 'model.onnx', settings: settings(cacheDir) })).rejects.toMatchObject({
+    await expect(downloadPath({ repoId: 'org/missing', path: 'model.onnx', settings: settings(cacheDir) })).rejects.toMatchObject({
       code: 'MODEL_NOT_FOUND',
       message: `model.onnx of org/missing at revision main not found (HTTP 404 from ${hub.url}/org/missing/resolve/main/model.onnx); check the repo id, the revision and the file name`,
     });
-    await expect(downloadHubFile({ repoId: 'org/model', revision: 'refs/pr/1', path: 'model.onnx', settings: settings(cacheDir) })).rejects.toMatchObject({
+    await expect(downloadPath({ repoId: 'org/model', revision: 'refs/pr/1', path: 'model.onnx', settings: settings(cacheDir) })).rejects.toMatchObject({
       message: `model.onnx of org/model at revision refs/pr/1 not found (HTTP 404 from ${hub.url}/org/model/resolve/refs%2Fpr%2F1/model.onnx); check the repo id, the revision and the file name`,
     });
   });
@@ -171,15 +174,15 @@ describe('downloadHubFile', () => {
   it('says whether a token was sent on a 401, and downloads a private repo with the right token', async () => {
     const cacheDir = tempDir();
     const url = `${hub.url}/org/private/resolve/main/model.onnx`;
-    await expect(downloadHubFile({ repoId: 'org/private', path: 'model.onnx', settings: settings(cacheDir) })).rejects.toMatchObject({
+    await expect(downloadPath({ repoId: 'org/private', path: 'model.onnx', settings: settings(cacheDir) })).rejects.toMatchObject({
       code: 'ACCESS_DENIED',
       message: `access to model.onnx of org/private at revision main refused (HTTP 401 from ${url}) and no token was sent; if the repo is private or gated, set HF_TOKEN to a token that can read it, else check the repo id`,
     });
-    await expect(downloadHubFile({ repoId: 'org/private', path: 'model.onnx', settings: settings(cacheDir, { token: 'hf_wrong' }) })).rejects.toMatchObject({
+    await expect(downloadPath({ repoId: 'org/private', path: 'model.onnx', settings: settings(cacheDir, { token: 'hf_wrong' }) })).rejects.toMatchObject({
       code: 'ACCESS_DENIED',
       message: `access to model.onnx of org/private at revision main refused (HTTP 401 from ${url}) although a token was sent; check that HF_TOKEN can read this repo (gated repos need access granted on their page) and that the repo id is right`,
     });
-    const path = await downloadHubFile({ repoId: 'org/private', path: 'model.onnx', settings: settings(cacheDir, { token: TOKEN }) });
+    const path = await downloadPath({ repoId: 'org/private', path: 'model.onnx', settings: settings(cacheDir, { token: TOKEN }) });
     expect(path).toBe(join(cacheDir, 'models--org--private', 'snapshots', OTHER_COMMIT, 'model.onnx'));
     expect(sha256Hex(readFileSync(path))).toBe(sha256Hex(privateWeights));
     expect(hub.requestsTo('/org/private/resolve/main/model.onnx', 'HEAD').map((r) => r.authorization)).toEqual([undefined, 'Bearer hf_wrong', `Bearer ${TOKEN}`]);
@@ -187,7 +190,7 @@ describe('downloadHubFile', () => {
 
   it('never sends the token to a storage host on another origin', async () => {
     const cacheDir = tempDir();
-    const path = await downloadHubFile({ repoId: 'org/private', path: 'model.onnx', settings: resolveHubSettings({ endpoint: front.url, cacheDir }, { HF_TOKEN: TOKEN }) });
+    const path = await downloadPath({ repoId: 'org/private', path: 'model.onnx', settings: resolveHubSettings({ endpoint: front.url, cacheDir }, { HF_TOKEN: TOKEN }) });
     expect(sha256Hex(readFileSync(path))).toBe(sha256Hex(privateWeights));
     expect(front.requestsTo('/org/private/resolve/main/model.onnx').map((r) => [r.method, r.authorization])).toEqual([['HEAD', `Bearer ${TOKEN}`]]);
     expect(storage.requestsTo(`/lfs/${sha256Hex(privateWeights)}`).map((r) => [r.method, r.authorization])).toEqual([['GET', undefined]]);
@@ -196,7 +199,7 @@ describe('downloadHubFile', () => {
   it('follows the relative redirect of a renamed repo and caches under the name asked for', async () => {
     const cacheDir = tempDir();
     const requests = await requestsDuring(async () => {
-      const path = await downloadHubFile({ repoId: 'old-org/model', path: 'config.json', settings: settings(cacheDir) });
+      const path = await downloadPath({ repoId: 'old-org/model', path: 'config.json', settings: settings(cacheDir) });
       expect(path).toBe(join(cacheDir, 'models--old-org--model', 'snapshots', COMMIT, 'config.json'));
       expect(readFileSync(path, 'utf8')).toBe(config);
     });
@@ -220,7 +223,7 @@ describe('downloadHubFile', () => {
     ];
     const requests = await requestsDuring(async () => {
       for (const { named, ...request } of cases) {
-        await expect(downloadHubFile({ ...request, settings: settings(cacheDir) }), named).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining(named) });
+        await expect(downloadPath({ ...request, settings: settings(cacheDir) }), named).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining(named) });
       }
     });
     expect(requests).toEqual([]);
@@ -229,13 +232,13 @@ describe('downloadHubFile', () => {
 
   it('falls back to the cache when the hub cannot be reached, and says so when the file is not cached', async () => {
     const cacheDir = tempDir();
-    const cached = await downloadHubFile({ repoId: 'org/model', path: 'config.json', settings: settings(cacheDir) });
+    const cached = await downloadPath({ repoId: 'org/model', path: 'config.json', settings: settings(cacheDir) });
     const gone = await startFakeHub({ repos: [] });
     await gone.close();
     const unreachable = settings(cacheDir, { endpoint: gone.url });
-    expect(await downloadHubFile({ repoId: 'org/model', path: 'config.json', settings: unreachable })).toBe(cached);
+    expect(await downloadPath({ repoId: 'org/model', path: 'config.json', settings: unreachable })).toBe(cached);
     const port = new URL(gone.url).port;
-    await expect(downloadHubFile({ repoId: 'org/model', path: 'onnx/model.onnx', settings: unreachable })).rejects.toMatchObject({
+    await expect(downloadPath({ repoId: 'org/model', path: 'onnx/model.onnx', settings: unreachable })).rejects.toMatchObject({
       code: 'DOWNLOAD_FAILED',
       message: `downloading onnx/model.onnx of org/model at revision main failed: no answer from ${gone.url}/org/model/resolve/main/onnx/model.onnx (connect ECONNREFUSED 127.0.0.1:${port}); check the network and HF_ENDPOINT, or set HF_HUB_OFFLINE=1 to use cached files`,
     });
@@ -244,7 +247,7 @@ describe('downloadHubFile', () => {
   it('stops with ABORTED when cancelled', async () => {
     const controller = new AbortController();
     controller.abort();
-    await expect(downloadHubFile({ repoId: 'org/model', path: 'config.json', settings: settings(tempDir()), signal: controller.signal })).rejects.toMatchObject({
+    await expect(downloadPath({ repoId: 'org/model', path: 'config.json', settings: settings(tempDir()), signal: controller.signal })).rejects.toMatchObject({
       code: 'ABORTED',
       message: 'downloading config.json of org/model was cancelled; the next download resumes where it stopped',
     });

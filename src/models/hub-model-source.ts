@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { InferbenchError } from '../core/errors.js';
 import type { HubDownloadProgress } from './hub/hub-blob-download.js';
-import { downloadHubFile } from './hub/hub-download.js';
+import { type HubFile, downloadHubFile } from './hub/hub-download.js';
 import { DEFAULT_HUB_REVISION, parseRepoSpec } from './hub/hub-repo.js';
 import { resolveHubSettings, type HubSettings } from './hub/hub-settings.js';
 import { EXPORT_MODEL_FILES, HfExportDirSource } from './hf-export-dir-source.js';
@@ -36,13 +36,13 @@ export class HubModelSource implements ModelSource {
   async resolve(options: ModelResolveOptions): Promise<ResolvedModel> {
     const { repoId, revision } = parseRepoSpec(this.id);
     const settings = this.#options.settings ?? resolveHubSettings();
-    const fetch = (path: string): Promise<string> =>
-      downloadHubFile({ repoId, revision, path, settings, signal: options.signal, onProgress: this.#options.onProgress });
-    let modelPath: string | undefined;
+    const fetch = (path: string, at: string): Promise<HubFile> =>
+      downloadHubFile({ repoId, revision: at, path, settings, signal: options.signal, onProgress: this.#options.onProgress });
+    let model: HubFile | undefined;
     let firstMiss: unknown;
     for (const path of EXPORT_MODEL_FILES) {
       try {
-        modelPath = await fetch(path);
+        model = await fetch(path, revision);
         break;
       } catch (error) {
         // Only a missing file moves on to the next place; refusals and failures are final.
@@ -50,12 +50,14 @@ export class HubModelSource implements ModelSource {
         firstMiss ??= error;
       }
     }
-    if (modelPath === undefined) throw firstMiss;
+    if (model === undefined) throw firstMiss;
+    // The other files come from the model's commit, even if the branch moves meanwhile: one snapshot, one model.
     for (const path of OPTIONAL_FILES) {
-      await fetch(path).catch((error: unknown) => {
+      await fetch(path, model.commit).catch((error: unknown) => {
         if (!(error instanceof InferbenchError && error.code === 'MODEL_NOT_FOUND')) throw error;
       });
     }
+    const modelPath = model.path;
     const snapshotDir = modelPath.endsWith('onnx/model.onnx') ? dirname(dirname(modelPath)) : dirname(modelPath);
     return new HfExportDirSource(snapshotDir, revision === DEFAULT_HUB_REVISION ? repoId : `${repoId}@${revision}`).resolve(options);
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_TIMER_MS } from '../core/clock.js';
 import { InferbenchError } from '../core/errors.js';
 
 /** Help topics, in the order help and the README list them, each with its heading. */
@@ -152,9 +153,6 @@ export function durationText(bareUnit: TimeUnit | undefined): TextParser {
     return match && unit !== undefined ? Number(match[1]) * MS_PER_UNIT[unit] : undefined;
   };
 }
-
-/** The longest time Node's timers can wait: 2³¹ − 1 ms, about 24.8 days. A longer one would fire at once. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * A duration in milliseconds, from 0 when `allowZero` or from `minMs`, up to {@link MAX_TIMER_MS}; its flag takes a

@@ -61,6 +61,10 @@ export interface FakeHub {
   corrupt(path: string): void;
   /** Cuts the next body served at `path` after `afterBytes` bytes by closing the socket. */
   cutOnce(path: string, afterBytes: number): void;
+  /** Sends `afterBytes` bytes of the next body served at `path`, then nothing more while keeping the connection open. */
+  stallOnce(path: string, afterBytes: number): void;
+  /** Once a request to `path` is answered, "main" of `next.id` moves to `next`; the old commit stays served by its hash. */
+  pushAfter(path: string, next: FakeHubRepo): void;
   /** Stops the server. */
   close(): Promise<void>;
 }
@@ -88,9 +92,18 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
   const requests: FakeHubRequest[] = [];
   const corrupted = new Set<string>();
   const cuts = new Map<string, number>();
+  const stalls = new Map<string, number>();
+  const pushes = new Map<string, FakeHubRepo>();
+  // Every commit of each repo, newest first: "main" is the first.
+  const versions = new Map<string, FakeHubRepo[]>();
+  const addVersion = (repo: FakeHubRepo): void => void versions.set(repo.id, [repo, ...(versions.get(repo.id) ?? [])]);
   const lfsBlobs = new Map<string, Buffer>();
-  for (const repo of options.repos) {
+  const addLfsBlobs = (repo: FakeHubRepo): void => {
     for (const file of repo.files) if (file.lfs) lfsBlobs.set(sha256Hex(file.content), Buffer.from(file.content));
+  };
+  for (const repo of options.repos) {
+    addVersion(repo);
+    addLfsBlobs(repo);
   }
   let origin = '';
 
@@ -103,6 +116,11 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
     }
     res.writeHead(status, { 'Content-Length': String(served.byteLength), ...headers });
     if (req.method === 'HEAD') return void res.end();
+    const stallAfter = stalls.get(path);
+    if (stallAfter !== undefined) {
+      stalls.delete(path);
+      return void res.write(served.subarray(0, stallAfter));
+    }
     const cutAfter = cuts.get(path);
     if (cutAfter === undefined) return void res.end(served);
     cuts.delete(path);
@@ -121,13 +139,14 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
 
   function serveResolve(req: IncomingMessage, res: ServerResponse, match: RegExpExecArray): void {
     const [, repoId = '', rawRevision = '', rawPath = ''] = match;
-    const repo = options.repos.find((candidate) => candidate.id === repoId);
+    const revision = decodeURIComponent(rawRevision);
+    const history = versions.get(repoId) ?? [];
+    const repo = revision === 'main' ? history[0] : history.find((candidate) => candidate.commit === revision) ?? history[0];
     if (repo === undefined) return send(req, res, 404, { 'X-Error-Code': 'RepoNotFound' }, Buffer.from('Repository not found'));
     if (repo.private && req.headers.authorization !== `Bearer ${options.token}`) {
       return send(req, res, 401, { 'X-Error-Code': 'RepoNotFound' }, Buffer.from('Invalid credentials'));
     }
     if (repo.renamedTo !== undefined) return send(req, res, 307, { Location: `/${repo.renamedTo}/resolve/${rawRevision}/${rawPath}` }, Buffer.alloc(0));
-    const revision = decodeURIComponent(rawRevision);
     if (revision !== 'main' && revision !== repo.commit) return send(req, res, 404, { 'X-Error-Code': 'RevisionNotFound' }, Buffer.from('Invalid rev id'));
     const filePath = rawPath.split('/').map(decodeURIComponent).join('/');
     const file = repo.files.find((candidate) => candidate.path === filePath);
@@ -151,6 +170,14 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', origin).pathname;
     requests.push({ method: req.method ?? '', path, authorization: req.headers.authorization, range: req.headers.range });
+    const push = pushes.get(path);
+    if (push !== undefined) {
+      pushes.delete(path);
+      res.once('finish', () => {
+        addVersion(push);
+        addLfsBlobs(push);
+      });
+    }
     const lfs = /^\/lfs\/([0-9a-f]{64})$/.exec(path);
     if (lfs !== null) return serveLfs(req, res, lfs[1] ?? '');
     const resolve = RESOLVE_PATH.exec(path);
@@ -170,6 +197,8 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
     requestsTo: (path, method) => requests.filter((request) => request.path === path && (method === undefined || request.method === method)),
     corrupt: (path) => void corrupted.add(path),
     cutOnce: (path, afterBytes) => void cuts.set(path, afterBytes),
+    stallOnce: (path, afterBytes) => void stalls.set(path, afterBytes),
+    pushAfter: (path, next) => void pushes.set(path, next),
     close,
   };
 }

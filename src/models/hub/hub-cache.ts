@@ -86,6 +86,8 @@ export type HubCacheLookup =
       readonly found: true;
       /** Absolute path of the file in its snapshot. */
       readonly path: string;
+      /** The commit of that snapshot. */
+      readonly commit: string;
     }
   | {
       /** The file is not cached. */
@@ -100,7 +102,7 @@ export async function lookupHubCache(query: HubCacheQuery): Promise<HubCacheLook
   const commit = isCommitHash(revision) ? revision : await readHubRef(cacheDir, repoId, revision);
   if (commit === undefined) return { found: false, missingPath: hubRefPath(cacheDir, repoId, revision) };
   const snapshotPath = join(hubSnapshotDir(cacheDir, repoId, commit), path);
-  return (await isCachedFile(snapshotPath)) ? { found: true, path: snapshotPath } : { found: false, missingPath: snapshotPath };
+  return (await isCachedFile(snapshotPath)) ? { found: true, path: snapshotPath, commit } : { found: false, missingPath: snapshotPath };
 }
 
 /** True for errors of the local filesystem (they name a path): retrying does not fix them. */
@@ -109,10 +111,10 @@ export function isFileSystemError(error: unknown): error is NodeJS.ErrnoExceptio
 }
 
 /** The one-line error for a cache entry that cannot be written, e.g. a full disk or a read-only directory. */
-export function hubCacheWriteError(error: NodeJS.ErrnoException, what: string): InferbenchError {
+export function hubCacheWriteError(error: NodeJS.ErrnoException, path: string, what: string): InferbenchError {
   return new InferbenchError(
     'DOWNLOAD_FAILED',
-    `cannot write ${error.path} in the Hugging Face cache while ${what} (${firstLine(error)}); free disk space, fix its permissions, or set HF_HUB_CACHE to a writable directory`,
+    `cannot write ${error.path ?? path} in the Hugging Face cache while ${what} (${firstLine(error)}); free disk space, fix its permissions, or set HF_HUB_CACHE to a writable directory`,
     { cause: error },
   );
 }

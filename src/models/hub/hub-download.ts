@@ -1,3 +1,4 @@
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InferbenchError } from '../../core/errors.js';
 import { type HubDownloadProgress, downloadHubBlob } from './hub-blob-download.js';
@@ -5,7 +6,6 @@ import {
   hubBlobPath,
   hubCacheWriteError,
   hubSnapshotDir,
-  isCachedFile,
   isCommitHash,
   isFileSystemError,
   linkHubSnapshotFile,
@@ -13,6 +13,7 @@ import {
   writeHubRef,
 } from './hub-cache.js';
 import { fetchHubFileMetadata } from './hub-file-metadata.js';
+import { hubBlobLockPath, withHubBlobLock } from './hub-lock.js';
 import type { HubFileTarget } from './hub-http.js';
 import { DEFAULT_HUB_REVISION, validateRepoFilePath, validateRepoId, validateRevision } from './hub-repo.js';
 import type { HubSettings } from './hub-settings.js';
@@ -35,23 +36,37 @@ export interface HubDownloadOptions {
   readonly onProgress?: (progress: HubDownloadProgress) => void;
 }
 
-async function fromCacheOnly(target: HubFileTarget, settings: HubSettings, why: string): Promise<string> {
+/** A hub file in the cache. */
+export interface HubFile {
+  /** Absolute path of the file in its snapshot. */
+  readonly path: string;
+  /** The commit the file belongs to: pass it as the revision of the other files of one download. */
+  readonly commit: string;
+}
+
+async function fromCacheOnly(target: HubFileTarget, settings: HubSettings, why: string): Promise<HubFile> {
   const lookup = await lookupHubCache({ cacheDir: settings.cacheDir, ...target });
-  if (lookup.found) return lookup.path;
+  if (lookup.found) return lookup;
   throw new InferbenchError(
     'MODEL_NOT_FOUND',
     `${target.path} of ${target.repoId} at revision ${target.revision} is not in the Hugging Face cache (looked for ${lookup.missingPath}) and ${why}`,
   );
 }
 
+/** True when `path` is a file of the size the hub announced; a blob of another size is a leftover of a broken download. */
+async function isWholeFile(path: string, sizeBytes: number | undefined): Promise<boolean> {
+  return stat(path).then((stats) => stats.isFile() && (sizeBytes === undefined || stats.size === sizeBytes), () => false);
+}
+
 /**
  * Makes a hub file available in the huggingface_hub cache and returns its absolute path in the snapshot
- * (`<cache>/models--org--name/snapshots/<commit>/<path>`, a relative symlink to `blobs/<etag>`). Files
- * already cached are not downloaded again; offline, only the cache answers. When the hub cannot be reached
- * or refuses (but does not say the file is missing), a cached copy of the revision is used, as in
- * huggingface_hub.
+ * (`<cache>/models--org--name/snapshots/<commit>/<path>`, a relative symlink to `blobs/<etag>`) with its
+ * commit. Files already cached are not downloaded again; offline, only the cache answers. When the hub
+ * cannot be reached or refuses (but does not say the file is missing), a cached copy of the revision is
+ * used, as in huggingface_hub. A blob is written by one process at a time (a lock in `<cache>/.locks`),
+ * verified whole before it is renamed into place, and one found with the wrong size is fetched again.
  */
-export async function downloadHubFile(options: HubDownloadOptions): Promise<string> {
+export async function downloadHubFile(options: HubDownloadOptions): Promise<HubFile> {
   const { settings, signal } = options;
   const target: HubFileTarget = {
     repoId: validateRepoId(options.repoId),
@@ -63,28 +78,32 @@ export async function downloadHubFile(options: HubDownloadOptions): Promise<stri
   if (isCommitHash(target.revision)) {
     // A commit never changes: a cached file for it needs no request.
     const lookup = await lookupHubCache({ cacheDir: settings.cacheDir, ...target });
-    if (lookup.found) return lookup.path;
+    if (lookup.found) return lookup;
   }
 
   const head = await fetchHubFileMetadata(target, settings, signal);
   if (!head.ok) {
     const lookup = head.cacheMayAnswer ? await lookupHubCache({ cacheDir: settings.cacheDir, ...target }) : undefined;
-    if (lookup?.found) return lookup.path;
+    if (lookup?.found) return lookup;
     throw head.error;
   }
   const { commit, etag, sizeBytes, downloadUrl } = head.metadata;
   const snapshotPath = join(hubSnapshotDir(settings.cacheDir, target.repoId, commit), target.path);
   const blobPath = hubBlobPath(settings.cacheDir, target.repoId, etag);
   try {
-    if (!(await isCachedFile(snapshotPath))) {
-      if (!(await isCachedFile(blobPath))) {
-        await downloadHubBlob({ target, url: downloadUrl, blobPath, etag, sizeBytes, settings, signal, onProgress: options.onProgress });
-      }
-      await linkHubSnapshotFile(blobPath, snapshotPath);
+    if (!(await isWholeFile(snapshotPath, sizeBytes))) {
+      await withHubBlobLock(hubBlobLockPath(settings.cacheDir, target.repoId, etag), target, signal, async (lockedSignal) => {
+        // Checked again under the lock: the process that held it may have just stored the blob.
+        if (!(await isWholeFile(blobPath, sizeBytes))) {
+          await rm(blobPath, { force: true });
+          await downloadHubBlob({ target, url: downloadUrl, blobPath, etag, sizeBytes, settings, signal: lockedSignal, onProgress: options.onProgress });
+        }
+        await linkHubSnapshotFile(blobPath, snapshotPath);
+      });
     }
     await writeHubRef(settings.cacheDir, target.repoId, target.revision, commit);
   } catch (error) {
-    throw isFileSystemError(error) ? hubCacheWriteError(error, `downloading ${target.path} of ${target.repoId}`) : error;
+    throw isFileSystemError(error) ? hubCacheWriteError(error, settings.cacheDir, `downloading ${target.path} of ${target.repoId}`) : error;
   }
-  return snapshotPath;
+  return { path: snapshotPath, commit };
 }

@@ -1,6 +1,6 @@
 import { InferbenchError } from '../../core/errors.js';
 import { isCommitHash } from './hub-cache.js';
-import { type HubFileTarget, hubAbortedError, hubHttpError, hubNetworkError, hubRequest, hubResolveUrl, isRedirect } from './hub-http.js';
+import { type HubFileTarget, hubAbortedError, hubHttpError, hubNetworkError, hubRequest, hubResolveUrl, isRedirect, redirectTarget } from './hub-http.js';
 import type { HubSettings } from './hub-settings.js';
 
 /** What the hub says about a repo file before any byte is downloaded. */
@@ -98,7 +98,7 @@ export async function fetchHubFileMetadata(target: HubFileTarget, settings: HubS
         commit,
         etag,
         sizeBytes: parseSize(response.headers.get('x-linked-size') ?? response.headers.get('content-length')),
-        downloadUrl: redirected ? new URL(location, url).href : url,
+        downloadUrl: redirected ? redirectTarget(location, url, target) : url,
       },
     };
   }

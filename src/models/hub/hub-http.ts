@@ -22,21 +22,62 @@ export function isRedirect(status: number): boolean {
   return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 }
 
-/** One request that follows no redirect, so each hop decides whether the token goes along. */
+/**
+ * One request that follows no redirect, so each hop decides whether the token goes along. The response
+ * timeout covers the wait for the headers and then each wait for the next chunk of the body, as a read
+ * timeout does in huggingface_hub: a large body may take as long as it needs while bytes keep coming, and
+ * a server that stops sending mid-body fails the request instead of holding the run for minutes.
+ */
 export async function hubRequest(url: string, method: 'HEAD' | 'GET', settings: HubSettings, signal: AbortSignal | undefined, headers: Record<string, string> = {}): Promise<Response> {
   // The token is for the hub only: a CDN or storage host on another origin must never see it.
   const sendToken = settings.token !== undefined && new URL(url).origin === new URL(settings.endpoint).origin;
-  // A server that accepts the connection but never answers would otherwise hold the run for minutes.
-  // The limit covers the wait for the headers only: a large body may take as long as it needs.
-  const noAnswer = new AbortController();
-  const timer = setTimeout(() => noAnswer.abort(new Error(`no response within ${settings.responseTimeoutMs / 1000} s`)), settings.responseTimeoutMs);
-  return fetch(url, {
-    method,
-    redirect: 'manual',
-    signal: signal ? AbortSignal.any([signal, noAnswer.signal]) : noAnswer.signal,
-    // Identity encoding keeps Content-Length, Range offsets and the bytes hashed equal to the stored file.
-    headers: { 'Accept-Encoding': 'identity', ...headers, ...(sendToken ? { Authorization: `Bearer ${settings.token}` } : {}) },
-  }).finally(() => clearTimeout(timer));
+  const stalled = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const rearm = (what: string): void => {
+    clearTimeout(timer);
+    // Unreferenced: a body the caller cancels leaves its timer behind, and that must not hold the process open.
+    timer = setTimeout(() => stalled.abort(new Error(`${what} within ${settings.responseTimeoutMs / 1000} s`)), settings.responseTimeoutMs).unref();
+  };
+  rearm('no response');
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      redirect: 'manual',
+      signal: signal ? AbortSignal.any([signal, stalled.signal]) : stalled.signal,
+      // Identity encoding keeps Content-Length, Range offsets and the bytes hashed equal to the stored file.
+      headers: { 'Accept-Encoding': 'identity', ...headers, ...(sendToken ? { Authorization: `Bearer ${settings.token}` } : {}) },
+    });
+  } catch (error) {
+    clearTimeout(timer);
+    throw error;
+  }
+  if (response.body === null) {
+    clearTimeout(timer);
+    return response;
+  }
+  rearm('no data');
+  const body = response.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      rearm('no data');
+      controller.enqueue(chunk);
+    },
+    flush: () => clearTimeout(timer),
+  }));
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+/**
+ * The absolute URL a redirect's Location points to. Only http(s) is followed: a hub or storage host that
+ * redirects elsewhere (`file:`, `ftp:`) is refused rather than handed to fetch, which would fail obscurely.
+ */
+export function redirectTarget(location: string, from: string, target: HubFileTarget): string {
+  const url = URL.canParse(location, from) ? new URL(location, from) : undefined;
+  if (url?.protocol === 'http:' || url?.protocol === 'https:') return url.href;
+  throw new InferbenchError(
+    'DOWNLOAD_FAILED',
+    `${from} redirected ${target.path} of ${target.repoId} to "${location}", which is not an http(s) URL; check HF_ENDPOINT`,
+  );
 }
 
 /** The one-line error for an HTTP status the hub answered about `target`. */

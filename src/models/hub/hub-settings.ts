@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { MAX_TIMER_MS } from '../../core/clock.js';
 import { InferbenchError } from '../../core/errors.js';
 import { redactUrlCredentials } from '../../core/terminal-text.js';
 
@@ -34,7 +35,8 @@ export interface HubSettingsOptions {
   /** Overrides HF_HUB_OFFLINE. */
   readonly offline?: boolean;
   /** Overrides HF_HUB_CACHE, HF_HOME and XDG_CACHE_HOME. */
-  readonly cacheDir?: string;  /** Overrides HF_HUB_DOWNLOAD_TIMEOUT, in milliseconds. */
+  readonly cacheDir?: string;
+  /** Overrides HF_HUB_DOWNLOAD_TIMEOUT, in milliseconds. */
   readonly responseTimeoutMs?: number;
 }
 
@@ -94,6 +96,8 @@ export function resolveHubSettings(options: HubSettingsOptions = {}, env: NodeJS
     token: options.token ?? envValue(env, 'HF_TOKEN') ?? envValue(env, 'HUGGING_FACE_HUB_TOKEN'),
     offline: options.offline ?? isTrue(env.HF_HUB_OFFLINE),
     cacheDir: options.cacheDir !== undefined ? expandPath(options.cacheDir) : defaultHubCacheDir(env),
-    responseTimeoutMs: options.responseTimeoutMs ?? timeoutMs(envValue(env, 'HF_HUB_DOWNLOAD_TIMEOUT')),
+    // Past the longest wait a timer allows (about 24.8 days), a limit means "wait that long": the variable is
+    // shared with Python, where huge values mean "no limit", and a timer given more would fire at once.
+    responseTimeoutMs: Math.min(options.responseTimeoutMs ?? timeoutMs(envValue(env, 'HF_HUB_DOWNLOAD_TIMEOUT')), MAX_TIMER_MS),
   };
 }
