@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LatencyHistogram } from '../src/stats/latency-histogram.js';
@@ -148,6 +148,19 @@ describe('resuming a sweep', () => {
     const priced = await sweep({ ...options, costPerHour: 3.6 });
     expect(priced.skipped).toEqual([0, 1, 2, 3]);
     for (const c of priced.configurations) expect(c.costPerMillionSamples).toBeCloseTo(1e6 / c.result.measurement.throughput.samplesPerSecond / 1000, 9);
+
+    // A manifest pointing at another configuration's file or outside the folder, or a result copied over another's,
+    // is never adopted: those configurations run again.
+    const tampered = readJson(join(outputDir, 'sweep.json')) as typeof manifest;
+    tampered.configurations[1]!.file = tampered.configurations[0]!.file;
+    tampered.configurations[3]!.file = '../r1.json';
+    writeFileSync(join(outputDir, 'sweep.json'), JSON.stringify(tampered));
+    writeFileSync(join(dir, 'r1.json'), JSON.stringify(priced.configurations[3]!.result));
+    writeFileSync(priced.configurations[2]!.resultPath, JSON.stringify(priced.configurations[0]!.result));
+    const distrusted = await sweep(options);
+    expect(distrusted.skipped).toEqual([0]);
+    expect(distrusted.configurations.map((c) => c.result.settings.batchSize)).toEqual([1, 1, 2, 2]);
+    expect(distrusted.configurations.map((c) => c.result.settings.copies)).toEqual([1, 2, 1, 2]);
   });
 
   it('refuses a folder that holds another sweep, naming what changed, unless fresh', async () => {

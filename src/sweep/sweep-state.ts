@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../core/fs-utils.js';
 import type { BenchmarkResult } from '../results/benchmark-result.js';
 import { readResultFile } from '../results/read-result.js';
 import type { SweepAxis, SweepSettings } from './sweep-grid.js';
-import type { SweepPlan } from './sweep-options.js';
+import type { SweepConfiguration, SweepPlan } from './sweep-options.js';
 
 /** Name of the manifest in a sweep's output folder. */
 export const SWEEP_MANIFEST_FILE = 'sweep.json';
@@ -91,12 +91,21 @@ export async function readFinishedConfigurations(plan: SweepPlan): Promise<Map<n
   if (difference !== undefined) {
     throw new InferbenchError('INVALID_OPTION', `${path} records another sweep: ${difference}; use another --output-dir, or --fresh to start over`);
   }
-  for (const [index, entry] of recorded.configurations.entries()) {
-    if (!entry.done) continue;
-    const result = await readResultFile(join(plan.outputDir, entry.file)).catch(() => undefined);
-    if (result !== undefined) finished.set(index, result);
+  for (const configuration of plan.configurations) {
+    const entry = recorded.configurations[configuration.index];
+    // The manifest only says which configurations ran. Their results are read from the plan's own file names,
+    // never from a path the manifest names ("../r1.json", another configuration's file).
+    if (entry?.done !== true || entry.file !== basename(configuration.resultPath)) continue;
+    const result = await readResultFile(configuration.resultPath).catch(() => undefined);
+    if (result !== undefined && isResultOf(result, configuration)) finished.set(configuration.index, result);
   }
   return finished;
+}
+
+/** True when `result` was measured with the configuration's settings: a file copied over another's is run again. */
+function isResultOf(result: BenchmarkResult, configuration: SweepConfiguration): boolean {
+  const measured = result.settings as unknown as Readonly<Record<string, unknown>>;
+  return Object.entries(configuration.settings).every(([key, value]) => JSON.stringify(measured[key]) === JSON.stringify(value));
 }
 
 /**
