@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -8,8 +8,9 @@ import { type InputSet } from '../src/inputs/input-set.js';
 import { type LoadedModel } from '../src/backends/backend.js';
 import { findPython } from '../src/runtimes/torch/find-python.js';
 import { PythonBackend, cudaPlacementEnv, neuronPlacementEnv } from '../src/runtimes/torch/python-backend.js';
-import type { PythonModelCopy } from '../src/runtimes/torch/python-model-copy.js';
+import { PythonModelCopy } from '../src/runtimes/torch/python-model-copy.js';
 import { tempDir } from './helpers/fixtures.js';
+import { isRunning } from './helpers/processes.js';
 
 const torchPython = await findPython({ requireTorch: true }).catch(() => undefined);
 if (!torchPython && !process.env.CI) console.warn('skipping the TorchScript tests: no python3 imports torch (apt-get install python3-torch, or set INFERBENCH_PYTHON)');
@@ -28,16 +29,6 @@ function floatInputs(inputCount: number, dims: number[]): InputSet {
 
 function pidOf(loaded: LoadedModel, index: number): number {
   return (loaded.copies[index] as PythonModelCopy).pid!;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    expect((error as NodeJS.ErrnoException).code).toBe('ESRCH');
-    return false;
-  }
 }
 
 describe('cudaPlacementEnv', () => {
@@ -88,7 +79,7 @@ describe('PythonBackend, null format (any python3)', () => {
     } finally {
       await loaded.close();
     }
-    expect(pids.map(isAlive)).toEqual([false, false]);
+    expect(pids.map(isRunning)).toEqual([false, false]);
     await expect(loaded.copies[0]!.infer(0)).rejects.toMatchObject({ code: 'WORKER_FAILED' });
   });
 
@@ -130,7 +121,7 @@ describe('PythonBackend, null format (any python3)', () => {
     } finally {
       await loaded.close();
     }
-    expect(isAlive(pid)).toBe(false);
+    expect(isRunning(pid)).toBe(false);
   });
 
   it('ends a run whose every copy died, instead of failing requests as fast as it can until the duration', async () => {
@@ -162,7 +153,7 @@ describe('PythonBackend, null format (any python3)', () => {
     const loaded = await new PythonBackend({ format: 'null', requestTimeoutMs: 1 }).load({ artifact: artifact(''), inputs: floatInputs(1, [1]), copies: 1 });
     const pid = pidOf(loaded, 0);
     await loaded.close();
-    expect(isAlive(pid)).toBe(false);
+    expect(isRunning(pid)).toBe(false);
   });
 
   it('fails a request that gets no answer in time, and kills the worker', async () => {
@@ -178,8 +169,18 @@ describe('PythonBackend, null format (any python3)', () => {
     } finally {
       await loaded.close();
     }
-    expect(isAlive(pid)).toBe(false);
+    expect(isRunning(pid)).toBe(false);
   });
+
+  it('fails loading past its time limit, and ends the interpreter and what it started', async () => {
+    const dir = tempDir();
+    const marker = join(dir, 'sleep.pid');
+    const wrapper = join(dir, 'python-that-hangs');
+    writeFileSync(wrapper, `#!/bin/sh\nsleep 60 &\necho $! > '${marker}'\nwait\n`, { mode: 0o755 });
+    const start = PythonModelCopy.start({ index: 0, pythonPath: wrapper, load: { path: '', format: 'null', device: 'cpu', halfPrecision: false, intraOpThreads: 1 }, feeds: [], loadTimeoutMs: 500 });
+    await expect(start).rejects.toMatchObject({ code: 'WORKER_FAILED', message: 'model copy 0 could not load the model: no answer within 500 ms; it wrote nothing to stderr' });
+    expect(isRunning(Number(readFileSync(marker, 'utf8')))).toBe(false);
+  }, 20_000);
 
   it('says how to fix a missing interpreter', async () => {
     const load = new PythonBackend({ format: 'null', pythonPath: '/nonexistent/python3' }).load({ artifact: artifact(''), inputs: floatInputs(1, [1]), copies: 1 });

@@ -46,6 +46,7 @@ const EXIT_CODES: Record<InferbenchErrorCode, number> = {
   DOWNLOAD_FAILED: 1,
   RESULT_INVALID: USAGE_EXIT_CODE,
   RESULT_NOT_WRITTEN: 1,
+  CACHE_NOT_WRITTEN: 1,
   // The shell's convention for a process ended by SIGINT.
   ABORTED: INTERRUPTED_EXIT_CODE,
 };

@@ -20,6 +20,8 @@ export type InferbenchErrorCode =
   | 'RESULT_INVALID'
   /** A measured result could not be written where asked (a full disk, a folder gone); it was written elsewhere. */
   | 'RESULT_NOT_WRITTEN'
+  /** A generated model or compiled artifact could not be written into the cache for want of room; a cache path that cannot work is INVALID_OPTION. */
+  | 'CACHE_NOT_WRITTEN'
   /** The run was cancelled through its AbortSignal. */
   | 'ABORTED';
 

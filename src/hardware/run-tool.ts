@@ -1,5 +1,4 @@
-import { execa } from 'execa';
-import { InferbenchError } from '../core/errors.js';
+import { runChild } from '../core/child-process.js';
 
 /** Default limit on one external tool: a wedged driver can make nvidia-smi or neuron-ls hang. */
 export const DEFAULT_TOOL_TIMEOUT_MS = 5000;
@@ -19,15 +18,12 @@ export interface RunToolOptions {
  * is missing, exits non-zero or outlives the timeout: detection treats all of those as "not present".
  */
 export async function runTool(file: string, args: readonly string[], options: RunToolOptions = {}): Promise<string | undefined> {
-  options.signal?.throwIfAborted();
-  const result = await execa(file, args, {
+  const result = await runChild(file, args, {
+    what: `detecting hardware with ${file}`,
     env: options.env ?? process.env,
     extendEnv: false,
-    timeout: options.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
-    cancelSignal: options.signal,
-    stdin: 'ignore',
-    reject: false,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
+    signal: options.signal,
   });
-  if (result.isCanceled) throw new InferbenchError('ABORTED', `hardware detection was cancelled while running ${file}`);
   return result.failed ? undefined : result.stdout;
 }

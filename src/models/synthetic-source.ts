@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { access, mkdir } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/fs-utils.js';
+import { cacheWriteError, makeCacheFolder } from './cache-dir.js';
 import type { ModelResolveOptions, ModelSource, ModelTask, ResolvedModel } from './model-source.js';
 import { OnnxFileSource } from './onnx-file-source.js';
 
@@ -65,9 +66,11 @@ export class SyntheticModelSource<Config extends object> implements ModelSource 
     );
     if (!cached) {
       options.signal?.throwIfAborted();
-      await mkdir(dir, { recursive: true });
+      await makeCacheFolder(options.cacheDir, dir);
       // Written whole or not at all: concurrent runs never read half a file.
-      await writeFileAtomic(path, build(config));
+      await writeFileAtomic(path, build(config)).catch(async (error: unknown) => {
+        throw await cacheWriteError(error, options.cacheDir, dir);
+      });
     }
     return new OnnxFileSource(path, {
       name,

@@ -63,7 +63,7 @@ async function buildTextInputs(model: ResolvedModel, settings: BenchmarkSettings
 /** The sample images that ship with the package, the default corpus of image models. */
 export const BUNDLED_IMAGES_DIR = fileURLToPath(new URL('../../assets/images', import.meta.url));
 
-async function buildImageInputs(model: ResolvedModel, settings: BenchmarkSettings): Promise<InputSet> {
+async function buildImageInputs(model: ResolvedModel, settings: BenchmarkSettings, signal: AbortSignal | undefined): Promise<InputSet> {
   const input = model.inputs[0]!;
   const [, d1, d2, d3] = input.dims;
   const layout = settings.imageLayout ?? (d3 === 3 && d1 !== 3 && d1 !== 'num_channels' ? 'NHWC' : 'NCHW');
@@ -84,6 +84,7 @@ async function buildImageInputs(model: ResolvedModel, settings: BenchmarkSetting
     batchSize: settings.batchSize,
     inputCount: settings.inputCount,
     batchMode: settings.batchMode,
+    signal,
     preprocess: {
       imageSize: fixed ? { height, width } : (settings.imageSize ?? preset?.imageSize ?? DEFAULT_IMAGE_SIZE),
       layout,
@@ -95,19 +96,19 @@ async function buildImageInputs(model: ResolvedModel, settings: BenchmarkSetting
 
 /**
  * Inputs for a model by its task: tokenized text (generated sentences or a corpus file), images
- * (a folder, default the bundled samples), or seeded random tensors for anything else.
+ * (a folder, default the bundled samples), or seeded random tensors for anything else. `signal` stops decoding images.
  */
-export async function buildInputSetFor(model: ResolvedModel, settings: BenchmarkSettings): Promise<InputSet> {
+export async function buildInputSetFor(model: ResolvedModel, settings: BenchmarkSettings, signal?: AbortSignal): Promise<InputSet> {
   // One input first: what it weighs says whether the whole set fits, before the set is allocated.
-  const [probe] = (await buildInputs(model, { ...settings, inputCount: 1 })).feeds;
+  const [probe] = (await buildInputs(model, { ...settings, inputCount: 1 }, signal)).feeds;
   requireInputsFitMemory(feedBytes(probe!), settings);
-  return buildInputs(model, settings);
+  return buildInputs(model, settings, signal);
 }
 
-function buildInputs(model: ResolvedModel, settings: BenchmarkSettings): Promise<InputSet> {
+function buildInputs(model: ResolvedModel, settings: BenchmarkSettings, signal: AbortSignal | undefined): Promise<InputSet> {
   // Naming a text input makes any model a text model, whatever its inputs looked like.
   if (model.task === 'text' || Object.keys(settings.inputNames).length > 0) return buildTextInputs(model, settings);
-  if (model.task === 'image') return buildImageInputs(model, settings);
+  if (model.task === 'image') return buildImageInputs(model, settings, signal);
   return Promise.resolve(buildRandomInputSet({ specs: model.inputs, batchSize: settings.batchSize, dimensions: settings.dimensions, inputCount: settings.inputCount, seed: settings.seed }));
 }
 

@@ -1,4 +1,5 @@
 import { InferbenchError } from '../core/errors.js';
+import { rejectingAsAborted } from '../core/abort.js';
 import { requireInteger } from '../core/validate.js';
 import type { BenchmarkOptions } from './run-benchmark-options.js';
 import { setUpRun, type RunSetupOptions } from './set-up-run.js';
@@ -33,7 +34,11 @@ export interface CompiledBatchSize {
  * Compiles a model once per batch size, as the workshop's compile step does before its batch-size
  * experiments; each artifact lands in the cache where `runBenchmark` finds it again.
  */
-export async function compileModel(options: CompileModelOptions): Promise<CompiledBatchSize[]> {
+export function compileModel(options: CompileModelOptions): Promise<CompiledBatchSize[]> {
+  return rejectingAsAborted(options.signal, 'the compile', () => compileEach(options));
+}
+
+async function compileEach(options: CompileModelOptions): Promise<CompiledBatchSize[]> {
   const { batchSizes, signal, ...setup } = options;
   if (batchSizes.length === 0) throw new InferbenchError('INVALID_OPTION', 'give at least one batch size, e.g. --batch-size-list 2,4,8');
   batchSizes.forEach((size, i) => requireInteger(`batch size ${i + 1}`, size, 1));

@@ -62,7 +62,7 @@ export async function prepareArtifact(
   }
   requireInputsFit(model, settings);
   onPhase?.('inputs');
-  const inputs = await buildInputSetFor(model, settings);
+  const inputs = await buildInputSetFor(model, settings, signal);
   matchInputsToModel(model.inputs, inputs.feeds[0]!);
   onPhase?.('compile');
   const artifact = await compiler.compile({ model, input: inputs.feeds[0]!, batchSize: settings.batchSize, cacheDir, signal });

@@ -1,5 +1,6 @@
 import { createLoadGenerator } from '../load/create-load-generator.js';
 import { InferbenchError } from '../core/errors.js';
+import { rejectingAsAborted } from '../core/abort.js';
 import type { LoadGenerator, LoadResult, LoadRunHooks, LoadTarget } from '../load/load-generator.js';
 import { defaultStats } from '../stats/stats.js';
 import type { LoadSettings } from '../options/load-settings.js';
@@ -25,7 +26,7 @@ import { judgeMeasurement } from '../results/verdict.js';
  * Returns at once a {@link BenchmarkRun}: await it for the result, or listen to its events.
  */
 export function runBenchmark(options: BenchmarkOptions = {}): BenchmarkRun {
-  return new BenchmarkRun((emit) => benchmark(options, emit));
+  return new BenchmarkRun((emit) => rejectingAsAborted(options.signal, 'the run', () => benchmark(options, emit)));
 }
 
 async function benchmark(options: BenchmarkOptions, emit: EmitRunEvent): Promise<BenchmarkResult> {

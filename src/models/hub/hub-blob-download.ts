@@ -83,16 +83,14 @@ async function downloadAttempt(request: HubBlobRequest, partialPath: string): Pr
   report();
   if (response.body === null) return;
   // A failing write is the disk's fault, not the network's: it must not be retried or blamed on the hub.
-  const diskError = (error: unknown): InferbenchError => hubCacheWriteError(error as NodeJS.ErrnoException, partialPath, `downloading ${request.target.path} of ${request.target.repoId}`);
-  const file = await open(partialPath, downloadedBytes > 0 ? 'a' : 'w').catch((error: unknown) => {
-    throw diskError(error);
-  });
+  const diskError = async (error: unknown): Promise<never> => {
+    throw await hubCacheWriteError(error as NodeJS.ErrnoException, request.settings.cacheDir, partialPath, `downloading ${request.target.path} of ${request.target.repoId}`);
+  };
+  const file = await open(partialPath, downloadedBytes > 0 ? 'a' : 'w').catch(diskError);
   try {
     // Each chunk is on disk before the next is read, so a dropped connection loses nothing already received.
     for await (const chunk of response.body) {
-      await file.write(chunk).catch((error: unknown) => {
-        throw diskError(error);
-      });
+      await file.write(chunk).catch(diskError);
       downloadedBytes += chunk.byteLength;
       report();
     }

@@ -2,6 +2,7 @@ import { copyFile, mkdir, readFile, rm, stat, symlink } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { InferbenchError, firstLine } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/fs-utils.js';
+import { cacheWriteError } from '../cache-dir.js';
 
 /** A full git commit hash as the hub writes it: a revision of this form is used as is, never through `refs/`. */
 const COMMIT_HASH = /^[0-9a-f]{40}$/;
@@ -110,11 +111,17 @@ export function isFileSystemError(error: unknown): error is NodeJS.ErrnoExceptio
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).path === 'string';
 }
 
-/** The one-line error for a cache entry that cannot be written, e.g. a full disk or a read-only directory. */
-export function hubCacheWriteError(error: NodeJS.ErrnoException, path: string, what: string): InferbenchError {
+/**
+ * The one-line error for a write into the cache that failed, by the policy of every cache (see
+ * {@link cacheWriteError}): a full disk is CACHE_NOT_WRITTEN, a cache set where it cannot work is
+ * INVALID_OPTION; any other filesystem error is DOWNLOAD_FAILED naming the path.
+ */
+export async function hubCacheWriteError(error: NodeJS.ErrnoException, cacheDir: string, path: string, what: string): Promise<InferbenchError> {
+  const explained = await cacheWriteError(error, cacheDir, path, 'point the Hugging Face cache elsewhere with HF_HUB_CACHE');
+  if (explained instanceof InferbenchError) return explained;
   return new InferbenchError(
     'DOWNLOAD_FAILED',
-    `cannot write ${error.path ?? path} in the Hugging Face cache while ${what} (${firstLine(error)}); free disk space, fix its permissions, or set HF_HUB_CACHE to a writable directory`,
+    `cannot write ${error.path ?? path} in the Hugging Face cache while ${what} (${firstLine(error)}); check that disk, or set HF_HUB_CACHE to another folder`,
     { cause: error },
   );
 }

@@ -103,7 +103,7 @@ export async function downloadHubFile(options: HubDownloadOptions): Promise<HubF
     }
     await writeHubRef(settings.cacheDir, target.repoId, target.revision, commit);
   } catch (error) {
-    throw isFileSystemError(error) ? hubCacheWriteError(error, settings.cacheDir, `downloading ${target.path} of ${target.repoId}`) : error;
+    throw isFileSystemError(error) ? await hubCacheWriteError(error, settings.cacheDir, error.path ?? settings.cacheDir, `downloading ${target.path} of ${target.repoId}`) : error;
   }
   return { path: snapshotPath, commit };
 }

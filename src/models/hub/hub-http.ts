@@ -57,13 +57,29 @@ export async function hubRequest(url: string, method: 'HEAD' | 'GET', settings: 
     return response;
   }
   rearm('no data');
-  const body = response.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      rearm('no data');
-      controller.enqueue(chunk);
+  // Pulled one chunk per read, so that a body failing mid-way has handed over every chunk before it (a
+  // transform stream's queue would drop them with the error).
+  const reader = response.body.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          clearTimeout(timer);
+          return controller.close();
+        }
+        rearm('no data');
+        controller.enqueue(value);
+      } catch (error) {
+        clearTimeout(timer);
+        controller.error(error);
+      }
     },
-    flush: () => clearTimeout(timer),
-  }));
+    cancel(reason) {
+      clearTimeout(timer);
+      return reader.cancel(reason);
+    },
+  }, { highWaterMark: 0 });
   return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 

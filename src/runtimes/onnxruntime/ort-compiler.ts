@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { monotonicNowNs } from '../../core/clock.js';
@@ -11,6 +11,7 @@ import { fixOnnxDimensions } from '../../onnx/fix-onnx-dimensions.js';
 import { ortProvidersFor, type OrtDevice, type OrtProviderList } from './ort-device.js';
 import { readCompileRecord, writeCompileRecord, type CompileRecordBase } from '../../compilers/compile-cache.js';
 import { requireCompileBatchSize } from '../../compilers/batch-size.js';
+import { cacheWriteError, makeCacheFolder } from '../../models/cache-dir.js';
 
 /** ONNX Runtime's graph optimisation levels. */
 export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
@@ -81,7 +82,7 @@ export class OrtCompiler implements Compiler {
     if (cached) return { ...artifact, ...cached, cacheHit: true };
 
     request.signal?.throwIfAborted();
-    await mkdir(dir, { recursive: true });
+    await makeCacheFolder(cacheDir, dir);
     // Files are written under unique names and renamed when whole, so a crash never leaves half an
     // entry; the record goes last, so an entry with a record is complete.
     const tmpPath = join(dir, `${randomUUID()}.tmp.onnx`);
@@ -112,6 +113,9 @@ export class OrtCompiler implements Compiler {
       await rename(tmpPath, path);
       await writeCompileRecord(dir, record);
       return { ...artifact, ...record, cacheHit: false };
+    } catch (error) {
+      // Before the half-written file is removed: what it took is what says the disk is full.
+      throw await cacheWriteError(error, cacheDir, dir);
     } finally {
       await rm(tmpPath, { force: true });
     }

@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { runChild } from '../../core/child-process.js';
 import { InferbenchError } from '../../core/errors.js';
 import { pythonCandidates } from '../../hardware/python-env.js';
 
@@ -27,7 +27,6 @@ export interface FoundPython {
 /** Importing torch can take seconds on a cold disk. */
 const PROBE_TIMEOUT_MS = 60_000;
 
-
 /** Probes already run in this process, by `requireTorch` and candidate: each costs a torch import. */
 const probes = new Map<string, Promise<FoundPython | undefined>>();
 
@@ -36,13 +35,11 @@ function probe(path: string, requireTorch: boolean, signal: AbortSignal | undefi
   let found = probes.get(key);
   if (!found) {
     const script = requireTorch ? 'import torch; print(torch.__version__)' : 'import sys; assert sys.version_info >= (3, 8)';
-    found = execa(path, ['-c', script], { timeout: PROBE_TIMEOUT_MS, reject: false, cancelSignal: signal }).then((result) =>
-      result.exitCode === 0 ? { path, torchVersion: requireTorch ? result.stdout.trim() : undefined } : undefined,
+    found = runChild(path, ['-c', script], { what: `probing the Python interpreter ${path}`, timeoutMs: PROBE_TIMEOUT_MS, signal }).then((result) =>
+      result.failed ? undefined : { path, torchVersion: requireTorch ? result.stdout.trim() : undefined },
     );
     // A cancelled probe says nothing about the interpreter; let a later call retry it.
-    void found.then(() => {
-      if (signal?.aborted) probes.delete(key);
-    });
+    found.catch(() => probes.delete(key));
     probes.set(key, found);
   }
   return found;
@@ -57,7 +54,6 @@ export async function findPython(options: FindPythonOptions): Promise<FoundPytho
   const candidates = options.pythonPath === undefined ? pythonCandidates(options.env ?? process.env, options.fallbackPythons) : [options.pythonPath];
   for (const candidate of candidates) {
     const found = await probe(candidate, options.requireTorch, options.signal);
-    if (options.signal?.aborted) throw new InferbenchError('ABORTED', 'looking for a Python interpreter was cancelled');
     if (found) return found;
   }
   const what = options.requireTorch ? 'Python 3 that imports torch' : 'Python 3.8 or later';

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { monotonicNowNs } from '../../core/clock.js';
 import { InferbenchError } from '../../core/errors.js';
-import { requireInteger } from '../../core/validate.js';
+import { requireInteger, requirePositive } from '../../core/validate.js';
 import type { Backend, BackendLoadRequest, LoadedModel } from '../../backends/backend.js';
 import { requireArtifactFits } from '../../backends/check-artifact.js';
 import { findPython } from './find-python.js';
@@ -25,7 +25,7 @@ export interface PythonBackendOptions {
   readonly pythonPath?: string;
   /** torch threads per copy; default on cpu the machine's cores divided by the copies, else 1. */
   readonly intraOpThreadsPerCopy?: number;
-  /** An inference without an answer after this long fails the run; default none. Loading is not timed. */
+  /** An inference without an answer after this long fails its copy, whose process is killed; default 60 s. Loading has its own limit of 10 minutes. */
   readonly requestTimeoutMs?: number;
   /** Neuron package of the model; default 'torch-neuronx' (Inf2, Trn1). */
   readonly neuronRuntime?: NeuronRuntime;
@@ -94,7 +94,7 @@ export class PythonBackend implements Backend {
       throw new InferbenchError('INVALID_OPTION', `halfPrecision needs device cuda, got ${this.#device}; for Neuron, cast when compiling the model`);
     }
     if (options.intraOpThreadsPerCopy !== undefined) requireInteger('intraOpThreadsPerCopy', options.intraOpThreadsPerCopy, 1);
-    if (options.requestTimeoutMs !== undefined) requireInteger('requestTimeoutMs', options.requestTimeoutMs, 1);
+    if (options.requestTimeoutMs !== undefined) requirePositive('requestTimeoutMs', options.requestTimeoutMs);
     if (options.neuronCoresPerCopy !== undefined) requireInteger('neuronCoresPerCopy', options.neuronCoresPerCopy, 1);
     if (options.neuronCoreCount !== undefined) requireInteger('neuronCoreCount', options.neuronCoreCount, 1);
     this.#options = options;

@@ -1,9 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
+import { endChild, killChild, startChild } from '../../core/child-process.js';
 import { monotonicNowNs } from '../../core/clock.js';
 import { InferbenchError, firstLine } from '../../core/errors.js';
 import type { NamedTensors } from '../../tensors/tensor.js';
-import type { InferenceTiming, ModelCopy } from '../../backends/backend.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, type InferenceTiming, type ModelCopy } from '../../backends/backend.js';
 import {
   FrameReader,
   PythonMessage,
@@ -32,11 +33,16 @@ export interface PythonModelCopyOptions {
   readonly feeds: readonly NamedTensors[];
   /** Variables added to the worker's environment (NeuronCore placement). */
   readonly env?: Readonly<Record<string, string>>;
-  /** An inference that takes longer fails the copy, and its process is killed; default none. Loading is not timed. */
+  /** An inference that takes longer fails the copy, and its process is killed; default {@link DEFAULT_REQUEST_TIMEOUT_MS}. Loading has its own limit. */
   readonly requestTimeoutMs?: number;
+  /** Starting, loading the model and taking the inputs fail the copy past this long, and its process is killed; default 10 minutes. */
+  readonly loadTimeoutMs?: number;
   /** Cancels loading; the process is killed. */
   readonly signal?: AbortSignal;
 }
+
+/** Every wait on a worker is bounded, its start too: a Neuron copy can take minutes to load a large model onto its cores. */
+const DEFAULT_LOAD_TIMEOUT_MS = 10 * 60_000;
 
 /** How long close() waits for the worker to exit after SHUTDOWN before killing it. */
 const CLOSE_GRACE_MS = 2_000;
@@ -63,20 +69,6 @@ interface PendingRequest {
   readonly reject: (error: InferbenchError) => void;
 }
 
-/** Worker processes still running, killed if this process exits without closing them. */
-const running = new Set<ResultPromise>();
-
-let exitHookInstalled = false;
-
-function killAtExit(child: ResultPromise): void {
-  if (!exitHookInstalled) {
-    process.once('exit', () => running.forEach((c) => c.kill('SIGKILL')));
-    exitHookInstalled = true;
-  }
-  running.add(child);
-  void child.finally(() => running.delete(child));
-}
-
 /**
  * A model copy in its own Python process (python/inferbench_worker.py), talking frames over
  * stdin/stdout. Requests wait here and enter the process one at a time, so the moment a RUN is
@@ -88,7 +80,7 @@ export class PythonModelCopy implements ModelCopy {
   readonly index: number;
   readonly #process: ResultPromise<{ stdin: 'pipe'; stdout: 'pipe'; stderr: 'pipe'; buffer: false; reject: false }>;
   readonly #queue: PendingRequest[] = [];
-  readonly #requestTimeoutMs: number | undefined;
+  readonly #requestTimeoutMs: number;
   #inFlight: { request: PendingRequest; sentNs: number; timer: NodeJS.Timeout | undefined } | undefined;
   #stderrTail = '';
   #failure: InferbenchError | undefined;
@@ -97,19 +89,9 @@ export class PythonModelCopy implements ModelCopy {
 
   private constructor(options: PythonModelCopyOptions) {
     this.index = options.index;
-    this.#requestTimeoutMs = options.requestTimeoutMs;
-    this.#process = execa(options.pythonPath, ['-u', PYTHON_WORKER_PATH], {
-      stdin: 'pipe',
-      stdout: 'pipe',
-      stderr: 'pipe',
-      buffer: false,
-      reject: false,
-      env: options.env,
-      // execa's own cleanup (signal-exit) re-raises SIGINT once two children subscribe, killing this
-      // process before the run can close its copies; workers left at exit are killed below instead.
-      cleanup: false,
-    });
-    killAtExit(this.#process);
+    this.#requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    // In its own process group, killed with it at exit (startChild).
+    this.#process = startChild(options.pythonPath, ['-u', PYTHON_WORKER_PATH], { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false, env: options.env });
     const reader = new FrameReader(MAX_ANSWER_FRAME_BYTES);
     this.#process.stdout.on('data', (chunk: Buffer) => {
       let frames: PythonFrame[];
@@ -122,7 +104,7 @@ export class PythonModelCopy implements ModelCopy {
             `model copy ${this.index} wrote what is not the worker protocol on its stdout (${firstLine(error)}): something in its Python prints there (a banner, a sitecustomize); remove it, or set INFERBENCH_PYTHON to an interpreter that does not`,
           ),
         );
-        this.#process.kill('SIGKILL');
+        killChild(this.#process);
         return;
       }
       for (const frame of frames) this.#onFrame(frame);
@@ -140,9 +122,9 @@ export class PythonModelCopy implements ModelCopy {
     });
   }
 
-  /** True once the worker process has exited: every later request fails at once. */
+  /** True once the copy has failed for good (its process exited, or is being killed for a timeout): every later request fails at once. */
   get gone(): boolean {
-    return this.#exited;
+    return this.#failure !== undefined;
   }
 
   /** Process id of the worker. */
@@ -155,14 +137,15 @@ export class PythonModelCopy implements ModelCopy {
     const copy = new PythonModelCopy(options);
     const onAbort = (): void => {
       copy.#fail(new InferbenchError('ABORTED', `loading model copy ${copy.index} was cancelled`));
-      copy.#process.kill('SIGKILL');
+      killChild(copy.#process);
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       if (options.signal?.aborted) onAbort();
-      // Loading a real model takes seconds (torch alone imports in about one); only inferences are timed.
-      await copy.#request([encodeJsonFrame(PythonMessage.load, options.load)], PythonMessage.loaded, 'could not load the model', undefined);
-      await copy.#request(encodeInputsFrame(options.feeds), PythonMessage.ready, 'could not take the inputs', undefined);
+      // Loading a real model takes seconds (torch alone imports in about one): the request timeout is for inferences.
+      const loadTimeoutMs = options.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS;
+      await copy.#request([encodeJsonFrame(PythonMessage.load, options.load)], PythonMessage.loaded, 'could not load the model', loadTimeoutMs);
+      await copy.#request(encodeInputsFrame(options.feeds), PythonMessage.ready, 'could not take the inputs', loadTimeoutMs);
     } catch (error) {
       await copy.close();
       throw error;
@@ -188,9 +171,7 @@ export class PythonModelCopy implements ModelCopy {
     if (!this.#exited) {
       // SHUTDOWN waits behind a RUN in progress; the worker reads frames in order.
       this.#process.stdin.end(encodeFrame(PythonMessage.shutdown));
-      const timer = setTimeout(() => this.#process.kill('SIGKILL'), CLOSE_GRACE_MS);
-      await this.#process;
-      clearTimeout(timer);
+      await endChild(this.#process, { signal: null, graceMs: CLOSE_GRACE_MS });
     }
     this.#fail(new InferbenchError('WORKER_FAILED', `model copy ${this.index} was closed`));
   }
@@ -216,7 +197,7 @@ export class PythonModelCopy implements ModelCopy {
         ? undefined
         : setTimeout(() => {
             this.#fail(new InferbenchError('WORKER_FAILED', `model copy ${this.index} ${request.what}: no answer within ${timeoutMs} ms; ${this.#lastStderr()}`));
-            this.#process.kill('SIGKILL');
+            killChild(this.#process);
           }, timeoutMs);
     for (const chunk of request.chunks) this.#process.stdin.write(chunk);
     this.#inFlight = { request, sentNs: monotonicNowNs(), timer };
@@ -226,7 +207,7 @@ export class PythonModelCopy implements ModelCopy {
     const inFlight = this.#inFlight;
     if (!inFlight) {
       this.#fail(new InferbenchError('WORKER_FAILED', `model copy ${this.index} sent message type ${frame.type} unasked; the worker does not match this inferbench`));
-      this.#process.kill('SIGKILL');
+      killChild(this.#process);
       return;
     }
     clearTimeout(inFlight.timer);
@@ -238,7 +219,7 @@ export class PythonModelCopy implements ModelCopy {
       request.reject(new InferbenchError('WORKER_FAILED', `model copy ${this.index} ${request.what}: ${frame.payload.toString('utf8')}`));
     } else {
       this.#fail(new InferbenchError('WORKER_FAILED', `model copy ${this.index} answered type ${frame.type} where ${request.answer} was due; the worker does not match this inferbench`));
-      this.#process.kill('SIGKILL');
+      killChild(this.#process);
       return;
     }
     this.#sendNext();

@@ -1,8 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import * as ort from 'onnxruntime-node';
 import { findPython } from './find-python.js';
 import type { NeuronRuntime } from './python-backend.js';
@@ -11,12 +10,14 @@ import { toOrtFeeds } from '../onnxruntime/ort-tensors.js';
 import { compareOutputs } from '../../tensors/compare-outputs.js';
 import type { TensorData } from '../../tensors/tensor.js';
 import { InferbenchError, firstLine } from '../../core/errors.js';
+import { runChild } from '../../core/child-process.js';
 import type { NamedTensors, FeedTensor, FeedElementType } from '../../tensors/tensor.js';
 import { DEFAULT_TORCH_IMAGE_SIZE } from '../../models/torch-model-source.js';
 import { requireInteger } from '../../core/validate.js';
 import type { CompileRequest, CompiledArtifact, Compiler } from '../../compilers/compiler.js';
 import { readCompileRecord, writeCompileRecord, type CompileRecordBase } from '../../compilers/compile-cache.js';
 import { requireCompileBatchSize } from '../../compilers/batch-size.js';
+import { cacheWriteError, makeCacheFolder } from '../../models/cache-dir.js';
 
 /** The compile script, run with the interpreter that {@link findPython} picks. */
 export const TORCH_COMPILE_SCRIPT_PATH = fileURLToPath(new URL('../../../python/inferbench_compile.py', import.meta.url));
@@ -168,7 +169,7 @@ export class TorchCompiler implements Compiler {
     if (cached) return finish(cached, true);
 
     signal?.throwIfAborted();
-    await mkdir(dir, { recursive: true });
+    await makeCacheFolder(cacheDir, dir);
     // The script writes under unique names, renamed here when whole; the record goes last, so an
     // entry with a record is complete.
     const tmp = join(dir, `${randomUUID()}.tmp`);
@@ -198,21 +199,20 @@ export class TorchCompiler implements Compiler {
       await rename(files.output, path);
       await writeCompileRecord(dir, record);
       return finish(record, false);
+    } catch (error) {
+      // Before the half-written files are removed: what they took is what says the disk is full.
+      throw await cacheWriteError(error, cacheDir, dir);
     } finally {
-      await Promise.all(Object.values(files).map((file) => rm(file, { force: true })));
+      // The script writes each file as `<name>.tmp` first, renamed when whole: both names go, whatever happened.
+      await Promise.all(Object.values(files).flatMap((file) => [file, `${file}.tmp`]).map((file) => rm(file, { force: true })));
     }
   }
 
   /** Runs the compile script; its last stderr line becomes the error message. */
   async #run(pythonPath: string, spec: Record<string, unknown>, signal: AbortSignal | undefined): Promise<ScriptResult> {
-    const result = await execa(pythonPath, [TORCH_COMPILE_SCRIPT_PATH], {
-      input: JSON.stringify(spec),
-      timeout: this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      cancelSignal: signal,
-      reject: false,
-    });
-    if (result.isCanceled) throw new InferbenchError('ABORTED', `compiling ${String(spec.source)} was cancelled`);
-    if (result.timedOut) throw new InferbenchError('COMPILE_FAILED', `compiling ${String(spec.source)} took over ${this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms; raise the timeout`);
+    const timeoutMs = this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const result = await runChild(pythonPath, [TORCH_COMPILE_SCRIPT_PATH], { what: `compiling ${String(spec.source)}`, input: JSON.stringify(spec), timeoutMs, signal });
+    if (result.timedOut) throw new InferbenchError('COMPILE_FAILED', `compiling ${String(spec.source)} took over ${timeoutMs} ms; raise the timeout`);
     if (result.exitCode !== 0) {
       const lines = result.stderr.split('\n').filter((line) => line.trim() !== '');
       const last = (lines.at(-1) ?? `exit code ${result.exitCode}`).replace(/^inferbench compile: /, '');
