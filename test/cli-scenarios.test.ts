@@ -135,15 +135,15 @@ describe('inferbench run with bad load settings', () => {
 
   const cases: [string, string[], RegExp][] = [
     ['an unknown scenario', ['--scenario', 'fast'], /^--scenario must be closed, open, single-stream, multi-stream, server or offline, got 'fast'$/],
-    ['server without a rate', ['--scenario', 'server'], /^the server scenario needs a rate: give rateQps \(--rate-qps\)/],
-    ['server without a latency target', ['--scenario', 'server', '--rate', '10'], /^the server scenario passes or fails on a latency target: give targetLatencyMs \(--target-latency-ms\)/],
+    ['server without a rate', ['--scenario', 'server'], /^the server scenario needs a rate: give --rate-qps, queries per second$/],
+    ['server without a latency target', ['--scenario', 'server', '--rate', '10'], /^the server scenario passes or fails on a latency target: give --target-latency-ms, e\.g\. 50ms$/],
     ['a latency target without a unit, in the old spelling', ['--scenario', 'server', '--rate', '10', '--target-latency', '50'], /^--target-latency must be a positive duration with a unit, .* got '50'$/],
     ['a latency target that is no duration', ['--scenario', 'server', '--rate-qps', '10', '--target-latency-ms', 'soon'], /^--target-latency-ms must be a positive duration up to about 24 days, such as 30s, 1500ms or 2m \(a bare number is milliseconds\), got 'soon'$/],
     ['a precision over 100%', ['--precision', '150%'], /^--precision must be a percentage between 0 and 100 .* got '150%'$/],
     ['a confidence of 0', ['--confidence', '0'], /^--confidence must be a percentage between 0 and 100 .* got '0'$/],
-    ['clients for single-stream', ['--clients', '4', '--scenario', 'single-stream'], /^single-stream issues one query at a time, so clients cannot be 4/],
+    ['clients for single-stream', ['--clients', '4', '--scenario', 'single-stream'], /^single-stream issues one query at a time, so --clients cannot be 4; use --scenario closed for concurrent clients$/],
     ['a latency threshold without a unit', ['-t', 'p95<20'], /^threshold 'p95<20' needs a unit: write p95<20ms/],
-    ['a maximum below the minimum', ['--min-queries', '10', '--max-queries', '5'], /^maxQueryCount \(5\) is below minQueryCount \(10\)/],
+    ['a maximum below the minimum', ['--min-queries', '10', '--max-queries', '5'], /^--max-queries \(5\) is below --min-queries \(10\); raise the maximum or lower the minimum$/],
     ['a negative rate', ['--rate', '-3', '--scenario', 'open'], /^--rate must be a positive number, got '-3'$/],
     ['windows of 0 queries', ['--window-queries', '0'], /^--window-queries must be an integer ≥ 1, got '0'$/],
   ];

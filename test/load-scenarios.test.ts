@@ -253,7 +253,7 @@ describe('createLoadGenerator', () => {
     expect(invalidOption(() => createLoadGenerator({ scenario: 'Server', rateQps: 10 })).message).toMatch(/targetLatencyMs/);
     expect(invalidOption(() => createLoadGenerator({ scenario: 'closed', rateQps: 10 })).message).toMatch(/rateQps/);
     expect(invalidOption(() => createLoadGenerator({ minQueryCount: 10, maxQueryCount: 5 })).message).toMatch(/maxQueryCount \(5\) is below minQueryCount \(10\)/);
-    expect(invalidOption(() => createLoadGenerator({ minDurationMs: 500, maxDurationMs: 100 })).message).toMatch(/maxDurationMs \(100\) is below minDurationMs \(500\)/);
+    expect(invalidOption(() => createLoadGenerator({ minDurationMs: 500, maxDurationMs: 100 })).message).toMatch(/maxDurationMs \(100 ms\) is below minDurationMs \(500 ms\)/);
     expect(invalidOption(() => createLoadGenerator({ scenario: 'closed', requestsPerQuery: 4 })).message).toMatch(/requestsPerQuery/);
   });
 });

@@ -11,8 +11,13 @@ import { tempDir } from './helpers/fixtures.js';
 
 const dir = tempDir();
 /** The options `argv` and `env` give `inferbench run`, resolved. */
-const optionsOf = (argv: readonly string[], env: Record<string, string> = {}) => runOptionsFromFlags(withRepeatedFlags(parseArgs([...argv], runArgs), argv, runArgs), env, dir);
-const settingsOf = async (argv: readonly string[], env: Record<string, string> = {}) => resolveBenchmarkSettings(await optionsOf(argv, env));
+const commandLineOf = (argv: readonly string[], env: Record<string, string> = {}) => runOptionsFromFlags(withRepeatedFlags(parseArgs([...argv], runArgs), argv, runArgs), env, dir, argv);
+const optionsOf = async (argv: readonly string[], env: Record<string, string> = {}) => (await commandLineOf(argv, env)).options;
+/** Resolved as `inferbench run` checks them, refusals naming what was typed. */
+const settingsOf = async (argv: readonly string[], env: Record<string, string> = {}) => {
+  const { options, names } = await commandLineOf(argv, env);
+  return resolveBenchmarkSettings(options, names);
+};
 const rejection = async (promise: Promise<unknown>): Promise<Error> =>
   promise.then(
     () => {
@@ -144,7 +149,7 @@ describe('precedence: defaults < config file < environment < flags', () => {
     const server = await settingsOf(['-s', 'server', '--rate-qps', '5', '--target-latency-ms', '50'], { NUM_THREADS: '3' });
     expect(server.clients).toBeUndefined();
     // A flag is the user's own word: clients with a scenario that sets its own load is refused.
-    await expect(settingsOf(['-s', 'offline', '-c', '3'])).rejects.toThrow('clients apply to closed loops; the offline scenario sets its own load');
+    await expect(settingsOf(['-s', 'offline', '-c', '3'])).rejects.toThrow('-c applies to closed loops; the offline scenario sets its own load (drop -c, or use -s closed)');
   });
 
   it("runs a result's settings again from --config, flags replacing what they conflict with", async () => {
@@ -177,6 +182,8 @@ describe('a bad value', () => {
     ['a window under a millisecond', ['--window-ms', '1us'], { windowMs: 0.001 }, "--window-ms must be a duration from 1ms up to about 24 days, such as 30s, 1500ms or 2m (a bare number is milliseconds), got '1us'", 'windowMs must be a number of milliseconds from 1 and at most 2147483647 (about 24 days), got 0.001'],
     ['a number not in decimal', ['--rate-qps', '0x10'], { rateQps: 0 }, "--rate-qps must be a positive number, got '0x10'", 'rateQps must be a positive number, got 0'],
     ['an old spelling', ['--duration', '-1'], { durationMs: 0 }, "--duration must be a positive duration up to about 24 days, such as 30s, 1500ms or 2m (a bare number is seconds), got '-1'", 'durationMs must be a number of milliseconds above 0 and at most 2147483647 (about 24 days), got 0'],
+    // An integer, but past the largest a number holds exactly: the limit is named, by the flag as typed.
+    ['an integer too large', ['-n', '1e20'], { queryCount: 1e20 }, "-n must be an integer from 1 to 9007199254740991, got '1e20'", 'queryCount must be an integer from 1 to 9007199254740991, got 100000000000000000000'],
   ];
 
   it.each(cases)('of %s names the flag on the CLI and the option in the API, on one line', async (_, argv, options, cliMessage, apiMessage) => {
@@ -194,10 +201,36 @@ describe('a bad value', () => {
   });
 });
 
+describe('options that cannot be given together', () => {
+  // The flags and the API options, and the one line each refusal gives.
+  const cases: [string, string[], BenchmarkSettingsInput, string, string][] = [
+    ['an exact count and duration', ['-n', '10', '-d', '1s'], { queryCount: 10, durationMs: 1000 }, 'give either -n or -d, not both', 'give either queryCount or durationMs, not both'],
+    [
+      'a count with a bound, in an old spelling',
+      ['--requests', '10', '--max-queries', '20'],
+      { queryCount: 10, maxQueryCount: 20 },
+      'give --requests or --max-queries, not both',
+      'give queryCount or maxQueryCount, not both',
+    ],
+    [
+      'a search outside the server scenario',
+      ['--search-qps'],
+      { searchQps: true },
+      '--search-qps applies to the server scenario, not closed; set --scenario to server',
+      'searchQps applies to the server scenario, not closed; set scenario to server',
+    ],
+  ];
+
+  it.each(cases)('as %s are refused naming the flags typed on the CLI and the options in the API', async (_, argv, options, cliMessage, apiMessage) => {
+    expect(await rejection(settingsOf(argv))).toMatchObject({ code: 'INVALID_OPTION', message: cliMessage });
+    expect(() => resolveBenchmarkSettings(options)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: apiMessage }));
+  });
+});
+
 describe('an option that would be silently ignored', () => {
   it('is refused: FP16 engines off TensorRT, a threshold without a condition', () => {
     expect(() => resolveBenchmarkSettings({ tensorrtFp16: true })).toThrow(
-      expect.objectContaining({ code: 'INVALID_OPTION', message: 'tensorrtFp16 (--tensorrt-fp16) applies to TensorRT engines, not device cpu; drop it, or set device (--device) to tensorrt' }),
+      expect.objectContaining({ code: 'INVALID_OPTION', message: 'tensorrtFp16 applies to TensorRT engines, not device cpu; drop it, or set device to tensorrt' }),
     );
     expect(resolveBenchmarkSettings({ tensorrtFp16: true, device: 'tensorrt' }).tensorrtFp16).toBe(true);
     expect(() => resolveBenchmarkSettings({ thresholds: [','] })).toThrow(

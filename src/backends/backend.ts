@@ -1,6 +1,12 @@
 import type { CompiledArtifact } from '../compilers/compiler.js';
 import type { InputSet } from '../inputs/input-set.js';
 
+/**
+ * How long a request may go unanswered once its copy can start on it, unless told otherwise: k6's default request
+ * timeout. Every wait on a worker's answer is bounded, so that a frozen worker ends a run instead of holding it for ever.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+
 /** Timing of one inference, measured where the model runs. */
 export interface InferenceTiming {
   /** Monotonic clock reading when compute began (same clock as the load generator's). */

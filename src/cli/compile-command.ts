@@ -6,7 +6,7 @@ import { layerOptions, optionsFromEnv } from '../options/option-layers.js';
 import type { RunOptionName } from '../options/option-registry.js';
 import { DEFAULT_BATCH_SIZE } from '../options/run-options.js';
 import { assertKnownFlags, integerListEnv, integerListFlag, refuseArguments } from './_flags.js';
-import { oldSpelling, optionArgs, optionsFromFlags, type OptionArgDef } from './option-args.js';
+import { oldSpelling, optionArgs, optionsFromFlags, typedFlags, type OptionArgDef } from './option-args.js';
 import { abortOnSigint } from './abort-on-sigint.js';
 import { ioOf, resolveOptionPaths } from './cli-io.js';
 import { terminalSafe } from '../core/terminal-text.js';
@@ -40,7 +40,8 @@ export const compileCommand = defineCommand({
     const io = ioOf(context);
     assertKnownFlags('compile', rawArgs, compileArgs);
     refuseArguments('compile', args._);
-    const options = resolveOptionPaths(io, layerOptions({ env: optionsFromEnv(io.env, COMPILE_OPTIONS), flags: optionsFromFlags(args, COMPILE_OPTIONS) }));
+    const flags = optionsFromFlags(args, COMPILE_OPTIONS, typedFlags(rawArgs));
+    const options = resolveOptionPaths(io, layerOptions({ env: optionsFromEnv(io.env, COMPILE_OPTIONS), flags }));
     const sizes = compileBatchSizes(args, io.env, options.batchSize);
     const compiled = await abortOnSigint((signal) => compileModel({ ...options, batchSizes: sizes, signal }));
     io.stdout.write(`${args.json ? JSON.stringify(compiled, null, 2) : terminalSafe(formatCompileReport(options.model ?? DEFAULT_MODEL, compiled))}\n`);

@@ -1,8 +1,8 @@
 import type { BooleanArgDef, StringArgDef } from 'citty';
 import { InferbenchError } from '../core/errors.js';
 import { OPTION_TOPICS, type OldFlag } from '../options/option-kinds.js';
-import { readOptionText, RUN_OPTIONS, SETTABLE_OPTIONS, type RunOptionName, type RunOptions } from '../options/option-registry.js';
-import { flagOf } from '../options/option-schema.js';
+import { optionNamed, readOptionText, RUN_OPTIONS, SETTABLE_OPTIONS, type RunOptionName, type RunOptions } from '../options/option-registry.js';
+import { flagOf, type OptionNamer } from '../options/option-schema.js';
 import { flagValue } from './_flags.js';
 
 /** A flag as citty takes it, with what help and the README show beside it. */
@@ -70,12 +70,49 @@ function flagTexts(flag: string, raw: unknown): string[] {
   return [raw].flat().map((value) => flagValue(`--${flag}`, value as string | boolean | undefined) ?? '');
 }
 
+/** How the user spelled each run option they gave by flag, as last typed: `-n`, `--query-count`, `--requests`. */
+export type TypedFlags = Readonly<Partial<Record<RunOptionName, string>>>;
+
+/** The run option a one-letter flag stands for, its own or an old spelling's (`-d`, the old `--duration`). */
+const shortFlagOption = (letter: string): RunOptionName | undefined =>
+  SETTABLE_OPTIONS.find((name) => RUN_OPTIONS[name].short === letter || RUN_OPTIONS[name].oldFlags?.some((old) => old.short === letter));
+
+/** The flags in `rawArgs` that give run options, as typed: citty resolves `-n` to `--query-count` and forgets which was used. */
+export function typedFlags(rawArgs: readonly string[]): TypedFlags {
+  const typed: Partial<Record<RunOptionName, string>> = {};
+  for (const arg of rawArgs) {
+    if (arg === '--') break;
+    const match = /^(--?)([A-Za-z][\w-]*)/.exec(arg);
+    if (!match) continue;
+    const [, dashes, spelled] = match as unknown as [string, string, string];
+    const name = dashes === '--' ? optionNamed(spelled)?.name : shortFlagOption(spelled);
+    if (name !== undefined) typed[name] = `${dashes}${spelled}`;
+  }
+  return typed;
+}
+
+/**
+ * How the command line names run options when refusing a combination of them: as the user gave each (the flag typed,
+ * the environment variable, the config file's key), and one not given by its flag.
+ */
+export function commandLineNames(typed: TypedFlags, given: { readonly env: RunOptions; readonly config: RunOptions }): OptionNamer {
+  return (name) => {
+    const key = name as RunOptionName;
+    const declaration = RUN_OPTIONS[key];
+    if (declaration === undefined) return name;
+    const flag = typed[key];
+    if (flag !== undefined) return flag;
+    if (given.env[key] !== undefined && declaration.env !== undefined) return declaration.env;
+    return given.config[key] !== undefined || declaration.derived === true ? name : `--${flagOf(name)}`;
+  };
+}
+
 /**
  * The run options that parsed flags give, among `names`: each by its flag or an old spelling, not both.
  * A value flag given twice counts once, the last, except where each adds a value (thresholds, given
- * every value by withRepeatedFlags).
+ * every value by withRepeatedFlags). A bad value is refused naming the flag as `typed` says it was typed.
  */
-export function optionsFromFlags(flags: Readonly<Record<string, unknown>>, names: readonly RunOptionName[] = SETTABLE_OPTIONS): RunOptions {
+export function optionsFromFlags(flags: Readonly<Record<string, unknown>>, names: readonly RunOptionName[] = SETTABLE_OPTIONS, typed: TypedFlags = {}): RunOptions {
   const entries = names.flatMap((name): [string, unknown][] => {
     const declaration = RUN_OPTIONS[name];
     const spellings: { readonly flag: string; readonly old?: OldFlag }[] = [{ flag: flagOf(name) }, ...(declaration.oldFlags ?? []).map((old) => ({ flag: old.name, old }))];
@@ -84,7 +121,7 @@ export function optionsFromFlags(flags: Readonly<Record<string, unknown>>, names
     if (given.length > 1) throw new InferbenchError('INVALID_OPTION', `--${given[1]!.flag} is the old spelling of --${given[0]!.flag}; give one of them`);
     const { flag, old } = given[0]!;
     if (declaration.valueHint === undefined) return [[name, flags[flag] === true]];
-    const values = flagTexts(flag, flags[flag]).map((text) => readOptionText(name, `--${flag}`, text, old));
+    const values = flagTexts(flag, flags[flag]).map((text) => readOptionText(name, typed[name] ?? `--${flag}`, text, old));
     return [[name, declaration.repeatable === true ? values.flat() : values.at(-1)]];
   });
   return Object.fromEntries(entries);

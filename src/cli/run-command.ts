@@ -6,14 +6,16 @@ import type { BenchmarkResult } from '../results/benchmark-result.js';
 import { defineCommand } from 'citty';
 import { layerOptions, optionsFromEnv } from '../options/option-layers.js';
 import { runBenchmark } from '../pipeline/run-benchmark.js';
-import type { BenchmarkSettingsInput } from '../options/benchmark-options.js';
+import { resolveBenchmarkSettings, type BenchmarkSettingsInput } from '../options/benchmark-options.js';
+import { SETTABLE_OPTIONS } from '../options/option-registry.js';
+import type { OptionNamer } from '../options/option-schema.js';
 import { describeWrittenReport, parseReportFormats, writeReports } from '../reporters/write-reports.js';
 import { abortOnSigint } from './abort-on-sigint.js';
 import { ioOf, resolveOptionPaths } from './cli-io.js';
 import { colourReport } from './colour-report.js';
 import { terminalSafe } from '../core/terminal-text.js';
 import { assertKnownFlags, flagValue, outputTarget, refuseArguments, withRepeatedFlags } from './_flags.js';
-import { optionArgs, optionsFromFlags, type OptionArgDef } from './option-args.js';
+import { commandLineNames, optionArgs, optionsFromFlags, typedFlags, type OptionArgDef } from './option-args.js';
 import { readRunConfig } from './run-config.js';
 import { attachRunProgress } from './progress.js';
 import { assertResultWritableIn, resultPathIn } from './result-path.js';
@@ -29,11 +31,29 @@ export const runArgs = {
   ...optionArgs(),
 } as const satisfies Record<string, OptionArgDef>;
 
-/** The run options in force: defaults < `--config` file < the workshop's environment variables < flags. */
-export async function runOptionsFromFlags(flags: Readonly<Record<string, unknown>>, env: Readonly<Record<string, string | undefined>>, cwd = process.cwd()): Promise<BenchmarkSettingsInput> {
+/** The run options a command line gives, and how a refusal names each: as the user gave it (`-n`, not queryCount). */
+export interface CommandLineOptions {
+  /** The options in force. */
+  readonly options: BenchmarkSettingsInput;
+  /** How to name them when refusing a combination. */
+  readonly names: OptionNamer;
+}
+
+/** The run options in force: defaults < `--config` file < the workshop's environment variables < flags (`rawArgs` as typed). */
+export async function runOptionsFromFlags(
+  flags: Readonly<Record<string, unknown>>,
+  env: Readonly<Record<string, string | undefined>>,
+  cwd = process.cwd(),
+  rawArgs: readonly string[] = [],
+): Promise<CommandLineOptions> {
   const configPath = flagValue('--config', flags.config as string | undefined);
   const config = configPath === undefined ? {} : await readRunConfig(resolve(cwd, configPath));
-  return layerOptions({ config, env: optionsFromEnv(env), flags: optionsFromFlags(flags) });
+  const typed = typedFlags(rawArgs);
+  const fromEnv = optionsFromEnv(env);
+  return {
+    options: layerOptions({ config, env: fromEnv, flags: optionsFromFlags(flags, SETTABLE_OPTIONS, typed) }),
+    names: commandLineNames(typed, { env: fromEnv, config }),
+  };
 }
 
 /** `inferbench run`: the workshop benchmark on one model. */
@@ -44,7 +64,10 @@ export const runCommand = defineCommand({
     const { args, rawArgs } = context;
     const io = ioOf(context);
     assertKnownFlags('run', rawArgs, runArgs);
-    const options = resolveOptionPaths(io, await runOptionsFromFlags(withRepeatedFlags(args, rawArgs, runArgs), io.env, io.cwd));
+    const given = await runOptionsFromFlags(withRepeatedFlags(args, rawArgs, runArgs), io.env, io.cwd, rawArgs);
+    // Checked here too, so that a combination that cannot be is refused naming the flags typed, not the API's options.
+    resolveBenchmarkSettings(given.options, given.names);
+    const options = resolveOptionPaths(io, given.options);
     refuseArguments('run', args._);
     const output = outputTarget(args);
     const formats = parseReportFormats(flagValue('--report', args.report) ?? 'console,json');

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { defineCommand } from 'citty';
 import { InferbenchError } from '../core/errors.js';
 import { layerOptions, optionsFromEnv } from '../options/option-layers.js';
-import { optionNamed, readOptionText } from '../options/option-registry.js';
+import { optionNamed, readOptionText, SETTABLE_OPTIONS } from '../options/option-registry.js';
 import { describeWrittenReport, parseReportFormats, writeReports } from '../reporters/write-reports.js';
 import { sweep, type SweepResult } from '../sweep/run-sweep.js';
 import type { SweepAxes, SweepOptions } from '../sweep/sweep-options.js';
@@ -13,7 +13,7 @@ import { abortOnSigint } from './abort-on-sigint.js';
 import { ioOf, resolveFrom, resolveOptionPaths } from './cli-io.js';
 import { attachRunProgress, type RunProgress } from './progress.js';
 import { CHECKS_FAILED_EXIT_CODE } from './run-outcome.js';
-import { oldSpelling, optionsFromFlags, type OptionArgDef } from './option-args.js';
+import { oldSpelling, optionsFromFlags, typedFlags, type OptionArgDef } from './option-args.js';
 import { runArgs } from './run-command.js';
 import { readSweepConfig, type SweepConfig } from './sweep-config.js';
 import { terminalSafe } from '../core/terminal-text.js';
@@ -66,7 +66,12 @@ function deviceList(flags: Readonly<Record<string, unknown>>): SweepAxes['device
  * Turns flags, a `--config` file and the workshop's environment into sweep options, with run's
  * precedence: defaults < config file < environment (BATCH_SIZES and the run's variables) < flags.
  */
-export async function sweepOptionsFromFlags(flags: Readonly<Record<string, unknown>>, env: Readonly<Record<string, string | undefined>>, cwd = process.cwd()): Promise<SweepOptions> {
+export async function sweepOptionsFromFlags(
+  flags: Readonly<Record<string, unknown>>,
+  env: Readonly<Record<string, string | undefined>>,
+  cwd = process.cwd(),
+  rawArgs: readonly string[] = [],
+): Promise<SweepOptions> {
   const text = (flag: string): string | undefined => flagValue(`--${flag}`, [flags[flag]].flat().at(-1) as string | undefined);
   const configPath = text('config');
   const config: SweepConfig = configPath === undefined ? {} : await readSweepConfig(resolve(cwd, configPath));
@@ -75,7 +80,7 @@ export async function sweepOptionsFromFlags(flags: Readonly<Record<string, unkno
   const fromConfig = { ...config.fixed, ...(config.costPerHour === undefined ? {} : { costPerHour: config.costPerHour }) };
   const vary = { ...config.axes?.vary, ...parseVary(flags.vary) };
   return {
-    ...layerOptions({ config: fromConfig, env: optionsFromEnv(env), flags: optionsFromFlags(flags) }),
+    ...layerOptions({ config: fromConfig, env: optionsFromEnv(env), flags: optionsFromFlags(flags, SETTABLE_OPTIONS, typedFlags(rawArgs)) }),
     axes: {
       batchSizes: integerListFlag(flags, 'batch-size-list', 'batch-sizes') ?? integerListEnv(env, 'BATCH_SIZES') ?? config.axes?.batchSizes,
       copies: integerListFlag(flags, 'copies-list') ?? config.axes?.copies,
@@ -98,7 +103,7 @@ export const sweepCommand = defineCommand({
     const io = ioOf(context);
     assertKnownFlags('sweep', rawArgs, sweepArgs);
     refuseArguments('sweep', args._);
-    const { outputDir, ...rest } = await sweepOptionsFromFlags(withRepeatedFlags(args, rawArgs, sweepArgs), io.env, io.cwd);
+    const { outputDir, ...rest } = await sweepOptionsFromFlags(withRepeatedFlags(args, rawArgs, sweepArgs), io.env, io.cwd, rawArgs);
     const options = { ...resolveOptionPaths(io, rest), outputDir: resolveFrom(io, outputDir) };
     // Each configuration's JSON result and sweep.csv are always written: resuming reads them.
     const formats = parseReportFormats(flagValue('--report', args.report) ?? 'console,json,csv');

@@ -3,7 +3,7 @@ import { monotonicNowNs } from '../core/clock.js';
 import { InferbenchError } from '../core/errors.js';
 import type { RequestRecord, StopReason } from './load-generator.js';
 import type { LoadSettings } from '../options/load-settings.js';
-import { settleInTime } from './settle-request.js';
+import { IN_FLIGHT_GRACE_MS, RequestCutOff, settleInTime } from './settle-request.js';
 
 /** What an issue loop (closed, open, offline) sees of the run: when it may issue, and how. */
 export interface QueryDriver {
@@ -21,6 +21,12 @@ export interface QueryDriver {
   mayIssue(atNs?: number): boolean;
   /** Issues the next query, due at `scheduledNs`; settles when its requests complete, fail or time out. Never rejects. */
   issue(scheduledNs: number): Promise<void>;
+  /**
+   * Waits for `queries`, issued before issuing stopped, for {@link IN_FLIGHT_GRACE_MS} plus the slowest inference seen;
+   * those still waiting then are cut off and told as unfinished, so that the backlog of copies that cannot keep up
+   * never holds the run past its end. The copies are not stopped: each finishes what it is computing.
+   */
+  drain(queries: Iterable<Promise<void>>): Promise<void>;
 }
 
 /** An issue loop: issues queries through the driver until it may not, and waits for them to settle. */
@@ -37,13 +43,15 @@ export interface DispatchListener {
   onRequest?(outcome: RequestOutcome, nowNs: number): void;
   /** Every request of a query due at `scheduledNs` completed, the last at `endNs`. */
   onQuery?(scheduledNs: number, endNs: number): void;
+  /** A query due at `scheduledNs` was still waiting for its copies when the phase stopped waiting, at `cutOffNs`. */
+  onUnfinished?(scheduledNs: number, cutOffNs: number): void;
 }
 
 /** How one phase (warm-up or measurement) dispatches. */
 export interface DispatchOptions {
   /** The loaded copies, served round-robin. */
   readonly copies: readonly ModelCopy[];
-  /** Requests per query, and how long one may take before it counts as failed. */
+  /** Requests per query, and how long one may go unanswered, once its copy can start on it, before it counts as failed. */
   readonly settings: Pick<LoadSettings, 'requestsPerQuery' | 'requestTimeoutMs'>;
   /** Cancellation: no query is issued once it aborts. */
   readonly signal: AbortSignal | undefined;
@@ -77,6 +85,12 @@ export interface Dispatch {
 /**
  * One phase's dispatch: measured request `i` goes to copy `i % copies.length`, a query's requests to consecutive
  * copies. Failed requests are counted by the listener and the phase goes on, unless `stopOnFailure`.
+ *
+ * A copy works through its requests in order, so a request times out when its copy, once it could start on it (every
+ * earlier request to it settled or timed out), has answered nothing for the timeout since the later of the request's
+ * issue and the copy's last answer: queueing behind earlier requests (an Offline wave, many clients) is not a slow
+ * answer, and the requests queued behind one a frozen worker never answers time out with it, rather than one timeout
+ * after another.
  */
 export function createDispatch(options: DispatchOptions): Dispatch {
   const { copies, settings, signal, abort, startNs, countBound, chooseInput, stopOnFailure, stopRule, listener } = options;
@@ -86,23 +100,66 @@ export function createDispatch(options: DispatchOptions): Dispatch {
   let failure: unknown;
   let stopReason: StopReason | undefined;
   let stoppedAtNs: number | undefined;
+  let slowestComputeNs = 0;
+  let cutOffNs: number | undefined;
+  let cutOff = (): void => {};
+  const drained = new Promise<never>((_, reject) => (cutOff = () => reject(new RequestCutOff())));
+  const giveUp = abort === undefined ? drained : Promise.race([abort, drained]);
+  giveUp.catch(() => {});
+  // Per copy: when its next request's turn comes, how many requests it has not answered, and when it last showed
+  // progress: its last answer, or the moment it was given work after none.
+  const turns: Promise<unknown>[] = copies.map(() => Promise.resolve());
+  const unanswered = copies.map(() => 0);
+  const progressNs = copies.map(() => startNs);
+  // Answered nothing for twice the timeout while requests waited: the worker is frozen, not slow.
+  const frozen = (position: number, nowNs: number): boolean => unanswered[position]! > 0 && nowNs - progressNs[position]! > 2e6 * settings.requestTimeoutMs;
 
-  const runRequest = async (copy: ModelCopy, queryIndex: number, scheduledNs: number, sentNs: number): Promise<RequestOutcome> => {
+  /** A request to copy `position`, raced against its timeout from its turn; the copy's answers are kept count of. */
+  const settleOnTurn = (position: number, request: Promise<InferenceTiming>): Promise<InferenceTiming> => {
+    const issuedNs = monotonicNowNs();
+    if (unanswered[position]!++ === 0) progressNs[position] = issuedNs;
+    // An answer after the request's timeout still shows the copy is alive.
+    const answered = (): void => {
+      unanswered[position]!--;
+      progressNs[position] = monotonicNowNs();
+    };
+    request.then(answered, answered);
+    const timeoutMs = settings.requestTimeoutMs;
+    const leftMs = turns[position]!.then(() => Math.max(0, (Math.max(progressNs[position]!, issuedNs) - monotonicNowNs()) / 1e6 + timeoutMs));
+    const outcome = settleInTime(request, timeoutMs, leftMs, giveUp);
+    turns[position] = outcome.catch(() => {});
+    return outcome;
+  };
+
+  const runRequest = async (position: number, queryIndex: number, scheduledNs: number, sentNs: number): Promise<RequestOutcome> => {
+    const copy = copies[position]!;
     const requestIndex = nextRequest++;
     const inputIndex = chooseInput();
     let timing: InferenceTiming;
     try {
-      timing = await settleInTime(copy.infer(inputIndex), settings.requestTimeoutMs, abort);
+      timing = await settleOnTurn(position, copy.infer(inputIndex));
     } catch (error) {
-      // A request cut short by the run's cancellation did not fail: it is neither recorded nor counted.
-      if (error instanceof InferbenchError && error.code === 'ABORTED') return { error };
+      // Cut short by the run's cancellation, or still waiting at the end of the phase: neither failed.
+      if ((error instanceof InferbenchError && error.code === 'ABORTED') || error instanceof RequestCutOff) return { error };
       failure ??= error;
       listener.onRequest?.({ error }, monotonicNowNs());
       return { error };
     }
+    slowestComputeNs = Math.max(slowestComputeNs, timing.computeNs);
     const record: RequestRecord = { requestIndex, queryIndex, copyIndex: copy.index, inputIndex, scheduledNs, sentNs, ...timing, endNs: monotonicNowNs() };
     listener.onRequest?.(record, record.endNs);
     return record;
+  };
+
+  /** Tells a query's fate: completed, unfinished, or neither (a failed request is told by itself). */
+  const settleQuery = (scheduledNs: number, outcomes: readonly RequestOutcome[]): void => {
+    const errors = outcomes.flatMap((o) => ('error' in o ? [o.error] : []));
+    if (errors.length === 0) {
+      completed++;
+      listener.onQuery?.(scheduledNs, Math.max(...outcomes.map((o) => (o as RequestRecord).endNs)));
+    } else if (cutOffNs !== undefined && errors.every((e) => e instanceof RequestCutOff)) {
+      listener.onUnfinished?.(scheduledNs, cutOffNs);
+    }
   };
 
   const driver: QueryDriver = {
@@ -119,8 +176,8 @@ export function createDispatch(options: DispatchOptions): Dispatch {
     },
     mayIssue(atNs = monotonicNowNs()) {
       if (signal?.aborted || (stopOnFailure && failure !== undefined)) return false;
-      // Every copy's process is dead: each request would fail at once, as fast as the loop can issue.
-      if (failure !== undefined && copies.every((copy) => copy.gone === true)) {
+      // Every copy's process is dead, or frozen: each request would fail, at once or a timeout later.
+      if (failure !== undefined && copies.every((copy, p) => copy.gone === true || frozen(p, monotonicNowNs()))) {
         stopReason ??= 'copies-failed';
         return false;
       }
@@ -136,20 +193,25 @@ export function createDispatch(options: DispatchOptions): Dispatch {
       const sentNs = monotonicNowNs();
       listener.onSend?.(scheduledNs, sentNs);
       const first = nextRequest;
+      const position = (k: number): number => (first + k) % copies.length;
       if (settings.requestsPerQuery === 1) {
-        const outcome = await runRequest(copies[first % copies.length]!, queryIndex, scheduledNs, sentNs);
-        if (!('error' in outcome)) {
-          completed++;
-          listener.onQuery?.(scheduledNs, outcome.endNs);
-        }
+        settleQuery(scheduledNs, [await runRequest(position(0), queryIndex, scheduledNs, sentNs)]);
         return;
       }
-      const outcomes = await Promise.all(
-        Array.from({ length: settings.requestsPerQuery }, (_, k) => runRequest(copies[(first + k) % copies.length]!, queryIndex, scheduledNs, sentNs)),
-      );
-      if (outcomes.some((o) => 'error' in o)) return;
-      completed++;
-      listener.onQuery?.(scheduledNs, Math.max(...outcomes.map((o) => (o as RequestRecord).endNs)));
+      settleQuery(scheduledNs, await Promise.all(Array.from({ length: settings.requestsPerQuery }, (_, k) => runRequest(position(k), queryIndex, scheduledNs, sentNs))));
+    },
+    async drain(queries) {
+      // A cancelled run's requests have their own grace, after which they are cut short, not unfinished.
+      if (signal?.aborted) {
+        await Promise.all(queries);
+        return;
+      }
+      const timer = setTimeout(() => {
+        cutOffNs = monotonicNowNs();
+        cutOff();
+      }, IN_FLIGHT_GRACE_MS + slowestComputeNs / 1e6);
+      await Promise.all(queries);
+      clearTimeout(timer);
     },
   };
   return { driver, failure: () => failure, stopReason: () => stopReason ?? 'minimums-met', stoppedAtNs: () => stoppedAtNs };

@@ -112,10 +112,10 @@ export interface LoadRunHooks {
   readonly onWindow?: (window: MeasurementWindow, running: RunningFigures) => void;
 }
 
-/** Why issuing stopped. */
 /**
  * Why measuring stopped; `interrupted` when the run's signal aborted it, the queries completed until then kept;
- * `copies-failed` when every model copy's process had died.
+ * `copies-failed` when every model copy's process had died or its worker was frozen (nothing answered for twice the
+ * request timeout while requests waited).
  */
 export type StopReason = 'minimums-met' | 'stable' | 'precision-met' | 'max-duration' | 'max-queries' | 'query-count' | 'duration' | 'interrupted' | 'copies-failed';
 
@@ -131,7 +131,10 @@ export interface FirstInference {
 export interface LoadResult {
   /** The settings in force. */
   readonly settings: LoadSettings;
-  /** Query latency, from the time each query was due to its last request's completion: queueing and late sends included. */
+  /**
+   * Query latency, from the time each query was due to its last request's completion: queueing and late sends
+   * included. An unfinished query counts at its wait until the run stopped waiting for it, a lower bound.
+   */
   readonly latency: LatencyHistogram;
   /** Per request: from being handed to a copy until the copy began computing it (waiting for a free copy, messaging). */
   readonly queue: LatencyHistogram;
@@ -149,6 +152,11 @@ export interface LoadResult {
   readonly errors: ErrorCounts;
   /** Open loop: queries sent later than the late-send threshold after their scheduled time. */
   readonly lateQueries: number;
+  /**
+   * Open loop: queries still waiting for their copies when the run stopped waiting for them, a grace after issuing
+   * stopped; the copies could not serve the offered rate. 0 in other loops.
+   */
+  readonly unfinishedQueries: number;
   /** Open loop: queries issued per second, from the first send to the last; undefined in a closed loop. */
   readonly achievedQps: number | undefined;
   /** Warm-up queries run before measuring, not recorded. */

@@ -52,6 +52,7 @@ export class LoadRecorder implements DispatchListener {
   #completedQueries = 0;
   #completedRequests = 0;
   #lateQueries = 0;
+  #unfinishedQueries = 0;
   #firstSentNs: number | undefined;
   #lastSentNs = 0;
   #lastEndNs: number;
@@ -133,6 +134,12 @@ export class LoadRecorder implements DispatchListener {
     this.#windows.addQuery(endNs, endNs - scheduledNs);
   }
 
+  /** An unfinished query's latency is at least its wait so far: left out, the slowest queries would vanish from the tail. */
+  onUnfinished(scheduledNs: number, cutOffNs: number): void {
+    this.#unfinishedQueries++;
+    this.#latency.recordNs(cutOffNs - scheduledNs);
+  }
+
   /**
    * Closes the last window and judges stability and precision on everything recorded. The measured span ends when
    * issuing stopped or the last query ended, whichever is later: a closed loop can stop a few microseconds after its
@@ -156,6 +163,7 @@ export class LoadRecorder implements DispatchListener {
       completedRequests: this.#completedRequests,
       errors: { total: this.#errorTotal, timeouts: this.#errorsByKind.get(TIMEOUT_KIND)?.count ?? 0, byKind: Object.fromEntries(this.#errorsByKind) },
       lateQueries: this.#lateQueries,
+      unfinishedQueries: this.#unfinishedQueries,
       achievedQps:
         settings.rateQps === undefined || firstSentNs === undefined || this.#lastSentNs <= firstSentNs ? undefined : ((issuedQueries - 1) * 1e9) / (this.#lastSentNs - firstSentNs),
       warmupQueries: unrecorded.warmupQueries,

@@ -7,15 +7,16 @@ import { createDispatch, type IssueLoop } from './dispatch.js';
 import type { FirstInference, LoadResult, LoadRunHooks, LoadTarget } from './load-generator.js';
 import { LoadRecorder, type RecorderListeners } from './load-recorder.js';
 import { defaultWarmupQueries, type LoadSettings } from '../options/load-settings.js';
+import { optionLabel } from '../options/option-schema.js';
 import { RequestTimeout, abortRejection, aborted, settleInTime } from './settle-request.js';
 import { decideStop } from './stop-rule.js';
 
-/** Every copy's first, cold inference, all at once, before warm-up. */
-async function measureFirstInference(copies: readonly ModelCopy[], abort: Promise<never> | undefined): Promise<FirstInference> {
+/** Every copy's first, cold inference, all at once, before warm-up; each bounded by the request timeout, as every request is. */
+async function measureFirstInference(copies: readonly ModelCopy[], timeoutMs: number, abort: Promise<never> | undefined): Promise<FirstInference> {
   const outcomes = await Promise.all(
     copies.map(async (copy) => {
       const sentNs = monotonicNowNs();
-      const timing = await settleInTime(copy.infer(0), undefined, abort);
+      const timing = await settleInTime(copy.infer(0), timeoutMs, Promise.resolve(timeoutMs), abort);
       return { latencyNs: monotonicNowNs() - sentNs, computeNs: timing.computeNs };
     }),
   );
@@ -55,7 +56,7 @@ function runFailure(error: unknown, which: string): unknown {
   if (!(error instanceof RequestTimeout)) return error;
   return new InferbenchError(
     'WORKER_FAILED',
-    `${which} ran past the ${error.timeoutMs} ms request timeout; raise requestTimeoutMs above the time one inference takes, or leave it unset`,
+    `${which} ran past the ${error.timeoutMs} ms request timeout; raise ${optionLabel('requestTimeoutMs')} above the time one inference takes`,
   );
 }
 
@@ -70,7 +71,9 @@ async function measure(target: LoadTarget, settings: LoadSettings, hooks: LoadRu
   const listeners = guardHooks(hooks);
 
   throwIfAborted();
-  const firstInference = await measureFirstInference(copies, abort);
+  const firstInference = await measureFirstInference(copies, settings.requestTimeoutMs, abort).catch((error: unknown) => {
+    throw runFailure(error, "a copy's first inference");
+  });
 
   // Warm-up: the scenario's own loop and concurrency, round-robin over copies and inputs, nothing recorded.
   const warmupQueries = settings.warmupQueries ?? defaultWarmupQueries(copies.length, settings.requestsPerQuery);

@@ -80,8 +80,9 @@ export async function searchServerQps(target: LoadTarget, settings: LoadSettings
     // Each trial's copies are long warm; the cold first inference is the probe's.
     const result = { ...trialResult, firstInference: probe.firstInference };
     const check = earlyStoppingTargetCheck(result.latency, settings.scenarioPercentile, settings.targetLatencyMs! * 1e6, settings.confidenceLevel);
-    // Late sends do not fail a trial: latency counts from the schedule, so they can only make it look worse.
-    const passed = check.passed && result.errors.total === 0;
+    // Late sends do not fail a trial: latency counts from the schedule, so they can only make it look worse. Queries left
+    // unserved do: their latencies are lower bounds, which even a loose target may let through.
+    const passed = check.passed && result.errors.total === 0 && result.unfinishedQueries === 0;
     const trial: ServerSearchTrial = {
       rateQps,
       achievedQps: result.achievedQps,

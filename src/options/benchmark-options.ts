@@ -2,7 +2,7 @@ import { InferbenchError } from '../core/errors.js';
 import { parseThresholds } from '../stats/thresholds.js';
 import { defaultWarmupQueries, resolveLoadSettings, type LoadSettings } from './load-settings.js';
 import { namesOf, RUN_OPTIONS, unknownOption, type RunOptions } from './option-registry.js';
-import { checkOptions, optionLabel, optionsSchema, type SettingsOf } from './option-schema.js';
+import { apiName, checkOptions, optionsSchema, type SettingsOf } from './option-schema.js';
 import type { DEVICE_OPTIONS, INPUT_OPTIONS, JUDGEMENT_OPTIONS, MODEL_OPTIONS } from './run-options.js';
 
 /** Model input names by role, for text models whose inputs are not called input_ids, attention_mask, token_type_ids. */
@@ -33,16 +33,20 @@ const invalid = (message: string): InferbenchError => new InferbenchError('INVAL
 const settingsSchema = optionsSchema(RUN_OPTIONS, true);
 const SETTING_NAMES = namesOf(RUN_OPTIONS).filter((name) => name !== 'queryCount' && name !== 'durationMs');
 
-/** Validates settings once, at the API boundary; a bad value throws one line naming it. */
-export function resolveBenchmarkSettings(input: BenchmarkSettingsInput): BenchmarkSettings {
+/**
+ * Validates settings once, at the API boundary; a bad value throws one line naming it. A combination that cannot be is
+ * refused naming each option as `name` says (the CLI names the flags typed).
+ */
+export function resolveBenchmarkSettings(input: BenchmarkSettingsInput, name: (option: string) => string = apiName): BenchmarkSettings {
   const s = checkOptions(settingsSchema, input, { unknownKey: unknownOption });
-  if (s.searchQps && s.rateQps !== undefined) throw invalid(`give ${optionLabel('rateQps')} or ${optionLabel('searchQps')}, not both: the search chooses the rate`);
+  if (s.searchQps && s.rateQps !== undefined) throw invalid(`give ${name('rateQps')} or ${name('searchQps')}, not both: the search chooses the rate`);
+  // Before the load settings resolve: the search's placeholder rate would be refused in another scenario, naming the rate.
+  if (s.searchQps && s.scenario !== 'server') throw invalid(`${name('searchQps')} applies to the server scenario, not ${s.scenario}; set ${name('scenario')} to server`);
   // The load generator owns the rules for its own settings (scenarios, bounds, their defaults). The
   // search sets each trial's rate; a placeholder lets the server preset resolve without one.
-  const load = resolveLoadSettings(s.searchQps ? { ...s, rateQps: 1 } : s);
-  if (s.searchQps && load.scenario !== 'server') throw invalid(`searchQps applies to the server scenario, not ${load.scenario}; add --scenario server`);
+  const load = resolveLoadSettings(s.searchQps ? { ...s, rateQps: 1 } : s, name);
   if (s.tensorrtFp16 && s.device !== 'tensorrt') {
-    throw invalid(`${optionLabel('tensorrtFp16')} applies to TensorRT engines, not device ${s.device}; drop it, or set ${optionLabel('device')} to tensorrt`);
+    throw invalid(`${name('tensorrtFp16')} applies to TensorRT engines, not device ${s.device}; drop it, or set ${name('device')} to tensorrt`);
   }
   // Parsed now so that a bad threshold fails before anything is measured.
   parseThresholds(s.thresholds);

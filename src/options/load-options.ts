@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../backends/backend.js';
 import { MAX_SEED } from '../core/validate.js';
 import { DEFAULT_PERCENTILES } from '../stats/latency-histogram.js';
 import { DEFAULT_CONFIDENCE_LEVEL } from '../stats/percentile-confidence.js';
@@ -53,8 +54,11 @@ export const LOAD_OPTIONS = {
   }),
   /** Unrecorded warm-up queries, at the run's own concurrency; default enough to reach every copy twice, and at least 10. */
   warmupQueries: option(integer(0), { help: "Unrecorded warm-up queries at the run's own load", defaultText: 'max(10, 2 × copies)', topic: 'load', oldFlags: [{ name: 'warmup' }] }),
-  /** A request still running after this long counts as a timeout. */
-  requestTimeoutMs: option(duration(), { help: 'Count a request running this long as a timeout', defaultText: 'none', topic: 'load', oldFlags: [oldDuration('timeout')] }),
+  /**
+   * A request its copy has not answered this long after it could start on it (every earlier request to that copy
+   * settled) counts as a timeout, so that no run waits for ever on a frozen worker; default 60 s, as k6.
+   */
+  requestTimeoutMs: option(duration(), { default: DEFAULT_REQUEST_TIMEOUT_MS, help: 'Count a request running this long as a timeout', defaultText: '60s', topic: 'load', oldFlags: [oldDuration('timeout')] }),
   /** An open-loop query sent later than this after its scheduled time counts as late; default 1 ms. */
   lateSendThresholdMs: option(duration(), { default: 1, help: 'An open-loop query sent this late counts as late', defaultText: '1ms', topic: 'load' }),
   /** Seed of the generated inputs, of the input each request takes and of Poisson arrivals; default 1. */

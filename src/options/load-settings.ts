@@ -1,7 +1,7 @@
 import { InferbenchError } from '../core/errors.js';
 import { resolveStabilitySettings } from '../stats/stability.js';
 import { LOAD_OPTIONS } from './load-options.js';
-import { checkOptions, optionLabel, optionsSchema, type OptionsOf, type SettingsOf } from './option-schema.js';
+import { apiName, checkOptions, optionsSchema, type OptionNamer, type OptionsOf, type SettingsOf } from './option-schema.js';
 import { SCENARIOS } from './scenarios.js';
 
 /**
@@ -42,49 +42,53 @@ const loadSchema = optionsSchema(LOAD_OPTIONS, false);
 type CheckedLoadOptions = ReturnType<typeof loadSchema.parse>;
 
 /**
- * Resolves and checks load options; one line names the first bad value and how to fix it. Options of
- * other kinds (a benchmark's batch size) are left out, so that a benchmark's settings can be passed whole.
+ * Resolves and checks load options; one line names the first bad value and how to fix it, each option as `name` says.
+ * Options of other kinds (a benchmark's batch size) are left out, so that a benchmark's settings can be passed whole.
  */
-export function resolveLoadSettings(options: LoadOptions): LoadSettings {
+export function resolveLoadSettings(options: LoadOptions, name: (option: string) => string = apiName): LoadSettings {
   const o = checkOptions(loadSchema, options);
   const { scenario } = o;
   const preset = SCENARIOS[scenario];
   if (o.clients !== undefined && preset.loop !== 'closed') {
-    throw invalid(`clients apply to closed loops; the ${scenario} scenario sets its own load (drop clients, or use scenario closed)`);
+    throw invalid(`${name('clients')} applies to closed loops; the ${scenario} scenario sets its own load (drop ${name('clients')}, or use ${name('scenario')} closed)`);
   }
   if (o.clients !== undefined && preset.fixedClients !== undefined && o.clients !== preset.fixedClients) {
-    throw invalid(`${scenario} issues one query at a time, so clients cannot be ${o.clients}; use scenario closed for concurrent clients`);
+    throw invalid(`${scenario} issues one query at a time, so ${name('clients')} cannot be ${o.clients}; use ${name('scenario')} closed for concurrent clients`);
   }
   if (o.requestsPerQuery !== undefined && !preset.variableRequestsPerQuery && o.requestsPerQuery !== preset.requestsPerQuery) {
-    throw invalid(`requestsPerQuery applies to multi-stream only; ${scenario} sends ${preset.requestsPerQuery} a query`);
+    throw invalid(`${name('requestsPerQuery')} applies to multi-stream only; ${scenario} sends ${preset.requestsPerQuery} a query`);
   }
   if (preset.loop !== 'open') {
-    if (o.rateQps !== undefined) throw invalid(`rateQps applies to the open and server scenarios, not ${scenario}`);
-    if (o.arrival !== undefined) throw invalid(`arrival applies to the open and server scenarios, not ${scenario}`);
+    if (o.rateQps !== undefined) throw invalid(`${name('rateQps')} applies to the open and server scenarios, not ${scenario}`);
+    if (o.arrival !== undefined) throw invalid(`${name('arrival')} applies to the open and server scenarios, not ${scenario}`);
   } else if (o.rateQps === undefined) {
-    throw invalid(`the ${scenario} scenario needs a rate: give ${optionLabel('rateQps')}, queries per second`);
+    throw invalid(`the ${scenario} scenario needs a rate: give ${name('rateQps')}, queries per second`);
   }
-  if (o.targetLatencyMs !== undefined && scenario !== 'server') throw invalid(`targetLatencyMs applies to the server scenario, not ${scenario}`);
+  if (o.targetLatencyMs !== undefined && scenario !== 'server') throw invalid(`${name('targetLatencyMs')} applies to the server scenario, not ${scenario}`);
   if (scenario === 'server' && o.targetLatencyMs === undefined) {
-    throw invalid(`the server scenario passes or fails on a latency target: give ${optionLabel('targetLatencyMs')}, e.g. 50ms`);
+    throw invalid(`the server scenario passes or fails on a latency target: give ${name('targetLatencyMs')}, e.g. 50ms`);
   }
-  if (o.windowMs !== undefined && o.windowQueries !== undefined) throw invalid('give windowMs or windowQueries, not both');
+  if (o.windowMs !== undefined && o.windowQueries !== undefined) throw invalid(`give ${name('windowMs')} or ${name('windowQueries')}, not both`);
   // Set by the scenario; accepted back with the value it gives, so that resolved settings resolve again.
   if (o.scenarioPercentile !== undefined && o.scenarioPercentile !== preset.percentile) {
-    throw invalid(`scenarioPercentile is ${preset.percentile} for the ${scenario} scenario, which sets it; drop scenarioPercentile`);
+    throw invalid(`scenarioPercentile is ${preset.percentile} for the ${scenario} scenario, which sets it; drop ${name('scenarioPercentile')}`);
   }
   if (o.stabilityJudgesLatency !== undefined && o.stabilityJudgesLatency !== preset.judgeLatency) {
-    throw invalid(`stabilityJudgesLatency is ${preset.judgeLatency} for the ${scenario} scenario, which sets it; drop stabilityJudgesLatency`);
+    throw invalid(`stabilityJudgesLatency is ${preset.judgeLatency} for the ${scenario} scenario, which sets it; drop ${name('stabilityJudgesLatency')}`);
   }
 
   const stability = resolveStabilitySettings({ windowCount: o.stabilityWindows, maxRatio: o.stabilityMaxRatio, judgeLatency: preset.judgeLatency });
   const windowMs = o.windowQueries === undefined ? (o.windowMs ?? DEFAULT_WINDOW_MS) : undefined;
   // By default a run lasts long enough for the stability rule to have whole windows to judge.
   const judgedWindows = stability.windowCount + 1;
-  const bounds = resolveBounds(o, {
-    minDurationMs: windowMs === undefined ? DEFAULT_MIN_DURATION_MS : Math.max(DEFAULT_MIN_DURATION_MS, judgedWindows * windowMs),
-    minQueryCount: Math.max(DEFAULT_MIN_QUERY_COUNT, judgedWindows * (o.windowQueries ?? 0)),
-  });
+  const bounds = resolveBounds(
+    o,
+    {
+      minDurationMs: windowMs === undefined ? DEFAULT_MIN_DURATION_MS : Math.max(DEFAULT_MIN_DURATION_MS, judgedWindows * windowMs),
+      minQueryCount: Math.max(DEFAULT_MIN_QUERY_COUNT, judgedWindows * (o.windowQueries ?? 0)),
+    },
+    name,
+  );
   return {
     scenario,
     clients: preset.loop === 'closed' ? (preset.fixedClients ?? o.clients ?? DEFAULT_CLIENTS) : undefined,
@@ -116,15 +120,15 @@ type Bounds = Pick<LoadSettings, 'minQueryCount' | 'maxQueryCount' | 'minDuratio
  * The stop bounds: an exact count or duration, or minimums and maximums. A maximum given alone
  * lowers the default minimum to match it.
  */
-function resolveBounds(options: CheckedLoadOptions, defaults: { readonly minDurationMs: number; readonly minQueryCount: number }): Bounds {
+function resolveBounds(options: CheckedLoadOptions, defaults: { readonly minDurationMs: number; readonly minQueryCount: number }, name: OptionNamer): Bounds {
   const { queryCount, durationMs, untilStable, precision } = options;
   const explicit = (['minQueryCount', 'maxQueryCount', 'minDurationMs', 'maxDurationMs'] as const).filter((k) => options[k] !== undefined);
-  if (queryCount !== undefined && durationMs !== undefined) throw invalid('give either queryCount or durationMs, not both');
+  if (queryCount !== undefined && durationMs !== undefined) throw invalid(`give either ${name('queryCount')} or ${name('durationMs')}, not both`);
   const exact = queryCount !== undefined ? 'queryCount' : durationMs !== undefined ? 'durationMs' : undefined;
-  if (exact !== undefined && explicit.length > 0) throw invalid(`give ${exact} or ${explicit.join(' and ')}, not both`);
+  if (exact !== undefined && explicit.length > 0) throw invalid(`give ${name(exact)} or ${explicit.map(name).join(' and ')}, not both`);
   const extended = untilStable || precision !== undefined;
   if (exact !== undefined && extended) {
-    throw invalid(`${untilStable ? 'untilStable' : 'precision'} extends a run past its minimums, which ${exact} fixes; give minQueryCount or minDurationMs instead`);
+    throw invalid(`${name(untilStable ? 'untilStable' : 'precision')} extends a run past its minimums, which ${name(exact)} fixes; give ${name('minQueryCount')} or ${name('minDurationMs')} instead`);
   }
   if (queryCount !== undefined) return { minQueryCount: queryCount, maxQueryCount: queryCount, minDurationMs: 0, maxDurationMs: undefined };
   if (durationMs !== undefined) return { minQueryCount: 1, maxQueryCount: undefined, minDurationMs: durationMs, maxDurationMs: durationMs };
@@ -133,10 +137,10 @@ function resolveBounds(options: CheckedLoadOptions, defaults: { readonly minDura
   const minDurationMs = options.minDurationMs ?? Math.min(defaults.minDurationMs, givenMaxDurationMs ?? Infinity);
   const maxDurationMs = givenMaxDurationMs ?? (extended ? Math.max(minDurationMs, DEFAULT_EXTENDED_MAX_DURATION_MS) : undefined);
   if (maxQueryCount !== undefined && maxQueryCount < minQueryCount) {
-    throw invalid(`maxQueryCount (${maxQueryCount}) is below minQueryCount (${minQueryCount}); raise the maximum or lower the minimum`);
+    throw invalid(`${name('maxQueryCount')} (${maxQueryCount}) is below ${name('minQueryCount')} (${minQueryCount}); raise the maximum or lower the minimum`);
   }
   if (maxDurationMs !== undefined && maxDurationMs < minDurationMs) {
-    throw invalid(`maxDurationMs (${maxDurationMs}) is below minDurationMs (${minDurationMs}); raise the maximum or lower the minimum`);
+    throw invalid(`${name('maxDurationMs')} (${maxDurationMs} ms) is below ${name('minDurationMs')} (${minDurationMs} ms); raise the maximum or lower the minimum`);
   }
   return { minQueryCount, maxQueryCount, minDurationMs, maxDurationMs };
 }

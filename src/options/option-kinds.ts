@@ -49,6 +49,8 @@ export interface OptionKind<S extends z.ZodType = z.ZodType> {
   readonly valueHint: string | undefined;
   /** A flag that may be given more than once, each adding a value. */
   readonly repeatable?: boolean;
+  /** The largest value, and what the text must be past it, where `form` leaves that limit unsaid (an integer's 2⁵³ − 1). */
+  readonly ceiling?: { readonly value: number; readonly form: string };
 }
 
 /** What a declaration says beside its kind. */
@@ -95,24 +97,34 @@ const trimmed = (text: string): string => text.trim();
  * A value read from `text` as `kind` reads it, then checked by its schema; `label` names where the text
  * came from (`--batch-size`, `BATCH_SIZE`), so that the one line refusing it names what the user typed.
  */
-export function readKindText(kind: Pick<OptionKind, 'schema' | 'parse' | 'form'>, label: string, text: string): unknown {
+export function readKindText(kind: Pick<OptionKind, 'schema' | 'parse' | 'form' | 'ceiling'>, label: string, text: string): unknown {
   const value = kind.parse(text);
   const checked = value === undefined ? undefined : kind.schema.safeParse(value);
-  if (!checked?.success) throw new InferbenchError('INVALID_OPTION', `${label} must be ${kind.form}, got '${text}'`);
+  if (!checked?.success) {
+    const pastCeiling = kind.ceiling !== undefined && typeof value === 'number' && value > kind.ceiling.value;
+    throw new InferbenchError('INVALID_OPTION', `${label} must be ${pastCeiling ? kind.ceiling!.form : kind.form}, got '${text}'`);
+  }
   return checked.data;
 }
 
-
-/** An integer from `min` (to `max`). */
-export function integer(min: number, max?: number): OptionKind<z.ZodNumber> {
-  const form = `an integer ${max === undefined ? `≥ ${min}` : `from ${min} to ${max}`}`;
+/**
+ * An integer from `min` to `max`, by default the largest a number holds exactly (2⁵³ − 1): `1e20` is an integer, but
+ * not one that survives as itself. Written in decimal, an exponent allowed (`1e6`).
+ */
+export function integer(min: number, max = Number.MAX_SAFE_INTEGER): OptionKind<z.ZodNumber> {
+  const range = `an integer from ${min} to ${max}`;
+  const form = max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : range;
   const error = `must be ${form}`;
-  const base = z.number({ error }).int({ error }).min(min, { error });
   return {
-    schema: max === undefined ? base : base.max(max, { error }),
-    parse: (text) => (/^\+?\d+$/.test(trimmed(text)) ? Number(text) : undefined),
+    // The ceiling first: past 2⁵³ − 1 the integer check fails too, and would hide the limit.
+    schema: z.number({ error }).max(max, { error: `must be ${range}` }).int({ error }).min(min, { error }),
+    parse: (text) => {
+      const value = finite(text);
+      return value !== undefined && Number.isInteger(value) ? value : undefined;
+    },
     form,
     valueHint: 'n',
+    ceiling: { value: max, form: range },
   };
 }
 

@@ -35,7 +35,7 @@ export function optionNamed(name: string): { readonly name: RunOptionName; reado
  */
 export function readOptionText(name: RunOptionName, label: string, text: string, oldFlag?: OldFlag): unknown {
   const declaration: OptionDeclaration = RUN_OPTIONS[name];
-  return readKindText({ schema: declaration.schema, parse: oldFlag?.parse ?? declaration.parse, form: oldFlag?.form ?? declaration.form }, label, text);
+  return readKindText({ ...declaration, parse: oldFlag?.parse ?? declaration.parse, form: oldFlag?.form ?? declaration.form }, label, text);
 }
 
 /** "unknown setting 'requests'; the option is queryCount": an unknown key, and the option meant when it is a flag spelling. */

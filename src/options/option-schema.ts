@@ -16,6 +16,15 @@ export type SettingsOf<D extends Declarations, Always extends keyof D = never> =
 /** An option's flag: its name in kebab-case (`queryCount` → `query-count`). */
 export const flagOf = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
+/**
+ * How the one line refusing a combination of options names each: by its API name, or, on the command line, as the
+ * user gave it (`-n`, `--requests`, NUM_REQUESTS).
+ */
+export type OptionNamer = (name: string) => string;
+
+/** The API's names, for the API's refusals. */
+export const apiName: OptionNamer = (name) => name;
+
 /** An option as messages name it, for users of the API and of the CLI alike: `rateQps (--rate-qps)`. */
 export const optionLabel = (name: string): string => `${name} (--${flagOf(name)})`;
 

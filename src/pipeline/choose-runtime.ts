@@ -36,7 +36,7 @@ export async function chooseRuntime(settings: BenchmarkSettings, torchSource: bo
     }
     return {
       compiler: chooseCompiler(settings, true),
-      backend: new PythonBackend({ device, ...(deviceIds ? { deviceIds } : {}), ...(threads ? { intraOpThreadsPerCopy: threads } : {}) }),
+      backend: new PythonBackend({ device, requestTimeoutMs: settings.requestTimeoutMs, ...(deviceIds ? { deviceIds } : {}), ...(threads ? { intraOpThreadsPerCopy: threads } : {}) }),
     };
   }
   if (device === 'neuron') {

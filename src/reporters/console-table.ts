@@ -45,7 +45,7 @@ export function formatResultTable(result: BenchmarkResult): string {
   if (m.offeredLoad !== null) {
     const o = m.offeredLoad;
     lines.push(
-      `offered  target ${formatRate(o.targetQps)} q/s, achieved ${o.achievedQps === undefined ? '–' : formatRate(o.achievedQps)} q/s · send delay p50 ${formatMs(o.sendDelay.percentilesNs['50'] ?? 0)}, max ${formatMs(o.sendDelay.maxNs)} · ${o.lateQueries} late (> ${o.lateSendThresholdMs} ms)`,
+      `offered  target ${formatRate(o.targetQps)} q/s, achieved ${o.achievedQps === undefined ? '–' : formatRate(o.achievedQps)} q/s · send delay p50 ${formatMs(o.sendDelay.percentilesNs['50'] ?? 0)}, max ${formatMs(o.sendDelay.maxNs)} · ${o.lateQueries} late (> ${o.lateSendThresholdMs} ms)${o.unfinishedQueries > 0 ? ` · ${o.unfinishedQueries} unfinished` : ''}`,
     );
   }
   const es = m.earlyStopping;

@@ -31,6 +31,11 @@ export interface OfferedLoad {
   readonly lateQueries: number;
   /** The late-send threshold. */
   readonly lateSendThresholdMs: number;
+  /**
+   * Queries still waiting for their copies when the run stopped waiting for them, a grace after issuing stopped: the
+   * copies could not serve the target rate. The latency figures count each at its wait until then, a lower bound.
+   */
+  readonly unfinishedQueries: number;
   /** How late queries were sent. */
   readonly sendDelay: LatencySummary;
 }
@@ -156,6 +161,7 @@ export function summarizeMeasurement(load: Omit<LoadResult, 'startNs'>, batchSiz
             arrival: s.arrival ?? 'constant',
             lateQueries: load.lateQueries,
             lateSendThresholdMs: s.lateSendThresholdMs,
+            unfinishedQueries: load.unfinishedQueries,
             sendDelay: stats.summarize(load.sendDelay, s.percentiles),
           },
     latency: stats.summarize(load.latency, s.percentiles),

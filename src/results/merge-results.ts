@@ -260,6 +260,8 @@ export function mergeResults(results: readonly BenchmarkResult[], options: Merge
       completedRequests: sum(measurements.map((m) => m.completedRequests)),
       errors: addErrors(measurements.map((m) => m.errors)),
       lateQueries: sum(measurements.map((m) => m.offeredLoad?.lateQueries ?? 0)),
+      // Results written before open loops cut their backlog off have no count.
+      unfinishedQueries: sum(measurements.map((m) => m.offeredLoad?.unfinishedQueries ?? 0)),
       achievedQps: openLoop ? achieved : undefined,
       warmupQueries: sum(measurements.map((m) => m.warmupQueries)),
       firstInference: { latencyNs: measurements.flatMap((m) => m.firstInference.latencyNs), computeNs: measurements.flatMap((m) => m.firstInference.computeNs) },

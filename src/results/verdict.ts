@@ -1,5 +1,5 @@
 import { MAX_LATE_FRACTION } from '../options/load-settings.js';
-import { formatMs } from '../core/format.js';
+import { formatMs, formatRate } from '../core/format.js';
 import type { BenchmarkSettings } from '../options/benchmark-options.js';
 import type { Measurement } from './measurement.js';
 import { optionLabel } from '../options/option-schema.js';
@@ -11,6 +11,7 @@ export type VerdictReasonCode =
   | 'TOO_SHORT'
   | 'UNSTABLE'
   | 'LATE_SENDS'
+  | 'OVERLOADED'
   | 'ERRORS'
   | 'TOO_FEW_FOR_PERCENTILE'
   | 'LATENCY_TARGET_MISSED'
@@ -62,6 +63,16 @@ export function judgeMeasurement(m: Measurement, settings: BenchmarkSettings): V
       'LATE_SENDS',
       `${o.lateQueries} of ${m.issuedQueries} queries were sent more than ${o.lateSendThresholdMs} ms late (up to ${formatMs(o.sendDelay.maxNs)}); the load generator could not keep the schedule`,
       `leave the load generator a core (a lower ${optionLabel('intraOpThreadsPerCopy')}), lower ${optionLabel('rateQps')}, or spread the load over several processes`,
+    );
+  }
+  // MLPerf LoadGen's INVALID for a Server run whose system falls behind its arrivals.
+  if (m.offeredLoad !== null && m.offeredLoad.unfinishedQueries > 0) {
+    const o = m.offeredLoad;
+    const servedQps = formatRate(m.throughput.queriesPerSecond);
+    add(
+      'OVERLOADED',
+      `${o.unfinishedQueries} of ${m.issuedQueries} queries were still waiting for a copy when the run stopped waiting for them: the offered ${formatRate(o.targetQps)} q/s is more than the copies served (${servedQps} q/s), and the latency figures, which count those queries at their wait until then, are lower bounds`,
+      `lower ${optionLabel('rateQps')} below ${servedQps} q/s, or add ${optionLabel('copies')}`,
     );
   }
   if (m.errors.total > 0) {

@@ -78,6 +78,7 @@ export function syntheticResult(run: SyntheticRun): BenchmarkResult {
       completedRequests: count,
       errors,
       lateQueries,
+      unfinishedQueries: 0,
       achievedQps,
       warmupQueries: 10,
       firstInference: { latencyNs: requestsPerCopy.map(() => 5e6), computeNs: requestsPerCopy.map(() => 4e6) },
