@@ -7,8 +7,9 @@
 //  5. The Python worker protocol's round trip.
 //  6. What importing each entry point costs: time and resident memory, in fresh processes.
 //  7. What a percentile's confidence interval costs over 10 million recorded latencies.
+//  8. The fault catalogue (test/fault-catalogue.test.ts, from source): its hostile cases tried, clean and failed, by family.
 import { availableParallelism, tmpdir } from 'node:os';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -151,6 +152,33 @@ try {
     intervalMs.push((performance.now() - started) / 4);
   }
   console.log(`percentile interval over 10 million latencies: median ${median(intervalMs).toFixed(2)} ms per percentile`);
+
+  // Each case of the catalogue is one test under its family's describe; a case is clean when every promise held.
+  const report = join(cacheDir, 'fault-catalogue.json');
+  await execa('npx', ['vitest', 'run', 'test/fault-catalogue.test.ts', '--reporter=json', `--outputFile=${report}`], { reject: false, cwd: fileURLToPath(new URL('..', import.meta.url)) });
+  const { testResults } = JSON.parse(readFileSync(report, 'utf8'));
+  for (const file of testResults) if (file.assertionResults.length === 0) console.log(`fault catalogue did not run: ${file.message}`);
+  const families = new Map();
+  for (const { ancestorTitles, status, title } of testResults.flatMap((file) => file.assertionResults)) {
+    // Tests outside a family check the catalogue itself.
+    if (ancestorTitles.length === 0) continue;
+    const family = families.get(ancestorTitles[0]) ?? { tried: 0, clean: 0, failed: [], skipped: 0 };
+    if (status === 'passed' || status === 'failed') family.tried += 1;
+    if (status === 'passed') family.clean += 1;
+    else if (status === 'failed') family.failed.push(title);
+    else family.skipped += 1;
+    families.set(ancestorTitles[0], family);
+  }
+  const counts = ({ tried, clean, failed, skipped }) => `${tried} tried, ${clean} clean, ${failed.length} failed${skipped > 0 ? ` (${skipped} skipped: not possible on this machine)` : ''}`;
+  const all = [...families.values()].reduce(
+    (sum, f) => ({ tried: sum.tried + f.tried, clean: sum.clean + f.clean, failed: [...sum.failed, ...f.failed], skipped: sum.skipped + f.skipped }),
+    { tried: 0, clean: 0, failed: [], skipped: 0 },
+  );
+  console.log(`fault catalogue: ${counts(all)}`);
+  for (const [name, family] of families) {
+    console.log(`  ${name.padEnd(9)} ${counts(family)}`);
+    for (const title of family.failed) console.log(`    failed: ${title}`);
+  }
 } finally {
   rmSync(cacheDir, { recursive: true, force: true });
 }

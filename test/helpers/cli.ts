@@ -35,17 +35,36 @@ export interface CliRun {
   readonly timedOut: boolean;
 }
 
-/** Runs the CLI as a user would, with only the environment given (plus PATH and HOME), in `cwd` (default a temporary folder). */
-export async function inferbench(args: readonly string[], env: Record<string, string> = {}, cwd: string = defaultCwd): Promise<CliRun> {
-  const { exitCode, stdout, stderr, timedOut } = await execa('node', [...CLI_NODE_ARGS, ...args], {
+/** How {@link spawnInferbench} starts the CLI. */
+export interface SpawnOptions {
+  /** The environment beside PATH and HOME. */
+  readonly env?: Record<string, string>;
+  /** Working directory; default a temporary folder. */
+  readonly cwd?: string;
+  /** A command that runs the CLI's `node …` command line given after it, e.g. `unshare` for a mount namespace. */
+  readonly wrapper?: readonly string[];
+}
+
+/**
+ * Starts the CLI as a user would, with only the environment given (plus PATH and HOME); the process can be signalled
+ * and its output watched while it runs. Rejects nothing: the result says how it ended.
+ */
+export function spawnInferbench(args: readonly string[], options: SpawnOptions = {}) {
+  const [command = 'node', ...commandArgs] = [...(options.wrapper ?? []), 'node', ...CLI_NODE_ARGS, ...args];
+  return execa(command, commandArgs, {
     reject: false,
     // No test may reach a real hub: unless a test serves one, the endpoint is a closed local port.
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HF_ENDPOINT: 'http://127.0.0.1:9', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HF_ENDPOINT: 'http://127.0.0.1:9', ...options.env },
     extendEnv: false,
-    cwd,
+    cwd: options.cwd ?? defaultCwd,
     // A leftover worker thread would keep the process alive: a hang fails the test instead of passing.
     timeout: 60_000,
   });
+}
+
+/** Runs the CLI as a user would, with only the environment given (plus PATH and HOME), in `cwd` (default a temporary folder). */
+export async function inferbench(args: readonly string[], env: Record<string, string> = {}, cwd: string = defaultCwd): Promise<CliRun> {
+  const { exitCode, stdout, stderr, timedOut } = await spawnInferbench(args, { env, cwd });
   return { exitCode, stdout, stderr, timedOut };
 }
 

@@ -25,6 +25,8 @@ export interface FakeHubRepo {
   readonly private?: boolean;
   /** The repo was renamed: every resolve URL answers 307 to the same URL of this repo, as a relative Location. */
   readonly renamedTo?: string;
+  /** A hub in trouble: every resolve URL of the repo answers this HTTP status, or never sends its headers. */
+  readonly failsWith?: number | 'no-answer';
 }
 
 /** How to start a fake hub. */
@@ -143,6 +145,8 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
     const history = versions.get(repoId) ?? [];
     const repo = revision === 'main' ? history[0] : history.find((candidate) => candidate.commit === revision) ?? history[0];
     if (repo === undefined) return send(req, res, 404, { 'X-Error-Code': 'RepoNotFound' }, Buffer.from('Repository not found'));
+    if (repo.failsWith === 'no-answer') return;
+    if (repo.failsWith !== undefined) return send(req, res, repo.failsWith, {}, Buffer.from('Internal Error'));
     if (repo.private && req.headers.authorization !== `Bearer ${options.token}`) {
       return send(req, res, 401, { 'X-Error-Code': 'RepoNotFound' }, Buffer.from('Invalid credentials'));
     }
