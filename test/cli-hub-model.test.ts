@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { bertUncasedTokenizerJson } from '../src/inputs/bert-uncased-tokenizer.js';
 import { buildSyntheticBert } from '../src/models/synthetic-bert.js';
 import { type BenchmarkResult } from '../src/results/benchmark-result.js';
-import { inferbench } from './helpers/cli.js';
+import { runInProcess } from './helpers/cli.js';
 import { startFakeHub } from './helpers/fake-hub.js';
 import { tempDir } from './helpers/fixtures.js';
 
@@ -33,7 +33,7 @@ describe('inferbench run --model org/name', () => {
   const args = (output: string) => ['run', '-m', 'acme/tiny-bert', '--sequence-length', '16', '-n', '10', '--cache-dir', join(dir, 'cache'), '-o', output];
 
   it('downloads the export into the huggingface_hub cache and benchmarks it', async () => {
-    const run = await inferbench(args(join(dir, 'first.json')), env);
+    const run = await runInProcess(args(join(dir, 'first.json')), { env });
     expect(run.stderr).not.toMatch(/inferbench:/);
     expect(run.exitCode).toBe(0);
     const snapshot = join(hubCache, 'models--acme--tiny-bert', 'snapshots', COMMIT);
@@ -48,9 +48,9 @@ describe('inferbench run --model org/name', () => {
   });
 
   it('works offline from the cache, and says what is missing when the cache lacks the model', async () => {
-    const run = await inferbench(args(join(dir, 'offline.json')), { ...env, HF_HUB_OFFLINE: '1', HF_ENDPOINT: 'http://127.0.0.1:9' });
+    const run = await runInProcess(args(join(dir, 'offline.json')), { env: { ...env, HF_HUB_OFFLINE: '1', HF_ENDPOINT: 'http://127.0.0.1:9' } });
     expect(run.exitCode).toBe(0);
-    const miss = await inferbench(['run', '-m', 'acme/other-model', '--cache-dir', join(dir, 'cache')], { ...env, HF_HUB_OFFLINE: '1' });
+    const miss = await runInProcess(['run', '-m', 'acme/other-model', '--cache-dir', join(dir, 'cache')], { env: { ...env, HF_HUB_OFFLINE: '1' } });
     expect(miss.exitCode).toBe(2);
     expect(miss.stderr.trim().split('\n').at(-1)).toMatch(
       /^inferbench: model\.onnx of acme\/other-model at revision main is not in the Hugging Face cache \(looked for .*models--acme--other-model.*\) and HF_HUB_OFFLINE=1 is set; unset it to download$/,

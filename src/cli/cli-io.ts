@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { BenchmarkOptions } from '../pipeline/run-benchmark-options.js';
 
@@ -42,11 +42,13 @@ export function resolveFrom(io: CliIo, path: string | undefined): string | undef
 
 /**
  * Run options that name files, against the CLI's working directory: the cache and the corpus
- * always; the model and the tokenizer only when that path exists, as they may also be names
- * (synthetic:bert, org/name, bert-base-uncased).
+ * always; the model and the tokenizer only when something is at that path (a broken link or a loop
+ * too, so that its refusal names it) or it is plainly a file (`.onnx`, `.json`), as they may also be
+ * names (synthetic:bert, org/name, bert-base-uncased).
  */
 export function resolveOptionPaths<T extends Pick<BenchmarkOptions, 'cacheDir' | 'corpus' | 'tokenizer'> & { readonly model?: unknown }>(io: CliIo, options: T): T {
-  const existing = (path: string | undefined): string | undefined => (path !== undefined && existsSync(resolveFrom(io, path)) ? resolveFrom(io, path) : path);
+  const existing = (path: string | undefined): string | undefined =>
+    path !== undefined && (/\.(onnx|json)$/.test(path) || lstatSync(resolveFrom(io, path), { throwIfNoEntry: false }) !== undefined) ? resolveFrom(io, path) : path;
   return {
     ...options,
     cacheDir: resolveFrom(io, options.cacheDir),

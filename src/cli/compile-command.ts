@@ -43,7 +43,7 @@ export const compileCommand = defineCommand({
     const flags = optionsFromFlags(args, COMPILE_OPTIONS, typedFlags(rawArgs));
     const options = resolveOptionPaths(io, layerOptions({ env: optionsFromEnv(io.env, COMPILE_OPTIONS), flags }));
     const sizes = compileBatchSizes(args, io.env, options.batchSize);
-    const compiled = await abortOnSigint((signal) => compileModel({ ...options, batchSizes: sizes, signal }));
+    const compiled = await abortOnSigint((signal) => compileModel({ ...options, batchSizes: sizes, signal, env: io.env }));
     io.stdout.write(`${args.json ? JSON.stringify(compiled, null, 2) : terminalSafe(formatCompileReport(options.model ?? DEFAULT_MODEL, compiled))}\n`);
   },
 });

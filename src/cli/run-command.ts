@@ -74,7 +74,7 @@ export const runCommand = defineCommand({
     // Checked before measuring, so that no run is lost to a path it cannot write.
     await assertResultWritableIn(io, output);
     const result = await abortOnSigint(async (signal) => {
-      const run = runBenchmark({ ...options, signal });
+      const run = runBenchmark({ ...options, signal, env: io.env });
       const progress = args.progress ? attachRunProgress(run, io.stderr) : undefined;
       try {
         return await run;

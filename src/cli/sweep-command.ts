@@ -109,7 +109,7 @@ export const sweepCommand = defineCommand({
     const formats = parseReportFormats(flagValue('--report', args.report) ?? 'console,json,csv');
     let progress: RunProgress | undefined;
     const result: SweepResult = await abortOnSigint(async (signal) => {
-      const run = sweep({ ...options, signal });
+      const run = sweep({ ...options, signal, env: io.env });
       let total = 0;
       run.on('start', (configurations) => (total = configurations.length));
       run.on('config-start', (configuration, inner) => {

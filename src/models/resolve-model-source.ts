@@ -3,6 +3,7 @@ import { InferbenchError, firstLine } from '../core/errors.js';
 import { HfExportDirSource } from './hf-export-dir-source.js';
 import type { HubDownloadProgress } from './hub/hub-blob-download.js';
 import { HubModelSource } from './hub-model-source.js';
+import { resolveHubSettings } from './hub/hub-settings.js';
 import { TorchModelSource, isTorchModelSpec } from './torch-model-source.js';
 import type { ModelSource } from './model-source.js';
 import { OnnxFileSource } from './onnx-file-source.js';
@@ -28,6 +29,8 @@ export interface ModelSourceOptions {
   readonly onDownloadProgress?: (progress: HubDownloadProgress) => void;
   /** Input side of a torchvision model, in pixels. */
   readonly imageSize?: number;
+  /** Where a Hub model's endpoint, token, offline mode and cache come from; default process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** What `spec` is on disk, undefined when nothing is there; a path that cannot be looked at (a symlink loop) is refused. */
@@ -54,7 +57,8 @@ export function resolveModelSource(spec: string = DEFAULT_MODEL, options: ModelS
   if (info?.isDirectory()) return new HfExportDirSource(spec);
   if (info || spec.endsWith('.onnx')) return new OnnxFileSource(spec);
   if (HUB_ID.test(spec)) {
-    return new HubModelSource(spec, options.onDownloadProgress ? { onProgress: options.onDownloadProgress } : {});
+    const settings = resolveHubSettings({}, options.env);
+    return new HubModelSource(spec, { settings, ...(options.onDownloadProgress ? { onProgress: options.onDownloadProgress } : {}) });
   }
   throw new InferbenchError('MODEL_NOT_FOUND', `model '${spec}' is neither a file, a directory, a built-in model nor a Hugging Face repo id; pass an .onnx file, an export directory, ${DEFAULT_MODEL} or org/name`);
 }

@@ -26,4 +26,10 @@ export interface BenchmarkOptions extends Omit<BenchmarkSettingsInput, 'model'> 
    * `measurement.stopReason` `interrupted` (a Server search rejects instead); before, it rejects with code ABORTED.
    */
   signal?: AbortSignal;
+  /**
+   * The environment the run reads where no option says otherwise: the Hugging Face variables (`HF_ENDPOINT`,
+   * `HF_TOKEN`, `HF_HUB_OFFLINE`, `HF_HUB_CACHE`…) and the cache's (`INFERBENCH_CACHE_DIR`, `XDG_CACHE_HOME`);
+   * default `process.env`. The CLI passes its own, so that a host program can run it with another.
+   */
+  env?: Readonly<Record<string, string | undefined>>;
 }

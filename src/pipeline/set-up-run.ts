@@ -34,12 +34,12 @@ export interface RunSetupOptions extends Omit<BenchmarkOptions, 'loadGenerator' 
  * (checking the device first), so that `runBenchmark` and `compileModel` start alike.
  */
 export async function setUpRun(options: RunSetupOptions): Promise<RunSetup> {
-  const { model, compiler, backend, onDownloadProgress, ...rest } = options;
+  const { model, compiler, backend, onDownloadProgress, env = process.env, ...rest } = options;
   const settings = resolveBenchmarkSettings({ ...rest, model: typeof model === 'object' ? model.id : model });
   const source =
     typeof model === 'object'
       ? model
-      : resolveModelSource(settings.model, { ...(onDownloadProgress ? { onDownloadProgress } : {}), ...(settings.imageSize ? { imageSize: settings.imageSize } : {}) });
+      : resolveModelSource(settings.model, { env, ...(onDownloadProgress ? { onDownloadProgress } : {}), ...(settings.imageSize ? { imageSize: settings.imageSize } : {}) });
   const torchSource = isTorchModelSpec(source.id);
   // A caller's own backend has chosen the device: only the compiler is still to pick, and nothing is probed.
   const runtime = backend ? { backend, compiler: compiler ?? chooseCompiler(settings, torchSource) } : await chooseRuntime(settings, torchSource);
@@ -48,6 +48,6 @@ export async function setUpRun(options: RunSetupOptions): Promise<RunSetup> {
     source,
     compiler: compiler ?? runtime.compiler,
     backend: runtime.backend,
-    cacheDir: settings.cacheDir ?? defaultCacheDir(),
+    cacheDir: settings.cacheDir ?? defaultCacheDir(env),
   };
 }

@@ -96,7 +96,7 @@ function outcomeOf(plan: SweepPlan, configuration: SweepConfiguration, result: B
 }
 
 async function runSweep(options: SweepOptions, emit: EmitEvent<SweepRunEvents>): Promise<SweepResult> {
-  const { signal } = options;
+  const { signal, env } = options;
   const plan = resolveSweep(options);
   const finished = await readFinishedConfigurations(plan);
   const done = new Set(finished.keys());
@@ -118,7 +118,7 @@ async function runSweep(options: SweepOptions, emit: EmitEvent<SweepRunEvents>):
     }
     if (signal?.aborted) throw interrupted(signal.reason);
     // Same batch size as the configuration before: runBenchmark finds that compile in the cache.
-    const run = runBenchmark({ ...plan.runOptions, ...(configuration.settings as BenchmarkOptions), signal });
+    const run = runBenchmark({ ...plan.runOptions, ...(configuration.settings as BenchmarkOptions), signal, ...(env ? { env } : {}) });
     run.on('tick', (window, running) => emit('tick', window, running, configuration));
     emit('config-start', configuration, run);
     let result: BenchmarkResult;

@@ -112,7 +112,7 @@ export const MAX_SWEEP_CONFIGURATIONS = 10_000;
  * anything runs, so that a bad value in the last one does not fail the sweep hours in.
  */
 export function resolveSweep(options: SweepOptions): SweepPlan {
-  const { axes: given, outputDir, slo, fresh, signal: _signal, ...shared } = options;
+  const { axes: given, outputDir, slo, fresh, signal: _signal, env: _env, ...shared } = options;
   if (typeof outputDir !== 'string' || outputDir === '') throw invalid('a sweep needs an output folder (outputDir, --output-dir) to keep its results and resume from');
   const axes = orderedAxes(given);
   const sloThresholds = slo === undefined ? [] : parseSlo(slo);

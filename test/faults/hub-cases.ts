@@ -21,13 +21,12 @@ export const HUB_REPOS: readonly FakeHubRepo[] = [
   },
 ];
 
-/** `inferbench run -m <repo>` against the fake hub: spawned, as the library reads the Hugging Face variables from its process. */
+/** `inferbench run -m <repo>` against the fake hub. */
 const fromHub = (name: string, repo: string, env: Record<string, string>, exitCode: number, line: RegExp, progress = ['resolving model']): FaultCase => ({
   family: 'hub',
   name,
   args: ['run', '-m', repo, '--cache-dir', 'cache'],
   env,
-  spawn: true,
   expect: { exitCode, progress, line },
 });
 
@@ -56,7 +55,6 @@ export const HUB_CASES: readonly FaultCase[] = [
     name: 'a MODEL_NAME missing from the cache, offline',
     args: ['run', '--cache-dir', 'cache'],
     env: { MODEL_NAME: 'bert-base-uncased', HF_HUB_OFFLINE: '1' },
-    spawn: true,
     expect: {
       exitCode: 2,
       progress: ['resolving model'],

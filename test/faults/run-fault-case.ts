@@ -129,13 +129,14 @@ export async function runFaultCase(fault: FaultCase, suite: FaultSuite): Promise
   fault.setup?.(dir);
   const before = entriesUnder(dir);
   const args = fault.args.map((arg) => withDir(arg, dir, false));
-  const env = Object.fromEntries(Object.entries(fault.env ?? {}).map(([name, value]) => [name, withDir(value, dir, false)]));
+  // Every case reaches the fake hub, and keeps its Hugging Face cache in its own folder.
+  const env = { HF_ENDPOINT: suite.hubUrl, HF_HUB_CACHE: join(dir, 'hf'), ...Object.fromEntries(Object.entries(fault.env ?? {}).map(([name, value]) => [name, withDir(value, dir, false)])) };
   let run: { readonly exitCode: number | undefined; readonly stdout: string; readonly stderr: string };
   if (fault.spawn) {
     // Marks the processes of this case: its Python copies inherit the CLI's environment.
     const runId = `fault-${process.pid}-${Date.now()}-${Math.random()}`;
     const mark = `INFERBENCH_TEST_RUN=${runId}`;
-    const spawned = await runSpawned(fault, args, dir, { HF_ENDPOINT: suite.hubUrl, HF_HUB_CACHE: join(dir, 'hf'), INFERBENCH_TEST_RUN: runId, ...env }, mark);
+    const spawned = await runSpawned(fault, args, dir, { INFERBENCH_TEST_RUN: runId, ...env }, mark);
     expect(await survivors(mark, ORPHAN_GRACE_MS), 'processes left running').toEqual([]);
     // The generous hang guard of the spawn, never a tight bound a busy machine could break.
     expect(spawned.timedOut, spawned.stderr).toBe(false);

@@ -81,9 +81,9 @@ export interface InProcessRun {
 /**
  * Runs the CLI inside this process through its entry function, as `inferbench args…` with only
  * `env` for its environment and `cwd` (default a temporary folder, so that nothing lands in the
- * working tree) as its directory. Neither stream is a terminal. The library below the CLI
- * still reads the process's own environment (the Hugging Face variables, the default cache):
- * tests that need those set run the CLI spawned.
+ * working tree) as its directory. Neither stream is a terminal. The run reads `env` for the Hugging
+ * Face variables and the default cache too; only the Python lookup and hardware detection still
+ * read the process's own environment.
  */
 export async function runInProcess(args: readonly string[], options: { readonly env?: Record<string, string>; readonly cwd?: string } = {}): Promise<InProcessRun> {
   let stdout = '';
@@ -91,7 +91,8 @@ export async function runInProcess(args: readonly string[], options: { readonly 
   const exitCode = await runCli(args, {
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
-    env: options.env ?? {},
+    // As for a spawned run, no test may reach a real hub: unless a test serves one, the endpoint is a closed local port.
+    env: { HF_ENDPOINT: 'http://127.0.0.1:9', ...options.env },
     cwd: options.cwd ?? defaultCwd,
   });
   const trim = (text: string): string => text.replace(/\r?\n$/, '');
