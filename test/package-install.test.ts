@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { createHash } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,7 +82,24 @@ let packed: Packed;
 /** Why the offline install could not run here, when it could not. */
 let installSkipped: string | undefined;
 
-/** Builds and packs a copy of the package's files: the working tree keeps its own dist/. */
+/**
+ * True when the working tree's dist/ was built from its current sources: every module of src/ has its
+ * compiled file, no older than the source, and no compiled module lacks its source. `npm ci` builds it (the prepare script), so on a clean
+ * clone the pack reuses it instead of compiling the whole package a second time.
+ */
+function isDistCurrent(): boolean {
+  const sources = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+  const builtAfter = (source: string): boolean => {
+    const compiled = join(ROOT, 'dist', source.replace(/\.ts$/, '.js'));
+    return existsSync(compiled) && statSync(compiled).mtimeMs >= statSync(join(ROOT, 'src', source)).mtimeMs;
+  };
+  if (!existsSync(join(ROOT, 'dist'))) return false;
+  const compiled = readdirSync(join(ROOT, 'dist'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
+  const hasSource = (module: string): boolean => existsSync(join(ROOT, 'src', module.replace(/\.js$/, '.ts')));
+  return sources.every(builtAfter) && compiled.every(hasSource) && statSync(join(ROOT, 'dist')).mtimeMs >= statSync(join(ROOT, 'tsconfig.json')).mtimeMs;
+}
+
+/** Builds (or reuses a current build of) and packs a copy of the package's files: the working tree keeps its own dist/. */
 async function buildAndPack(): Promise<Packed> {
   const manifest = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
   const tops = new Set(['package.json', 'tsconfig.json', '.gitignore', 'README.md', 'LICENSE', 'src', ...manifest.files.map((f) => f.split('/')[0]!)]);
@@ -94,7 +111,13 @@ async function buildAndPack(): Promise<Packed> {
   await mkdir(join(stage, 'dist'));
   await writeFile(join(stage, 'dist/removed-module.js'), 'export {};');
   await symlink(join(ROOT, 'node_modules'), join(stage, 'node_modules'));
-  await execa('npm', ['run', 'build'], { cwd: stage });
+  if (isDistCurrent()) {
+    // The build's first step, so that the stale module above is gone as a build would leave it.
+    await execa('npm', ['run', 'clean'], { cwd: stage });
+    await cp(join(ROOT, 'dist'), join(stage, 'dist'), { recursive: true });
+  } else {
+    await execa('npm', ['run', 'build'], { cwd: stage });
+  }
   const out = await execa('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: stage });
   const [info] = JSON.parse(out.stdout) as [{ filename: string; size: number; unpackedSize: number; files: { path: string }[] }];
   return { tarball: join(work, info.filename), files: info.files.map((f) => f.path), sizeBytes: info.size, unpackedBytes: info.unpackedSize };
