@@ -4,23 +4,17 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { lock } from 'proper-lockfile';
 import { describe, expect, it } from 'vitest';
 import { MAX_TIMER_MS } from '../src/core/clock.js';
-import { seededRandom } from '../src/core/random.js';
 import { HubModelSource } from '../src/models/hub-model-source.js';
 import { hubBlobPath, hubSnapshotDir } from '../src/models/hub/hub-cache.js';
 import { type HubDownloadOptions, downloadHubFile } from '../src/models/hub/hub-download.js';
 import { hubBlobLockPath } from '../src/models/hub/hub-lock.js';
 import { type HubSettingsOptions, resolveHubSettings } from '../src/models/hub/hub-settings.js';
 import { buildSyntheticBert } from '../src/models/synthetic-bert.js';
-import { sha256Hex, startFakeHub } from './helpers/fake-hub.js';
+import { randomBytes, sha256Hex, startFakeHub } from './helpers/fake-hub.js';
 import { tempDir } from './helpers/fixtures.js';
 
 const COMMIT = '1111111111111111111111111111111111111111';
 const MOVED_COMMIT = '2222222222222222222222222222222222222222';
-
-function randomBytes(sizeBytes: number, seed: number): Buffer {
-  const random = seededRandom(seed);
-  return Buffer.from(Array.from({ length: sizeBytes }, () => random.int(0, 255)));
-}
 
 const weights = randomBytes(300_000, 7);
 const weightsLfs = `/lfs/${sha256Hex(weights)}`;

@@ -4,18 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { type HubDownloadOptions, downloadHubFile } from '../src/models/hub/hub-download.js';
 import type { HubDownloadProgress } from '../src/models/hub/hub-blob-download.js';
 import { resolveHubSettings, type HubSettingsOptions } from '../src/models/hub/hub-settings.js';
-import { seededRandom } from '../src/core/random.js';
 import { tempDir } from './helpers/fixtures.js';
-import { gitBlobSha1, sha256Hex, startFakeHub } from './helpers/fake-hub.js';
+import { gitBlobSha1, randomBytes, sha256Hex, startFakeHub } from './helpers/fake-hub.js';
 
 const COMMIT = '0123456789abcdef0123456789abcdef01234567';
 const OTHER_COMMIT = 'fedcba9876543210fedcba9876543210fedcba98';
 const TOKEN = 'hf_fake_token';
-
-function randomBytes(sizeBytes: number, seed: number): Buffer {
-  const random = seededRandom(seed);
-  return Buffer.from(Array.from({ length: sizeBytes }, () => random.int(0, 255)));
-}
 
 const weights = randomBytes(200_000, 1);
 const corruptWeights = randomBytes(50_000, 2);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll } from 'vitest';
+import { seededRandom } from '../../src/core/random.js';
 
 /** One file of a fake repo. */
 export interface FakeHubFile {
@@ -69,6 +70,12 @@ export interface FakeHub {
   pushAfter(path: string, next: FakeHubRepo): void;
   /** Stops the server. */
   close(): Promise<void>;
+}
+
+/** `sizeBytes` seeded random bytes: a file to serve whose corruption any hash would see. */
+export function randomBytes(sizeBytes: number, seed: number): Buffer {
+  const random = seededRandom(seed);
+  return Buffer.from(Array.from({ length: sizeBytes }, () => random.int(0, 255)));
 }
 
 /** Hex SHA-256, the LFS etag of `content`. */
