@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { compareModels } from '../src/runtimes/onnxruntime/compare-models.js';
 import { DEFAULT_ATOL, DEFAULT_RTOL, compareOutputs, compareTensors, resolveTolerance } from '../src/tensors/compare-outputs.js';
 import type { TensorData } from '../src/tensors/tensor.js';
+import { finishSteps } from '../src/core/steps.js';
 import { GraphBuilder } from '../src/onnx/graph-builder.js';
 import { tempDir } from './helpers/fixtures.js';
 
@@ -119,7 +120,7 @@ describe('compareModels', () => {
     g.node('Mul', [x, g.initializer('factor', 'float32', [], [factor])], {}, output);
     g.output(output, 'float32', [2, 3]);
     const path = join(dir, `${name}.onnx`);
-    writeFileSync(path, g.toModel());
+    writeFileSync(path, finishSteps(g.modelSteps()));
     return path;
   };
   const feeds = { x: { type: 'float32' as const, dims: [2, 3], data: Float32Array.from([1, -2, 3, -4, 5, -6]) } };

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { fixOnnxDimensions } from '../src/onnx/fix-onnx-dimensions.js';
+import { finishSteps } from '../src/core/steps.js';
+import { fixOnnxDimensionSteps } from '../src/onnx/fix-onnx-dimensions.js';
 import { tempDir, writeSmallBert } from './helpers/fixtures.js';
 
-describe('fixOnnxDimensions', () => {
+describe('fixOnnxDimensionSteps', () => {
   it('fixes only the named dimensions and keeps the weights', async () => {
     const bytes = readFileSync(writeSmallBert(tempDir()));
-    const fixed = fixOnnxDimensions(bytes, { batch_size: 2 });
+    const fixed = finishSteps(fixOnnxDimensionSteps(bytes, { batch_size: 2 }));
     const original = await ort.InferenceSession.create(bytes);
     const session = await ort.InferenceSession.create(fixed);
     expect(session.inputMetadata.map((m) => m.isTensor && m.shape)).toEqual([
@@ -22,6 +23,6 @@ describe('fixOnnxDimensions', () => {
     const feeds = { input_ids: ids, attention_mask: ones, token_type_ids: zeros };
     const [a, b] = [await original.run(feeds), await session.run(feeds)];
     expect(Array.from(b.logits!.data as Float32Array)).toEqual(Array.from(a.logits!.data as Float32Array));
-    expect(Buffer.from(fixOnnxDimensions(bytes, {})).equals(bytes)).toBe(true);
+    expect(Buffer.from(finishSteps(fixOnnxDimensionSteps(bytes, {}))).equals(bytes)).toBe(true);
   });
 });

@@ -1,7 +1,9 @@
 import { describe, it, expect } from 'vitest';
+import { finishStepsCancellably } from '../src/core/steps.js';
 import { generateSentences } from '../src/inputs/sentence-generator.js';
-import { buildTextInputSet, type TextInputSetOptions } from '../src/inputs/text-input-set.js';
+import { buildTextInputSet, textInputSteps, type TextInputSetOptions } from '../src/inputs/text-input-set.js';
 import { createBertUncasedTokenizer } from '../src/inputs/bert-uncased-tokenizer.js';
+import type { TextTokenizer } from '../src/inputs/text-tokenizer.js';
 
 const tokenizer = createBertUncasedTokenizer();
 const texts = generateSentences(40, 1);
@@ -72,6 +74,32 @@ describe('buildTextInputSet', () => {
     const set = buildTextInputSet({ ...base, description: undefined, inputNames: { inputIds: 'ids', attentionMask: 'mask' } });
     expect(Object.keys(set.feeds[0]!).sort()).toEqual(['ids', 'mask']);
     expect(set.description).toBe('40 texts, repeat batches');
+  });
+
+  it('pads to the longest of all texts, tokenized a slice at a time, as one call to the tokenizer would', () => {
+    // Two slices; at 16 tokens some texts are truncated, at 128 none is.
+    const many = generateSentences(501, 2);
+    for (const sequenceLength of [128, 16]) {
+      const set = buildTextInputSet({ ...base, texts: many, batchSize: 1, inputCount: many.length, sequenceLength, padding: 'longest', inputNames: { inputIds: 'input_ids' } });
+      const expected = tokenizer.encode(many, { maxLength: sequenceLength, padding: 'longest', truncation: true });
+      expect(set.feeds.map((feed) => Array.from(feed['input_ids']!.data as BigInt64Array, Number))).toEqual(expected.map((encoding) => encoding.inputIds));
+    }
+  });
+
+  it('stops between slices of texts once its signal aborts', async () => {
+    const controller = new AbortController();
+    let calls = 0;
+    const aborting: TextTokenizer = {
+      encode(batch, options) {
+        calls++;
+        controller.abort();
+        return tokenizer.encode(batch, options);
+      },
+    };
+    const texts = Array.from({ length: 5000 }, (_, i) => `text number ${i}`);
+    const steps = textInputSteps({ ...base, texts, tokenizer: aborting, batchSize: 1, inputCount: texts.length });
+    await expect(finishStepsCancellably(steps, controller.signal)).rejects.toMatchObject({ name: 'AbortError' });
+    expect(calls).toBe(1);
   });
 
   it('rejects bad options with INVALID_OPTION', () => {

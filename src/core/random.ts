@@ -1,6 +1,7 @@
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
+import type { Steps } from './steps.js';
 import { MAX_SEED, requireInteger } from './validate.js';
 
 /** A deterministic random stream: the same seed gives the same sequence on every machine. */
@@ -49,4 +50,17 @@ export function seededRandom(seed: number): SeededRandom {
       return out;
     },
   };
+}
+
+/** Draws per step of {@link normalSteps}: tens of milliseconds. Even, so that each step draws whole Box–Muller pairs. */
+const NORMALS_PER_STEP = 1 << 20;
+
+/** `random.normals(count, std, mean)`, the same values, drawn in steps (see {@link Steps}) of a million or fewer. */
+export function* normalSteps(random: SeededRandom, count: number, std: number, mean = 0): Steps<Float32Array> {
+  const out = new Float32Array(count);
+  for (let start = 0; start < count; start += NORMALS_PER_STEP) {
+    out.set(random.normals(Math.min(NORMALS_PER_STEP, count - start), std, mean), start);
+    yield;
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 import { InferbenchError } from '../core/errors.js';
 import type { TensorSpec } from '../models/model-source.js';
 import { seededRandom } from '../core/random.js';
+import { finishSteps, type Steps } from '../core/steps.js';
 import type { InputSet } from './input-set.js';
 import type { NamedTensors, FeedTensor } from '../tensors/tensor.js';
 
@@ -33,6 +34,14 @@ function concreteDims(spec: TensorSpec, batchSize: number, dimensions: Readonly<
  * integers 0 or 1 (valid as masks and as indices into any table).
  */
 export function buildRandomInputSet(options: RandomInputSetOptions): InputSet {
+  return finishSteps(randomInputSteps(options));
+}
+
+/** Values drawn per step of {@link randomInputSteps}: tens of milliseconds. */
+const VALUES_PER_STEP = 1 << 20;
+
+/** {@link buildRandomInputSet} in steps (see {@link Steps}): a thousand image-sized inputs take seconds. */
+export function* randomInputSteps(options: RandomInputSetOptions): Steps<InputSet> {
   const random = seededRandom(options.seed);
   const makeTensor = (spec: TensorSpec): FeedTensor => {
     const dims = concreteDims(spec, options.batchSize, options.dimensions);
@@ -48,8 +57,16 @@ export function buildRandomInputSet(options: RandomInputSetOptions): InputSet {
         throw new InferbenchError('INPUT_MISMATCH', `input '${spec.name}' has element type ${spec.elementType}, which inferbench cannot generate yet; supported: float32, int32, int64`);
     }
   };
-  const feeds = Array.from({ length: options.inputCount }, (): NamedTensors =>
-    Object.fromEntries(options.specs.map((spec) => [spec.name, makeTensor(spec)])),
-  );
+  const feeds: NamedTensors[] = [];
+  let drawnSinceStep = 0;
+  for (let i = 0; i < options.inputCount; i++) {
+    const feed: NamedTensors = Object.fromEntries(options.specs.map((spec) => [spec.name, makeTensor(spec)]));
+    feeds.push(feed);
+    drawnSinceStep += Object.values(feed).reduce((count, tensor) => count + tensor.data.length, 0);
+    if (drawnSinceStep >= VALUES_PER_STEP) {
+      drawnSinceStep = 0;
+      yield;
+    }
+  }
   return { feeds, batchSize: options.batchSize, description: `random tensors, seed ${options.seed}` };
 }

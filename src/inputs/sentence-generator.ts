@@ -1,4 +1,5 @@
 import { seededRandom } from '../core/random.js';
+import { finishSteps, type Steps } from '../core/steps.js';
 import { requireInteger } from '../core/validate.js';
 
 // A small lexicon; a few long or rare words make WordPiece split them into several tokens.
@@ -28,6 +29,14 @@ const CONJUNCTIONS = ['and', 'but', 'while', 'because', 'so', 'although', 'until
  * prepositional phrases, so lengths vary from about 5 to 45 words; the same seed always gives the same list.
  */
 export function generateSentences(count: number, seed: number): string[] {
+  return finishSteps(sentenceSteps(count, seed));
+}
+
+/** Sentences made per step of {@link sentenceSteps}: milliseconds. */
+const SENTENCES_PER_STEP = 1000;
+
+/** {@link generateSentences} in steps (see {@link Steps}): hundreds of thousands take seconds. */
+export function* sentenceSteps(count: number, seed: number): Steps<string[]> {
   requireInteger('sentence count', count, 0);
   const random = seededRandom(seed);
   const chance = (percent: number): boolean => random.int(1, 100) <= percent;
@@ -48,10 +57,16 @@ export function generateSentences(count: number, seed: number): string[] {
     ...(chance(30) ? [pick(ADVERBS)] : []),
   ];
 
-  return Array.from({ length: count }, () => {
+  const sentence = (): string => {
     const words = chance(30) ? [...pick(OPENERS).split(' '), ...clause()] : clause();
     for (let n = random.int(0, 2); n > 0; n--) words.push(pick(CONJUNCTIONS), ...clause());
     const text = words.join(' ');
     return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
-  });
+  };
+  const sentences: string[] = [];
+  while (sentences.length < count) {
+    for (let i = Math.min(SENTENCES_PER_STEP, count - sentences.length); i > 0; i--) sentences.push(sentence());
+    yield;
+  }
+  return sentences;
 }

@@ -1,8 +1,9 @@
 import { InferbenchError } from '../core/errors.js';
+import { finishSteps, type Steps } from '../core/steps.js';
 import { requireInteger } from '../core/validate.js';
 import type { InputSet } from './input-set.js';
 import type { FeedTensor, NamedTensors, TensorData } from '../tensors/tensor.js';
-import type { TextEncoding, TextInput, TextTokenizer } from './text-tokenizer.js';
+import type { TextEncodeOptions, TextEncoding, TextInput, TextTokenizer } from './text-tokenizer.js';
 
 /** What {@link buildTextInputSet} encodes and how it batches it. */
 export interface TextInputSetOptions {
@@ -28,6 +29,14 @@ export interface TextInputSetOptions {
 
 /** Encodes texts into int64 `[batchSize, sequenceLength]` samples ready to feed a text model. */
 export function buildTextInputSet(options: TextInputSetOptions): InputSet {
+  return finishSteps(textInputSteps(options));
+}
+
+/** Texts tokenized, or samples packed, per step of {@link textInputSteps}: tens of milliseconds. */
+const ITEMS_PER_STEP = 500;
+
+/** {@link buildTextInputSet} in steps (see {@link Steps}): tokenizing a hundred thousand texts takes seconds. */
+export function* textInputSteps(options: TextInputSetOptions): Steps<InputSet> {
   const { texts, batchSize, sequenceLength, inputCount, batchMode, inputNames } = options;
   requireInteger('batchSize', batchSize, 1);
   requireInteger('sequenceLength', sequenceLength, 1);
@@ -47,11 +56,25 @@ export function buildTextInputSet(options: TextInputSetOptions): InputSet {
     Array.from({ length: batchSize }, (_, row) => (batchMode === 'repeat' ? sample : sample * batchSize + row) % texts.length),
   );
   const used = [...new Set(rowTexts.flat())];
-  // Every sample must share one shape, so 'longest' pads to the longest of all texts used at once.
-  const encoded = options.tokenizer.encode(
-    used.map((index) => texts[index]!),
-    { maxLength: sequenceLength, padding: options.padding ?? 'max_length', truncation: true },
-  );
+  const encodeUsed = function* (encodeOptions: TextEncodeOptions): Steps<TextEncoding[]> {
+    const encodings: TextEncoding[] = [];
+    for (let start = 0; start < used.length; start += ITEMS_PER_STEP) {
+      encodings.push(...options.tokenizer.encode(used.slice(start, start + ITEMS_PER_STEP).map((index) => texts[index]!), encodeOptions));
+      yield;
+    }
+    return encodings;
+  };
+  // Every sample must share one shape, so 'longest' pads to the longest of all texts used: measured unpadded first,
+  // then each text encoded again to that length. That truncates no text further: when one was truncated, the longest
+  // is sequenceLength.
+  let encoded: TextEncoding[];
+  if (options.padding === 'longest') {
+    const unpadded = yield* encodeUsed({ maxLength: sequenceLength, padding: 'none', truncation: true });
+    const longest = unpadded.reduce((length, encoding) => Math.max(length, encoding.inputIds.length), 0);
+    encoded = yield* encodeUsed({ maxLength: longest, padding: 'max_length', truncation: true });
+  } else {
+    encoded = yield* encodeUsed({ maxLength: sequenceLength, padding: 'max_length', truncation: true });
+  }
   const rowLength = encoded[0]?.inputIds.length ?? sequenceLength;
   const byText = new Map<number, TextEncoding>();
   used.forEach((index, i) => {
@@ -65,15 +88,17 @@ export function buildTextInputSet(options: TextInputSetOptions): InputSet {
     byText.set(index, encoding);
   });
 
-  const feeds = rowTexts.map((rows): NamedTensors => {
+  const feeds: NamedTensors[] = [];
+  for (const rows of rowTexts) {
     const encodings = rows.map((index) => byText.get(index)!);
     const tensor = (field: keyof TextEncoding) => int64Tensor(encodings.map((encoding) => encoding[field]), rowLength);
-    return {
+    feeds.push({
       [inputNames.inputIds]: tensor('inputIds'),
       ...(inputNames.attentionMask === undefined ? {} : { [inputNames.attentionMask]: tensor('attentionMask') }),
       ...(inputNames.tokenTypeIds === undefined ? {} : { [inputNames.tokenTypeIds]: tensor('tokenTypeIds') }),
-    };
-  });
+    });
+    if (feeds.length % ITEMS_PER_STEP === 0) yield;
+  }
   return {
     feeds,
     batchSize,

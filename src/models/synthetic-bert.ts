@@ -1,5 +1,6 @@
-import { seededRandom } from '../core/random.js';
+import { normalSteps, seededRandom } from '../core/random.js';
 import { InferbenchError } from '../core/errors.js';
+import { finishSteps, type Steps } from '../core/steps.js';
 import { attr, GraphBuilder } from '../onnx/graph-builder.js';
 import { DataType } from '../onnx/onnx-proto.js';
 
@@ -62,23 +63,28 @@ const MASKED_SCORE = -10000;
  * @throws InferbenchError `INVALID_OPTION` when a config value is not usable.
  */
 export function buildSyntheticBert(config: Partial<SyntheticBertConfig> = {}): Uint8Array {
+  return finishSteps(syntheticBertSteps(config));
+}
+
+/** {@link buildSyntheticBert} in steps (see {@link Steps}), so that generating bert-base's 110 M weights can be stopped. */
+export function* syntheticBertSteps(config: Partial<SyntheticBertConfig> = {}): Steps<Uint8Array> {
   const c = resolveConfig(config);
   const headSize = c.hiddenSize / c.heads;
   const H = c.hiddenSize;
   const g = new GraphBuilder('synthetic_bert');
   const random = seededRandom(c.seed);
-  const normal = (count: number): Float32Array => random.normals(count, WEIGHT_STD);
 
-  const weight = (hint: string, dims: number[]) =>
-    g.initializer(hint, 'float32', dims, normal(dims.reduce((a, b) => a * b, 1)));
+  const weight = function* (hint: string, dims: number[]): Steps<string> {
+    return g.initializer(hint, 'float32', dims, yield* normalSteps(random, dims.reduce((a, b) => a * b, 1), WEIGHT_STD));
+  };
   const filled = (hint: string, size: number, value: number) =>
     g.initializer(hint, 'float32', [size], new Float32Array(size).fill(value));
   const scalar = (hint: string, value: number) => g.initializer(hint, 'float32', [], [value]);
   const int64s = (hint: string, values: number[]) => g.initializer(hint, 'int64', [values.length], values);
 
   // Weights are stored [in, out] so x·W needs no transpose (Hugging Face stores [out, in]).
-  const dense = (x: string, inSize: number, outSize: number, hint: string, outputName?: string) => {
-    const product = g.node('MatMul', [x, weight(`${hint}.weight`, [inSize, outSize])]);
+  const dense = function* (x: string, inSize: number, outSize: number, hint: string, outputName?: string): Steps<string> {
+    const product = g.node('MatMul', [x, yield* weight(`${hint}.weight`, [inSize, outSize])]);
     return g.node('Add', [product, filled(`${hint}.bias`, outSize, 0)], {}, outputName);
   };
   const layerNorm = (x: string, hint: string) =>
@@ -94,11 +100,11 @@ export function buildSyntheticBert(config: Partial<SyntheticBertConfig> = {}): U
 
   // Embeddings. Positions 0..seq-1 are the first seq rows of the table, sliced at run time.
   const seqLength = g.node('Shape', [inputIds], { start: attr.int(1), end: attr.int(2) });
-  const positionTable = weight('position_embeddings', [c.maxPositions, H]);
+  const positionTable = yield* weight('position_embeddings', [c.maxPositions, H]);
   const positions = g.node('Slice', [positionTable, int64s('zero', [0]), seqLength, int64s('axis0', [0])]);
-  const words = g.node('Gather', [weight('word_embeddings', [c.vocabSize, H]), inputIds]);
+  const words = g.node('Gather', [yield* weight('word_embeddings', [c.vocabSize, H]), inputIds]);
   // Without the input every token is segment 0, as in Hugging Face's BertModel, so row 0 is still added.
-  const typeEmbeddings = weight('token_type_embeddings', [c.typeVocabSize, H]);
+  const typeEmbeddings = yield* weight('token_type_embeddings', [c.typeVocabSize, H]);
   const tokenTypes = tokenTypeIds === undefined
     ? g.node('Gather', [typeEmbeddings, int64s('segment0', [0])])
     : g.node('Gather', [typeEmbeddings, tokenTypeIds]);
@@ -120,32 +126,32 @@ export function buildSyntheticBert(config: Partial<SyntheticBertConfig> = {}): U
 
   for (let l = 0; l < c.layers; l++) {
     const p = `layer${l}`;
-    const heads = (hint: string, perm: number[]) => {
-      const split = g.node('Reshape', [dense(hidden, H, H, `${p}.${hint}`), toHeads]);
+    const heads = function* (hint: string, perm: number[]): Steps<string> {
+      const split = g.node('Reshape', [yield* dense(hidden, H, H, `${p}.${hint}`), toHeads]);
       return g.node('Transpose', [split], { perm: attr.ints(perm) });
     };
-    const query = heads('query', [0, 2, 1, 3]); // [batch, heads, seq, headSize]
-    const keyT = heads('key', [0, 2, 3, 1]); // [batch, heads, headSize, seq]
-    const value = heads('value', [0, 2, 1, 3]);
+    const query = yield* heads('query', [0, 2, 1, 3]); // [batch, heads, seq, headSize]
+    const keyT = yield* heads('key', [0, 2, 3, 1]); // [batch, heads, headSize, seq]
+    const value = yield* heads('value', [0, 2, 1, 3]);
     const scores = g.node('Add', [g.node('Div', [g.node('MatMul', [query, keyT]), scale]), maskBias]);
     const probs = g.node('Softmax', [scores], { axis: attr.int(-1) });
     const context = g.node('Transpose', [g.node('MatMul', [probs, value])], { perm: attr.ints([0, 2, 1, 3]) });
-    const attended = dense(g.node('Reshape', [context, fromHeads]), H, H, `${p}.attention_output`);
+    const attended = yield* dense(g.node('Reshape', [context, fromHeads]), H, H, `${p}.attention_output`);
     hidden = layerNorm(g.node('Add', [attended, hidden]), `${p}.attention_layer_norm`);
 
-    const x = dense(hidden, H, c.intermediateSize, `${p}.intermediate`);
+    const x = yield* dense(hidden, H, c.intermediateSize, `${p}.intermediate`);
     const erfPlusOne = g.node('Add', [one, g.node('Erf', [g.node('Div', [x, sqrt2])])]);
     const gelu = g.node('Mul', [g.node('Mul', [x, half]), erfPlusOne]);
-    const output = dense(gelu, c.intermediateSize, H, `${p}.output`);
+    const output = yield* dense(gelu, c.intermediateSize, H, `${p}.output`);
     hidden = layerNorm(g.node('Add', [output, hidden]), `${p}.output_layer_norm`);
   }
 
   // A scalar index drops the sequence axis: [batch, seq, H] → [batch, H] of [CLS] vectors.
   const cls = g.node('Gather', [hidden, g.initializer('cls_index', 'int64', [], [0])], { axis: attr.int(1) });
-  const pooled = g.node('Tanh', [dense(cls, H, H, 'pooler')]);
-  const logits = dense(pooled, H, c.numLabels, 'classifier', 'logits');
+  const pooled = g.node('Tanh', [yield* dense(cls, H, H, 'pooler')]);
+  const logits = yield* dense(pooled, H, c.numLabels, 'classifier', 'logits');
   g.output(logits, 'float32', ['batch_size', c.numLabels]);
-  return g.toModel();
+  return yield* g.modelSteps();
 }
 
 function resolveConfig(config: Partial<SyntheticBertConfig>): Required<SyntheticBertConfig> {

@@ -1,5 +1,6 @@
 import { InferbenchError } from '../core/errors.js';
-import { seededRandom } from '../core/random.js';
+import { normalSteps, seededRandom } from '../core/random.js';
+import { finishSteps, type Steps } from '../core/steps.js';
 import { MAX_SEED, requireInteger } from '../core/validate.js';
 import { attr, GraphBuilder } from '../onnx/graph-builder.js';
 
@@ -54,24 +55,29 @@ const MAX_MODEL_BYTES = 2 ** 31;
  * @throws InferbenchError `INVALID_OPTION` when a config value is not usable.
  */
 export function buildSyntheticResnet(config: Partial<SyntheticResnetConfig> = {}): Uint8Array {
+  return finishSteps(syntheticResnetSteps(config));
+}
+
+/** {@link buildSyntheticResnet} in steps (see {@link Steps}), so that generating a deep ResNet's weights can be stopped. */
+export function* syntheticResnetSteps(config: Partial<SyntheticResnetConfig> = {}): Steps<Uint8Array> {
   const c = resolveConfig(config);
   const g = new GraphBuilder('synthetic_resnet');
   const random = seededRandom(c.seed);
-  const normal = (count: number, std: number, mean = 0): Float32Array => random.normals(count, std, mean);
+  const normal = (count: number, std: number, mean = 0): Steps<Float32Array> => normalSteps(random, count, std, mean);
 
   /**
    * A k×k Conv (padding k/2, so only the stride shrinks the image) and its BatchNormalization,
    * named after torchvision's modules. Weights are drawn in the same order whether or not the
    * BatchNormalization is folded, so both forms of one seed compute the same function.
    */
-  const convBn = (x: string, inChannels: number, outChannels: number, kernel: number, stride: number, names: [string, string], gain = 1) => {
+  const convBn = function* (x: string, inChannels: number, outChannels: number, kernel: number, stride: number, names: [string, string], gain = 1): Steps<string> {
     const [convName, bnName] = names;
     const fanIn = inChannels * kernel * kernel;
-    const weight = normal(outChannels * fanIn, Math.sqrt(2 / fanIn)); // He (kaiming-normal) for ReLU networks
-    const scale = normal(outChannels, gain * BATCH_NORM_JITTER, gain);
-    const bias = normal(outChannels, BATCH_NORM_JITTER);
-    const mean = normal(outChannels, BATCH_NORM_JITTER);
-    const variance = normal(outChannels, BATCH_NORM_JITTER).map(Math.exp);
+    const weight = yield* normal(outChannels * fanIn, Math.sqrt(2 / fanIn)); // He (kaiming-normal) for ReLU networks
+    const scale = yield* normal(outChannels, gain * BATCH_NORM_JITTER, gain);
+    const bias = yield* normal(outChannels, BATCH_NORM_JITTER);
+    const mean = yield* normal(outChannels, BATCH_NORM_JITTER);
+    const variance = (yield* normal(outChannels, BATCH_NORM_JITTER)).map(Math.exp);
     const pad = Math.floor(kernel / 2);
     const attributes = {
       kernel_shape: attr.ints([kernel, kernel]),
@@ -98,36 +104,36 @@ export function buildSyntheticResnet(config: Partial<SyntheticResnetConfig> = {}
   const relu = (x: string) => g.node('Relu', [x]);
 
   const input = g.input('input', 'float32', ['batch_size', 3, 'height', 'width']);
-  const stem = relu(convBn(input, 3, c.baseWidth, 7, 2, ['conv1', 'bn1']));
+  const stem = relu(yield* convBn(input, 3, c.baseWidth, 7, 2, ['conv1', 'bn1']));
   let x = g.node('MaxPool', [stem], {
     kernel_shape: attr.ints([3, 3]),
     strides: attr.ints([2, 2]),
     pads: attr.ints([1, 1, 1, 1]),
   });
   let channels = c.baseWidth;
-  c.blocks.forEach((count, stage) => {
+  for (const [stage, count] of c.blocks.entries()) {
     const width = c.baseWidth * 2 ** stage;
     const outChannels = width * EXPANSION;
     for (let b = 0; b < count; b++) {
       const p = `layer${stage + 1}.${b}`;
       const stride = b === 0 && stage > 0 ? 2 : 1;
       // The first block changes width (and, after stage 1, resolution), so its shortcut is a projection.
-      const shortcut = b === 0 ? convBn(x, channels, outChannels, 1, stride, [`${p}.downsample.0`, `${p}.downsample.1`]) : x;
-      const reduced = relu(convBn(x, channels, width, 1, 1, [`${p}.conv1`, `${p}.bn1`]));
-      const spatial = relu(convBn(reduced, width, width, 3, stride, [`${p}.conv2`, `${p}.bn2`]));
-      const expanded = convBn(spatial, width, outChannels, 1, 1, [`${p}.conv3`, `${p}.bn3`], RESIDUAL_GAIN);
+      const shortcut = b === 0 ? yield* convBn(x, channels, outChannels, 1, stride, [`${p}.downsample.0`, `${p}.downsample.1`]) : x;
+      const reduced = relu(yield* convBn(x, channels, width, 1, 1, [`${p}.conv1`, `${p}.bn1`]));
+      const spatial = relu(yield* convBn(reduced, width, width, 3, stride, [`${p}.conv2`, `${p}.bn2`]));
+      const expanded = yield* convBn(spatial, width, outChannels, 1, 1, [`${p}.conv3`, `${p}.bn3`], RESIDUAL_GAIN);
       x = relu(g.node('Add', [expanded, shortcut]));
       channels = outChannels;
     }
-  });
+  }
 
   const pooled = g.node('Flatten', [g.node('GlobalAveragePool', [x])], { axis: attr.int(1) });
   // Stored [out, in] as torchvision's nn.Linear, hence transB.
-  const fcWeight = g.initializer('fc.weight', 'float32', [c.numClasses, channels], normal(c.numClasses * channels, 1 / Math.sqrt(channels)));
+  const fcWeight = g.initializer('fc.weight', 'float32', [c.numClasses, channels], yield* normal(c.numClasses * channels, 1 / Math.sqrt(channels)));
   const fcBias = g.initializer('fc.bias', 'float32', [c.numClasses], new Float32Array(c.numClasses));
   g.node('Gemm', [pooled, fcWeight, fcBias], { transB: attr.int(1) }, 'logits');
   g.output('logits', 'float32', ['batch_size', c.numClasses]);
-  return g.toModel();
+  return yield* g.modelSteps();
 }
 
 function resolveConfig(config: Partial<SyntheticResnetConfig>): Required<SyntheticResnetConfig> {

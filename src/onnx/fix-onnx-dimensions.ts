@@ -1,4 +1,5 @@
 import protobuf from 'protobufjs/minimal.js';
+import { concatSteps, type Steps } from '../core/steps.js';
 import { fieldNumber } from './onnx-proto.js';
 
 // The path from a model to a tensor's dimensions, in onnx.proto's field numbers.
@@ -17,23 +18,14 @@ const WIRE_LENGTH_DELIMITED = 2;
 
 const varint = (value: number): Uint8Array => protobuf.Writer.create().uint32(value).finish();
 
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
-}
-
 /**
- * Copies a protobuf message field by field, byte for byte, except the length-delimited fields for
- * which `rewrite` returns new contents. Fields the rewrite does not touch, known or not, survive.
+ * A protobuf message, field by field, byte for byte, except the length-delimited fields for which `rewrite` returns new
+ * contents: as pieces of the message and of the original to be put together in order, so that a model's weights are
+ * copied once, at the end. Fields the rewrite does not touch, known or not, survive.
  */
-function rewriteMessage(message: Uint8Array, rewrite: (field: number, payload: Uint8Array) => Uint8Array | undefined): Uint8Array {
+function rewriteMessage(message: Uint8Array, rewrite: (field: number, payload: Uint8Array) => Uint8Array[] | undefined): Uint8Array[] {
   const reader = protobuf.Reader.create(message);
-  const chunks: Uint8Array[] = [];
+  const pieces: Uint8Array[] = [];
   while (reader.pos < reader.len) {
     const start = reader.pos;
     const tag = reader.uint32();
@@ -41,17 +33,18 @@ function rewriteMessage(message: Uint8Array, rewrite: (field: number, payload: U
     if (wireType === WIRE_LENGTH_DELIMITED) {
       const payload = reader.bytes();
       const replaced = rewrite(tag >>> 3, payload);
-      chunks.push(replaced ? concat([varint(tag), varint(replaced.length), replaced]) : message.subarray(start, reader.pos));
+      if (replaced) pieces.push(varint(tag), varint(replaced.reduce((n, piece) => n + piece.byteLength, 0)), ...replaced);
+      else pieces.push(message.subarray(start, reader.pos));
     } else {
       reader.skipType(wireType);
-      chunks.push(message.subarray(start, reader.pos));
+      pieces.push(message.subarray(start, reader.pos));
     }
   }
-  return concat(chunks);
+  return pieces;
 }
 
 /** A Dimension whose dim_param names one of `dimensions`, turned into that dim_value; others unchanged. */
-function fixDimension(dim: Uint8Array, dimensions: Readonly<Record<string, number>>): Uint8Array | undefined {
+function fixDimension(dim: Uint8Array, dimensions: Readonly<Record<string, number>>): Uint8Array[] | undefined {
   const reader = protobuf.Reader.create(dim);
   const kept: Uint8Array[] = [];
   let value: number | undefined;
@@ -69,20 +62,21 @@ function fixDimension(dim: Uint8Array, dimensions: Readonly<Record<string, numbe
   }
   if (value === undefined) return undefined;
   const dimValue = protobuf.Writer.create().uint32((DIM_VALUE << 3) | WIRE_VARINT).int64(value).finish();
-  return concat([dimValue, ...kept]);
+  return [dimValue, ...kept];
 }
 
 /**
  * Returns ONNX model bytes in which the named symbolic dimensions of the graph's inputs, outputs and
  * value infos have fixed sizes. onnxruntime-node does not implement `freeDimensionOverrides`
- * (only the web build does), so shapes are fixed in the model itself before ORT optimises it.
+ * (only the web build does), so shapes are fixed in the model itself before ORT optimises it. In steps
+ * (see {@link Steps}): copying a large model's weights takes seconds.
  */
-export function fixOnnxDimensions(model: Uint8Array, dimensions: Readonly<Record<string, number>>): Uint8Array {
+export function* fixOnnxDimensionSteps(model: Uint8Array, dimensions: Readonly<Record<string, number>>): Steps<Uint8Array> {
   const shape = (bytes: Uint8Array) => rewriteMessage(bytes, (f, p) => (f === SHAPE_DIM ? fixDimension(p, dimensions) : undefined));
   const tensor = (bytes: Uint8Array) => rewriteMessage(bytes, (f, p) => (f === TENSOR_SHAPE ? shape(p) : undefined));
   const type = (bytes: Uint8Array) => rewriteMessage(bytes, (f, p) => (f === TYPE_TENSOR ? tensor(p) : undefined));
   const valueInfo = (bytes: Uint8Array) => rewriteMessage(bytes, (f, p) => (f === VALUE_INFO_TYPE ? type(p) : undefined));
   const graph = (bytes: Uint8Array) =>
     rewriteMessage(bytes, (f, p) => (f === GRAPH_INPUT || f === GRAPH_OUTPUT || f === GRAPH_VALUE_INFO ? valueInfo(p) : undefined));
-  return rewriteMessage(model, (f, p) => (f === MODEL_GRAPH ? graph(p) : undefined));
+  return yield* concatSteps(rewriteMessage(model, (f, p) => (f === MODEL_GRAPH ? graph(p) : undefined)));
 }

@@ -1,7 +1,9 @@
+import { endianness } from 'node:os';
+import { concatSteps, type Steps } from '../core/steps.js';
 import {
   AttributeType,
   DataType,
-  encodeModel,
+  encodeModelPieces,
   type AttributeProtoLike,
   type NodeProtoLike,
   type TensorProtoLike,
@@ -25,7 +27,7 @@ export const attr = {
   floats: (floats: number[]): Attribute => ({ type: AttributeType.FLOATS, floats }),
 };
 
-/** Options of {@link GraphBuilder.toModel}. */
+/** Options of {@link GraphBuilder.modelSteps}. */
 export interface ModelOptions {
   /** ONNX IR version; 8 is what opset 17 was released with. */
   irVersion?: number;
@@ -61,7 +63,10 @@ export class GraphBuilder {
     this.outputs.push(valueInfo(name, type, dims));
   }
 
-  /** Adds a constant tensor; `data` length must equal the product of `dims` (empty `dims` = scalar). */
+  /**
+   * Adds a constant tensor; `data` length must equal the product of `dims` (empty `dims` = scalar). A Float32Array is
+   * kept, not copied, until the model is serialized: leave it unchanged.
+   */
   initializer(hint: string, type: ElementType, dims: number[], data: ArrayLike<number>): string {
     const count = dims.reduce((a, b) => a * b, 1);
     if (data.length !== count) throw new Error(`initializer ${hint}: ${data.length} values for dims [${dims}]`);
@@ -86,9 +91,12 @@ export class GraphBuilder {
     return output;
   }
 
-  /** Serializes the graph as an ONNX model (ai.onnx domain only). */
-  toModel({ irVersion = 8, opsetVersion = 17 }: ModelOptions = {}): Uint8Array {
-    return encodeModel({
+  /**
+   * Serializes the graph as an ONNX model (ai.onnx domain only), in steps (see {@link Steps}): the weights are copied
+   * into the model's bytes a slice at a time.
+   */
+  *modelSteps({ irVersion = 8, opsetVersion = 17 }: ModelOptions = {}): Steps<Uint8Array> {
+    const pieces = encodeModelPieces({
       irVersion,
       opsetImport: [{ domain: '', version: opsetVersion }],
       producerName: 'inferbench',
@@ -100,6 +108,7 @@ export class GraphBuilder {
         output: this.outputs,
       },
     });
+    return yield* concatSteps(pieces);
   }
 
   private claim(name: string): string {
@@ -123,8 +132,12 @@ function valueInfo(name: string, type: ElementType, dims: Dim[]): ValueInfoProto
   return { name, type: { tensorType: { elemType: DATA_TYPE[type], shape: { dim } } } };
 }
 
-// raw_data is little-endian by the ONNX spec whatever the host byte order.
+const LITTLE_ENDIAN_HOST = endianness() === 'LE';
+
+// raw_data is little-endian by the ONNX spec whatever the host byte order. On a little-endian host a Float32Array's
+// bytes already are, so hundreds of megabytes of weights need no copy.
 function littleEndian(type: ElementType, data: ArrayLike<number>): Uint8Array {
+  if (type === 'float32' && data instanceof Float32Array && LITTLE_ENDIAN_HOST) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   const bytes = new Uint8Array(data.length * (type === 'float32' ? 4 : 8));
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < data.length; i++) {

@@ -196,6 +196,7 @@ const root = protobuf.Root.fromJSON({
 });
 
 const ModelProto = root.lookupType('onnx.ModelProto');
+const GraphProto = root.lookupType('onnx.GraphProto');
 const TensorProto = root.lookupType('onnx.TensorProto');
 
 /** The wire number of `field` in ONNX message `type` (e.g. `fieldNumber('GraphProto', 'input')` is 11). */
@@ -205,9 +206,40 @@ export function fieldNumber(type: string, field: string): number {
   return found.id;
 }
 
-/** Serializes a model to the bytes of an `.onnx` file. */
-export function encodeModel(model: ModelProtoLike): Uint8Array {
-  return ModelProto.encode(ModelProto.fromObject(model)).finish();
+/** The bytes of `message`, a message of `type`. */
+const encode = (type: protobuf.Type, message: object): Uint8Array => type.encode(type.fromObject(message)).finish();
+
+/** The wire type of bytes, strings and messages. */
+const LENGTH_DELIMITED = 2;
+
+/** A length-delimited field's key and length, which `length` bytes of its content follow on the wire. */
+const lengthPrefix = (type: protobuf.Type, field: string, length: number): Uint8Array =>
+  protobuf.Writer.create().uint32((type.fields[field]!.id << 3) | LENGTH_DELIMITED).uint32(length).finish();
+
+/** The bytes of `message`'s fields numbered before `field`, and of those after; `field` itself left out. */
+function encodeAround(type: protobuf.Type, message: object, field: string): [Uint8Array, Uint8Array] {
+  const id = type.fields[field]!.id;
+  const others = Object.entries(message).filter(([name]) => name !== field);
+  const part = (before: boolean): Uint8Array => encode(type, Object.fromEntries(others.filter(([name]) => (type.fields[name]!.id < id) === before)));
+  return [part(true), part(false)];
+}
+
+/**
+ * Serializes a model to the bytes of an `.onnx` file, as pieces to be put together in order: the weights' bytes are
+ * the pieces themselves, not copies, so that a model of hundreds of megabytes is copied once (see concatSteps).
+ * protobufjs writes a message's fields by field number, each element of a repeated field on its own, so a message is
+ * its fields' encodings put together, and the pieces are the bytes encoding the whole model at once would give.
+ */
+export function encodeModelPieces(model: ModelProtoLike): Uint8Array[] {
+  const tensors = model.graph.initializer.flatMap((tensor) => {
+    const [header, after] = encodeAround(TensorProto, tensor, 'rawData');
+    const data = [header, lengthPrefix(TensorProto, 'rawData', tensor.rawData.byteLength), tensor.rawData, after];
+    return [lengthPrefix(GraphProto, 'initializer', data.reduce((n, piece) => n + piece.byteLength, 0)), ...data];
+  });
+  const [graphHead, graphTail] = encodeAround(GraphProto, model.graph, 'initializer');
+  const graphBytes = graphHead.byteLength + tensors.reduce((n, piece) => n + piece.byteLength, 0) + graphTail.byteLength;
+  const [modelHead, modelTail] = encodeAround(ModelProto, model, 'graph');
+  return [modelHead, lengthPrefix(ModelProto, 'graph', graphBytes), graphHead, ...tensors, graphTail, modelTail];
 }
 
 /** Parses the bytes of an `.onnx` file back into the subset of fields above; others are dropped. */

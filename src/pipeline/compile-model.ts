@@ -1,6 +1,7 @@
 import { InferbenchError } from '../core/errors.js';
 import { rejectingAsAborted } from '../core/abort.js';
 import { requireInteger } from '../core/validate.js';
+import { DEFAULT_MODEL } from '../models/resolve-model-source.js';
 import type { BenchmarkOptions } from './run-benchmark-options.js';
 import { setUpRun, type RunSetupOptions } from './set-up-run.js';
 import { prepareArtifact } from './prepare-artifact.js';
@@ -35,7 +36,9 @@ export interface CompiledBatchSize {
  * experiments; each artifact lands in the cache where `runBenchmark` finds it again.
  */
 export function compileModel(options: CompileModelOptions): Promise<CompiledBatchSize[]> {
-  return rejectingAsAborted(options.signal, 'the compile', () => compileEach(options));
+  const { model = DEFAULT_MODEL, batchSizes } = options;
+  const what = `compiling ${typeof model === 'object' ? model.id : model} for ${batchSizes.length === 1 ? 'batch' : 'batch sizes'} ${batchSizes.join(', ')}`;
+  return rejectingAsAborted(options.signal, what, () => compileEach(options));
 }
 
 async function compileEach(options: CompileModelOptions): Promise<CompiledBatchSize[]> {

@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { toOrtFeeds } from './ort-tensors.js';
+import { abortPoint } from '../../core/steps.js';
 import { InferbenchError } from '../../core/errors.js';
 import type { NamedTensors } from '../../tensors/tensor.js';
 import { compareOutputs, resolveTolerance, type OutputComparison, type Tolerance, type ToleranceOptions } from '../../tensors/compare-outputs.js';
@@ -9,7 +10,7 @@ import type { OrtProviderList } from './ort-device.js';
 
 /** Options of {@link compareModels}. */
 export interface CompareModelsOptions extends ToleranceOptions {
-  /** Cancels the comparison between loading and running. */
+  /** Cancels the comparison between loading and running: it rejects with the signal's reason. */
   readonly signal?: AbortSignal;
   /** Execution providers of the artifact's session, for an artifact optimised for a GPU; default the CPU. */
   readonly artifactProviders?: OrtProviderList;
@@ -63,7 +64,8 @@ export async function compareModels(
         executionProviders: providers as ort.InferenceSession.ExecutionProviderConfig[],
       });
       sessions.push(session);
-      if (options.signal?.aborted) throw new InferbenchError('ABORTED', `comparing ${artifactPath} with ${sourcePath} was cancelled`);
+      // Its reason, unworded: the entry point that took the signal says what the user asked for, not this step's files.
+      await abortPoint(options.signal);
       return checkTensors(await session.run(ortFeeds), path);
     };
     // Both settle before the finally releases the sessions, so a failure in one leaves no session of the other open.

@@ -7,7 +7,8 @@ import { InferbenchError, firstLine } from '../../core/errors.js';
 import { compareModels } from './compare-models.js';
 import { matchInputsToModel } from '../../inputs/match-inputs.js';
 import type { CompileRequest, CompiledArtifact, Compiler } from '../../compilers/compiler.js';
-import { fixOnnxDimensions } from '../../onnx/fix-onnx-dimensions.js';
+import { fixOnnxDimensionSteps } from '../../onnx/fix-onnx-dimensions.js';
+import { abortPoint, finishStepsCancellably } from '../../core/steps.js';
 import { ortProvidersFor, type OrtDevice, type OrtProviderList } from './ort-device.js';
 import { readCompileRecord, writeCompileRecord, type CompileRecordBase } from '../../compilers/compile-cache.js';
 import { requireCompileBatchSize } from '../../compilers/batch-size.js';
@@ -88,7 +89,10 @@ export class OrtCompiler implements Compiler {
     const tmpPath = join(dir, `${randomUUID()}.tmp.onnx`);
     try {
       const startNs = monotonicNowNs();
-      const fixed = fixOnnxDimensions(await readFile(model.path), dimensions);
+      const fixed = await finishStepsCancellably(fixOnnxDimensionSteps(await readFile(model.path), dimensions), request.signal);
+      // ONNX Runtime cannot be stopped once it optimises, seconds for bert-base: it starts only if no Ctrl-C came before,
+      // and the comparison's sessions open only if none came meanwhile.
+      await abortPoint(request.signal);
       const optimizing = await ort.InferenceSession.create(fixed, {
         graphOptimizationLevel: this.#level,
         executionProviders: this.#providers as ort.InferenceSession.ExecutionProviderConfig[],
@@ -101,10 +105,11 @@ export class OrtCompiler implements Compiler {
       });
       await optimizing.release();
       const compileNs = monotonicNowNs() - startNs;
+      await abortPoint(request.signal);
 
       // Both graphs run the same feed, as the workshop prints the original output beside the compiled.
       const comparison = await compareModels(model.path, tmpPath, input, { signal: request.signal, artifactProviders: this.#providers }).catch((error: unknown) => {
-        if (error instanceof InferbenchError) throw error;
+        if (error instanceof InferbenchError || request.signal?.aborted) throw error;
         throw new InferbenchError('COMPILE_FAILED', `the model fails on the input feed: ${firstLine(error)}`, { cause: error });
       });
       const lost = comparison.missingOutputs[0];
