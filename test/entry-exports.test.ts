@@ -109,6 +109,7 @@ const SURFACE: Record<string, { values: string[]; types: string[] }> = {
         'resolveModelSource',
       ],
       types: [
+        'BatchShape',
         'FeedElementType',
         'FeedTensor',
         'HubModelSourceOptions',

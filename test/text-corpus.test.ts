@@ -21,6 +21,16 @@ describe('text corpora', () => {
     expect(await loadTextCorpus(path)).toEqual(['plain', 'a', ['b', 'c']]);
   });
 
+  it('takes U+FFFD as text, but refuses bytes that are not UTF-8 and control characters, naming the line', async () => {
+    const path = join(dir, 'mixed.txt');
+    writeFileSync(path, 'a replacement character \ufffd is text\n');
+    expect(await loadTextCorpus(path)).toEqual(['a replacement character \ufffd is text']);
+    writeFileSync(path, Buffer.concat([Buffer.from('fine \ufffd\nfine too\n'), Buffer.from([0x66, 0xff, 0x0a])]));
+    await expect(loadTextCorpus(path)).rejects.toThrow(/mixed\.txt:3 is not text \(bytes that are not UTF-8\)/);
+    writeFileSync(path, 'fine\nnul \u0000 here\n');
+    await expect(loadTextCorpus(path)).rejects.toThrow(/mixed\.txt:2 is not text \(control character U\+0000\)/);
+  });
+
   it('names the line of a bad JSONL record', async () => {
     const path = join(dir, 'bad.jsonl');
     writeFileSync(path, '{"text": "ok"}\n{"label": 1}\n');

@@ -3,7 +3,7 @@
  *
  * @module inferbench/models
  */
-export type { ModelSource, ModelResolveOptions, ResolvedModel, ModelTask, ImagePreprocessing } from '../models/model-source.js';
+export type { ModelSource, ModelResolveOptions, ResolvedModel, ModelTask, ImagePreprocessing, BatchShape } from '../models/model-source.js';
 export type { TensorSpec, TensorData, TensorElementType, TensorArrayByType, FeedTensor, FeedElementType, NamedTensors } from '../tensors/tensor.js';
 export { float16BitsToNumber } from '../tensors/tensor.js';
 export { resolveModelSource, DEFAULT_MODEL } from '../models/resolve-model-source.js';

@@ -1,9 +1,8 @@
-import { constants } from 'node:fs';
-import { access, lstat, mkdir, readlink, stat, statfs } from 'node:fs/promises';
+import { statfs } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { InferbenchError, firstLine } from '../core/errors.js';
-import { nonRegularKind } from '../core/fs-utils.js';
+import { folderObstacle, makeFolders } from '../core/fs-utils.js';
 
 /**
  * Where inferbench keeps generated models and compiled artifacts: `INFERBENCH_CACHE_DIR`, else
@@ -24,7 +23,7 @@ const MOVE_CACHE = 'point the cache elsewhere with --cache-dir or INFERBENCH_CAC
  */
 export async function makeCacheFolder(cacheDir: string, dir: string): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    await makeFolders(dir);
   } catch (error) {
     throw await cacheWriteError(error, cacheDir, dir);
   }
@@ -40,38 +39,6 @@ const FULL_DISK_FREE_BYTES = 1 << 20;
 async function freeBytes(path: string): Promise<number> {
   const found = await statfs(path).catch(() => undefined);
   return found === undefined ? Infinity : found.bavail * found.bsize;
-}
-
-/** The reason in a Node filesystem error, "permission denied" out of "EACCES: permission denied, mkdir '/x'". */
-const reasonOf = (error: NodeJS.ErrnoException): string => /^\w+: ([^,]+)/.exec(error.message)?.[1] ?? error.code ?? error.message;
-
-/**
- * What keeps `path` from being a writable folder, walking up from it to the first thing that exists: a file (or a
- * device…) where a folder should be, a link to nothing, or a folder that cannot be written. Undefined when nothing
- * is in the way (the cause was elsewhere, or is gone).
- */
-async function obstacleTo(path: string): Promise<{ readonly what: string; readonly fix: string } | undefined> {
-  let loop: string | undefined;
-  for (let at = resolve(path); ; at = dirname(at)) {
-    const found = await stat(at).catch((error: NodeJS.ErrnoException) => error);
-    // Everything below a loop loops too: the link at fault is the loop's highest path.
-    if (found instanceof Error && found.code === 'ELOOP') {
-      loop = at;
-      continue;
-    }
-    if (loop !== undefined) return { what: `${loop} is a loop of symbolic links`, fix: 'remove the link' };
-    if (!(found instanceof Error)) {
-      if (!found.isDirectory()) return { what: `${at} is ${nonRegularKind(found) ?? 'a file'}, not a folder`, fix: 'move it away' };
-      const refused = await access(at, constants.W_OK | constants.X_OK).then(
-        () => undefined,
-        (error: NodeJS.ErrnoException) => error,
-      );
-      return refused && { what: `${at} cannot be written (${reasonOf(refused)})`, fix: 'make it writable' };
-    }
-    const link = found.code === 'ENOENT' ? await lstat(at).then((l) => (l.isSymbolicLink() ? readlink(at) : undefined), () => undefined) : undefined;
-    if (link !== undefined) return { what: `${at} is a symbolic link to ${link}, which does not exist`, fix: 'create that folder' };
-    if (at === dirname(at)) return undefined;
-  }
 }
 
 /**
@@ -92,7 +59,7 @@ export async function cacheWriteError(error: unknown, cacheDir: string, path: st
     return new InferbenchError('CACHE_NOT_WRITTEN', `cannot write into the cache folder ${cacheDir}: ${full}; free space there, or ${howToMove}`, { cause: error });
   }
   if (code === undefined || !REFUSALS.has(code)) return error;
-  const obstacle = await obstacleTo(path);
-  const why = obstacle === undefined ? `${firstLine(error)}; ${howToMove}` : `${obstacle.what}; ${obstacle.fix}, or ${howToMove}`;
+  const obstacle = await folderObstacle(path);
+  const why = obstacle === undefined ? `${firstLine(error)}; ${howToMove}` : `${obstacle.at} ${obstacle.is}; ${obstacle.fix}, or ${howToMove}`;
   return new InferbenchError('INVALID_OPTION', `cannot use ${cacheDir} as the cache folder: ${why}`, { cause: error });
 }

@@ -18,6 +18,16 @@ export interface ImagePreprocessing {
   readonly std?: readonly number[];
 }
 
+/** What one batch of a model's inputs holds, for an estimate of the memory computing it takes. */
+export interface BatchShape {
+  /** Samples in the batch. */
+  readonly batchSize: number;
+  /** Tokens of a text sample. */
+  readonly sequenceLength: number;
+  /** Side of a square image sample, in pixels. */
+  readonly imageSide: number;
+}
+
 /** A model resolved to a file on this machine, with what a pipeline needs to know about it. */
 export interface ResolvedModel {
   /** Name shown in reports, e.g. "synthetic-bert (3 layers, hidden 256, 4 heads, random weights)" or a file name. */
@@ -44,6 +54,11 @@ export interface ResolvedModel {
   readonly imagePreprocessing?: ImagePreprocessing;
   /** For a text model, the most tokens it takes (its position table), where the model says. */
   readonly maxSequenceLength?: number;
+  /**
+   * For the models inferbench builds, whose graph it knows: an estimate of the memory ONNX Runtime takes on the CPU to
+   * compute one batch, as a copy holds it after a few runs. Undefined for any other model.
+   */
+  readonly computeBytes?: (batch: BatchShape) => number;
 }
 
 /** Options every model source receives. */

@@ -1,6 +1,8 @@
+import { plural } from '../core/format.js';
 import { BUILTIN_BERT_UNCASED } from './model-source.js';
-import { DEFAULT_SYNTHETIC_BERT, buildSyntheticBert, type SyntheticBertConfig } from './synthetic-bert.js';
-import { SyntheticModelSource, definedOnly, plural } from './synthetic-source.js';
+import { DEFAULT_SYNTHETIC_BERT, syntheticBertSteps, type SyntheticBertConfig } from './synthetic-bert.js';
+import { bertComputeBytes } from './synthetic-compute.js';
+import { SyntheticModelSource, definedOnly } from './synthetic-source.js';
 
 /** bert-base-uncased's shape: 12 layers, 768 wide, 12 heads, 3072 feed-forward. */
 export const BERT_BASE_CONFIG: Readonly<Partial<SyntheticBertConfig>> = Object.freeze({
@@ -22,11 +24,12 @@ export class SyntheticBertSource extends SyntheticModelSource<Required<Synthetic
       id,
       fileStem: 'synthetic-bert',
       config: resolved,
-      build: buildSyntheticBert,
+      steps: syntheticBertSteps,
       name: `synthetic-bert (${plural(layers, 'layer')}, hidden ${hiddenSize}, ${plural(heads, 'head')}, random weights)`,
       task: 'text',
       tokenizer: BUILTIN_BERT_UNCASED,
       maxSequenceLength: maxPositions,
+      computeBytes: bertComputeBytes(resolved),
     });
   }
 }

@@ -1,4 +1,5 @@
-import { DEFAULT_SYNTHETIC_RESNET50, buildSyntheticResnet, type SyntheticResnetConfig } from './synthetic-resnet.js';
+import { DEFAULT_SYNTHETIC_RESNET50, syntheticResnetSteps, type SyntheticResnetConfig } from './synthetic-resnet.js';
+import { resnetComputeBytes } from './synthetic-compute.js';
 import { SyntheticModelSource, definedOnly } from './synthetic-source.js';
 
 /**
@@ -12,9 +13,10 @@ export class SyntheticResnetSource extends SyntheticModelSource<Required<Synthet
       id,
       fileStem: 'synthetic-resnet',
       config: resolved,
-      build: buildSyntheticResnet,
+      steps: syntheticResnetSteps,
       name: `synthetic-resnet (blocks ${resolved.blocks.join('-')}, width ${resolved.baseWidth}, ${resolved.numClasses} classes, random weights)`,
       task: 'image',
+      computeBytes: resnetComputeBytes(resolved),
     });
   }
 }

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/fs-utils.js';
+import { finishStepsCancellably, type Steps } from '../core/steps.js';
 import { cacheWriteError, makeCacheFolder } from './cache-dir.js';
-import type { ModelResolveOptions, ModelSource, ModelTask, ResolvedModel } from './model-source.js';
+import type { BatchShape, ModelResolveOptions, ModelSource, ModelTask, ResolvedModel } from './model-source.js';
 import { OnnxFileSource } from './onnx-file-source.js';
 
 /** Bump when a generated graph changes, so that caches built by older versions are not reused. */
@@ -17,8 +18,8 @@ export interface SyntheticModelDefinition<Config extends object> {
   readonly fileStem: string;
   /** The resolved architecture; with the stem and generator version, it keys the cached file. */
   readonly config: Readonly<Config>;
-  /** Generates the ONNX bytes for `config`. */
-  readonly build: (config: Readonly<Config>) => Uint8Array;
+  /** Generates the ONNX bytes for `config`, in steps, so that a Ctrl-C stops generating a large model. */
+  readonly steps: (config: Readonly<Config>) => Steps<Uint8Array>;
   /** Display name, which says the weights are random. */
   readonly name: string;
   /** What the model takes. */
@@ -27,16 +28,13 @@ export interface SyntheticModelDefinition<Config extends object> {
   readonly tokenizer?: string;
   /** The most tokens a text model takes. */
   readonly maxSequenceLength?: number;
+  /** What computing a batch takes (see {@link ResolvedModel.computeBytes}). */
+  readonly computeBytes?: (batch: BatchShape) => number;
 }
 
 /** `given` without its undefined members, so that they do not override defaults. */
 export function definedOnly<T extends object>(given: T): Partial<T> {
   return Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as Partial<T>;
-}
-
-/** "3 layers", "1 head": a count with its noun. */
-export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 /**
@@ -56,7 +54,7 @@ export class SyntheticModelSource<Config extends object> implements ModelSource 
   }
 
   async resolve(options: ModelResolveOptions): Promise<ResolvedModel> {
-    const { fileStem, config, build, name, task, tokenizer, maxSequenceLength } = this.#definition;
+    const { fileStem, config, steps, name, task, tokenizer, maxSequenceLength, computeBytes } = this.#definition;
     const key = createHash('sha256').update(JSON.stringify({ GENERATOR_VERSION, fileStem, config })).digest('hex').slice(0, 16);
     const dir = join(options.cacheDir, 'models');
     const path = join(dir, `${fileStem}-${key}.onnx`);
@@ -65,19 +63,22 @@ export class SyntheticModelSource<Config extends object> implements ModelSource 
       () => false,
     );
     if (!cached) {
-      options.signal?.throwIfAborted();
       await makeCacheFolder(options.cacheDir, dir);
+      const bytes = await finishStepsCancellably(steps(config), options.signal);
       // Written whole or not at all: concurrent runs never read half a file.
-      await writeFileAtomic(path, build(config)).catch(async (error: unknown) => {
+      await writeFileAtomic(path, bytes).catch(async (error: unknown) => {
         throw await cacheWriteError(error, options.cacheDir, dir);
       });
+      // Reading it back hashes it and opens it in ONNX Runtime: seconds for bert-base that a Ctrl-C need not wait for.
+      options.signal?.throwIfAborted();
     }
-    return new OnnxFileSource(path, {
+    const model = await new OnnxFileSource(path, {
       name,
       synthetic: true,
       task,
       ...(tokenizer === undefined ? {} : { tokenizer }),
       ...(maxSequenceLength === undefined ? {} : { maxSequenceLength }),
     }).resolve();
+    return computeBytes === undefined ? model : { ...model, computeBytes };
   }
 }

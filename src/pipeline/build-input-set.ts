@@ -2,14 +2,15 @@ import { totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { InferbenchError } from '../core/errors.js';
 import { formatBytes, plural } from '../core/format.js';
+import { finishStepsCancellably } from '../core/steps.js';
 import { buildImageInputSet } from '../inputs/image-input-set.js';
 import { DEFAULT_IMAGE_SIZE, MAX_IMAGE_SIZE } from '../inputs/image-preprocess.js';
 import type { InputSet } from '../inputs/input-set.js';
 import { describeTokenizer, loadTokenizer } from '../inputs/load-tokenizer.js';
-import { buildRandomInputSet } from '../inputs/random-input-set.js';
-import { generateSentences } from '../inputs/sentence-generator.js';
+import { randomInputSteps } from '../inputs/random-input-set.js';
+import { sentenceSteps } from '../inputs/sentence-generator.js';
 import { loadTextCorpus } from '../inputs/text-corpus.js';
-import { buildTextInputSet } from '../inputs/text-input-set.js';
+import { textInputSteps } from '../inputs/text-input-set.js';
 import type { ResolvedModel } from '../models/model-source.js';
 import type { BenchmarkSettings } from '../options/benchmark-options.js';
 import { optionLabel } from '../options/option-schema.js';
@@ -39,15 +40,15 @@ function textInputNames(model: ResolvedModel, settings: BenchmarkSettings): { in
   return { inputIds, ...(attentionMask ? { attentionMask } : {}), ...(tokenTypeIds ? { tokenTypeIds } : {}) };
 }
 
-async function buildTextInputs(model: ResolvedModel, settings: BenchmarkSettings): Promise<InputSet> {
+async function buildTextInputs(model: ResolvedModel, settings: BenchmarkSettings, signal: AbortSignal | undefined): Promise<InputSet> {
   const inputNames = textInputNames(model, settings);
   const tokenizerSpec = settings.tokenizer ?? model.tokenizer;
   if (tokenizerSpec === undefined) {
     throw new InferbenchError('INVALID_OPTION', `${model.name} is a text model without a tokenizer; pass --tokenizer with a tokenizer.json, its directory, or bert-base-uncased`);
   }
-  const texts = settings.corpus === undefined ? generateSentences(sentenceCount(settings), settings.seed) : await loadTextCorpus(settings.corpus);
+  const texts = settings.corpus === undefined ? await finishStepsCancellably(sentenceSteps(sentenceCount(settings), settings.seed), signal) : await loadTextCorpus(settings.corpus);
   const source = settings.corpus === undefined ? `synthetic sentences (seed ${settings.seed})` : settings.corpus;
-  return buildTextInputSet({
+  const steps = textInputSteps({
     texts,
     tokenizer: await loadTokenizer(tokenizerSpec),
     batchSize: settings.batchSize,
@@ -58,7 +59,11 @@ async function buildTextInputs(model: ResolvedModel, settings: BenchmarkSettings
     inputNames,
     description: `${source}, ${describeTokenizer(tokenizerSpec)}, ${settings.batchMode} batches`,
   });
+  return finishStepsCancellably(steps, signal);
 }
+
+/** The side of the images fed to a model whose input takes any size: IMAGE_SIZE, the export's, or 256 as the workshop. */
+export const freeImageSide = (model: ResolvedModel, settings: BenchmarkSettings): number => settings.imageSize ?? model.imagePreprocessing?.imageSize ?? DEFAULT_IMAGE_SIZE;
 
 /** The sample images that ship with the package, the default corpus of image models. */
 export const BUNDLED_IMAGES_DIR = fileURLToPath(new URL('../../assets/images', import.meta.url));
@@ -86,7 +91,7 @@ async function buildImageInputs(model: ResolvedModel, settings: BenchmarkSetting
     batchMode: settings.batchMode,
     signal,
     preprocess: {
-      imageSize: fixed ? { height, width } : (settings.imageSize ?? preset?.imageSize ?? DEFAULT_IMAGE_SIZE),
+      imageSize: fixed ? { height, width } : freeImageSide(model, settings),
       layout,
       ...((settings.imageMean ?? preset?.mean) ? { mean: settings.imageMean ?? preset?.mean } : {}),
       ...((settings.imageStd ?? preset?.std) ? { std: settings.imageStd ?? preset?.std } : {}),
@@ -96,7 +101,7 @@ async function buildImageInputs(model: ResolvedModel, settings: BenchmarkSetting
 
 /**
  * Inputs for a model by its task: tokenized text (generated sentences or a corpus file), images
- * (a folder, default the bundled samples), or seeded random tensors for anything else. `signal` stops decoding images.
+ * (a folder, default the bundled samples), or seeded random tensors for anything else. `signal` stops making them.
  */
 export async function buildInputSetFor(model: ResolvedModel, settings: BenchmarkSettings, signal?: AbortSignal): Promise<InputSet> {
   // One input first: what it weighs says whether the whole set fits, before the set is allocated.
@@ -107,12 +112,12 @@ export async function buildInputSetFor(model: ResolvedModel, settings: Benchmark
 
 function buildInputs(model: ResolvedModel, settings: BenchmarkSettings, signal: AbortSignal | undefined): Promise<InputSet> {
   // Naming a text input makes any model a text model, whatever its inputs looked like.
-  if (model.task === 'text' || Object.keys(settings.inputNames).length > 0) return buildTextInputs(model, settings);
+  if (model.task === 'text' || Object.keys(settings.inputNames).length > 0) return buildTextInputs(model, settings, signal);
   if (model.task === 'image') return buildImageInputs(model, settings, signal);
-  return Promise.resolve(buildRandomInputSet({ specs: model.inputs, batchSize: settings.batchSize, dimensions: settings.dimensions, inputCount: settings.inputCount, seed: settings.seed }));
+  return finishStepsCancellably(randomInputSteps({ specs: model.inputs, batchSize: settings.batchSize, dimensions: settings.dimensions, inputCount: settings.inputCount, seed: settings.seed }), signal);
 }
 
-const feedBytes = (feed: NamedTensors): number => Object.values(feed).reduce((bytes, tensor) => bytes + tensor.data.byteLength, 0);
+export const feedBytes = (feed: NamedTensors): number => Object.values(feed).reduce((bytes, tensor) => bytes + tensor.data.byteLength, 0);
 
 /** The share of the machine's memory the inputs may take, held once here and once by each copy. */
 const INPUT_MEMORY_SHARE = 0.5;

@@ -6,6 +6,7 @@ import { matchInputsToModel } from '../inputs/match-inputs.js';
 import type { ResolvedModel } from '../models/model-source.js';
 import type { BenchmarkPhase, BenchmarkSettings } from '../options/benchmark-options.js';
 import { buildInputSetFor } from './build-input-set.js';
+import { requireComputeFitsMemory } from './compute-memory.js';
 import { optionLabel } from '../options/option-schema.js';
 
 /** What a run loads: the compiled artifact and the inputs its copies hold. */
@@ -61,9 +62,12 @@ export async function prepareArtifact(
     return { artifact, inputs: { feeds: [example], batchSize: settings.batchSize, description: `the example inputs ${model.name} returns` } };
   }
   requireInputsFit(model, settings);
+  // Checked before the inputs are made, and again once they weigh what they do.
+  requireComputeFitsMemory(model, settings);
   onPhase?.('inputs');
   const inputs = await buildInputSetFor(model, settings, signal);
   matchInputsToModel(model.inputs, inputs.feeds[0]!);
+  requireComputeFitsMemory(model, settings, inputs);
   onPhase?.('compile');
   const artifact = await compiler.compile({ model, input: inputs.feeds[0]!, batchSize: settings.batchSize, cacheDir, signal });
   return { artifact, inputs };

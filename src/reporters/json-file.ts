@@ -1,7 +1,5 @@
-import { constants } from 'node:fs';
-import { access, mkdir } from 'node:fs/promises';
-import { InferbenchError, firstLine } from '../core/errors.js';
-import { notRegularFile, writeFileAtomic } from '../core/fs-utils.js';
+import { InferbenchError } from '../core/errors.js';
+import { folderObstacle, makeFolders, notRegularFile, obstacleIn, writeFileAtomic } from '../core/fs-utils.js';
 import { basename, dirname, resolve } from 'node:path';
 import type { BenchmarkResult } from '../results/benchmark-result.js';
 
@@ -24,7 +22,10 @@ export function defaultResultPath(result: BenchmarkResult, dir = 'results'): str
   return resolve(dir, name);
 }
 
-/** Throws INVALID_OPTION unless a result can be written at `path` (default: under `results/`). */
+/**
+ * Throws INVALID_OPTION unless a result can be written at `path` (default: under `results/`). Nothing is made: the
+ * folder is made when the result is written, so that a run refused later leaves nothing behind.
+ */
 export async function assertResultPathWritable(path?: string): Promise<void> {
   const kind = path === undefined ? undefined : await notRegularFile(resolve(path));
   if (kind !== undefined) {
@@ -32,18 +33,16 @@ export async function assertResultPathWritable(path?: string): Promise<void> {
     throw new InferbenchError('INVALID_OPTION', `cannot write the result to ${resolve(path!)}: it is ${kind}; ${hint}`);
   }
   const dir = path === undefined ? resolve('results') : dirname(resolve(path));
-  try {
-    await mkdir(dir, { recursive: true });
-    await access(dir, constants.W_OK);
-  } catch (error) {
-    throw new InferbenchError('INVALID_OPTION', `cannot write the result into ${dir} (${firstLine(error)}); pass a writable --output path`, { cause: error });
+  const obstacle = await folderObstacle(dir);
+  if (obstacle !== undefined) {
+    throw new InferbenchError('INVALID_OPTION', `cannot write the result into ${dir}: ${obstacleIn(dir, obstacle)}; name a writable folder`);
   }
 }
 
 /** Writes the result as indented JSON, whole or not at all, creating the directory; returns the absolute path. */
 export async function writeResultJson(result: BenchmarkResult, path: string = defaultResultPath(result)): Promise<string> {
   const absolute = resolve(path);
-  await mkdir(dirname(absolute), { recursive: true });
+  await makeFolders(dirname(absolute));
   await writeFileAtomic(absolute, `${JSON.stringify(result, null, 2)}\n`);
   return absolute;
 }

@@ -1,6 +1,6 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { InferbenchError } from '../core/errors.js';
-import { writeFileAtomic } from '../core/fs-utils.js';
+import { makeFolders, writeFileAtomic } from '../core/fs-utils.js';
 import { formatResultTable } from './console-table.js';
 import { formatCsvReport } from './csv-report.js';
 import { renderHtmlReport } from './html-report.js';
@@ -42,11 +42,13 @@ export interface WriteReportsOptions {
 
 /**
  * Writes one run's reports: the console table, the JSON result and, beside it, `.csv`, `.md` and
- * `.html` files of the same name, each whole or not at all. Returns the files written.
+ * `.html` files of the same name, each whole or not at all, their folder made if missing. Returns the files written.
  */
 export async function writeReports(subject: ReportSubject, options: WriteReportsOptions): Promise<WrittenReport[]> {
   const written: WrittenReport[] = [];
   const sibling = (extension: string): string => options.path.replace(/\.json$/i, '') + extension;
+  // Made only now, so that a run refused before it writes leaves no folder.
+  if (options.formats.some((format) => format !== 'console')) await makeFolders(dirname(options.path));
   for (const format of options.formats) {
     if (format === 'console') {
       for (const result of subject.results) options.printConsole(formatResultTable(result));

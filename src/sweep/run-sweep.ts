@@ -11,7 +11,7 @@ import { formatCsvReport } from '../reporters/csv-report.js';
 import { writeResultJson } from '../reporters/json-file.js';
 import { chooseBest, meetsSlo } from './choose-best.js';
 import { resolveSweep, type SweepConfiguration, type SweepOptions, type SweepPlan } from './sweep-options.js';
-import { readFinishedConfigurations, writeSweepManifest } from './sweep-state.js';
+import { assertSweepFolderWritable, readFinishedConfigurations, writeSweepManifest } from './sweep-state.js';
 
 /** Name of the CSV report of every configuration in a sweep's output folder. */
 export const SWEEP_CSV_FILE = 'sweep.csv';
@@ -98,6 +98,7 @@ function outcomeOf(plan: SweepPlan, configuration: SweepConfiguration, result: B
 async function runSweep(options: SweepOptions, emit: EmitEvent<SweepRunEvents>): Promise<SweepResult> {
   const { signal, env } = options;
   const plan = resolveSweep(options);
+  await assertSweepFolderWritable(plan.outputDir);
   const finished = await readFinishedConfigurations(plan);
   const done = new Set(finished.keys());
   // Written before the first run: it records the grid, and proves the folder writable before anything is measured.

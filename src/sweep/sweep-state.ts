@@ -1,8 +1,8 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { InferbenchError, firstLine } from '../core/errors.js';
-import { writeFileAtomic } from '../core/fs-utils.js';
+import { folderObstacle, makeFolders, obstacleIn, writeFileAtomic } from '../core/fs-utils.js';
 import type { BenchmarkResult } from '../results/benchmark-result.js';
 import { readResultFile } from '../results/read-result.js';
 import type { SweepAxis, SweepSettings } from './sweep-grid.js';
@@ -67,13 +67,19 @@ async function readManifest(path: string): Promise<SweepManifest | undefined> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new InferbenchError('INVALID_OPTION', `cannot read the sweep manifest ${path}: ${firstLine(error)}`, { cause: error });
+    throw new InferbenchError('INVALID_OPTION', `cannot read the sweep manifest ${path} (${firstLine(error)}); use another --output-dir, or --fresh to start over`, { cause: error });
   }
   try {
     return manifestShape.parse(JSON.parse(text)) as SweepManifest;
   } catch (error) {
     throw new InferbenchError('RESULT_INVALID', `${path} is not a sweep manifest of this inferbench (${firstLine(error)}); use another --output-dir, or --fresh to start over`, { cause: error });
   }
+}
+
+/** Refuses, before anything runs, an output folder that cannot be made or written; makes nothing. */
+export async function assertSweepFolderWritable(outputDir: string): Promise<void> {
+  const obstacle = await folderObstacle(outputDir);
+  if (obstacle !== undefined) throw new InferbenchError('INVALID_OPTION', `cannot write the sweep into ${outputDir}: ${obstacleIn(outputDir, obstacle)}; pass another --output-dir`);
 }
 
 /**
@@ -121,7 +127,7 @@ export async function writeSweepManifest(plan: SweepPlan, done: ReadonlySet<numb
   };
   const path = sweepManifestPath(plan.outputDir);
   try {
-    await mkdir(plan.outputDir, { recursive: true });
+    await makeFolders(plan.outputDir);
     await writeFileAtomic(path, `${JSON.stringify(manifest, null, 2)}\n`);
   } catch (error) {
     throw new InferbenchError('INVALID_OPTION', `cannot write the sweep manifest ${path} (${firstLine(error)}); pass a writable --output-dir`, { cause: error });

@@ -3,7 +3,8 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { bertUncasedTokenizerJson } from '../../src/inputs/bert-uncased-tokenizer.js';
-import { fixOnnxDimensions } from '../../src/onnx/fix-onnx-dimensions.js';
+import { finishSteps } from '../../src/core/steps.js';
+import { fixOnnxDimensionSteps } from '../../src/onnx/fix-onnx-dimensions.js';
 import type { BenchmarkResult } from '../../src/results/benchmark-result.js';
 import { writeSmallBert } from '../helpers/fixtures.js';
 import { syntheticResult } from '../helpers/synthetic-result.js';
@@ -15,7 +16,7 @@ export const smallBert = (dir: string): void => void writeSmallBert(dir);
 
 /** `fixed-batch-3.onnx`: the small BERT with its batch dimension fixed at 3. */
 export function fixedBatchBert(dir: string): void {
-  writeFileSync(join(dir, 'fixed-batch-3.onnx'), fixOnnxDimensions(readFileSync(writeSmallBert(dir)), { batch_size: 3 }));
+  writeFileSync(join(dir, 'fixed-batch-3.onnx'), finishSteps(fixOnnxDimensionSteps(readFileSync(writeSmallBert(dir)), { batch_size: 3 })));
 }
 
 /** A FIFO called `name`: reading it waits for a writer that never comes. */

@@ -20,8 +20,8 @@ export interface FaultSignal {
 export interface FaultExpectation {
   /** The exit status the README's table gives the fault. */
   readonly exitCode: number;
-  /** The one `inferbench:` line, the last on stderr. */
-  readonly line: RegExp;
+  /** The one `inferbench:` line, the last on stderr; none for a run that succeeds, whose stderr is its progress alone. */
+  readonly line?: RegExp;
   /** The progress lines before it, in order; default none. */
   readonly progress?: readonly string[];
   /** What stdout holds; default nothing. */

@@ -49,6 +49,17 @@ export const FLAG_CASES: readonly FaultCase[] = [
       line: /^inferbench: short-export takes at most 64 tokens \(its position table\), so the sequence length cannot be 100; set sequenceLength \(--sequence-length\) to 64 or less$/,
     },
   },
+  {
+    family: 'flags',
+    name: 'run -b past what computing the built-in BERT takes',
+    // Far past any machine's memory, and refused before an input is made: the check costs nothing.
+    args: ['run', '-b', '1000000', '--cache-dir', 'cache'],
+    expect: {
+      exitCode: 2,
+      progress: ['resolving model'],
+      line: /^inferbench: computing batches of 1000000 on synthetic-bert \(.*\) would take about .+ \(.+ a sample\), over half of this machine's .+; set batchSize \(--batch-size\) to \d+ or less$/,
+    },
+  },
   refused('run --seed past 32 bits', ['run', '--seed', '4294967296'], must('--seed', 'an integer from 0 to 4294967295', '4294967296')),
   refused('run --input-count 0', ['run', '--input-count', '0'], must('--input-count', 'an integer ≥ 1', '0')),
   {

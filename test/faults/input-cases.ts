@@ -48,6 +48,7 @@ const withCorrupt = (dir: string): void => {
 export const INPUT_CASES: readonly FaultCase[] = [
   text('an empty corpus', ['--tokenizer', 'bert-base-uncased', '--corpus', 'empty.txt'], (dir) => writeFileSync(join(dir, 'empty.txt'), '\n\n'), /^inferbench: the corpus <dir>\/empty\.txt holds no text; write one sample a line$/),
   text('a binary JSONL corpus', ['--tokenizer', 'bert-base-uncased', '--corpus', 'binary.jsonl'], (dir) => writeFileSync(join(dir, 'binary.jsonl'), BINARY), /^inferbench: <dir>\/binary\.jsonl:1 is not valid JSON \(.+\)$/),
+  text('a binary text corpus', ['--tokenizer', 'bert-base-uncased', '--corpus', 'binary.txt'], (dir) => writeFileSync(join(dir, 'binary.txt'), BINARY), /^inferbench: <dir>\/binary\.txt:1 is not text \(.+\); pass a UTF-8 text file, one sample a line$/),
   text('a missing corpus', ['--tokenizer', 'bert-base-uncased', '--corpus', 'nope.txt'], noop, /^inferbench: cannot read the corpus .*nope\.txt \(ENOENT/),
   text('a missing tokenizer', ['--tokenizer', 'nope.json'], noop, /^inferbench: tokenizer .*nope\.json does not exist/),
   text('a binary tokenizer', ['--tokenizer', 'tokenizer.json'], (dir) => writeFileSync(join(dir, 'tokenizer.json'), BINARY), /^inferbench: <dir>\/tokenizer\.json is not valid JSON \(.+\)$/),

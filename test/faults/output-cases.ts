@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { RESULT_TEXT, fifo, resultFile, smallBert, wholeResult } from './case-files.js';
@@ -27,10 +27,35 @@ export const OUTPUT_CASES: readonly FaultCase[] = [
     /^inferbench: cannot write the result to <dir>\/out\.json: it is a folder; pass -o <dir>\/out\.json to write a new result into it, or name a file$/,
     (dir) => mkdirSync(join(dir, 'out.json')),
   ),
-  unwritable('-o under a device', ['-o', '/dev/null/result.json'], /^inferbench: cannot write the result into \/dev\/null .*pass a writable --output path$/),
+  unwritable('-o under a device', ['-o', '/dev/null/result.json'], /^inferbench: cannot write the result into \/dev\/null: it is a device, not a folder; name a writable folder$/),
   unwritable('--output a FIFO', ['--output', 'pipe'], /^inferbench: cannot write the result to .*pipe: it is a FIFO; name a file$/, (dir) => fifo(dir, 'pipe')),
   unwritable('--output /dev/full', ['--output', '/dev/full'], /^inferbench: cannot write the result to \/dev\/full: it is a device; name a file$/),
-  unwritable('-o /dev/full', ['-o', '/dev/full'], /^inferbench: cannot write the result into \/dev\/full \(.+\); pass a writable --output path$/),
+  unwritable('-o /dev/full', ['-o', '/dev/full'], /^inferbench: cannot write the result into \/dev\/full: it is a device, not a folder; name a writable folder$/),
+  {
+    family: 'outputs',
+    name: '-o a new folder, for a run refused after the output check',
+    args: ['run', '-o', 'new/folder', '--sequence-length', '100000', '--cache-dir', 'cache'],
+    // Checked, not made: the folder would be made only to write the result.
+    expect: { exitCode: 2, progress: ['resolving model'], line: /^inferbench: synthetic-bert \(.*\) takes at most 512 tokens/ },
+  },
+  {
+    family: 'outputs',
+    name: 'sweep --output-dir a file',
+    args: ['sweep', '--output-dir', 'notes.txt', '--batch-size-list', '1,2', '--cache-dir', 'cache'],
+    setup: (dir) => writeFileSync(join(dir, 'notes.txt'), 'not a folder\n'),
+    expect: { exitCode: 2, line: /^inferbench: cannot write the sweep into <dir>\/notes\.txt: it is a file, not a folder; pass another --output-dir$/ },
+  },
+  {
+    family: 'outputs',
+    name: '--cache-dir under /proc, where no folder can be made',
+    args: ['run', '-m', 'small-bert.onnx', '--tokenizer', 'bert-base-uncased', '--cache-dir', '/proc/self/nonexistent'],
+    setup: smallBert,
+    expect: {
+      exitCode: 2,
+      progress: ['resolving model', 'preparing inputs', 'compiling'],
+      line: /^inferbench: cannot use \/proc\/self\/nonexistent as the cache folder: \/proc\/self cannot be written \(.+\); make it writable, or point the cache elsewhere with --cache-dir or INFERBENCH_CACHE_DIR$/,
+    },
+  },
   {
     family: 'outputs',
     name: 'merge a b -o a',

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { bannerPython, smallBert, torchModule, wholeResult } from './case-files.js';
@@ -8,7 +8,11 @@ const RUN_PHASES = ['resolving model', 'preparing inputs', 'compiling', 'loading
 // A PyTorch model is compiled before its inputs are made: they come from the compile.
 const TORCH_PHASES = ['resolving model', 'compiling', 'preparing inputs', 'loading model copies', 'warming up', 'measuring'];
 
-/** Python model copies that print garbage or crash, and Ctrl-C at the phases where it is handled today. */
+/** Files, not folders, under `dir`, by relative path; none where it does not exist. */
+const filesUnder = (dir: string): string[] =>
+  existsSync(dir) ? (readdirSync(dir, { recursive: true }) as string[]).filter((path) => statSync(join(dir, path)).isFile()) : [];
+
+/** Model copies that print garbage, crash or cannot keep up, and Ctrl-C at every phase. */
 export const PROCESS_CASES: readonly FaultCase[] = [
   {
     family: 'workers',
@@ -46,6 +50,74 @@ export const PROCESS_CASES: readonly FaultCase[] = [
         expect(measurement.stopReason).toBe('copies-failed');
         expect(measurement.errors.byKind.WORKER_FAILED?.count).toBeGreaterThan(0);
       },
+    },
+  },
+  {
+    family: 'workers',
+    name: 'an open loop far beyond what the copy serves',
+    args: ['run', '-m', 'small-bert.onnx', '--tokenizer', 'bert-base-uncased', '--scenario', 'open', '--rate-qps', '20000', '-d', '1s', '--intra-op-threads-per-copy', '1', '--cache-dir', 'cache', '-o', 'overloaded.json'],
+    setup: smallBert,
+    expect: {
+      exitCode: 0,
+      progress: RUN_PHASES,
+      stdout: /verdict {2}INVALID/,
+      // Its duration over, the run waited a grace for the backlog, not until the copy's queue emptied: what was still
+      // waiting then is counted unfinished, and the verdict says the offered load was beyond capacity.
+      kept: (dir) => {
+        const { measurement, verdict } = wholeResult(join(dir, 'overloaded.json'));
+        expect(measurement.stopReason).toBe('duration');
+        expect(measurement.offeredLoad?.unfinishedQueries).toBeGreaterThan(0);
+        expect(verdict.reasons.map((reason) => reason.code)).toContain('OVERLOADED');
+      },
+    },
+  },
+  {
+    family: 'signals',
+    name: 'SIGINT while generating the model',
+    // A cache of its own, where bert-base's 110 M weights take seconds to draw: the signal comes amid them.
+    args: ['run', '-m', 'synthetic:bert-base', '--cache-dir', 'own-cache', '-o', 'none.json'],
+    spawn: true,
+    signal: { atLine: 'resolving model', signal: 'SIGINT' },
+    expect: {
+      exitCode: 130,
+      progress: RUN_PHASES.slice(0, 1),
+      line: /^inferbench: the run was cancelled before it finished$/,
+      // Stopped amid the weights: no model, whole or half, lands in the cache.
+      kept: (dir) => {
+        expect(filesUnder(join(dir, 'own-cache'))).toEqual([]);
+        expect(existsSync(join(dir, 'none.json'))).toBe(false);
+      },
+    },
+  },
+  {
+    family: 'signals',
+    name: 'SIGINT while preparing inputs',
+    // Tokenizing 100,000 texts takes many seconds: the signal comes amid them.
+    args: ['run', '-m', 'small-bert.onnx', '--tokenizer', 'bert-base-uncased', '-b', '1', '--input-count', '100000', '--cache-dir', 'cache', '-o', 'none.json'],
+    setup: smallBert,
+    spawn: true,
+    signal: { atLine: 'preparing inputs', signal: 'SIGINT' },
+    expect: {
+      exitCode: 130,
+      progress: RUN_PHASES.slice(0, 2),
+      line: /^inferbench: the run was cancelled before it finished$/,
+      kept: (dir) => expect(existsSync(join(dir, 'none.json'))).toBe(false),
+    },
+  },
+  {
+    family: 'signals',
+    name: 'SIGINT while compiling',
+    // The built-in BERT takes a second or more to optimise and check; no other case compiles it for batch 3.
+    args: ['run', '-m', 'synthetic:bert', '-b', '3', '--cache-dir', 'cache', '-o', 'none.json'],
+    spawn: true,
+    signal: { atLine: 'compiling', signal: 'SIGINT' },
+    expect: {
+      exitCode: 130,
+      progress: RUN_PHASES.slice(0, 3),
+      // The run the user asked for, not the temporary files of a step inside it.
+      line: /^inferbench: the run was cancelled before it finished$/,
+      // ONNX Runtime's half-made artifact is removed with the compile.
+      kept: (dir) => expect(filesUnder(join(dir, 'cache', 'compiled')).filter((path) => path.includes('.tmp'))).toEqual([]),
     },
   },
   {

@@ -1,7 +1,8 @@
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { InferbenchError } from '../../core/errors.js';
+import { makeFolders } from '../../core/fs-utils.js';
 import { blobProblem } from './hub-blob-verify.js';
 import { hubCacheWriteError, isFileSystemError } from './hub-cache.js';
 import { type HubFileTarget, hubAbortedError, hubHttpError, hubNetworkError, hubRequest, isRedirect, redirectTarget } from './hub-http.js';
@@ -126,7 +127,7 @@ async function downloadWithRetries(request: HubBlobRequest, partialPath: string)
 export async function downloadHubBlob(request: HubBlobRequest): Promise<void> {
   const { target, etag, sizeBytes, blobPath } = request;
   const partialPath = `${blobPath}.incomplete`;
-  await mkdir(dirname(blobPath), { recursive: true });
+  await makeFolders(dirname(blobPath));
   const resumed = (await fileSizeBytes(partialPath)) > 0;
   await downloadWithRetries(request, partialPath);
   let problem = await blobProblem(partialPath, etag, sizeBytes);

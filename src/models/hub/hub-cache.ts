@@ -1,7 +1,7 @@
-import { copyFile, mkdir, readFile, rm, stat, symlink } from 'node:fs/promises';
+import { copyFile, readFile, rm, stat, symlink } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { InferbenchError, firstLine } from '../../core/errors.js';
-import { writeFileAtomic } from '../../core/fs-utils.js';
+import { makeFolders, writeFileAtomic } from '../../core/fs-utils.js';
 import { cacheWriteError } from '../cache-dir.js';
 
 /** A full git commit hash as the hub writes it: a revision of this form is used as is, never through `refs/`. */
@@ -42,7 +42,7 @@ export async function readHubRef(cacheDir: string, repoId: string, revision: str
 export async function writeHubRef(cacheDir: string, repoId: string, revision: string, commit: string): Promise<void> {
   if (revision === commit) return;
   const path = hubRefPath(cacheDir, repoId, revision);
-  await mkdir(dirname(path), { recursive: true });
+  await makeFolders(dirname(path));
   await writeFileAtomic(path, commit);
 }
 
@@ -52,7 +52,7 @@ export async function writeHubRef(cacheDir: string, repoId: string, revision: st
  * becomes a copy.
  */
 export async function linkHubSnapshotFile(blobPath: string, snapshotPath: string): Promise<void> {
-  await mkdir(dirname(snapshotPath), { recursive: true });
+  await makeFolders(dirname(snapshotPath));
   await rm(snapshotPath, { force: true });
   try {
     await symlink(relative(dirname(snapshotPath), blobPath), snapshotPath);

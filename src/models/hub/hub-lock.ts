@@ -1,7 +1,7 @@
-import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { InferbenchError } from '../../core/errors.js';
+import { makeFolders } from '../../core/fs-utils.js';
 import { hubRepoCacheDir } from './hub-cache.js';
 import { type HubFileTarget, hubAbortedError } from './hub-http.js';
 
@@ -30,7 +30,7 @@ export function hubBlobLockPath(cacheDir: string, repoId: string, etag: string):
  */
 export async function withHubBlobLock<T>(lockPath: string, target: HubFileTarget, signal: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const { lock } = await import('proper-lockfile');
-  await mkdir(dirname(lockPath), { recursive: true });
+  await makeFolders(dirname(lockPath));
   const lost = new AbortController();
   const onCompromised = (): void => lost.abort(new InferbenchError(
     'DOWNLOAD_FAILED',
