@@ -1,11 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Tests that need the machine to themselves: one needs two free cores to show copies computing at once, and the
+ * Tests that need the machine to themselves: one needs two free cores to show copies computing at once, the
  * precision stop rule needs latencies that three test files at once on two cores would spread past what ten seconds
- * of queries can pin down. They run one at a time, after the rest.
+ * of queries can pin down, and the Server search checks its ceiling against its copy's served rate to half a percent,
+ * which other test files' bursts on the event loop would blur. They run one at a time, after the rest.
  */
-const EXCLUSIVE = ['test/load-copies-overlap.test.ts', 'test/load-precision-stop.test.ts'];
+const EXCLUSIVE = ['test/load-copies-overlap.test.ts', 'test/load-precision-stop.test.ts', 'test/load-server-search.test.ts'];
 
 export default defineConfig({
   test: {

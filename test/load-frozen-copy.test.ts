@@ -58,9 +58,12 @@ describe('a copy that never answers', () => {
     expect(result.elapsedNs).toBeGreaterThanOrEqual(100e6);
     expect(result.stopReason).toBe('copies-failed');
     expect(result.completedQueries).toBe(2);
-    // Calls 3 and 4 time out together (4 waited behind 3), then the two sent next: nothing is issued once the copy has
-    // answered nothing for twice the timeout, and no request waits a timeout more for each one queued before it.
-    expect(result.errors.timeouts).toBe(4);
+    // Calls 3 and 4 time out together (4 waited behind 3), then the ones sent next: nothing is issued once the copy has
+    // answered nothing for twice the timeout, and no request waits a timeout more for each one queued before it. Rounds
+    // of timeouts come a timeout apart, and a millisecond timer may fire a little early or, on a busy host, late: so the
+    // rule stops the clients after two rounds, or one or three, never after the 98 requests left.
+    expect(result.errors.timeouts).toBeGreaterThanOrEqual(2);
+    expect(result.errors.timeouts).toBeLessThanOrEqual(6);
     expect(result.issuedQueries).toBe(result.completedQueries + result.errors.total);
   });
 });
