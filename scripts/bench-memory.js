@@ -12,7 +12,8 @@ try {
   // Histograms are fixed-size and windows are summarised as they close, so nothing grows per request.
   const result = await new ClosedLoopLoadGenerator({ clients: 1, queryCount: REQUESTS, warmupQueries: 100_000 }).run(
     { copies: loaded.copies, inputCount: 1 },
-    { onMeasurementStart: () => (startRss = maxRss = process.memoryUsage.rss()), onWindow: sample },
+    // With a signal, as the CLI runs it: each request then also waits on the run's cancellation.
+    { signal: new AbortController().signal, onMeasurementStart: () => (startRss = maxRss = process.memoryUsage.rss()), onWindow: sample },
   );
   sample();
   const mb = (bytes) => (bytes / 2 ** 20).toFixed(1);

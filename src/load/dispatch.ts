@@ -55,8 +55,8 @@ export interface DispatchOptions {
   readonly settings: Pick<LoadSettings, 'requestsPerQuery' | 'requestTimeoutMs'>;
   /** Cancellation: no query is issued once it aborts. */
   readonly signal: AbortSignal | undefined;
-  /** Rejects once a cancelled run has waited long enough for requests in flight. */
-  readonly abort: Promise<never> | undefined;
+  /** Aborts once a cancelled run has waited long enough for requests in flight. */
+  readonly abort: AbortSignal | undefined;
   /** Monotonic time the phase started. */
   readonly startNs: number;
   /** Queries the phase issues at least; the driver's `queriesShort` counts towards it. */
@@ -102,10 +102,9 @@ export function createDispatch(options: DispatchOptions): Dispatch {
   let stoppedAtNs: number | undefined;
   let slowestComputeNs = 0;
   let cutOffNs: number | undefined;
-  let cutOff = (): void => {};
-  const drained = new Promise<never>((_, reject) => (cutOff = () => reject(new RequestCutOff())));
-  const giveUp = abort === undefined ? drained : Promise.race([abort, drained]);
-  giveUp.catch(() => {});
+  const drained = new AbortController();
+  const cutOff = (): void => drained.abort(new RequestCutOff());
+  const giveUp = abort === undefined ? drained.signal : AbortSignal.any([abort, drained.signal]);
   // Per copy: when its next request's turn comes, how many requests it has not answered, and when it last showed
   // progress: its last answer, or the moment it was given work after none.
   const turns: Promise<unknown>[] = copies.map(() => Promise.resolve());

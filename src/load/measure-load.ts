@@ -8,11 +8,12 @@ import type { FirstInference, LoadResult, LoadRunHooks, LoadTarget } from './loa
 import { LoadRecorder, type RecorderListeners } from './load-recorder.js';
 import { defaultWarmupQueries, type LoadSettings } from '../options/load-settings.js';
 import { optionLabel } from '../options/option-schema.js';
-import { RequestTimeout, abortRejection, aborted, settleInTime } from './settle-request.js';
+import { RequestTimeout, graceAfter, settleInTime } from './settle-request.js';
+import { abortedError } from '../core/abort.js';
 import { decideStop } from './stop-rule.js';
 
 /** Every copy's first, cold inference, all at once, before warm-up; each bounded by the request timeout, as every request is. */
-async function measureFirstInference(copies: readonly ModelCopy[], timeoutMs: number, abort: Promise<never> | undefined): Promise<FirstInference> {
+async function measureFirstInference(copies: readonly ModelCopy[], timeoutMs: number, abort: AbortSignal | undefined): Promise<FirstInference> {
   const outcomes = await Promise.all(
     copies.map(async (copy) => {
       const sentNs = monotonicNowNs();
@@ -43,9 +44,9 @@ function guardHooks(hooks: LoadRunHooks): RecorderListeners & { readonly onMeasu
  * queries issued by `loop`, dispatched to the copies, recorded, and stopped by {@link decideStop}.
  */
 export async function measureLoad(target: LoadTarget, settings: LoadSettings, hooks: LoadRunHooks, loop: IssueLoop): Promise<LoadResult> {
-  const abort = abortRejection(hooks.signal);
+  const abort = graceAfter(hooks.signal);
   try {
-    return await measure(target, settings, hooks, loop, abort.promise);
+    return await measure(target, settings, hooks, loop, abort.signal);
   } finally {
     abort.dispose();
   }
@@ -60,13 +61,13 @@ function runFailure(error: unknown, which: string): unknown {
   );
 }
 
-async function measure(target: LoadTarget, settings: LoadSettings, hooks: LoadRunHooks, loop: IssueLoop, abort: Promise<never> | undefined): Promise<LoadResult> {
+async function measure(target: LoadTarget, settings: LoadSettings, hooks: LoadRunHooks, loop: IssueLoop, abort: AbortSignal | undefined): Promise<LoadResult> {
   requireInteger('inputCount', target.inputCount, 1);
   const { copies, inputCount } = target;
   if (copies.length === 0) throw new InferbenchError('INVALID_OPTION', 'the load generator needs at least one model copy');
   const { signal } = hooks;
   const throwIfAborted = (): void => {
-    if (signal?.aborted) throw aborted();
+    if (signal?.aborted) throw abortedError('the run');
   };
   const listeners = guardHooks(hooks);
 

@@ -3,7 +3,7 @@ import { ClosedLoopLoadGenerator } from './closed-loop.js';
 import type { LoadResult, LoadRunHooks, LoadTarget } from './load-generator.js';
 import type { LoadSettings } from '../options/load-settings.js';
 import { OpenLoopLoadGenerator } from './open-loop.js';
-import { aborted } from './settle-request.js';
+import { abortedError } from '../core/abort.js';
 
 /** One Server run of the search. */
 export interface ServerSearchTrial {
@@ -59,7 +59,7 @@ export async function searchServerQps(target: LoadTarget, settings: LoadSettings
   const { signal } = options;
   const probe = await new ClosedLoopLoadGenerator({ clients: 2 * target.copies.length, durationMs: Math.max(1000, settings.minDurationMs), seed: settings.seed }).run(target, { signal });
   // A search cut short has found no rate: cancelling it keeps nothing.
-  if (probe.stopReason === 'interrupted') throw aborted();
+  if (probe.stopReason === 'interrupted') throw abortedError('the run');
   const ceilingQps = (probe.completedQueries * 1e9) / probe.elapsedNs;
   const trials: ServerSearchTrial[] = [];
   let best: LoadResult | undefined;
@@ -76,7 +76,7 @@ export async function searchServerQps(target: LoadTarget, settings: LoadSettings
     // A maximum duration must leave the trial time to reach its minimum count at this rate.
     const maxDurationMs = settings.maxDurationMs === undefined ? undefined : Math.max(settings.maxDurationMs, (1.5 * minQueryCount * 1000) / rateQps);
     const trialResult = await new OpenLoopLoadGenerator({ ...settings, minQueryCount, maxQueryCount, maxDurationMs, scenario: 'server', rateQps }).run(target, options);
-    if (trialResult.stopReason === 'interrupted') throw aborted();
+    if (trialResult.stopReason === 'interrupted') throw abortedError('the run');
     // Each trial's copies are long warm; the cold first inference is the probe's.
     const result = { ...trialResult, firstInference: probe.firstInference };
     const check = earlyStoppingTargetCheck(result.latency, settings.scenarioPercentile, settings.targetLatencyMs! * 1e6, settings.confidenceLevel);
