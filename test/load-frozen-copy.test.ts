@@ -16,9 +16,14 @@ describe('a copy that never answers', () => {
     // Only the timers are simulated: the minute passes at once.
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     // Call 0 is the first inference; measured call 2 never answers.
-    const run = createLoadGenerator({ clients: 1, queryCount: 3, warmupQueries: 0 }).run(target([new FlakyCopy({ hangCalls: [2] })]));
+    const copy = new FlakyCopy({ hangCalls: [2] });
+    const run = createLoadGenerator({ clients: 1, queryCount: 3, warmupQueries: 0 }).run(target([copy]));
     let settled = false;
     void run.then(() => (settled = true));
+    // The loop may give the event loop a turn (setImmediate, not simulated) before it sends call 2: the minute starts
+    // once call 2 is sent and its timer armed, however long a busy host takes to get there.
+    while (copy.calls < 3) await new Promise(setImmediate);
+    await new Promise(setImmediate);
     await vi.advanceTimersByTimeAsync(DEFAULT_REQUEST_TIMEOUT_MS / 2);
     expect(settled).toBe(false);
     await vi.advanceTimersByTimeAsync(DEFAULT_REQUEST_TIMEOUT_MS / 2);
