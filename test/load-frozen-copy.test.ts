@@ -27,6 +27,8 @@ describe('a copy that never answers', () => {
     await vi.advanceTimersByTimeAsync(DEFAULT_REQUEST_TIMEOUT_MS / 2);
     expect(settled).toBe(false);
     await vi.advanceTimersByTimeAsync(DEFAULT_REQUEST_TIMEOUT_MS / 2);
+    // The run ends through a few turns of the event loop (not simulated) once the simulated minute has passed.
+    for (let turn = 0; turn < 1000 && !settled; turn++) await new Promise(setImmediate);
     expect(settled).toBe(true);
     expect(await run).toMatchObject({ completedQueries: 2, errors: { total: 1, timeouts: 1 } });
   });
@@ -81,5 +83,22 @@ describe('the request timeout', () => {
     expect(result.errors.total).toBe(0);
     expect(result.completedQueries).toBe(40);
     expect(result.latency.valueAtPercentileNs(100)).toBeGreaterThan(30e6);
+  });
+
+  it('lets thousands of requests wait at once on the run\'s cancellation without a listener-leak warning', async () => {
+    // Each request in flight listens for the run's cancellation until it settles; Node warns past ten listeners.
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const copy = new FifoServerCopy({ serviceMs: 0 });
+      const run = createLoadGenerator({ scenario: 'offline', queryCount: 40, warmupQueries: 0 }).run(target([copy]), { signal: new AbortController().signal });
+      expect((await run).completedQueries).toBe(40);
+      // Warnings are emitted on a later tick.
+      await new Promise(setImmediate);
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual([]);
   });
 });

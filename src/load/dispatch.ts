@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { InferenceTiming, ModelCopy } from '../backends/backend.js';
 import { monotonicNowNs } from '../core/clock.js';
 import { InferbenchError } from '../core/errors.js';
@@ -105,6 +106,8 @@ export function createDispatch(options: DispatchOptions): Dispatch {
   const drained = new AbortController();
   const cutOff = (): void => drained.abort(new RequestCutOff());
   const giveUp = abort === undefined ? drained.signal : AbortSignal.any([abort, drained.signal]);
+  // Each request in flight listens to it, and a wave or an open loop has thousands: that is no leak.
+  setMaxListeners(0, giveUp);
   // Per copy: when its next request's turn comes, how many requests it has not answered, and when it last showed
   // progress: its last answer, or the moment it was given work after none.
   const turns: Promise<unknown>[] = copies.map(() => Promise.resolve());

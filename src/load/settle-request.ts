@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { InferenceTiming } from '../backends/backend.js';
 import { abortedError } from '../core/abort.js';
 
@@ -23,6 +24,8 @@ export const IN_FLIGHT_GRACE_MS = 2000;
 export function graceAfter(signal: AbortSignal | undefined): { readonly signal: AbortSignal | undefined; readonly dispose: () => void } {
   if (signal === undefined) return { signal: undefined, dispose: () => {} };
   const expired = new AbortController();
+  // Every copy's first inference listens to it at once, however many copies there are.
+  setMaxListeners(0, expired.signal);
   let timer: NodeJS.Timeout | undefined;
   const onAbort = (): void => {
     timer = setTimeout(() => expired.abort(abortedError('the run')), IN_FLIGHT_GRACE_MS);
