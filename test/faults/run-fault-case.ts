@@ -140,7 +140,17 @@ export async function runFaultCase(fault: FaultCase, suite: FaultSuite): Promise
     if (fault.signal !== undefined) expect(spawned.signalled, 'processes the signal reached').toBeGreaterThan(0);
     run = { exitCode: spawned.exitCode, stdout: spawned.stdout, stderr: spawned.stderr };
   } else {
-    run = await runInProcess(args, { env, cwd: dir });
+    // What Node would print on the CLI's stderr (a listener-leak warning) goes to this process's: caught here.
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(`${warning.name}: ${warning.message}`);
+    process.on('warning', onWarning);
+    try {
+      run = await runInProcess(args, { env, cwd: dir });
+      await new Promise(setImmediate);
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings, 'warnings Node printed').toEqual([]);
   }
   const { exitCode, line, progress = [], stdout, kept } = fault.expect;
   expect(run.exitCode, run.stderr).toBe(exitCode);
