@@ -63,9 +63,12 @@ export async function linkHubSnapshotFile(blobPath: string, snapshotPath: string
   }
 }
 
-/** True when `path` exists; a symlink counts only if its blob is still there. */
-export async function isCachedFile(path: string): Promise<boolean> {
-  return stat(path).then((stats) => stats.isFile(), () => false);
+/**
+ * True when `path` exists, and has `sizeBytes` bytes when the hub announced a size: a blob of another size is a
+ * leftover of a broken download. A symlink counts only if its blob is still there.
+ */
+export async function isCachedFile(path: string, sizeBytes?: number): Promise<boolean> {
+  return stat(path).then((stats) => stats.isFile() && (sizeBytes === undefined || stats.size === sizeBytes), () => false);
 }
 
 /** A repo file and revision to look up in the cache. */

@@ -1,4 +1,4 @@
-import { rm, stat } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InferbenchError } from '../../core/errors.js';
 import { type HubDownloadProgress, downloadHubBlob } from './hub-blob-download.js';
@@ -6,6 +6,7 @@ import {
   hubBlobPath,
   hubCacheWriteError,
   hubSnapshotDir,
+  isCachedFile,
   isCommitHash,
   isFileSystemError,
   linkHubSnapshotFile,
@@ -53,11 +54,6 @@ async function fromCacheOnly(target: HubFileTarget, settings: HubSettings, why: 
   );
 }
 
-/** True when `path` is a file of the size the hub announced; a blob of another size is a leftover of a broken download. */
-async function isWholeFile(path: string, sizeBytes: number | undefined): Promise<boolean> {
-  return stat(path).then((stats) => stats.isFile() && (sizeBytes === undefined || stats.size === sizeBytes), () => false);
-}
-
 /**
  * Makes a hub file available in the huggingface_hub cache and returns its absolute path in the snapshot
  * (`<cache>/models--org--name/snapshots/<commit>/<path>`, a relative symlink to `blobs/<etag>`) with its
@@ -91,10 +87,10 @@ export async function downloadHubFile(options: HubDownloadOptions): Promise<HubF
   const snapshotPath = join(hubSnapshotDir(settings.cacheDir, target.repoId, commit), target.path);
   const blobPath = hubBlobPath(settings.cacheDir, target.repoId, etag);
   try {
-    if (!(await isWholeFile(snapshotPath, sizeBytes))) {
+    if (!(await isCachedFile(snapshotPath, sizeBytes))) {
       await withHubBlobLock(hubBlobLockPath(settings.cacheDir, target.repoId, etag), target, signal, async (lockedSignal) => {
         // Checked again under the lock: the process that held it may have just stored the blob.
-        if (!(await isWholeFile(blobPath, sizeBytes))) {
+        if (!(await isCachedFile(blobPath, sizeBytes))) {
           await rm(blobPath, { force: true });
           await downloadHubBlob({ target, url: downloadUrl, blobPath, etag, sizeBytes, settings, signal: lockedSignal, onProgress: options.onProgress });
         }
