@@ -8,7 +8,8 @@ import type { FirstInference, LoadResult, LoadRunHooks, LoadTarget } from './loa
 import { LoadRecorder, type RecorderListeners } from './load-recorder.js';
 import { defaultWarmupQueries, type LoadSettings } from '../options/load-settings.js';
 import { optionLabel } from '../options/option-schema.js';
-import { RequestTimeout, graceAfter, settleInTime } from './settle-request.js';
+import { CopyDeadlines } from './copy-deadlines.js';
+import { RequestTimeout, graceAfter } from './settle-request.js';
 import { abortedError } from '../core/abort.js';
 import { decideStop } from './stop-rule.js';
 
@@ -17,8 +18,17 @@ async function measureFirstInference(copies: readonly ModelCopy[], timeoutMs: nu
   const outcomes = await Promise.all(
     copies.map(async (copy) => {
       const sentNs = monotonicNowNs();
-      const timing = await settleInTime(copy.infer(0), timeoutMs, Promise.resolve(timeoutMs), abort);
-      return { latencyNs: monotonicNowNs() - sentNs, computeNs: timing.computeNs };
+      const deadline = new CopyDeadlines(timeoutMs, sentNs);
+      const stopWaiting = (): void => deadline.stopWaiting(abort?.reason);
+      abort?.addEventListener('abort', stopWaiting, { once: true });
+      try {
+        if (abort?.aborted) stopWaiting();
+        const timing = await deadline.settle(copy.infer(0));
+        return { latencyNs: monotonicNowNs() - sentNs, computeNs: timing.computeNs };
+      } finally {
+        abort?.removeEventListener('abort', stopWaiting);
+        deadline.dispose();
+      }
     }),
   );
   return { latencyNs: outcomes.map((o) => o.latencyNs), computeNs: outcomes.map((o) => o.computeNs) };
@@ -91,7 +101,11 @@ async function measure(target: LoadTarget, settings: LoadSettings, hooks: LoadRu
     stopRule: (_, issuedQueries) => (issuedQueries >= warmupQueries ? 'query-count' : undefined),
     listener: {},
   });
-  if (warmupQueries > 0) await loop(warmup.driver, settings);
+  try {
+    if (warmupQueries > 0) await loop(warmup.driver, settings);
+  } finally {
+    warmup.dispose();
+  }
   if (warmup.failure() !== undefined) throw runFailure(warmup.failure(), 'a warm-up request');
   throwIfAborted();
 
@@ -127,6 +141,7 @@ async function measure(target: LoadTarget, settings: LoadSettings, hooks: LoadRu
     await loop(measurement.driver, settings);
   } finally {
     clearInterval(windowTimer);
+    measurement.dispose();
   }
   // Cancelled while measuring: what completed until then is the result, marked as interrupted.
   if (signal?.aborted) return recorder.finish({ warmupQueries, firstInference, stopReason: 'interrupted' });

@@ -1,5 +1,4 @@
 import { setMaxListeners } from 'node:events';
-import type { InferenceTiming } from '../backends/backend.js';
 import { abortedError } from '../core/abort.js';
 
 /** Thrown inside a request that passed its timeout. */
@@ -39,32 +38,4 @@ export function graceAfter(signal: AbortSignal | undefined): { readonly signal: 
       signal.removeEventListener('abort', onAbort);
     },
   };
-}
-
-/**
- * Settles with a request, or fails it once it passes its `timeoutMs` or once `stopWaiting` aborts (the run's
- * cancellation, the end of a phase's grace), so that none waits for ever on a copy that never answers; the request's
- * own later outcome is then ignored. The timer is armed when `turn` resolves, to the time it gives: when the copy can
- * start on the request, the time left to it. Every listener and timer is removed as the request settles: a run makes
- * millions of requests, and a race against one long-lived promise would keep each of them until the run ends.
- */
-export function settleInTime(request: Promise<InferenceTiming>, timeoutMs: number, turn: Promise<number>, stopWaiting: AbortSignal | undefined): Promise<InferenceTiming> {
-  return new Promise<InferenceTiming>((resolve, reject) => {
-    let settled = false;
-    let timer: NodeJS.Timeout | undefined;
-    const finish = (settle: () => void): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      stopWaiting?.removeEventListener('abort', onStop);
-      settle();
-    };
-    const onStop = (): void => finish(() => reject(stopWaiting?.reason));
-    request.then((timing) => finish(() => resolve(timing)), (error: unknown) => finish(() => reject(error)));
-    if (stopWaiting?.aborted) return onStop();
-    stopWaiting?.addEventListener('abort', onStop, { once: true });
-    void turn.then((leftMs) => {
-      if (!settled) timer = setTimeout(() => finish(() => reject(new RequestTimeout(timeoutMs))), leftMs);
-    });
-  });
 }
