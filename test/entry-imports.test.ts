@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { TSX_LOADER } from './helpers/dist-build.js';
 
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 /** What must stay out of the light entry points: native runtimes, process spawning, tokenizers, image and chart libraries. */
@@ -40,8 +40,7 @@ describe('light entry points', () => {
       const script = `await import(${JSON.stringify(pathToFileURL(resolve(SRC, entry)).href)});
         const { createRequire } = await import('node:module');
         console.log(JSON.stringify(Object.keys(createRequire(import.meta.url).cache)));`;
-      const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-      const out = execFileSync(process.execPath, ['--import', tsx, '--input-type=module', '-e', script], { encoding: 'utf8' });
+      const out = execFileSync(process.execPath, ['--import', TSX_LOADER, '--input-type=module', '-e', script], { encoding: 'utf8' });
       return JSON.parse(out) as string[];
     };
     const ort = (files: string[]): boolean => files.some((f) => f.includes('/onnxruntime-node/'));

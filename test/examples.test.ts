@@ -1,9 +1,10 @@
 import { execa } from 'execa';
+import { exampleNodeArgs } from './helpers/dist-build.js';
 import { describe, expect, it } from 'vitest';
 
 describe('examples', () => {
   it('custom-pipeline.ts composes the five modules and checks its own result', async () => {
-    const run = await execa('node', ['--conditions=inferbench-source', '--import', 'tsx', 'examples/custom-pipeline.ts'], { reject: false, timeout: 60_000 });
+    const run = await execa('node', exampleNodeArgs('examples/custom-pipeline.ts'), { reject: false, timeout: 60_000 });
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(/^latency\s+p50 [\d.]+ ms · p90 [\d.]+ ms · p95 [\d.]+ ms$/m);
@@ -11,7 +12,7 @@ describe('examples', () => {
   });
 
   it('bert-text.ts benchmarks an export directory on sentence pairs', async () => {
-    const run = await execa('node', ['--conditions=inferbench-source', '--import', 'tsx', 'examples/bert-text.ts', '30'], { reject: false, timeout: 60_000 });
+    const run = await execa('node', [...exampleNodeArgs('examples/bert-text.ts'), '30'], { reject: false, timeout: 60_000 });
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('model    tiny-bert (random weights)');
@@ -20,7 +21,7 @@ describe('examples', () => {
   });
 
   it('resnet-image.ts benchmarks a ResNet-shaped model on the bundled images at IMAGE_SIZE', async () => {
-    const run = await execa('node', ['--conditions=inferbench-source', '--import', 'tsx', 'examples/resnet-image.ts', '20'], { reject: false, timeout: 60_000, env: { IMAGE_SIZE: '64' } });
+    const run = await execa('node', [...exampleNodeArgs('examples/resnet-image.ts'), '20'], { reject: false, timeout: 60_000, env: { IMAGE_SIZE: '64' } });
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('model    synthetic-resnet (blocks 1-1-1-1, width 16, 1000 classes, random weights)');
@@ -28,7 +29,7 @@ describe('examples', () => {
   });
 
   it('load-scenarios.ts runs SingleStream, then Server at half its rate, through the run events', async () => {
-    const run = await execa('node', ['--conditions=inferbench-source', '--import', 'tsx', 'examples/load-scenarios.ts', '2'], { reject: false, timeout: 60_000 });
+    const run = await execa('node', [...exampleNodeArgs('examples/load-scenarios.ts'), '2'], { reject: false, timeout: 60_000 });
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(/^SingleStream: \d+ queries, p90 [\d.]+ ms, bound [\d.]+ ms$/m);

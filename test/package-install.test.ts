@@ -1,16 +1,15 @@
 import { execa } from 'execa';
 import { createHash } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIST_CURRENT, ROOT } from './helpers/dist-build.js';
 
 // The package as a user gets it: built and packed from a copy of the working tree, installed
 // offline into a fresh project, then type-checked and run by that project's own TypeScript.
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
 // onnxruntime-node's install script would fetch the CUDA provider from the network; the CPU binary is bundled.
 const NPM_ENV = { ONNXRUNTIME_NODE_INSTALL: 'skip' };
@@ -82,23 +81,6 @@ let packed: Packed;
 /** Why the offline install could not run here, when it could not. */
 let installSkipped: string | undefined;
 
-/**
- * True when the working tree's dist/ was built from its current sources: every module of src/ has its
- * compiled file, no older than the source, and no compiled module lacks its source. `npm ci` builds it (the prepare script), so on a clean
- * clone the pack reuses it instead of compiling the whole package a second time.
- */
-function isDistCurrent(): boolean {
-  const sources = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
-  const builtAfter = (source: string): boolean => {
-    const compiled = join(ROOT, 'dist', source.replace(/\.ts$/, '.js'));
-    return existsSync(compiled) && statSync(compiled).mtimeMs >= statSync(join(ROOT, 'src', source)).mtimeMs;
-  };
-  if (!existsSync(join(ROOT, 'dist'))) return false;
-  const compiled = readdirSync(join(ROOT, 'dist'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
-  const hasSource = (module: string): boolean => existsSync(join(ROOT, 'src', module.replace(/\.js$/, '.ts')));
-  return sources.every(builtAfter) && compiled.every(hasSource) && statSync(join(ROOT, 'dist')).mtimeMs >= statSync(join(ROOT, 'tsconfig.json')).mtimeMs;
-}
-
 /** Builds (or reuses a current build of) and packs a copy of the package's files: the working tree keeps its own dist/. */
 async function buildAndPack(): Promise<Packed> {
   const manifest = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
@@ -111,7 +93,7 @@ async function buildAndPack(): Promise<Packed> {
   await mkdir(join(stage, 'dist'));
   await writeFile(join(stage, 'dist/removed-module.js'), 'export {};');
   await symlink(join(ROOT, 'node_modules'), join(stage, 'node_modules'));
-  if (isDistCurrent()) {
+  if (DIST_CURRENT) {
     // The build's first step, so that the stale module above is gone as a build would leave it.
     await execa('npm', ['run', 'clean'], { cwd: stage });
     await cp(join(ROOT, 'dist'), join(stage, 'dist'), { recursive: true });

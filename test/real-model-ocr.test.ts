@@ -1,9 +1,10 @@
 import { execa } from 'execa';
+import { exampleNodeArgs } from './helpers/dist-build.js';
 import { describe, expect, it } from 'vitest';
 
 describe('examples/real-model-ocr.ts', () => {
   it('classifies upright and 180°-turned text lines with the pretrained PaddleOCR classifier, then benchmarks it', async () => {
-    const run = await execa('node', ['--conditions=inferbench-source', '--import', 'tsx', 'examples/real-model-ocr.ts'], { reject: false, timeout: 60_000 });
+    const run = await execa('node', exampleNodeArgs('examples/real-model-ocr.ts'), { reject: false, timeout: 60_000 });
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('inputs     4 image files, 48×192 pad, mean 0.5 std 0.5, BGR, distinct batches');

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { CSV_REPORT_COLUMNS, formatCsvReport } from '../src/reporters/csv-report
 import { formatRate } from '../src/core/format.js';
 import { formatMarkdownReport } from '../src/reporters/markdown-report.js';
 import { tempDir, writeSmallBert } from './helpers/fixtures.js';
+import { TSX_LOADER } from './helpers/dist-build.js';
 
 const HEADER = [
   'model_name', 'processor', 'max_length', 'batch_size', 'samples', 'latency_p50', 'latency_p90', 'latency_p95', 'total_time', 'throughput',
@@ -267,8 +267,7 @@ describe('CSV and Markdown reports', () => {
       const entry = (name: string): string => pathToFileURL(fileURLToPath(new URL(`../src/${name}.ts`, import.meta.url))).href;
       const source = example!.replace("from 'inferbench/stats'", `from '${entry('entry/stats')}'`).replace("from 'inferbench'", `from '${entry('index')}'`);
       writeFileSync(script, `${source}\nconsole.log(JSON.stringify({ count: latency.count, maxNs: latency.valueAtPercentileNs(100) }));\n`);
-      const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-      const printed = JSON.parse(execFileSync(process.execPath, ['--import', tsx, script], { cwd: dir, encoding: 'utf8' })) as { count: number; maxNs: number };
+      const printed = JSON.parse(execFileSync(process.execPath, ['--import', TSX_LOADER, script], { cwd: dir, encoding: 'utf8' })) as { count: number; maxNs: number };
       expect(printed.count).toBe(a.measurement.latency.count + 3);
       expect(printed.maxNs / 9e9).toBeCloseTo(1, 2);
     });

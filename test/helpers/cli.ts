@@ -1,20 +1,15 @@
 import { execa } from 'execa';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runCli } from '../../src/cli/run-cli.js';
+import { DIST_CURRENT, ROOT, TSX_LOADER } from './dist-build.js';
 
 /**
- * Node's arguments that start the CLI from its TypeScript source, wherever the process runs: tsx's
- * loader by absolute path, since a bare `--import tsx` resolves from the working directory.
+ * Node's arguments that start the CLI: its build in dist/ when that is current (as `npm ci` leaves a clean clone),
+ * else its TypeScript source through tsx's loader, which compiles it at every start: about a second of CPU per process.
  */
-export const CLI_NODE_ARGS = [
-  '--import',
-  pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href,
-  fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url)),
-] as const;
+export const CLI_NODE_ARGS: readonly string[] = DIST_CURRENT ? [join(ROOT, 'dist/cli/main.js')] : ['--import', TSX_LOADER, join(ROOT, 'src/cli/main.ts')];
 
 /**
  * Working directory of runs that name none: a temporary folder, so that no `results/` lands in the working tree.
