@@ -69,11 +69,23 @@ describe('the shared hub cache under concurrent and broken downloads', () => {
     const cacheDir = tempDir();
     const blob = hubBlobPath(cacheDir, 'org/model', sha256Hex(weights));
     mkdirSync(join(blob, '..'), { recursive: true });
-    writeFileSync(`${blob}.incomplete`, randomBytes(5000, 99));
+    writeFileSync(`${blob}.inferbench.incomplete`, randomBytes(5000, 99));
     const before = hub.requestsTo(weightsLfs, 'GET').length;
     const { path } = await download(cacheDir);
     expect(sha256Hex(readFileSync(path))).toBe(sha256Hex(weights));
     expect(hub.requestsTo(weightsLfs, 'GET').slice(before).map((request) => request.range)).toEqual(['bytes=5000-', undefined]);
+  });
+
+  it("never reads or writes huggingface_hub's own partial file, which its lock guards and ours does not", async () => {
+    const cacheDir = tempDir();
+    const blob = hubBlobPath(cacheDir, 'org/model', sha256Hex(weights));
+    mkdirSync(join(blob, '..'), { recursive: true });
+    const pythons = randomBytes(5000, 7);
+    writeFileSync(`${blob}.incomplete`, pythons);
+    const before = hub.requestsTo(weightsLfs, 'GET').length;
+    expect(sha256Hex(readFileSync((await download(cacheDir)).path))).toBe(sha256Hex(weights));
+    expect(hub.requestsTo(weightsLfs, 'GET').slice(before).map((request) => request.range)).toEqual([undefined]);
+    expect(readFileSync(`${blob}.incomplete`)).toEqual(pythons);
   });
 
   it('fetches again a stored blob of the wrong size instead of using it', async () => {
@@ -102,7 +114,7 @@ describe('the shared hub cache under concurrent and broken downloads', () => {
     const cacheDir = tempDir();
     const blob = hubBlobPath(cacheDir, 'org/model', sha256Hex(weights));
     mkdirSync(join(blob, '..'), { recursive: true });
-    symlinkSync('/dev/full', `${blob}.incomplete`);
+    symlinkSync('/dev/full', `${blob}.inferbench.incomplete`);
     const before = gets(weightsLfs);
     await expect(download(cacheDir)).rejects.toMatchObject({
       code: 'CACHE_NOT_WRITTEN',

@@ -127,8 +127,8 @@ describe('downloadHubFile', () => {
     const cacheDir = tempDir();
     const blobs = join(cacheDir, 'models--org--model', 'blobs');
     mkdirSync(blobs, { recursive: true });
-    writeFileSync(join(blobs, `${sha256Hex(weights)}.incomplete`), weights.subarray(0, 5000));
-    writeFileSync(join(blobs, `${gitBlobSha1(config)}.incomplete`), 'stale');
+    writeFileSync(join(blobs, `${sha256Hex(weights)}.inferbench.incomplete`), weights.subarray(0, 5000));
+    writeFileSync(join(blobs, `${gitBlobSha1(config)}.inferbench.incomplete`), 'stale');
     const requests = await requestsDuring(async () => {
       expect(sha256Hex(readFileSync(await downloadPath({ repoId: 'org/model', path: 'onnx/model.onnx', settings: settings(cacheDir) })))).toBe(sha256Hex(weights));
       expect(readFileSync(await downloadPath({ repoId: 'org/model', path: 'config.json', settings: settings(cacheDir) }), 'utf8')).toBe(config);

@@ -24,7 +24,7 @@ export interface HubBlobRequest {
   readonly target: HubFileTarget;
   /** Where the bytes are (resolve URL or storage URL). */
   readonly url: string;
-  /** Final path of the blob; bytes go to `<blobPath>.incomplete` until they are whole and verified. */
+  /** Final path of the blob; bytes go to `<blobPath>.inferbench.incomplete` until they are whole and verified. */
   readonly blobPath: string;
   /** Blob etag, verified against the whole file: a 64-hex etag is its SHA-256, a 40-hex one its git blob hash. */
   readonly etag: string;
@@ -119,14 +119,15 @@ async function downloadWithRetries(request: HubBlobRequest, partialPath: string)
 }
 
 /**
- * Downloads a blob into `<blobPath>.incomplete` (resuming a partial file), verifies the whole file as it
+ * Downloads a blob into `<blobPath>.inferbench.incomplete` (resuming a partial file), verifies the whole file as it
  * lies on disk against the etag and size (see {@link blobProblem}), and only then renames it to `blobPath`.
  * Bytes kept from an earlier try that make the file fail are discarded and the file is fetched whole once
  * more; a file that still fails is deleted and refused. The caller holds the blob's cache lock.
  */
 export async function downloadHubBlob(request: HubBlobRequest): Promise<void> {
   const { target, etag, sizeBytes, blobPath } = request;
-  const partialPath = `${blobPath}.incomplete`;
+  // Not huggingface_hub's `<blob>.incomplete`: its lock does not exclude us, so the two tools never share a partial file.
+  const partialPath = `${blobPath}.inferbench.incomplete`;
   await makeFolders(dirname(blobPath));
   const resumed = (await fileSizeBytes(partialPath)) > 0;
   await downloadWithRetries(request, partialPath);
