@@ -17,6 +17,7 @@ Sources:
 
 import difflib
 import importlib
+import importlib.util
 import json
 import os
 import sys
@@ -113,12 +114,11 @@ def build_model(spec):
 
 
 def neuron_trace(model, inputs, runtime):
-    """torch_neuronx for Inf2/Trn1, torch.neuron (the torch-neuron package) for Inf1."""
-    package = "torch_neuronx" if runtime == "torch-neuronx" else "torch_neuron"
+    package = neuron_package(runtime)
     try:
         neuron = importlib.import_module(package)
-    except ImportError:
-        raise SpecError(f"device neuron ({runtime}) needs the {package.replace('_', '-')} package for {sys.executable}") from None
+    except ImportError as error:
+        raise SpecError(f"device neuron cannot import {package}: {one_line(error)}") from None
     if package == "torch_neuronx":
         return neuron.trace(model, inputs)
     import torch
@@ -184,10 +184,12 @@ def write_tensors(path, names, tensors):
     return entries
 
 
-def compile_model(spec):
-    import torch
+def neuron_package(runtime):
+    """torch_neuronx for Inf2/Trn1, torch_neuron (the torch-neuron package) for Inf1."""
+    return "torch_neuronx" if runtime == "torch-neuronx" else "torch_neuron"
 
-    torch.manual_seed(SEED)
+
+def compile_model(spec):
     device = spec.get("device", "cpu")
     artifact_format = spec.get("format", "torchscript")
     if device not in ("cpu", "cuda", "neuron"):
@@ -196,6 +198,14 @@ def compile_model(spec):
         raise SpecError(f"format must be torchscript or onnx, got '{artifact_format}'")
     if artifact_format == "onnx" and device == "neuron":
         raise SpecError("format onnx runs on cpu or cuda; Neuron compiles to TorchScript (format torchscript)")
+    # Before importing torch and building the model, which take seconds: a missing package is known at once.
+    runtime = spec.get("neuronRuntime", "torch-neuronx")
+    package = neuron_package(runtime)
+    if device == "neuron" and importlib.util.find_spec(package) is None:
+        raise SpecError(f"device neuron ({runtime}) needs the {package.replace('_', '-')} package for {sys.executable}")
+    import torch
+
+    torch.manual_seed(SEED)
     if device == "cuda" and not torch.cuda.is_available():
         raise SpecError(f"device cuda, but torch {torch.__version__} sees no CUDA GPU")
 
