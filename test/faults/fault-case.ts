@@ -55,7 +55,10 @@ export interface FaultCase {
   readonly signal?: FaultSignal;
   /** A folder of the case's that is a full disk (a 4 KiB tmpfs in the CLI's own mount namespace); only with `spawn`. */
   readonly fullDisk?: string;
-  /** Needs a Python that imports torch: skipped where there is none, except in CI. */
+  /**
+   * Needs a Python that imports torch: skipped where there is none, except in CI. The CLI gets the interpreter found as
+   * INFERBENCH_PYTHON, unless `env` names another.
+   */
   readonly needsTorch?: boolean;
   /** How it must end. */
   readonly expect: FaultExpectation;

@@ -1,8 +1,7 @@
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seededRandom } from '../../src/core/random.js';
-import { writeSmallBert } from '../helpers/fixtures.js';
-import { fifo, fixedBatchBert, smallBert } from './case-files.js';
+import { fifo, fixedBatchBert, smallBert, writeSmallBertFile } from './case-files.js';
 import type { FaultCase } from './fault-case.js';
 
 /** `inferbench run -m <model>` refused with `line`, after the progress lines given. */
@@ -23,7 +22,7 @@ export const MODEL_CASES: readonly FaultCase[] = [
     'a truncated ONNX file',
     'truncated.onnx',
     (dir) => {
-      const whole = readFileSync(writeSmallBert(dir));
+      const whole = readFileSync(writeSmallBertFile(dir));
       writeFileSync(join(dir, 'truncated.onnx'), whole.subarray(0, whole.byteLength / 2));
     },
     new RegExp(`^inferbench: <dir>/truncated\\.onnx ${NOT_LOADABLE} \\(.+\\); pass an \\.onnx file$`),

@@ -27,7 +27,8 @@ const ORPHAN_GRACE_MS = 5000;
 const MAY_LEAVE = /^(cache|hf)(\/|$)/;
 
 // The probes cost a torch import and a namespace each: once per process.
-const hasTorch = (await findPython({ requireTorch: true }).catch(() => undefined)) !== undefined;
+const torchPython = await findPython({ requireTorch: true }).catch(() => undefined);
+const hasTorch = torchPython !== undefined;
 const canMountTmpfs = (() => {
   const probe = mkdtempSync(join(tmpdir(), 'inferbench-tmpfs-probe-'));
   try {
@@ -126,8 +127,17 @@ export async function runFaultCase(fault: FaultCase, suite: FaultSuite): Promise
   fault.setup?.(dir);
   const before = entriesUnder(dir);
   const args = fault.args.map((arg) => withDir(arg, dir, false));
-  // Every case reaches the fake hub, and keeps its Hugging Face cache in its own folder.
-  const env = { HF_ENDPOINT: suite.hubUrl, HF_HUB_CACHE: join(dir, 'hf'), ...Object.fromEntries(Object.entries(fault.env ?? {}).map(([name, value]) => [name, withDir(value, dir, false)])) };
+  // Every case reaches the fake hub, and keeps its Hugging Face cache in its own folder. A case that needs torch runs
+  // the interpreter the probe above found to import it, unless it names its own: the one its skipping was decided by,
+  // which the CLI then need not find past the candidates before it (a `python3` shim without torch takes half a second
+  // of CPU to refuse).
+  const python: Record<string, string> = fault.needsTorch && torchPython !== undefined ? { INFERBENCH_PYTHON: torchPython.path } : {};
+  const env = {
+    HF_ENDPOINT: suite.hubUrl,
+    HF_HUB_CACHE: join(dir, 'hf'),
+    ...python,
+    ...Object.fromEntries(Object.entries(fault.env ?? {}).map(([name, value]) => [name, withDir(value, dir, false)])),
+  };
   let run: { readonly exitCode: number | undefined; readonly stdout: string; readonly stderr: string };
   if (fault.spawn) {
     // Marks the processes of this case: its Python copies inherit the CLI's environment.
