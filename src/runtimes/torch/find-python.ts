@@ -24,19 +24,35 @@ export interface FoundPython {
   readonly torchVersion: string | undefined;
 }
 
-/** Importing torch can take seconds on a cold disk. */
+/** Starting an interpreter can take seconds on a cold disk. */
 const PROBE_TIMEOUT_MS = 60_000;
 
-/** Probes already run in this process, by `requireTorch` and candidate: each costs a torch import. */
+/**
+ * Prints torch.__version__ without importing torch, which costs seconds of CPU at every run: torch/version.py is a
+ * module of constants. A torch that is there but broken fails later, at the compile or the copy's start, in one line.
+ */
+const TORCH_VERSION_SCRIPT = [
+  'import importlib.util, os, sys',
+  'spec = importlib.util.find_spec("torch")',
+  'if spec is None or not spec.submodule_search_locations: sys.exit("no torch")',
+  'path = os.path.join(list(spec.submodule_search_locations)[0], "version.py")',
+  'version = importlib.util.spec_from_file_location("inferbench_torch_version", path)',
+  'module = importlib.util.module_from_spec(version)',
+  'version.loader.exec_module(module)',
+  'print(module.__version__)',
+].join('\n');
+
+/** Probes already run in this process, by `requireTorch` and candidate: each starts an interpreter. */
 const probes = new Map<string, Promise<FoundPython | undefined>>();
 
 function probe(path: string, requireTorch: boolean, signal: AbortSignal | undefined): Promise<FoundPython | undefined> {
   const key = `${requireTorch}\0${path}`;
   let found = probes.get(key);
   if (!found) {
-    const script = requireTorch ? 'import torch; print(torch.__version__)' : 'import sys; assert sys.version_info >= (3, 8)';
+    const script = requireTorch ? TORCH_VERSION_SCRIPT : 'import sys; assert sys.version_info >= (3, 8)';
     found = runChild(path, ['-c', script], { what: `probing the Python interpreter ${path}`, timeoutMs: PROBE_TIMEOUT_MS, signal }).then((result) =>
-      result.failed ? undefined : { path, torchVersion: requireTorch ? result.stdout.trim() : undefined },
+      // The last line: a sitecustomize or a wrapper may print before the script does.
+      result.failed ? undefined : { path, torchVersion: requireTorch ? result.stdout.trim().split('\n').at(-1)!.trim() : undefined },
     );
     // A cancelled probe says nothing about the interpreter; let a later call retry it.
     found.catch(() => probes.delete(key));
