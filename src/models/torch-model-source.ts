@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { InferbenchError } from '../core/errors.js';
 import { requireInteger } from '../core/validate.js';
 import type { ModelResolveOptions, ModelSource, ResolvedModel, TensorSpec } from './model-source.js';
@@ -38,9 +40,24 @@ function inputsOf(spec: string, imageSize: number): { task: ResolvedModel['task'
 }
 
 /**
+ * The file of a `MODULE:FUNCTION` source's module where Python finds it first: in the working directory, which the
+ * compile puts first on its path. Undefined for a module installed elsewhere.
+ */
+async function moduleFile(spec: string): Promise<Buffer | undefined> {
+  const base = join(process.cwd(), ...spec.slice(0, spec.lastIndexOf(':')).split('.'));
+  for (const path of [`${base}.py`, join(base, '__init__.py')]) {
+    const bytes = await readFile(path).catch(() => undefined);
+    if (bytes !== undefined) return bytes;
+  }
+  return undefined;
+}
+
+/**
  * A PyTorch model that exists only as code until a `TorchCompiler` builds it in Python, as the
  * workshop builds torchvision's ResNet-50. Resolving checks the spec and declares the inputs; the
- * resolved `path` is the spec itself and `sha256` is the spec's digest, since there is no file yet.
+ * resolved `path` is the spec itself. There is no model file yet: `sha256` is the digest of the spec and, for a
+ * `MODULE:FUNCTION` whose module lies in the working directory, of that module's file too, so that editing it is a
+ * new model (and a new compile), not the cached one.
  */
 export class TorchModelSource implements ModelSource {
   readonly id: string;
@@ -55,11 +72,12 @@ export class TorchModelSource implements ModelSource {
     options.signal?.throwIfAborted();
     const { task, inputs } = inputsOf(this.id, this.#imageSize);
     const torchvision = this.id.startsWith('torchvision:');
+    const code = task === 'tensor' ? await moduleFile(this.id) : undefined;
     return {
       name: torchvision ? `${this.id} (random weights)` : this.id,
       path: this.id,
       format: 'torch',
-      sha256: createHash('sha256').update(this.id).digest('hex'),
+      sha256: createHash('sha256').update(this.id).update(code ?? '').digest('hex'),
       sizeBytes: 0,
       inputs,
       outputs: [],

@@ -111,7 +111,7 @@ function readRawTensors(bytes: Buffer, entries: readonly RawTensorEntry[]): Reco
  * Compiles a PyTorch model (a `TorchModelSource`) for one batch size in Python, as the workshop
  * does: torch.jit.trace for cpu and cuda, torch_neuronx.trace or torch.neuron.trace for neuron, or
  * torch.onnx.export with fixed shapes, for the request's batch size. Artifacts
- * are cached under a hash of the source, shapes, device, format and torch version.
+ * are cached under a hash of the source (its digest included: a module's code), shapes, device, format and torch version.
  */
 export class TorchCompiler implements Compiler {
   readonly name = 'torch';
@@ -140,7 +140,7 @@ export class TorchCompiler implements Compiler {
     const python = await findPython({ requireTorch: true, pythonPath: this.#options.pythonPath, signal });
     const neuronRuntime = this.#device === 'neuron' ? (this.#options.neuronRuntime ?? 'torch-neuronx') : undefined;
     const cacheKey = createHash('sha256')
-      .update(JSON.stringify({ compiler: this.name, source: model.path, batchSize, imageSize: this.#imageSize, device: this.#device, format: this.#format, neuronRuntime, torchVersion: python.torchVersion }))
+      .update(JSON.stringify({ compiler: this.name, source: model.path, sourceSha256: model.sha256, batchSize, imageSize: this.#imageSize, device: this.#device, format: this.#format, neuronRuntime, torchVersion: python.torchVersion }))
       .digest('hex');
     const dir = join(cacheDir, 'compiled', cacheKey);
     const path = join(dir, this.#format === 'onnx' ? 'model.onnx' : 'model.pt');
