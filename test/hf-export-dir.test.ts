@@ -56,7 +56,7 @@ describe('a Hugging Face export directory', () => {
     mkdirSync(empty);
     await expect(new HfExportDirSource(empty).resolve({ cacheDir: root })).rejects.toMatchObject({
       code: 'MODEL_NOT_FOUND',
-      message: expect.stringMatching(/empty holds neither model\.onnx nor onnx\/model\.onnx/),
+      message: expect.stringMatching(/empty holds neither model\.onnx, onnx\/model\.onnx nor config\.json with model\.safetensors/),
     });
   });
 

@@ -3,6 +3,7 @@ import { InferbenchError } from '../core/errors.js';
 import { pathExists, readJsonIfPresent } from '../core/fs-utils.js';
 import type { ImagePreprocessing, ModelResolveOptions, ModelSource, ModelTask, ResolvedModel } from './model-source.js';
 import { OnnxFileSource } from './onnx-file-source.js';
+import { buildCheckpointOnnx, hasCheckpoint } from './weights/checkpoint-onnx.js';
 
 /** Where an ONNX export keeps its model, in the order tried: optimum-cli's place, then the hub's common `onnx/`. */
 export const EXPORT_MODEL_FILES: readonly string[] = ['model.onnx', 'onnx/model.onnx'];
@@ -46,7 +47,8 @@ function preprocessingFrom(config: Record<string, unknown> | undefined): ImagePr
  * A Hugging Face ONNX export directory as `optimum-cli export onnx` writes it: `model.onnx` (or
  * `onnx/model.onnx`) with `config.json`, and for text models `tokenizer.json`,
  * `tokenizer_config.json` and `special_tokens_map.json`; image models may add
- * `preprocessor_config.json`. The task and tokenizer are taken from those files.
+ * `preprocessor_config.json`. The task and tokenizer are taken from those files. A folder with no export but
+ * `config.json` and safetensors weights of an architecture inferbench builds gets its graph built from those weights.
  */
 export class HfExportDirSource implements ModelSource {
   readonly id: string;
@@ -67,17 +69,22 @@ export class HfExportDirSource implements ModelSource {
         break;
       }
     }
+    // No export: a checkpoint whose graph inferbench builds from its weights.
+    const built = modelPath === undefined && (await hasCheckpoint(dir)) ? await buildCheckpointOnnx(dir, options.cacheDir, options.signal) : undefined;
+    modelPath ??= built?.path;
     if (!modelPath) {
-      throw new InferbenchError('MODEL_NOT_FOUND', `${dir} holds neither model.onnx nor onnx/model.onnx; export the model with optimum-cli export onnx, or pass the .onnx file itself`);
+      throw new InferbenchError('MODEL_NOT_FOUND', `${dir} holds neither model.onnx, onnx/model.onnx nor config.json with model.safetensors; export the model with optimum-cli export onnx, or pass the .onnx file itself`);
     }
     const config = await readJsonIfPresent(join(dir, 'config.json'));
     const nameOrPath = config?.['_name_or_path'];
+    const name = this.#name ?? (typeof nameOrPath === 'string' && nameOrPath !== '' ? nameOrPath : basename(dir));
+    const builtFrom = built === undefined ? '' : ` (graph built from its safetensors weights${built.randomHead ? '; no classifier in them, so a random one' : ''})`;
     const imagePreprocessing = preprocessingFrom(await readJsonIfPresent(join(dir, 'preprocessor_config.json')));
     const task = taskFromConfig(config);
     const hasTokenizer = await pathExists(join(dir, 'tokenizer.json'));
     const positions = config?.['max_position_embeddings'];
     return new OnnxFileSource(modelPath, {
-      name: this.#name ?? (typeof nameOrPath === 'string' && nameOrPath !== '' ? nameOrPath : basename(dir)),
+      name: `${name}${builtFrom}`,
       ...(task === undefined ? {} : { task }),
       ...(hasTokenizer ? { tokenizer: dir } : {}),
       ...(imagePreprocessing === undefined ? {} : { imagePreprocessing }),

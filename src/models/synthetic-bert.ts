@@ -1,8 +1,7 @@
 import { normalSteps, seededRandom } from '../core/random.js';
 import { InferbenchError } from '../core/errors.js';
 import { finishSteps, type Steps } from '../core/steps.js';
-import { attr, GraphBuilder } from '../onnx/graph-builder.js';
-import { DataType } from '../onnx/onnx-proto.js';
+import { bertGraphSteps, type BertWeights } from './bert-graph.js';
 
 /** Shape of a synthetic BERT text classifier (BertForSequenceClassification). */
 export interface SyntheticBertConfig {
@@ -50,14 +49,11 @@ export const DEFAULT_SYNTHETIC_BERT: Readonly<Required<SyntheticBertConfig>> = O
 /** BERT's initializer_range: weights are drawn from normal(0, 0.02). */
 const WEIGHT_STD = 0.02;
 const LAYER_NORM_EPSILON = 1e-12;
-/** Added to the attention scores of padding keys so softmax gives them ~0 weight (as in the original BERT). */
-const MASKED_SCORE = -10000;
 
 /**
  * Builds a synthetic BERT sequence classifier as ONNX model bytes (IR 8, opset 17): the real
- * BERT architecture (embeddings, post-LayerNorm encoder layers with exact GELU, [CLS] pooler, linear
- * classifier) with random weights, so benchmarks need no download. Inputs are int64 `input_ids`,
- * `attention_mask` and, unless disabled, `token_type_ids`, all `['batch_size', 'sequence_length']`;
+ * BERT architecture ({@link bertGraphSteps}) with random weights, so benchmarks need no download. Inputs are int64
+ * `input_ids`, `attention_mask` and, unless disabled, `token_type_ids`, all `['batch_size', 'sequence_length']`;
  * the output is float32 `logits` `['batch_size', numLabels]`. Sequence length may be 1..maxPositions.
  *
  * @throws InferbenchError `INVALID_OPTION` when a config value is not usable.
@@ -67,91 +63,17 @@ export function buildSyntheticBert(config: Partial<SyntheticBertConfig> = {}): U
 }
 
 /** {@link buildSyntheticBert} in steps (see {@link Steps}), so that generating bert-base's 110 M weights can be stopped. */
-export function* syntheticBertSteps(config: Partial<SyntheticBertConfig> = {}): Steps<Uint8Array> {
+export function syntheticBertSteps(config: Partial<SyntheticBertConfig> = {}): Steps<Uint8Array> {
   const c = resolveConfig(config);
-  const headSize = c.hiddenSize / c.heads;
-  const H = c.hiddenSize;
-  const g = new GraphBuilder('synthetic_bert');
   const random = seededRandom(c.seed);
-
-  const weight = function* (hint: string, dims: number[]): Steps<string> {
-    return g.initializer(hint, 'float32', dims, yield* normalSteps(random, dims.reduce((a, b) => a * b, 1), WEIGHT_STD));
+  // Weights normal(0, 0.02) in the order the graph asks for them, biases 0, LayerNorm scales 1: BERT's initialisation.
+  const weights: BertWeights = {
+    *matrix(_, rows, columns) {
+      return yield* normalSteps(random, rows * columns, WEIGHT_STD);
+    },
+    vector: (_, size, neutral) => new Float32Array(size).fill(neutral),
   };
-  const filled = (hint: string, size: number, value: number) =>
-    g.initializer(hint, 'float32', [size], new Float32Array(size).fill(value));
-  const scalar = (hint: string, value: number) => g.initializer(hint, 'float32', [], [value]);
-  const int64s = (hint: string, values: number[]) => g.initializer(hint, 'int64', [values.length], values);
-
-  // Weights are stored [in, out] so x·W needs no transpose (Hugging Face stores [out, in]).
-  const dense = function* (x: string, inSize: number, outSize: number, hint: string, outputName?: string): Steps<string> {
-    const product = g.node('MatMul', [x, yield* weight(`${hint}.weight`, [inSize, outSize])]);
-    return g.node('Add', [product, filled(`${hint}.bias`, outSize, 0)], {}, outputName);
-  };
-  const layerNorm = (x: string, hint: string) =>
-    g.node('LayerNormalization', [x, filled(`${hint}.gamma`, H, 1), filled(`${hint}.beta`, H, 0)], {
-      axis: attr.int(-1),
-      epsilon: attr.float(LAYER_NORM_EPSILON),
-    });
-
-  const dims = ['batch_size', 'sequence_length'];
-  const inputIds = g.input('input_ids', 'int64', dims);
-  const attentionMask = g.input('attention_mask', 'int64', dims);
-  const tokenTypeIds = c.withTokenTypeIds ? g.input('token_type_ids', 'int64', dims) : undefined;
-
-  // Embeddings. Positions 0..seq-1 are the first seq rows of the table, sliced at run time.
-  const seqLength = g.node('Shape', [inputIds], { start: attr.int(1), end: attr.int(2) });
-  const positionTable = yield* weight('position_embeddings', [c.maxPositions, H]);
-  const positions = g.node('Slice', [positionTable, int64s('zero', [0]), seqLength, int64s('axis0', [0])]);
-  const words = g.node('Gather', [yield* weight('word_embeddings', [c.vocabSize, H]), inputIds]);
-  // Without the input every token is segment 0, as in Hugging Face's BertModel, so row 0 is still added.
-  const typeEmbeddings = yield* weight('token_type_embeddings', [c.typeVocabSize, H]);
-  const tokenTypes = tokenTypeIds === undefined
-    ? g.node('Gather', [typeEmbeddings, int64s('segment0', [0])])
-    : g.node('Gather', [typeEmbeddings, tokenTypeIds]);
-  const embeddings = g.node('Add', [g.node('Add', [words, positions]), tokenTypes]);
-  let hidden = layerNorm(embeddings, 'embeddings.layer_norm');
-
-  const one = scalar('one', 1);
-  const half = scalar('half', 0.5);
-  const sqrt2 = scalar('sqrt2', Math.SQRT2);
-  const scale = scalar('sqrt_head_size', Math.sqrt(headSize));
-  // Reshape's 0 copies batch and sequence sizes from the input, so the graph stays symbolic in both.
-  const toHeads = int64s('heads_shape', [0, 0, c.heads, headSize]);
-  const fromHeads = int64s('hidden_shape', [0, 0, H]);
-
-  // [batch, seq] mask → [batch, 1, 1, seq] additive bias, broadcast over heads and query positions.
-  const maskFloat = g.node('Cast', [attentionMask], { to: attr.int(DataType.FLOAT) });
-  const mask4d = g.node('Unsqueeze', [maskFloat, int64s('axes12', [1, 2])]);
-  const maskBias = g.node('Mul', [g.node('Sub', [one, mask4d]), scalar('masked_score', MASKED_SCORE)]);
-
-  for (let l = 0; l < c.layers; l++) {
-    const p = `layer${l}`;
-    const heads = function* (hint: string, perm: number[]): Steps<string> {
-      const split = g.node('Reshape', [yield* dense(hidden, H, H, `${p}.${hint}`), toHeads]);
-      return g.node('Transpose', [split], { perm: attr.ints(perm) });
-    };
-    const query = yield* heads('query', [0, 2, 1, 3]); // [batch, heads, seq, headSize]
-    const keyT = yield* heads('key', [0, 2, 3, 1]); // [batch, heads, headSize, seq]
-    const value = yield* heads('value', [0, 2, 1, 3]);
-    const scores = g.node('Add', [g.node('Div', [g.node('MatMul', [query, keyT]), scale]), maskBias]);
-    const probs = g.node('Softmax', [scores], { axis: attr.int(-1) });
-    const context = g.node('Transpose', [g.node('MatMul', [probs, value])], { perm: attr.ints([0, 2, 1, 3]) });
-    const attended = yield* dense(g.node('Reshape', [context, fromHeads]), H, H, `${p}.attention_output`);
-    hidden = layerNorm(g.node('Add', [attended, hidden]), `${p}.attention_layer_norm`);
-
-    const x = yield* dense(hidden, H, c.intermediateSize, `${p}.intermediate`);
-    const erfPlusOne = g.node('Add', [one, g.node('Erf', [g.node('Div', [x, sqrt2])])]);
-    const gelu = g.node('Mul', [g.node('Mul', [x, half]), erfPlusOne]);
-    const output = yield* dense(gelu, c.intermediateSize, H, `${p}.output`);
-    hidden = layerNorm(g.node('Add', [output, hidden]), `${p}.output_layer_norm`);
-  }
-
-  // A scalar index drops the sequence axis: [batch, seq, H] → [batch, H] of [CLS] vectors.
-  const cls = g.node('Gather', [hidden, g.initializer('cls_index', 'int64', [], [0])], { axis: attr.int(1) });
-  const pooled = g.node('Tanh', [yield* dense(cls, H, H, 'pooler')]);
-  const logits = yield* dense(pooled, H, c.numLabels, 'classifier', 'logits');
-  g.output(logits, 'float32', ['batch_size', c.numLabels]);
-  return yield* g.modelSteps();
+  return bertGraphSteps('synthetic_bert', { ...c, layerNormEpsilon: LAYER_NORM_EPSILON }, weights);
 }
 
 function resolveConfig(config: Partial<SyntheticBertConfig>): Required<SyntheticBertConfig> {

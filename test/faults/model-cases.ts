@@ -41,7 +41,7 @@ export const MODEL_CASES: readonly FaultCase[] = [
     'a folder without a model',
     'folder.onnx',
     (dir) => mkdirSync(join(dir, 'folder.onnx')),
-    /^inferbench: <dir>\/folder\.onnx holds neither model\.onnx nor onnx\/model\.onnx; export the model with optimum-cli export onnx, or pass the \.onnx file itself$/,
+    /^inferbench: <dir>\/folder\.onnx holds neither model\.onnx, onnx\/model\.onnx nor config\.json with model\.safetensors; export the model with optimum-cli export onnx, or pass the \.onnx file itself$/,
   ),
   broken('a FIFO', 'pipe', (dir) => fifo(dir, 'pipe'), /^inferbench: model file .*pipe is a FIFO; pass the path of an \.onnx file$/),
   broken(

@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InferbenchError } from '../../core/errors.js';
+import { pathExists, writeFileAtomic } from '../../core/fs-utils.js';
+import { finishStepsCancellably } from '../../core/steps.js';
+import { cacheWriteError, makeCacheFolder } from '../cache-dir.js';
+import { bertFromCheckpoint, hasClassifier } from './bert-checkpoint.js';
+import { checkpointWeightFiles, readHfCheckpoint } from './hf-checkpoint.js';
+
+/** Bump when a graph built from weights changes, so that graphs built by older versions are not reused. */
+const BUILDER_VERSION = 1;
+
+/** `model_type`s whose graph inferbench builds from the weights. */
+const BUILT_MODEL_TYPES = ['bert'];
+
+/** A graph built from a checkpoint's weights, in the cache. */
+export interface CheckpointOnnx {
+  readonly path: string;
+  /** Said in the model's name: a classifier the checkpoint does not hold was initialised at random. */
+  readonly randomHead: boolean;
+}
+
+async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Whether `dir` holds weights inferbench can build a graph from: config.json and safetensors weights. */
+export async function hasCheckpoint(dir: string): Promise<boolean> {
+  return (await pathExists(join(dir, 'config.json'))) && ((await pathExists(join(dir, 'model.safetensors'))) || (await pathExists(join(dir, 'model.safetensors.index.json'))));
+}
+
+/**
+ * Builds the ONNX graph of the checkpoint in `dir` from its real weights into `<cacheDir>/models/`, once: the file is
+ * keyed by the hashes of config.json and every weights file, so other weights are another graph.
+ */
+export async function buildCheckpointOnnx(dir: string, cacheDir: string, signal?: AbortSignal): Promise<CheckpointOnnx> {
+  const checkpoint = await readHfCheckpoint(dir);
+  const modelType = checkpoint.config['model_type'];
+  if (typeof modelType !== 'string' || !BUILT_MODEL_TYPES.includes(modelType)) {
+    throw new InferbenchError(
+      'MODEL_NOT_FOUND',
+      `${dir} holds ${typeof modelType === 'string' ? `a ${modelType} model` : 'a model of no model_type'}, whose graph inferbench does not build from weights (it builds ${BUILT_MODEL_TYPES.join(', ')}); use hf:ID with Python and transformers, or an ONNX export of it (an onnx-community/ or Xenova/ copy)`,
+    );
+  }
+  const hashes = [await sha256OfFile(join(dir, 'config.json'))];
+  for (const file of await checkpointWeightFiles(dir)) {
+    signal?.throwIfAborted();
+    hashes.push(await sha256OfFile(join(dir, file)));
+  }
+  const key = createHash('sha256').update(JSON.stringify({ BUILDER_VERSION, hashes })).digest('hex').slice(0, 16);
+  const folder = join(cacheDir, 'models');
+  const path = join(folder, `${modelType}-weights-${key}.onnx`);
+  const cached = await access(path).then(
+    () => true,
+    () => false,
+  );
+  if (!cached) {
+    const built = await bertFromCheckpoint(checkpoint, signal);
+    await makeCacheFolder(cacheDir, folder);
+    const bytes = await finishStepsCancellably(built.steps, signal);
+    // Written whole or not at all: nothing half-built stays in the cache.
+    await writeFileAtomic(path, bytes).catch(async (error: unknown) => {
+      throw await cacheWriteError(error, cacheDir, folder);
+    });
+  }
+  return { path, randomHead: !hasClassifier(checkpoint) };
+}

@@ -1,0 +1,96 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { finishSteps } from '../src/core/steps.js';
+import { bertFromCheckpoint } from '../src/models/weights/bert-checkpoint.js';
+import { readHfCheckpoint } from '../src/models/weights/hf-checkpoint.js';
+import type { BenchmarkResult } from '../src/results/benchmark-result.js';
+import { runInProcess } from './helpers/cli.js';
+import { tempDir } from './helpers/fixtures.js';
+import { bertUncasedTokenizerJson } from '../src/inputs/bert-uncased-tokenizer.js';
+
+const SCRIPT = new URL('./fixtures/hf/bert_checkpoint.py', import.meta.url).pathname;
+const hasTorch = ((): boolean => {
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import torch']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+interface Reference {
+  readonly input_ids: number[][];
+  readonly attention_mask: number[][];
+  readonly token_type_ids: number[][];
+  readonly logits: number[][];
+}
+
+describe.skipIf(!hasTorch && !process.env.CI)('a BERT checkpoint in the Hugging Face layout', () => {
+  const dir = tempDir();
+  let reference: Reference;
+  beforeAll(() => {
+    // Weights, and the logits torch computes from them with torch.nn.functional, by a script of its own.
+    execFileSync('/usr/bin/python3', [SCRIPT, dir]);
+    reference = JSON.parse(readFileSync(join(dir, 'reference.json'), 'utf8')) as Reference;
+  }, 60_000);
+
+  it("builds the graph from its real weights, which gives torch's logits within 1e-4", async () => {
+    const built = await bertFromCheckpoint(await readHfCheckpoint(dir));
+    expect(built.randomHead).toBe(false);
+    expect(built.shape).toMatchObject({ layers: 2, hiddenSize: 32, heads: 4, intermediateSize: 64, numLabels: 3, layerNormEpsilon: 1e-12 });
+    const session = await ort.InferenceSession.create(finishSteps(built.steps), { intraOpNumThreads: 1 });
+    const tensor = (rows: number[][]) => new ort.Tensor('int64', BigInt64Array.from(rows.flat(), BigInt), [rows.length, rows[0]!.length]);
+    const out = await session.run({ input_ids: tensor(reference.input_ids), attention_mask: tensor(reference.attention_mask), token_type_ids: tensor(reference.token_type_ids) });
+    const logits = Array.from(out.logits!.data as Float32Array);
+    const expected = reference.logits.flat();
+    expect(logits).toHaveLength(expected.length);
+    const worst = Math.max(...logits.map((value, i) => Math.abs(value - expected[i]!)));
+    expect(worst).toBeLessThan(1e-4);
+    await session.release();
+  });
+
+  it('is benchmarked from its folder with its own tokenizer, built once into the cache and named as built from its weights', async () => {
+    writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(bertUncasedTokenizerJson()));
+    writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ pad_token: '[PAD]', model_max_length: 64 }));
+    const cacheDir = tempDir();
+    const args = ['run', '-m', dir, '-n', '10', '-b', '2', '--sequence-length', '16', '--cache-dir', cacheDir, '--report', 'json', '-o', join(cacheDir, 'run.json')];
+    const run = await runInProcess(args);
+    expect([run.exitCode, run.stderr]).toEqual([0, expect.not.stringMatching(/inferbench:/)]);
+    const result = JSON.parse(readFileSync(join(cacheDir, 'run.json'), 'utf8')) as BenchmarkResult;
+    expect(result.model).toMatchObject({ synthetic: false, name: `${basename(dir)} (graph built from its safetensors weights)` });
+    expect(result.measurement.completedRequests).toBe(10);
+    const built = readdirSync(join(cacheDir, 'models'));
+    expect(built).toEqual([expect.stringMatching(/^bert-weights-[0-9a-f]{16}\.onnx$/)]);
+    // Built once: a second run reads the same file.
+    const mtime = statSync(join(cacheDir, 'models', built[0]!)).mtimeMs;
+    expect((await runInProcess(args)).exitCode).toBe(0);
+    expect(statSync(join(cacheDir, 'models', built[0]!)).mtimeMs).toBe(mtime);
+  });
+
+  it('refuses a weight whose shape disagrees with config.json, naming the file and the tensor, and builds nothing', async () => {
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    const other = tempDir();
+    writeFileSync(join(other, 'config.json'), JSON.stringify({ ...config, intermediate_size: 48 }));
+    writeFileSync(join(other, 'model.safetensors'), readFileSync(join(dir, 'model.safetensors')));
+    const message = `${join(other, 'model.safetensors')}: tensor bert.encoder.layer.0.intermediate.dense.weight is [64, 32], but config.json makes it [48, 32]; the weights and config.json disagree`;
+    await expect(bertFromCheckpoint(await readHfCheckpoint(other))).rejects.toMatchObject({ code: 'MODEL_INVALID', message });
+    const cacheDir = tempDir();
+    const run = await runInProcess(['run', '-m', other, '--tokenizer', 'bert-base-uncased', '-n', '5', '--cache-dir', cacheDir]);
+    expect([run.exitCode, run.stderr.split('\n').filter((line) => line.startsWith('inferbench:'))]).toEqual([2, [`inferbench: ${message}`]]);
+    expect(existsSync(join(cacheDir, 'models')) ? readdirSync(join(cacheDir, 'models')) : []).toEqual([]);
+  });
+
+  it('names what would work for an architecture whose graph it does not build', async () => {
+    const other = tempDir();
+    writeFileSync(join(other, 'config.json'), JSON.stringify({ model_type: 'gpt2', architectures: ['GPT2LMHeadModel'] }));
+    writeFileSync(join(other, 'model.safetensors'), readFileSync(join(dir, 'model.safetensors')));
+    const run = await runInProcess(['run', '-m', other, '-n', '5', '--cache-dir', tempDir()]);
+    expect(run.stderr.split('\n').filter((line) => line.startsWith('inferbench:'))).toEqual([
+      `inferbench: ${other} holds a gpt2 model, whose graph inferbench does not build from weights (it builds bert); use hf:ID with Python and transformers, or an ONNX export of it (an onnx-community/ or Xenova/ copy)`,
+    ]);
+    expect(run.exitCode).toBe(2);
+  });
+});
