@@ -8,6 +8,7 @@ import { bertFromCheckpoint } from '../src/models/weights/bert-checkpoint.js';
 import { readHfCheckpoint } from '../src/models/weights/hf-checkpoint.js';
 import type { BenchmarkResult } from '../src/results/benchmark-result.js';
 import { runInProcess } from './helpers/cli.js';
+import { startFakeHub, type FakeHub, type FakeHubFile } from './helpers/fake-hub.js';
 import { tempDir } from './helpers/fixtures.js';
 import { bertUncasedTokenizerJson } from '../src/inputs/bert-uncased-tokenizer.js';
 
@@ -92,5 +93,56 @@ describe.skipIf(!hasTorch && !process.env.CI)('a BERT checkpoint in the Hugging 
       `inferbench: ${other} holds a gpt2 model, whose graph inferbench does not build from weights (it builds bert); use hf:ID with Python and transformers, or an ONNX export of it (an onnx-community/ or Xenova/ copy)`,
     ]);
     expect(run.exitCode).toBe(2);
+  });
+});
+
+describe.skipIf(!hasTorch && !process.env.CI)('a BERT repository on the hub without an ONNX export', () => {
+  const weightsDir = tempDir();
+  let hub: FakeHub;
+  const COMMIT = 'c0ffee'.padEnd(40, '0');
+  const text = (path: string): FakeHubFile => ({ path, content: readFileSync(join(weightsDir, path), 'utf8') });
+  const lfs = (path: string): FakeHubFile => ({ path, content: readFileSync(join(weightsDir, path)), lfs: true });
+  beforeAll(async () => {
+    // Weights sharded over three files, as large models are.
+    execFileSync('/usr/bin/python3', [SCRIPT, weightsDir, '3']);
+    const shards = readdirSync(weightsDir).filter((file) => /^model-\d+-of-\d+\.safetensors$/.test(file));
+    const tokenizer = [
+      { path: 'tokenizer.json', content: JSON.stringify(bertUncasedTokenizerJson()) },
+      { path: 'tokenizer_config.json', content: JSON.stringify({ pad_token: '[PAD]' }) },
+    ];
+    const config = JSON.parse(readFileSync(join(weightsDir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    hub = await startFakeHub({
+      repos: [
+        { id: 'org/tiny-bert', commit: COMMIT, files: [text('config.json'), text('model.safetensors.index.json'), ...shards.map(lfs), ...tokenizer] },
+        { id: 'org/tiny-gpt', commit: COMMIT, files: [{ path: 'config.json', content: JSON.stringify({ ...config, model_type: 'gpt2' }) }, { ...lfs(shards[0]!), path: 'model.safetensors' }] },
+        { id: 'org/bin-only', commit: COMMIT, files: [text('config.json'), { path: 'pytorch_model.bin', content: new Uint8Array(64), lfs: true }] },
+      ],
+    });
+  }, 60_000);
+
+  it('downloads its config, weight shards and tokenizer into the hub cache and builds the graph, naming the commit', async () => {
+    const cacheDir = tempDir();
+    const output = join(cacheDir, 'run.json');
+    const run = await runInProcess(['run', '-m', 'org/tiny-bert', '-n', '10', '--sequence-length', '16', '--cache-dir', cacheDir, '-o', output], { env: { HF_ENDPOINT: hub.url, HF_HUB_CACHE: join(cacheDir, 'hub') } });
+    expect([run.exitCode, run.stderr.split('\n').filter((line) => line.startsWith('inferbench:'))]).toEqual([0, []]);
+    const result = JSON.parse(readFileSync(output, 'utf8')) as BenchmarkResult;
+    expect(result.model).toMatchObject({ synthetic: false, name: `org/tiny-bert at commit ${COMMIT.slice(0, 12)} (graph built from its safetensors weights)` });
+    expect(result.measurement.completedRequests).toBe(10);
+    expect(readdirSync(join(cacheDir, 'hub', 'models--org--tiny-bert', 'snapshots', COMMIT)).sort()).toEqual(
+      ['config.json', 'model-00001-of-00003.safetensors', 'model-00002-of-00003.safetensors', 'model-00003-of-00003.safetensors', 'model.safetensors.index.json', 'tokenizer.json', 'tokenizer_config.json'],
+    );
+  });
+
+  it('refuses an architecture it does not build before fetching its weights, and a repository with only pytorch_model.bin', async () => {
+    const cacheDir = tempDir();
+    const env = { HF_ENDPOINT: hub.url, HF_HUB_CACHE: join(cacheDir, 'hub') };
+    const lines = async (model: string): Promise<string[]> => (await runInProcess(['run', '-m', model, '--cache-dir', cacheDir], { env })).stderr.split('\n').filter((line) => line.startsWith('inferbench:'));
+    expect(await lines('org/tiny-gpt')).toEqual([
+      'inferbench: org/tiny-gpt holds a gpt2 model, whose graph inferbench does not build from weights (it builds bert); use hf:org/tiny-gpt with Python and transformers, or an ONNX export of it (an onnx-community/ or Xenova/ copy)',
+    ]);
+    expect(hub.requestsTo('/org/tiny-gpt/resolve/main/model.safetensors', 'GET')).toEqual([]);
+    expect(await lines('org/bin-only')).toEqual([
+      'inferbench: org/bin-only holds neither an ONNX export nor safetensors weights (model.safetensors); use hf:org/bin-only with Python and transformers, or an ONNX export of it (an onnx-community/ or Xenova/ copy)',
+    ]);
   });
 });

@@ -15,6 +15,19 @@ const BUILDER_VERSION = 1;
 /** `model_type`s whose graph inferbench builds from the weights. */
 const BUILT_MODEL_TYPES = ['bert'];
 
+/**
+ * Refuses, in one line naming what would work, a config.json (of `where`) whose `model_type` inferbench does not
+ * build a graph for. `torchSpec` is how the PyTorch path would name the model.
+ */
+export function requireBuiltModelType(config: Readonly<Record<string, unknown>>, where: string, torchSpec: string): void {
+  const modelType = config['model_type'];
+  if (typeof modelType === 'string' && BUILT_MODEL_TYPES.includes(modelType)) return;
+  throw new InferbenchError(
+    'MODEL_NOT_FOUND',
+    `${where} holds ${typeof modelType === 'string' ? `a ${modelType} model` : 'a model of no model_type'}, whose graph inferbench does not build from weights (it builds ${BUILT_MODEL_TYPES.join(', ')}); use ${torchSpec} with Python and transformers, or an ONNX export of it (an onnx-community/ or Xenova/ copy)`,
+  );
+}
+
 /** A graph built from a checkpoint's weights, in the cache. */
 export interface CheckpointOnnx {
   readonly path: string;
@@ -39,13 +52,8 @@ export async function hasCheckpoint(dir: string): Promise<boolean> {
  */
 export async function buildCheckpointOnnx(dir: string, cacheDir: string, signal?: AbortSignal): Promise<CheckpointOnnx> {
   const checkpoint = await readHfCheckpoint(dir);
-  const modelType = checkpoint.config['model_type'];
-  if (typeof modelType !== 'string' || !BUILT_MODEL_TYPES.includes(modelType)) {
-    throw new InferbenchError(
-      'MODEL_NOT_FOUND',
-      `${dir} holds ${typeof modelType === 'string' ? `a ${modelType} model` : 'a model of no model_type'}, whose graph inferbench does not build from weights (it builds ${BUILT_MODEL_TYPES.join(', ')}); use hf:ID with Python and transformers, or an ONNX export of it (an onnx-community/ or Xenova/ copy)`,
-    );
-  }
+  requireBuiltModelType(checkpoint.config, dir, 'hf:ID');
+  const modelType = checkpoint.config['model_type'] as string;
   const hashes = [await sha256OfFile(join(dir, 'config.json'))];
   for (const file of await checkpointWeightFiles(dir)) {
     signal?.throwIfAborted();

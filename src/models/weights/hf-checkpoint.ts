@@ -30,8 +30,8 @@ export async function checkpointWeightFiles(dir: string): Promise<string[]> {
   return [...new Set(Object.values(weightMap as Record<string, string>))].sort();
 }
 
-/** Reads `dir`'s config.json and the headers of its safetensors weights (not the weights themselves). */
-export async function readHfCheckpoint(dir: string): Promise<HfCheckpoint> {
+/** `dir`'s config.json, refused in one line unless it is a JSON object. */
+export async function readConfigJson(dir: string): Promise<Record<string, unknown>> {
   let config: unknown;
   try {
     config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'));
@@ -39,12 +39,18 @@ export async function readHfCheckpoint(dir: string): Promise<HfCheckpoint> {
     throw new InferbenchError('MODEL_INVALID', `${join(dir, 'config.json')} cannot be read as JSON (${(error as Error).message}); download it again`);
   }
   if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new InferbenchError('MODEL_INVALID', `${join(dir, 'config.json')} is not a JSON object; download it again`);
+  return config as Record<string, unknown>;
+}
+
+/** Reads `dir`'s config.json and the headers of its safetensors weights (not the weights themselves). */
+export async function readHfCheckpoint(dir: string): Promise<HfCheckpoint> {
+  const config = await readConfigJson(dir);
   const files = new Map<string, SafetensorsHeader>();
   for (const file of await checkpointWeightFiles(dir)) {
     const header = await readSafetensorsHeader(join(dir, file));
     for (const name of header.tensors.keys()) files.set(name, header);
   }
-  return { dir, config: config as Record<string, unknown>, files };
+  return { dir, config, files };
 }
 
 /** Tensor `name` of the checkpoint as float32, refused in one line unless its shape is `shape`. */
