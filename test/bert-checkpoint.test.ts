@@ -38,18 +38,21 @@ describe.skipIf(!hasTorch && !process.env.CI)('a BERT checkpoint in the Hugging 
     reference = JSON.parse(readFileSync(join(dir, 'reference.json'), 'utf8')) as Reference;
   }, 60_000);
 
-  it("builds the graph from its real weights, which gives torch's logits within 1e-4", async () => {
-    const built = await bertFromCheckpoint(await readHfCheckpoint(dir));
+  it.each(['bert', 'roberta', 'distilbert'] as const)("builds a %s graph from its real weights, which gives torch's logits within 1e-4", async (family) => {
+    const from = family === 'bert' ? dir : tempDir();
+    if (family !== 'bert') execFileSync('/usr/bin/python3', [SCRIPT, from, '1', family]);
+    const expected = family === 'bert' ? reference : (JSON.parse(readFileSync(join(from, 'reference.json'), 'utf8')) as Reference);
+    const built = await bertFromCheckpoint(await readHfCheckpoint(from));
     expect(built.randomHead).toBe(false);
-    expect(built.shape).toMatchObject({ layers: 2, hiddenSize: 32, heads: 4, intermediateSize: 64, numLabels: 3, layerNormEpsilon: 1e-12 });
+    expect(built.shape).toMatchObject({ family, layers: 2, hiddenSize: 32, heads: 4, intermediateSize: 64, numLabels: 3, withTokenTypeIds: family === 'bert' });
     const session = await ort.InferenceSession.create(finishSteps(built.steps), { intraOpNumThreads: 1 });
     const tensor = (rows: number[][]) => new ort.Tensor('int64', BigInt64Array.from(rows.flat(), BigInt), [rows.length, rows[0]!.length]);
-    const out = await session.run({ input_ids: tensor(reference.input_ids), attention_mask: tensor(reference.attention_mask), token_type_ids: tensor(reference.token_type_ids) });
-    const logits = Array.from(out.logits!.data as Float32Array);
-    const expected = reference.logits.flat();
-    expect(logits).toHaveLength(expected.length);
-    const worst = Math.max(...logits.map((value, i) => Math.abs(value - expected[i]!)));
-    expect(worst).toBeLessThan(1e-4);
+    const feeds: Record<string, ort.Tensor> = { input_ids: tensor(expected.input_ids), attention_mask: tensor(expected.attention_mask) };
+    if (family === 'bert') feeds.token_type_ids = tensor(expected.token_type_ids);
+    const logits = Array.from((await session.run(feeds)).logits!.data as Float32Array);
+    const want = expected.logits.flat();
+    expect(logits).toHaveLength(want.length);
+    expect(Math.max(...logits.map((value, i) => Math.abs(value - want[i]!)))).toBeLessThan(1e-4);
     await session.release();
   });
 
@@ -90,7 +93,7 @@ describe.skipIf(!hasTorch && !process.env.CI)('a BERT checkpoint in the Hugging 
     writeFileSync(join(other, 'model.safetensors'), readFileSync(join(dir, 'model.safetensors')));
     const run = await runInProcess(['run', '-m', other, '-n', '5', '--cache-dir', tempDir()]);
     expect(run.stderr.split('\n').filter((line) => line.startsWith('inferbench:'))).toEqual([
-      `inferbench: ${other} holds a gpt2 model, whose graph inferbench does not build from weights (it builds bert); use hf:ID with Python and transformers, or an ONNX export of it (an onnx-community/ or Xenova/ copy)`,
+      `inferbench: ${other} holds a gpt2 model, whose graph inferbench does not build from weights (it builds bert, roberta, xlm-roberta, distilbert); use hf:ID with Python and transformers, or an ONNX export of it (an onnx-community/ or Xenova/ copy)`,
     ]);
     expect(run.exitCode).toBe(2);
   });
@@ -138,7 +141,7 @@ describe.skipIf(!hasTorch && !process.env.CI)('a BERT repository on the hub with
     const env = { HF_ENDPOINT: hub.url, HF_HUB_CACHE: join(cacheDir, 'hub') };
     const lines = async (model: string): Promise<string[]> => (await runInProcess(['run', '-m', model, '--cache-dir', cacheDir], { env })).stderr.split('\n').filter((line) => line.startsWith('inferbench:'));
     expect(await lines('org/tiny-gpt')).toEqual([
-      'inferbench: org/tiny-gpt holds a gpt2 model, whose graph inferbench does not build from weights (it builds bert); use hf:org/tiny-gpt with Python and transformers, or an ONNX export of it (an onnx-community/ or Xenova/ copy)',
+      'inferbench: org/tiny-gpt holds a gpt2 model, whose graph inferbench does not build from weights (it builds bert, roberta, xlm-roberta, distilbert); use hf:org/tiny-gpt with Python and transformers, or an ONNX export of it (an onnx-community/ or Xenova/ copy)',
     ]);
     expect(hub.requestsTo('/org/tiny-gpt/resolve/main/model.safetensors', 'GET')).toEqual([]);
     expect(await lines('org/bin-only')).toEqual([

@@ -15,7 +15,18 @@ export interface BertShape {
   /** Whether the graph takes a `token_type_ids` input; without it every token is segment 0. */
   readonly withTokenTypeIds: boolean;
   readonly layerNormEpsilon: number;
+  /** The BERT family member whose embeddings and head the graph has; default `bert`. */
+  readonly family?: BertFamily;
+  /** RoBERTa's padding token id: positions count from it, over the tokens that are not padding. */
+  readonly paddingId?: number;
 }
+
+/**
+ * `bert`: positions 0..seq-1, segment embeddings, a tanh pooler; `roberta` (and XLM-RoBERTa): positions counted past
+ * the padding id over the real tokens, as Hugging Face's create_position_ids_from_input_ids does; `distilbert`: no
+ * segment embeddings, and a ReLU where BERT's pooler has tanh.
+ */
+export type BertFamily = 'bert' | 'roberta' | 'distilbert';
 
 /**
  * Where a BERT graph's weights come from, named by their place in the graph (`word_embeddings`,
@@ -32,8 +43,9 @@ export interface BertWeights {
 const MASKED_SCORE = -10000;
 
 /**
- * A BERT sequence classifier (BertForSequenceClassification) as ONNX model bytes (IR 8, opset 17): embeddings,
- * post-LayerNorm encoder layers with exact GELU, the [CLS] pooler and a linear classifier. Inputs are int64
+ * A BERT sequence classifier (BertForSequenceClassification, or a {@link BertFamily} member's) as ONNX model bytes
+ * (IR 8, opset 17): embeddings, post-LayerNorm encoder layers with exact GELU, the first token's pooler and a linear
+ * classifier. Inputs are int64
  * `input_ids`, `attention_mask` and, when `withTokenTypeIds`, `token_type_ids`, all `['batch_size', 'sequence_length']`;
  * the output is float32 `logits` `['batch_size', numLabels]`.
  */
@@ -64,17 +76,32 @@ export function* bertGraphSteps(name: string, shape: BertShape, weights: BertWei
   const attentionMask = g.input('attention_mask', 'int64', dims);
   const tokenTypeIds = shape.withTokenTypeIds ? g.input('token_type_ids', 'int64', dims) : undefined;
 
-  // Embeddings. Positions 0..seq-1 are the first seq rows of the table, sliced at run time.
-  const seqLength = g.node('Shape', [inputIds], { start: attr.int(1), end: attr.int(2) });
-  const positionTable = yield* matrix('position_embeddings', shape.maxPositions, H);
-  const positions = g.node('Slice', [positionTable, int64s('zero', [0]), seqLength, int64s('axis0', [0])]);
+  const family = shape.family ?? 'bert';
+  let positions: string;
+  if (family === 'roberta') {
+    const positionTable = yield* matrix('position_embeddings', shape.maxPositions, H);
+    const padding = g.initializer('padding_id', 'int64', [], [shape.paddingId ?? 1]);
+    const real = g.node('Cast', [g.node('Not', [g.node('Equal', [inputIds, padding])])], { to: attr.int(DataType.INT64) });
+    const counted = g.node('Mul', [g.node('CumSum', [real, g.initializer('sequence_axis', 'int64', [], [1])]), real]);
+    positions = g.node('Gather', [positionTable, g.node('Add', [counted, padding])]);
+  } else {
+    // Positions 0..seq-1 are the first seq rows of the table, sliced at run time.
+    const seqLength = g.node('Shape', [inputIds], { start: attr.int(1), end: attr.int(2) });
+    const positionTable = yield* matrix('position_embeddings', shape.maxPositions, H);
+    positions = g.node('Slice', [positionTable, int64s('zero', [0]), seqLength, int64s('axis0', [0])]);
+  }
   const words = g.node('Gather', [yield* matrix('word_embeddings', shape.vocabSize, H), inputIds]);
-  // Without the input every token is segment 0, as in Hugging Face's BertModel, so row 0 is still added.
-  const typeEmbeddings = yield* matrix('token_type_embeddings', shape.typeVocabSize, H);
-  const tokenTypes = tokenTypeIds === undefined
-    ? g.node('Gather', [typeEmbeddings, int64s('segment0', [0])])
-    : g.node('Gather', [typeEmbeddings, tokenTypeIds]);
-  const embeddings = g.node('Add', [g.node('Add', [words, positions]), tokenTypes]);
+  let embeddings: string;
+  if (family === 'distilbert') {
+    embeddings = g.node('Add', [words, positions]);
+  } else {
+    // Without the input every token is segment 0, as in Hugging Face's BertModel, so row 0 is still added.
+    const typeEmbeddings = yield* matrix('token_type_embeddings', shape.typeVocabSize, H);
+    const tokenTypes = tokenTypeIds === undefined
+      ? g.node('Gather', [typeEmbeddings, int64s('segment0', [0])])
+      : g.node('Gather', [typeEmbeddings, tokenTypeIds]);
+    embeddings = g.node('Add', [g.node('Add', [words, positions]), tokenTypes]);
+  }
   let hidden = layerNorm(embeddings, 'embeddings.layer_norm');
 
   const one = scalar('one', 1);
@@ -114,7 +141,7 @@ export function* bertGraphSteps(name: string, shape: BertShape, weights: BertWei
 
   // A scalar index drops the sequence axis: [batch, seq, H] → [batch, H] of [CLS] vectors.
   const cls = g.node('Gather', [hidden, g.initializer('cls_index', 'int64', [], [0])], { axis: attr.int(1) });
-  const pooled = g.node('Tanh', [yield* dense(cls, H, H, 'pooler')]);
+  const pooled = g.node(family === 'distilbert' ? 'Relu' : 'Tanh', [yield* dense(cls, H, H, 'pooler')]);
   const logits = yield* dense(pooled, H, shape.numLabels, 'classifier', 'logits');
   g.output(logits, 'float32', ['batch_size', shape.numLabels]);
   return yield* g.modelSteps();

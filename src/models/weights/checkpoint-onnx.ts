@@ -6,14 +6,14 @@ import { InferbenchError } from '../../core/errors.js';
 import { pathExists, writeFileAtomic } from '../../core/fs-utils.js';
 import { finishStepsCancellably } from '../../core/steps.js';
 import { cacheWriteError, makeCacheFolder } from '../cache-dir.js';
-import { bertFromCheckpoint, hasClassifier } from './bert-checkpoint.js';
+import { BERT_FAMILY_TYPES, bertFromCheckpoint, hasClassifier } from './bert-checkpoint.js';
 import { checkpointWeightFiles, readHfCheckpoint } from './hf-checkpoint.js';
 
 /** Bump when a graph built from weights changes, so that graphs built by older versions are not reused. */
 const BUILDER_VERSION = 1;
 
 /** `model_type`s whose graph inferbench builds from the weights. */
-const BUILT_MODEL_TYPES = ['bert'];
+const BUILT_MODEL_TYPES = Object.keys(BERT_FAMILY_TYPES);
 
 /**
  * Refuses, in one line naming what would work, a config.json (of `where`) whose `model_type` inferbench does not
