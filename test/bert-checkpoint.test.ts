@@ -6,10 +6,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { finishSteps } from '../src/core/steps.js';
 import { bertFromCheckpoint } from '../src/models/weights/bert-checkpoint.js';
 import { readHfCheckpoint } from '../src/models/weights/hf-checkpoint.js';
+import { readFloatTensor, readSafetensorsHeader } from '../src/models/weights/safetensors.js';
 import type { BenchmarkResult } from '../src/results/benchmark-result.js';
 import { runInProcess } from './helpers/cli.js';
 import { startFakeHub, type FakeHub, type FakeHubFile } from './helpers/fake-hub.js';
 import { tempDir } from './helpers/fixtures.js';
+import { float32Safetensors } from './helpers/safetensors-file.js';
 import { bertUncasedTokenizerJson } from '../src/inputs/bert-uncased-tokenizer.js';
 
 const SCRIPT = new URL('./fixtures/hf/bert_checkpoint.py', import.meta.url).pathname;
@@ -54,6 +56,30 @@ describe.skipIf(!hasTorch && !process.env.CI)('a BERT checkpoint in the Hugging 
     expect(logits).toHaveLength(want.length);
     expect(Math.max(...logits.map((value, i) => Math.abs(value - want[i]!)))).toBeLessThan(1e-4);
     await session.release();
+  });
+
+  it('gives a checkpoint without its classifier head (a pretrained encoder) a random one, and says so', async () => {
+    const header = await readSafetensorsHeader(join(dir, 'model.safetensors'));
+    const encoder = new Map<string, { shape: readonly number[]; values: Float32Array }>();
+    for (const [name, entry] of header.tensors) if (!name.startsWith('classifier.')) encoder.set(name, { shape: entry.shape, values: await readFloatTensor(header, name) });
+    const pretrained = tempDir();
+    writeFileSync(join(pretrained, 'config.json'), readFileSync(join(dir, 'config.json')));
+    writeFileSync(join(pretrained, 'model.safetensors'), float32Safetensors(encoder));
+    const built = await bertFromCheckpoint(await readHfCheckpoint(pretrained));
+    expect(built.randomHead).toBe(true);
+    const session = await ort.InferenceSession.create(finishSteps(built.steps), { intraOpNumThreads: 1 });
+    const tensor = (rows: number[][]) => new ort.Tensor('int64', BigInt64Array.from(rows.flat(), BigInt), [rows.length, rows[0]!.length]);
+    const logits = Array.from((await session.run({ input_ids: tensor(reference.input_ids), attention_mask: tensor(reference.attention_mask), token_type_ids: tensor(reference.token_type_ids) })).logits!.data as Float32Array);
+    // The encoder is the checkpoint's; only the head differs, so the logits are finite and not the trained head's.
+    expect(logits.every(Number.isFinite)).toBe(true);
+    expect(logits).not.toEqual(reference.logits.flat().map(Math.fround));
+    await session.release();
+    const cacheDir = tempDir();
+    writeFileSync(join(pretrained, 'tokenizer.json'), JSON.stringify(bertUncasedTokenizerJson()));
+    writeFileSync(join(pretrained, 'tokenizer_config.json'), JSON.stringify({ pad_token: '[PAD]' }));
+    const run = await runInProcess(['run', '-m', pretrained, '-n', '5', '--sequence-length', '16', '--cache-dir', cacheDir, '-o', join(cacheDir, 'run.json')]);
+    expect(run.exitCode).toBe(0);
+    expect((JSON.parse(readFileSync(join(cacheDir, 'run.json'), 'utf8')) as BenchmarkResult).model.name).toBe(`${basename(pretrained)} (graph built from its safetensors weights; no classifier in them, so a random one)`);
   });
 
   it('is benchmarked from its folder with its own tokenizer, built once into the cache and named as built from its weights', async () => {

@@ -3,14 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readFloatTensor, readSafetensorsHeader } from '../src/models/weights/safetensors.js';
 import { tempDir } from './helpers/fixtures.js';
-
-/** A safetensors file as the format lays it out: an 8-byte little-endian header length, the JSON header, the data. */
-function safetensorsBytes(header: object, data: Uint8Array, headerLength?: number): Buffer {
-  const json = Buffer.from(JSON.stringify(header));
-  const length = Buffer.alloc(8);
-  length.writeBigUInt64LE(BigInt(headerLength ?? json.length));
-  return Buffer.concat([length, json, data]);
-}
+import { safetensorsBytes } from './helpers/safetensors-file.js';
 
 describe('a safetensors file', () => {
   const dir = tempDir();
