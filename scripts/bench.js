@@ -8,6 +8,8 @@
 //  6. What importing each entry point costs: time and resident memory, in fresh processes.
 //  7. What a percentile's confidence interval costs over 10 million recorded latencies.
 //  8. The fault catalogue (test/fault-catalogue.test.ts, from source): its hostile cases tried, clean and failed, by family.
+//  9. The default run on a Hub-format BERT built from its weights, served from a loopback hub, against the synthetic
+//     BERT of the same shape (scripts/bench-weights.ts).
 import { availableParallelism, tmpdir } from 'node:os';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -154,6 +156,10 @@ try {
     intervalMs.push((performance.now() - started) / 4);
   }
   console.log(`percentile interval over 10 million latencies: median ${median(intervalMs).toFixed(2)} ms per percentile`);
+
+  // Weights do not change the cost of a graph: the same shape built from a checkpoint runs at the synthetic one's rate.
+  const weights = await execa('node', ['--import', 'tsx', fileURLToPath(new URL('./bench-weights.ts', import.meta.url))], { cwd: fileURLToPath(new URL('..', import.meta.url)) });
+  console.log(weights.stdout);
 
   // Each case of the catalogue is one test under its family's describe; a case is clean when every promise held.
   const report = join(cacheDir, 'fault-catalogue.json');

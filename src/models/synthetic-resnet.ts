@@ -2,7 +2,7 @@ import { InferbenchError } from '../core/errors.js';
 import { normalSteps, seededRandom } from '../core/random.js';
 import { finishSteps, type Steps } from '../core/steps.js';
 import { MAX_SEED, requireInteger } from '../core/validate.js';
-import { attr, GraphBuilder } from '../onnx/graph-builder.js';
+import { resnetGraphSteps, resnetLayout, type ResnetShape, type ResnetWeights } from './resnet-graph.js';
 
 /** Shape of a synthetic ResNet image classifier with bottleneck blocks (torchvision's ResNet v1.5). */
 export interface SyntheticResnetConfig {
@@ -46,8 +46,8 @@ const MAX_MODEL_BYTES = 2 ** 31;
 
 /**
  * Builds a synthetic ResNet image classifier as ONNX model bytes (IR 8, opset 17): torchvision's
- * ResNet architecture (7×7 stem, max pool, four stages of bottleneck blocks with the stride on the
- * 3×3 conv and projection shortcuts, global average pool, linear classifier) with He-initialized
+ * ResNet architecture ({@link resnetGraphSteps}: 7×7 stem, max pool, four stages of bottleneck blocks with the
+ * stride on the 3×3 conv and projection shortcuts, global average pool, linear classifier) with He-initialized
  * random weights, so benchmarks need no download. The input is float32 `input`
  * `['batch_size', 3, 'height', 'width']` (NCHW; any image size, e.g. 224 × 224); the output is
  * float32 `logits` `['batch_size', numClasses]`.
@@ -61,79 +61,41 @@ export function buildSyntheticResnet(config: Partial<SyntheticResnetConfig> = {}
 /** {@link buildSyntheticResnet} in steps (see {@link Steps}), so that generating a deep ResNet's weights can be stopped. */
 export function* syntheticResnetSteps(config: Partial<SyntheticResnetConfig> = {}): Steps<Uint8Array> {
   const c = resolveConfig(config);
-  const g = new GraphBuilder('synthetic_resnet');
   const random = seededRandom(c.seed);
   const normal = (count: number, std: number, mean = 0): Steps<Float32Array> => normalSteps(random, count, std, mean);
-
-  /**
-   * A k×k Conv (padding k/2, so only the stride shrinks the image) and its BatchNormalization,
-   * named after torchvision's modules. Weights are drawn in the same order whether or not the
-   * BatchNormalization is folded, so both forms of one seed compute the same function.
-   */
-  const convBn = function* (x: string, inChannels: number, outChannels: number, kernel: number, stride: number, names: [string, string], gain = 1): Steps<string> {
-    const [convName, bnName] = names;
-    const fanIn = inChannels * kernel * kernel;
-    const weight = yield* normal(outChannels * fanIn, Math.sqrt(2 / fanIn)); // He (kaiming-normal) for ReLU networks
-    const scale = yield* normal(outChannels, gain * BATCH_NORM_JITTER, gain);
-    const bias = yield* normal(outChannels, BATCH_NORM_JITTER);
-    const mean = yield* normal(outChannels, BATCH_NORM_JITTER);
-    const variance = (yield* normal(outChannels, BATCH_NORM_JITTER)).map(Math.exp);
-    const pad = Math.floor(kernel / 2);
-    const attributes = {
-      kernel_shape: attr.ints([kernel, kernel]),
-      strides: attr.ints([stride, stride]),
-      pads: attr.ints([pad, pad, pad, pad]),
-    };
-    const dims = [outChannels, inChannels, kernel, kernel];
-    if (!c.foldBatchNorm) {
-      const y = g.node('Conv', [x, g.initializer(`${convName}.weight`, 'float32', dims, weight)], attributes);
-      const vector = (field: string, values: Float32Array) => g.initializer(`${bnName}.${field}`, 'float32', [outChannels], values);
-      const stats = [vector('weight', scale), vector('bias', bias), vector('running_mean', mean), vector('running_var', variance)];
-      return g.node('BatchNormalization', [y, ...stats], { epsilon: attr.float(BATCH_NORM_EPSILON) });
-    }
-    // BN(conv(x)) = s·conv(x) + (bias - s·mean) per output channel, with s = scale / sqrt(variance + ε).
-    const foldedBias = new Float32Array(outChannels);
-    for (let o = 0; o < outChannels; o++) {
-      const s = (scale[o] as number) / Math.sqrt((variance[o] as number) + BATCH_NORM_EPSILON);
-      for (let i = o * fanIn; i < (o + 1) * fanIn; i++) weight[i] = (weight[i] as number) * s;
-      foldedBias[o] = (bias[o] as number) - s * (mean[o] as number);
-    }
-    const inputs = [x, g.initializer(`${convName}.weight`, 'float32', dims, weight), g.initializer(`${convName}.bias`, 'float32', [outChannels], foldedBias)];
-    return g.node('Conv', inputs, attributes);
+  // Drawn in this order whether or not BatchNormalization is folded, so both forms of one seed compute the same function.
+  const weights: ResnetWeights = {
+    *convBn({ inChannels, outChannels, kernel, closesBranch }) {
+      const gain = closesBranch ? RESIDUAL_GAIN : 1;
+      const fanIn = inChannels * kernel * kernel;
+      const weight = yield* normal(outChannels * fanIn, Math.sqrt(2 / fanIn)); // He (kaiming-normal) for ReLU networks
+      const scale = yield* normal(outChannels, gain * BATCH_NORM_JITTER, gain);
+      const bias = yield* normal(outChannels, BATCH_NORM_JITTER);
+      const mean = yield* normal(outChannels, BATCH_NORM_JITTER);
+      const variance = (yield* normal(outChannels, BATCH_NORM_JITTER)).map(Math.exp);
+      return { weight, scale, bias, mean, variance };
+    },
+    *classifier(classes, features) {
+      return { weight: yield* normal(classes * features, 1 / Math.sqrt(features)), bias: new Float32Array(classes) };
+    },
   };
-  const relu = (x: string) => g.node('Relu', [x]);
+  return yield* resnetGraphSteps('synthetic_resnet', resnetShape(c), weights);
+}
 
-  const input = g.input('input', 'float32', ['batch_size', 3, 'height', 'width']);
-  const stem = relu(yield* convBn(input, 3, c.baseWidth, 7, 2, ['conv1', 'bn1']));
-  let x = g.node('MaxPool', [stem], {
-    kernel_shape: attr.ints([3, 3]),
-    strides: attr.ints([2, 2]),
-    pads: attr.ints([1, 1, 1, 1]),
-  });
-  let channels = c.baseWidth;
-  for (const [stage, count] of c.blocks.entries()) {
-    const width = c.baseWidth * 2 ** stage;
-    const outChannels = width * EXPANSION;
-    for (let b = 0; b < count; b++) {
-      const p = `layer${stage + 1}.${b}`;
-      const stride = b === 0 && stage > 0 ? 2 : 1;
-      // The first block changes width (and, after stage 1, resolution), so its shortcut is a projection.
-      const shortcut = b === 0 ? yield* convBn(x, channels, outChannels, 1, stride, [`${p}.downsample.0`, `${p}.downsample.1`]) : x;
-      const reduced = relu(yield* convBn(x, channels, width, 1, 1, [`${p}.conv1`, `${p}.bn1`]));
-      const spatial = relu(yield* convBn(reduced, width, width, 3, stride, [`${p}.conv2`, `${p}.bn2`]));
-      const expanded = yield* convBn(spatial, width, outChannels, 1, 1, [`${p}.conv3`, `${p}.bn3`], RESIDUAL_GAIN);
-      x = relu(g.node('Add', [expanded, shortcut]));
-      channels = outChannels;
-    }
-  }
-
-  const pooled = g.node('Flatten', [g.node('GlobalAveragePool', [x])], { axis: attr.int(1) });
-  // Stored [out, in] as torchvision's nn.Linear, hence transB.
-  const fcWeight = g.initializer('fc.weight', 'float32', [c.numClasses, channels], yield* normal(c.numClasses * channels, 1 / Math.sqrt(channels)));
-  const fcBias = g.initializer('fc.bias', 'float32', [c.numClasses], new Float32Array(c.numClasses));
-  g.node('Gemm', [pooled, fcWeight, fcBias], { transB: attr.int(1) }, 'logits');
-  g.output('logits', 'float32', ['batch_size', c.numClasses]);
-  return yield* g.modelSteps();
+/** The graph's shape for a resolved synthetic config: torchvision's ResNet v1.5 with bottleneck blocks. */
+function resnetShape(c: Required<SyntheticResnetConfig>): ResnetShape {
+  return {
+    layerType: 'bottleneck',
+    inputChannels: 3,
+    stemWidth: c.baseWidth,
+    stageWidths: c.blocks.map((_, stage) => c.baseWidth * 2 ** stage * EXPANSION),
+    depths: [...c.blocks],
+    downsampleInFirstStage: false,
+    downsampleInBottleneck: false,
+    numClasses: c.numClasses,
+    batchNormEpsilon: BATCH_NORM_EPSILON,
+    foldBatchNorm: c.foldBatchNorm,
+  };
 }
 
 function resolveConfig(config: Partial<SyntheticResnetConfig>): Required<SyntheticResnetConfig> {
@@ -165,19 +127,10 @@ function resolveConfig(config: Partial<SyntheticResnetConfig>): Required<Synthet
 function parameterCount(c: Required<SyntheticResnetConfig>): number {
   // Per BatchNormalization channel: scale, bias, mean and variance, or one Conv bias once folded.
   const perChannel = c.foldBatchNorm ? 1 : 4;
-  const conv = (inChannels: number, outChannels: number, kernel: number) => outChannels * (inChannels * kernel * kernel + perChannel);
-  let channels = c.baseWidth;
-  let count = conv(3, channels, 7);
-  c.blocks.forEach((blocks, stage) => {
-    const width = c.baseWidth * 2 ** stage;
-    const outChannels = width * EXPANSION;
-    count += conv(channels, outChannels, 1); // the first block's projection shortcut
-    for (let b = 0; b < blocks; b++) {
-      count += conv(b === 0 ? channels : outChannels, width, 1) + conv(width, width, 3) + conv(width, outChannels, 1);
-    }
-    channels = outChannels;
-  });
-  return count + (channels + 1) * c.numClasses;
+  const layout = resnetLayout(resnetShape(c));
+  const convs = [layout.stem, ...layout.blocks.flatMap((block) => [...(block.shortcut ? [block.shortcut] : []), ...block.branch])];
+  const count = convs.reduce((sum, s) => sum + s.outChannels * (s.inChannels * s.kernel * s.kernel + perChannel), 0);
+  return count + (layout.features + 1) * c.numClasses;
 }
 
 function invalid(message: string): InferbenchError {

@@ -98,6 +98,13 @@ const RESOLVE_PATH = /^\/(.+?)\/resolve\/([^/]+)\/(.+)$/;
 
 /** Starts a fake hub on 127.0.0.1 and a free port; it is closed after the test file. */
 export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
+  const hub = await serveFakeHub(options);
+  afterAll(hub.close);
+  return hub;
+}
+
+/** Starts a fake hub on 127.0.0.1 and a free port, outside a test file (the bench): the caller closes it. */
+export async function serveFakeHub(options: FakeHubOptions): Promise<FakeHub> {
   const requests: FakeHubRequest[] = [];
   const corrupted = new Set<string>();
   const cuts = new Map<string, number>();
@@ -201,7 +208,6 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
     server.closeAllConnections();
     server.close(() => resolve());
   });
-  afterAll(close);
   return {
     url: origin,
     requests,

@@ -8,12 +8,13 @@ import { finishStepsCancellably } from '../../core/steps.js';
 import { cacheWriteError, makeCacheFolder } from '../cache-dir.js';
 import { BERT_FAMILY_TYPES, bertFromCheckpoint, hasClassifier } from './bert-checkpoint.js';
 import { checkpointWeightFiles, readHfCheckpoint } from './hf-checkpoint.js';
+import { resnetFromCheckpoint } from './resnet-checkpoint.js';
 
 /** Bump when a graph built from weights changes, so that graphs built by older versions are not reused. */
 const BUILDER_VERSION = 1;
 
 /** `model_type`s whose graph inferbench builds from the weights. */
-const BUILT_MODEL_TYPES = Object.keys(BERT_FAMILY_TYPES);
+const BUILT_MODEL_TYPES = [...Object.keys(BERT_FAMILY_TYPES), 'resnet'];
 
 /**
  * Refuses, in one line naming what would work, a config.json (of `where`) whose `model_type` inferbench does not
@@ -67,7 +68,7 @@ export async function buildCheckpointOnnx(dir: string, cacheDir: string, signal?
     () => false,
   );
   if (!cached) {
-    const built = await bertFromCheckpoint(checkpoint, signal);
+    const built = modelType === 'resnet' ? await resnetFromCheckpoint(checkpoint, signal) : await bertFromCheckpoint(checkpoint, signal);
     await makeCacheFolder(cacheDir, folder);
     const bytes = await finishStepsCancellably(built.steps, signal);
     // Written whole or not at all: nothing half-built stays in the cache.
@@ -75,5 +76,6 @@ export async function buildCheckpointOnnx(dir: string, cacheDir: string, signal?
       throw await cacheWriteError(error, cacheDir, folder);
     });
   }
-  return { path, randomHead: !hasClassifier(checkpoint) };
+  // A ResNet's classifier is required: it is read like every other weight.
+  return { path, randomHead: modelType !== 'resnet' && !hasClassifier(checkpoint) };
 }
