@@ -119,7 +119,7 @@ describe.skipIf(!hasTorch && !process.env.CI)('a BERT checkpoint in the Hugging 
     writeFileSync(join(other, 'model.safetensors'), readFileSync(join(dir, 'model.safetensors')));
     const run = await runInProcess(['run', '-m', other, '-n', '5', '--cache-dir', tempDir()]);
     expect(run.stderr.split('\n').filter((line) => line.startsWith('inferbench:'))).toEqual([
-      `inferbench: ${other} holds a gpt2 model, whose graph inferbench does not build from weights (it builds bert, roberta, xlm-roberta, distilbert); use hf:ID with Python and transformers, or an ONNX export of it (an onnx-community/ or Xenova/ copy)`,
+      `inferbench: ${other} holds a gpt2 model, whose graph inferbench does not build from weights (it builds bert, roberta, xlm-roberta, distilbert, resnet); use hf:ID with Python and transformers, or an ONNX export of it (an onnx-community/ or Xenova/ copy)`,
     ]);
     expect(run.exitCode).toBe(2);
   });
@@ -167,7 +167,7 @@ describe.skipIf(!hasTorch && !process.env.CI)('a BERT repository on the hub with
     const env = { HF_ENDPOINT: hub.url, HF_HUB_CACHE: join(cacheDir, 'hub') };
     const lines = async (model: string): Promise<string[]> => (await runInProcess(['run', '-m', model, '--cache-dir', cacheDir], { env })).stderr.split('\n').filter((line) => line.startsWith('inferbench:'));
     expect(await lines('org/tiny-gpt')).toEqual([
-      'inferbench: org/tiny-gpt holds a gpt2 model, whose graph inferbench does not build from weights (it builds bert, roberta, xlm-roberta, distilbert); use hf:org/tiny-gpt with Python and transformers, or an ONNX export of it (an onnx-community/ or Xenova/ copy)',
+      'inferbench: org/tiny-gpt holds a gpt2 model, whose graph inferbench does not build from weights (it builds bert, roberta, xlm-roberta, distilbert, resnet); use hf:org/tiny-gpt with Python and transformers, or an ONNX export of it (an onnx-community/ or Xenova/ copy)',
     ]);
     expect(hub.requestsTo('/org/tiny-gpt/resolve/main/model.safetensors', 'GET')).toEqual([]);
     expect(await lines('org/bin-only')).toEqual([
