@@ -5,24 +5,19 @@ import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { finishSteps } from '../src/core/steps.js';
 import { bertFromCheckpoint } from '../src/models/weights/bert-checkpoint.js';
+import { buildCheckpointOnnx } from '../src/models/weights/checkpoint-onnx.js';
 import { readHfCheckpoint } from '../src/models/weights/hf-checkpoint.js';
 import { readFloatTensor, readSafetensorsHeader } from '../src/models/weights/safetensors.js';
 import type { BenchmarkResult } from '../src/results/benchmark-result.js';
 import { runInProcess } from './helpers/cli.js';
 import { startFakeHub, type FakeHub, type FakeHubFile } from './helpers/fake-hub.js';
+import { DEBIAN_PYTHON, debianPythonHas } from './helpers/debian-python.js';
 import { tempDir } from './helpers/fixtures.js';
 import { float32Safetensors } from './helpers/safetensors-file.js';
 import { bertUncasedTokenizerJson } from '../src/inputs/bert-uncased-tokenizer.js';
 
 const SCRIPT = new URL('./fixtures/hf/bert_checkpoint.py', import.meta.url).pathname;
-const hasTorch = ((): boolean => {
-  try {
-    execFileSync('/usr/bin/python3', ['-c', 'import torch']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasTorch = debianPythonHas('torch');
 
 interface Reference {
   readonly input_ids: number[][];
@@ -31,18 +26,28 @@ interface Reference {
   readonly logits: number[][];
 }
 
+/** The fixture's checkpoints: one of each family, and a BERT sharded over three files. */
+const FIXTURES = { bert: tempDir(), roberta: tempDir(), distilbert: tempDir(), sharded: tempDir() };
+let fixturesWritten = false;
+
+/** Weights, and the logits torch computes from them with torch.nn.functional, by a script of its own, in one process. */
+function writeFixtures(): void {
+  if (fixturesWritten) return;
+  const { bert, roberta, distilbert, sharded } = FIXTURES;
+  execFileSync(DEBIAN_PYTHON, [SCRIPT, bert, `${roberta}:1:roberta`, `${distilbert}:1:distilbert`, `${sharded}:3`]);
+  fixturesWritten = true;
+}
+
 describe.skipIf(!hasTorch && !process.env.CI)('a BERT checkpoint in the Hugging Face layout', () => {
-  const dir = tempDir();
+  const dir = FIXTURES.bert;
   let reference: Reference;
   beforeAll(() => {
-    // Weights, and the logits torch computes from them with torch.nn.functional, by a script of its own.
-    execFileSync('/usr/bin/python3', [SCRIPT, dir]);
+    writeFixtures();
     reference = JSON.parse(readFileSync(join(dir, 'reference.json'), 'utf8')) as Reference;
   }, 60_000);
 
   it.each(['bert', 'roberta', 'distilbert'] as const)("builds a %s graph from its real weights, which gives torch's logits within 1e-4", async (family) => {
-    const from = family === 'bert' ? dir : tempDir();
-    if (family !== 'bert') execFileSync('/usr/bin/python3', [SCRIPT, from, '1', family]);
+    const from = FIXTURES[family];
     const expected = family === 'bert' ? reference : (JSON.parse(readFileSync(join(from, 'reference.json'), 'utf8')) as Reference);
     const built = await bertFromCheckpoint(await readHfCheckpoint(from));
     expect(built.randomHead).toBe(false);
@@ -77,7 +82,7 @@ describe.skipIf(!hasTorch && !process.env.CI)('a BERT checkpoint in the Hugging 
     const cacheDir = tempDir();
     writeFileSync(join(pretrained, 'tokenizer.json'), JSON.stringify(bertUncasedTokenizerJson()));
     writeFileSync(join(pretrained, 'tokenizer_config.json'), JSON.stringify({ pad_token: '[PAD]' }));
-    const run = await runInProcess(['run', '-m', pretrained, '-n', '5', '--sequence-length', '16', '--cache-dir', cacheDir, '-o', join(cacheDir, 'run.json')]);
+    const run = await runInProcess(['run', '-m', pretrained, '-n', '5', '--sequence-length', '16', '--copies', '1', '--cache-dir', cacheDir, '-o', join(cacheDir, 'run.json')]);
     expect(run.exitCode).toBe(0);
     expect((JSON.parse(readFileSync(join(cacheDir, 'run.json'), 'utf8')) as BenchmarkResult).model.name).toBe(`${basename(pretrained)} (graph built from its safetensors weights; no classifier in them, so a random one)`);
   });
@@ -86,7 +91,7 @@ describe.skipIf(!hasTorch && !process.env.CI)('a BERT checkpoint in the Hugging 
     writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(bertUncasedTokenizerJson()));
     writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ pad_token: '[PAD]', model_max_length: 64 }));
     const cacheDir = tempDir();
-    const args = ['run', '-m', dir, '-n', '10', '-b', '2', '--sequence-length', '16', '--cache-dir', cacheDir, '--report', 'json', '-o', join(cacheDir, 'run.json')];
+    const args = ['run', '-m', dir, '-n', '10', '-b', '2', '--sequence-length', '16', '--copies', '1', '--cache-dir', cacheDir, '--report', 'json', '-o', join(cacheDir, 'run.json')];
     const run = await runInProcess(args);
     expect([run.exitCode, run.stderr]).toEqual([0, expect.not.stringMatching(/inferbench:/)]);
     const result = JSON.parse(readFileSync(join(cacheDir, 'run.json'), 'utf8')) as BenchmarkResult;
@@ -94,9 +99,9 @@ describe.skipIf(!hasTorch && !process.env.CI)('a BERT checkpoint in the Hugging 
     expect(result.measurement.completedRequests).toBe(10);
     const built = readdirSync(join(cacheDir, 'models'));
     expect(built).toEqual([expect.stringMatching(/^bert-weights-[0-9a-f]{16}\.onnx$/)]);
-    // Built once: a second run reads the same file.
+    // Built once: the next resolution reads the same file.
     const mtime = statSync(join(cacheDir, 'models', built[0]!)).mtimeMs;
-    expect((await runInProcess(args)).exitCode).toBe(0);
+    expect(await buildCheckpointOnnx(dir, cacheDir)).toEqual({ path: join(cacheDir, 'models', built[0]!), randomHead: false });
     expect(statSync(join(cacheDir, 'models', built[0]!)).mtimeMs).toBe(mtime);
   });
 
@@ -126,14 +131,14 @@ describe.skipIf(!hasTorch && !process.env.CI)('a BERT checkpoint in the Hugging 
 });
 
 describe.skipIf(!hasTorch && !process.env.CI)('a BERT repository on the hub without an ONNX export', () => {
-  const weightsDir = tempDir();
+  const weightsDir = FIXTURES.sharded;
   let hub: FakeHub;
   const COMMIT = 'c0ffee'.padEnd(40, '0');
   const text = (path: string): FakeHubFile => ({ path, content: readFileSync(join(weightsDir, path), 'utf8') });
   const lfs = (path: string): FakeHubFile => ({ path, content: readFileSync(join(weightsDir, path)), lfs: true });
   beforeAll(async () => {
     // Weights sharded over three files, as large models are.
-    execFileSync('/usr/bin/python3', [SCRIPT, weightsDir, '3']);
+    writeFixtures();
     const shards = readdirSync(weightsDir).filter((file) => /^model-\d+-of-\d+\.safetensors$/.test(file));
     const tokenizer = [
       { path: 'tokenizer.json', content: JSON.stringify(bertUncasedTokenizerJson()) },
@@ -152,7 +157,7 @@ describe.skipIf(!hasTorch && !process.env.CI)('a BERT repository on the hub with
   it('downloads its config, weight shards and tokenizer into the hub cache and builds the graph, naming the commit', async () => {
     const cacheDir = tempDir();
     const output = join(cacheDir, 'run.json');
-    const run = await runInProcess(['run', '-m', 'org/tiny-bert', '-n', '10', '--sequence-length', '16', '--cache-dir', cacheDir, '-o', output], { env: { HF_ENDPOINT: hub.url, HF_HUB_CACHE: join(cacheDir, 'hub') } });
+    const run = await runInProcess(['run', '-m', 'org/tiny-bert', '-n', '10', '--sequence-length', '16', '--copies', '1', '--cache-dir', cacheDir, '-o', output], { env: { HF_ENDPOINT: hub.url, HF_HUB_CACHE: join(cacheDir, 'hub') } });
     expect([run.exitCode, run.stderr.split('\n').filter((line) => line.startsWith('inferbench:'))]).toEqual([0, []]);
     const result = JSON.parse(readFileSync(output, 'utf8')) as BenchmarkResult;
     expect(result.model).toMatchObject({ synthetic: false, name: `org/tiny-bert at commit ${COMMIT.slice(0, 12)} (graph built from its safetensors weights)` });
