@@ -9,7 +9,7 @@ import { buildCheckpointOnnx } from '../src/models/weights/checkpoint-onnx.js';
 import { readHfCheckpoint } from '../src/models/weights/hf-checkpoint.js';
 import { readFloatTensor, readSafetensorsHeader } from '../src/models/weights/safetensors.js';
 import type { BenchmarkResult } from '../src/results/benchmark-result.js';
-import { runInProcess } from './helpers/cli.js';
+import { runForResult, runInProcess } from './helpers/cli.js';
 import { startFakeHub, type FakeHub, type FakeHubFile } from './helpers/fake-hub.js';
 import { DEBIAN_PYTHON, debianPythonHas } from './helpers/debian-python.js';
 import { tempDir } from './helpers/fixtures.js';
@@ -156,12 +156,10 @@ describe.skipIf(!hasTorch && !process.env.CI)('a BERT repository on the hub with
 
   it('downloads its config, weight shards and tokenizer into the hub cache and builds the graph, naming the commit', async () => {
     const cacheDir = tempDir();
-    const output = join(cacheDir, 'run.json');
-    const run = await runInProcess(['run', '-m', 'org/tiny-bert', '-n', '10', '--sequence-length', '16', '--copies', '1', '--cache-dir', cacheDir, '-o', output], { env: { HF_ENDPOINT: hub.url, HF_HUB_CACHE: join(cacheDir, 'hub') } });
-    expect([run.exitCode, run.stderr.split('\n').filter((line) => line.startsWith('inferbench:'))]).toEqual([0, []]);
-    const result = JSON.parse(readFileSync(output, 'utf8')) as BenchmarkResult;
-    expect(result.model).toMatchObject({ synthetic: false, name: `org/tiny-bert at commit ${COMMIT.slice(0, 12)} (graph built from its safetensors weights)` });
-    expect(result.measurement.completedRequests).toBe(10);
+    const { exitCode, errorLines, result } = await runForResult(['-m', 'org/tiny-bert', '-n', '10', '--sequence-length', '16', '--copies', '1', '--cache-dir', cacheDir], { HF_ENDPOINT: hub.url, HF_HUB_CACHE: join(cacheDir, 'hub') });
+    expect([exitCode, errorLines]).toEqual([0, []]);
+    expect(result!.model).toMatchObject({ synthetic: false, name: `org/tiny-bert at commit ${COMMIT.slice(0, 12)} (graph built from its safetensors weights)` });
+    expect(result!.measurement.completedRequests).toBe(10);
     expect(readdirSync(join(cacheDir, 'hub', 'models--org--tiny-bert', 'snapshots', COMMIT)).sort()).toEqual(
       ['config.json', 'model-00001-of-00003.safetensors', 'model-00002-of-00003.safetensors', 'model-00003-of-00003.safetensors', 'model.safetensors.index.json', 'tokenizer.json', 'tokenizer_config.json'],
     );

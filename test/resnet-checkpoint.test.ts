@@ -7,8 +7,7 @@ import { finishSteps } from '../src/core/steps.js';
 import { readHfCheckpoint } from '../src/models/weights/hf-checkpoint.js';
 import { resnetFromCheckpoint } from '../src/models/weights/resnet-checkpoint.js';
 import { decodeModel } from '../src/onnx/onnx-proto.js';
-import type { BenchmarkResult } from '../src/results/benchmark-result.js';
-import { runInProcess } from './helpers/cli.js';
+import { runForResult } from './helpers/cli.js';
 import { startFakeHub } from './helpers/fake-hub.js';
 import { DEBIAN_PYTHON, debianPythonHas } from './helpers/debian-python.js';
 import { tempDir } from './helpers/fixtures.js';
@@ -97,14 +96,12 @@ describe.skipIf(!hasTorchvision && !process.env.CI)('a ResNet checkpoint in the 
       ],
     });
     const cacheDir = tempDir();
-    const output = join(cacheDir, 'run.json');
-    const run = await runInProcess(['run', '-m', 'org/tiny-resnet', '-n', '6', '-b', '2', '--copies', '1', '--cache-dir', cacheDir, '-o', output], { env: { HF_ENDPOINT: hub.url, HF_HUB_CACHE: join(cacheDir, 'hub') } });
-    expect([run.exitCode, run.stderr.split('\n').filter((line) => line.startsWith('inferbench:'))]).toEqual([0, []]);
-    const result = JSON.parse(readFileSync(output, 'utf8')) as BenchmarkResult;
-    expect(result.model).toMatchObject({ synthetic: false, name: `org/tiny-resnet at commit ${commit.slice(0, 12)} (graph built from its safetensors weights)` });
+    const { exitCode, errorLines, result } = await runForResult(['-m', 'org/tiny-resnet', '-n', '6', '-b', '2', '--copies', '1', '--cache-dir', cacheDir], { HF_ENDPOINT: hub.url, HF_HUB_CACHE: join(cacheDir, 'hub') });
+    expect([exitCode, errorLines]).toEqual([0, []]);
+    expect(result!.model).toMatchObject({ synthetic: false, name: `org/tiny-resnet at commit ${commit.slice(0, 12)} (graph built from its safetensors weights)` });
     // The preprocessor's side, not the default 224.
-    expect(result.compile.dimensions).toMatchObject({ batch_size: 2 });
-    expect(result.inputs.description).toMatch(/64/);
-    expect(result.measurement.completedRequests).toBe(6);
+    expect(result!.compile.dimensions).toMatchObject({ batch_size: 2 });
+    expect(result!.inputs.description).toMatch(/64/);
+    expect(result!.measurement.completedRequests).toBe(6);
   });
 });

@@ -1,8 +1,9 @@
 import { execa } from 'execa';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/run-cli.js';
+import type { BenchmarkResult } from '../../src/results/benchmark-result.js';
 import { DIST_CURRENT, ROOT, TSX_LOADER } from './dist-build.js';
 
 /**
@@ -92,4 +93,21 @@ export async function runInProcess(args: readonly string[], options: { readonly 
   });
   const trim = (text: string): string => text.replace(/\r?\n$/, '');
   return { exitCode, stdout: trim(stdout), stderr: trim(stderr) };
+}
+
+/** What {@link runForResult} gives back. */
+export interface ResultRun {
+  readonly exitCode: number;
+  /** The `inferbench:` lines on stderr: refusals and failures, none for a clean run. */
+  readonly errorLines: readonly string[];
+  /** The result written, when the run wrote one. */
+  readonly result: BenchmarkResult | undefined;
+}
+
+/** Runs `inferbench run args…` in this process with `env`, its result written into a folder of its own, and reads it. */
+export async function runForResult(args: readonly string[], env: Record<string, string> = {}): Promise<ResultRun> {
+  const output = join(mkdtempSync(join(tmpdir(), 'inferbench-result-')), 'run.json');
+  const run = await runInProcess(['run', ...args, '-o', output], { env });
+  const result = existsSync(output) ? (JSON.parse(readFileSync(output, 'utf8')) as BenchmarkResult) : undefined;
+  return { exitCode: run.exitCode, errorLines: run.stderr.split('\n').filter((line) => line.startsWith('inferbench:')), result };
 }
