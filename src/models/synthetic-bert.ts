@@ -52,7 +52,7 @@ const LAYER_NORM_EPSILON = 1e-12;
 
 /**
  * Builds a synthetic BERT sequence classifier as ONNX model bytes (IR 8, opset 17): the real
- * BERT architecture ({@link bertGraphSteps}) with random weights, so benchmarks need no download. Inputs are int64
+ * BERT architecture (the graph of `bert-graph.ts`) with random weights, so benchmarks need no download. Inputs are int64
  * `input_ids`, `attention_mask` and, unless disabled, `token_type_ids`, all `['batch_size', 'sequence_length']`;
  * the output is float32 `logits` `['batch_size', numLabels]`. Sequence length may be 1..maxPositions.
  *

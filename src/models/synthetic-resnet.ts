@@ -46,7 +46,7 @@ const MAX_MODEL_BYTES = 2 ** 31;
 
 /**
  * Builds a synthetic ResNet image classifier as ONNX model bytes (IR 8, opset 17): torchvision's
- * ResNet architecture ({@link resnetGraphSteps}: 7×7 stem, max pool, four stages of bottleneck blocks with the
+ * ResNet architecture (`resnetGraphSteps`: 7×7 stem, max pool, four stages of bottleneck blocks with the
  * stride on the 3×3 conv and projection shortcuts, global average pool, linear classifier) with He-initialized
  * random weights, so benchmarks need no download. The input is float32 `input`
  * `['batch_size', 3, 'height', 'width']` (NCHW; any image size, e.g. 224 × 224); the output is
