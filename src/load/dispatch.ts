@@ -3,7 +3,7 @@ import { monotonicNowNs } from '../core/clock.js';
 import { InferbenchError } from '../core/errors.js';
 import type { RequestRecord, StopReason } from './load-generator.js';
 import type { LoadSettings } from '../options/load-settings.js';
-import { CopyDeadlines } from './copy-deadlines.js';
+import { CopyDeadlines, stopWaitingOnAbort } from './copy-deadlines.js';
 import { IN_FLIGHT_GRACE_MS, RequestCutOff } from './settle-request.js';
 
 /** What an issue loop (closed, open, offline) sees of the run: when it may issue, and how. */
@@ -101,12 +101,7 @@ export function createDispatch(options: DispatchOptions): Dispatch {
   let slowestComputeNs = 0;
   let cutOffNs: number | undefined;
   const deadlines = copies.map(() => new CopyDeadlines(settings.requestTimeoutMs, startNs));
-  const stopWaiting = (reason: unknown): void => deadlines.forEach((d) => d.stopWaiting(reason));
-  // A listener of our own, not AbortSignal.any: with a signal made by any() in the run, Node 20's heap grew by
-  // 16 MiB more over 10 million requests (the memory bench).
-  const onAbort = (): void => stopWaiting(abort?.reason);
-  if (abort?.aborted) onAbort();
-  else abort?.addEventListener('abort', onAbort, { once: true });
+  const removeCancelListener = stopWaitingOnAbort(abort, deadlines);
 
   const runRequest = async (position: number, queryIndex: number, scheduledNs: number, sentNs: number): Promise<RequestOutcome> => {
     const copy = copies[position]!;
@@ -185,14 +180,15 @@ export function createDispatch(options: DispatchOptions): Dispatch {
       }
       const timer = setTimeout(() => {
         cutOffNs = monotonicNowNs();
-        stopWaiting(new RequestCutOff());
+        const reason = new RequestCutOff();
+        deadlines.forEach((d) => d.stopWaiting(reason));
       }, IN_FLIGHT_GRACE_MS + slowestComputeNs / 1e6);
       await Promise.all(queries);
       clearTimeout(timer);
     },
   };
   const dispose = (): void => {
-    abort?.removeEventListener('abort', onAbort);
+    removeCancelListener();
     deadlines.forEach((d) => d.dispose());
   };
   return { driver, failure: () => failure, stopReason: () => stopReason ?? 'minimums-met', stoppedAtNs: () => stoppedAtNs, dispose };

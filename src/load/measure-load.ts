@@ -8,7 +8,7 @@ import type { FirstInference, LoadResult, LoadRunHooks, LoadTarget } from './loa
 import { LoadRecorder, type RecorderListeners } from './load-recorder.js';
 import { defaultWarmupQueries, type LoadSettings } from '../options/load-settings.js';
 import { optionLabel } from '../options/option-schema.js';
-import { CopyDeadlines } from './copy-deadlines.js';
+import { CopyDeadlines, stopWaitingOnAbort } from './copy-deadlines.js';
 import { RequestTimeout, graceAfter } from './settle-request.js';
 import { abortedError } from '../core/abort.js';
 import { decideStop } from './stop-rule.js';
@@ -19,14 +19,12 @@ async function measureFirstInference(copies: readonly ModelCopy[], timeoutMs: nu
     copies.map(async (copy) => {
       const sentNs = monotonicNowNs();
       const deadline = new CopyDeadlines(timeoutMs, sentNs);
-      const stopWaiting = (): void => deadline.stopWaiting(abort?.reason);
-      abort?.addEventListener('abort', stopWaiting, { once: true });
+      const stopListening = stopWaitingOnAbort(abort, [deadline]);
       try {
-        if (abort?.aborted) stopWaiting();
         const timing = await deadline.settle(copy.infer(0));
         return { latencyNs: monotonicNowNs() - sentNs, computeNs: timing.computeNs };
       } finally {
-        abort?.removeEventListener('abort', stopWaiting);
+        stopListening();
         deadline.dispose();
       }
     }),
