@@ -6,53 +6,41 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBenchmark } from '../src/index.js';
 import { seededRandom } from '../src/core/random.js';
+import { DEFAULT_SYNTHETIC_BERT } from '../src/models/synthetic-bert.js';
+import { bertTensorNames } from '../src/models/weights/bert-checkpoint.js';
 import { bertUncasedTokenizerJson } from '../src/inputs/bert-uncased-tokenizer.js';
 import { serveFakeHub } from '../test/helpers/fake-hub.js';
 import { float32Safetensors } from '../test/helpers/safetensors-file.js';
 
 const ROUNDS = 3;
 const DURATION_MS = 4000;
-// The built-in model's shape (DEFAULT_SYNTHETIC_BERT).
-const L = 3;
-const H = 256;
-const I = 1024;
-const VOCAB = 30522;
-const POSITIONS = 512;
+// The built-in model's shape, saved as BertForSequenceClassification saves it.
+const SHAPE = { ...DEFAULT_SYNTHETIC_BERT, family: 'bert', layerNormEpsilon: 1e-12 } as const;
 
-/** BertForSequenceClassification's tensors for that shape, drawn normal(0, 0.02) as BERT initialises them. */
+/** The checkpoint's tensors, drawn as BERT initialises them: normal(0, 0.02), biases 0, LayerNorm scales 1. */
 function checkpoint(): Buffer {
   const random = seededRandom(3);
   const tensors = new Map<string, { shape: number[]; values: Float32Array }>();
-  const add = (name: string, shape: number[], fill?: number): void => {
-    const count = shape.reduce((a, b) => a * b, 1);
-    tensors.set(name, { shape, values: fill === undefined ? random.normals(count, 0.02) : new Float32Array(count).fill(fill) });
-  };
-  const dense = (name: string, out: number, inp: number): void => {
-    add(`${name}.weight`, [out, inp]);
-    add(`${name}.bias`, [out], 0);
-  };
-  const norm = (name: string): void => {
-    add(`${name}.weight`, [H], 1);
-    add(`${name}.bias`, [H], 0);
-  };
-  add('bert.embeddings.word_embeddings.weight', [VOCAB, H]);
-  add('bert.embeddings.position_embeddings.weight', [POSITIONS, H]);
-  add('bert.embeddings.token_type_embeddings.weight', [2, H]);
-  norm('bert.embeddings.LayerNorm');
-  for (let l = 0; l < L; l++) {
-    const p = `bert.encoder.layer.${l}.`;
-    for (const part of ['attention.self.query', 'attention.self.key', 'attention.self.value', 'attention.output.dense']) dense(p + part, H, H);
-    norm(`${p}attention.output.LayerNorm`);
-    dense(`${p}intermediate.dense`, I, H);
-    dense(`${p}output.dense`, H, I);
-    norm(`${p}output.LayerNorm`);
+  for (const [graphName, tensor, dims] of bertTensorNames(SHAPE, true)) {
+    const count = dims.reduce((a, b) => a * b, 1);
+    const fill = graphName.endsWith('.gamma') ? 1 : graphName.endsWith('.beta') || graphName.endsWith('.bias') ? 0 : undefined;
+    tensors.set(tensor, { shape: dims, values: fill === undefined ? random.normals(count, 0.02) : new Float32Array(count).fill(fill) });
   }
-  dense('bert.pooler.dense', H, H);
-  dense('classifier', 2, H);
   return float32Safetensors(tensors);
 }
 
-const config = { architectures: ['BertForSequenceClassification'], model_type: 'bert', hidden_size: H, num_hidden_layers: L, num_attention_heads: 4, intermediate_size: I, vocab_size: VOCAB, max_position_embeddings: POSITIONS, type_vocab_size: 2 };
+const config = {
+  architectures: ['BertForSequenceClassification'],
+  model_type: 'bert',
+  hidden_size: SHAPE.hiddenSize,
+  num_hidden_layers: SHAPE.layers,
+  num_attention_heads: SHAPE.heads,
+  intermediate_size: SHAPE.intermediateSize,
+  vocab_size: SHAPE.vocabSize,
+  max_position_embeddings: SHAPE.maxPositions,
+  type_vocab_size: SHAPE.typeVocabSize,
+  num_labels: SHAPE.numLabels,
+};
 const hub = await serveFakeHub({
   repos: [
     {

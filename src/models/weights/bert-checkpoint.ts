@@ -77,8 +77,11 @@ const NAMES = {
   },
 } as const;
 
-/** Where each graph weight lies in a checkpoint, its shape there ([out, in] for dense layers), and whether it is the head's. */
-function bertTensorNames(shape: BertShape, hasPrefix: boolean): [graphName: string, tensor: string, dims: number[], transposed: boolean, head: boolean][] {
+/**
+ * Where each graph weight lies in a checkpoint, its shape there ([out, in] for dense layers), and whether it is the
+ * head's. `hasPrefix`: the names start with the family's prefix (`bert.`), as a ForSequenceClassification model saves them.
+ */
+export function bertTensorNames(shape: BertShape, hasPrefix: boolean): [graphName: string, tensor: string, dims: number[], transposed: boolean, head: boolean][] {
   const family = NAMES[shape.family ?? 'bert'];
   const prefix = hasPrefix ? family.prefix : '';
   const H = shape.hiddenSize;
@@ -144,9 +147,9 @@ export async function bertFromCheckpoint(checkpoint: HfCheckpoint, signal?: Abor
   for (const [graphName, tensor, dims, transposed, head] of bertTensorNames(shape, hasPrefix)) {
     signal?.throwIfAborted();
     if (randomHead && head) continue;
-    // Older checkpoints name LayerNorm's parameters gamma and beta.
-    const stored = checkpoint.files.has(tensor) ? tensor : tensor.replace(/LayerNorm\.weight$/, 'LayerNorm.gamma').replace(/LayerNorm\.bias$/, 'LayerNorm.beta');
-    const read = await checkpointTensor(checkpoint, checkpoint.files.has(stored) ? stored : tensor, dims);
+    // Older checkpoints name LayerNorm's parameters gamma and beta; a tensor in neither is refused by its current name.
+    const legacy = tensor.replace(/LayerNorm\.weight$/, 'LayerNorm.gamma').replace(/LayerNorm\.bias$/, 'LayerNorm.beta');
+    const read = await checkpointTensor(checkpoint, !checkpoint.files.has(tensor) && checkpoint.files.has(legacy) ? legacy : tensor, dims);
     values.set(graphName, transposed ? transpose(read, dims[0]!, dims[1]!) : read);
   }
   const random = seededRandom(0);
