@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
-import { join } from 'node:path';
+import { access, lstat, readlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { InferbenchError } from '../../core/errors.js';
 import { pathExists, writeFileAtomic } from '../../core/fs-utils.js';
 import { finishStepsCancellably } from '../../core/steps.js';
@@ -36,7 +36,13 @@ export interface CheckpointOnnx {
   readonly randomHead: boolean;
 }
 
-async function sha256OfFile(path: string): Promise<string> {
+/**
+ * A hash of the file's content. A Hugging Face cache snapshot links each file to its blob, named by the content's
+ * SHA-256 (or git blob hash), which the download verified: that name is used rather than reading gigabytes again.
+ */
+async function contentHash(path: string): Promise<string> {
+  const target = (await lstat(path)).isSymbolicLink() ? await readlink(path) : undefined;
+  if (target !== undefined && basename(dirname(target)) === 'blobs' && /^([0-9a-f]{40}|[0-9a-f]{64})$/.test(basename(target))) return basename(target);
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');
@@ -55,10 +61,10 @@ export async function buildCheckpointOnnx(dir: string, cacheDir: string, signal?
   const checkpoint = await readHfCheckpoint(dir);
   requireBuiltModelType(checkpoint.config, dir, 'hf:ID');
   const modelType = checkpoint.config['model_type'] as string;
-  const hashes = [await sha256OfFile(join(dir, 'config.json'))];
+  const hashes = [await contentHash(join(dir, 'config.json'))];
   for (const file of await checkpointWeightFiles(dir)) {
     signal?.throwIfAborted();
-    hashes.push(await sha256OfFile(join(dir, file)));
+    hashes.push(await contentHash(join(dir, file)));
   }
   const key = createHash('sha256').update(JSON.stringify({ BUILDER_VERSION, hashes })).digest('hex').slice(0, 16);
   const folder = join(cacheDir, 'models');
