@@ -12,6 +12,31 @@ const TORCH_PHASES = ['resolving model', 'compiling', 'preparing inputs', 'loadi
 const filesUnder = (dir: string): string[] =>
   existsSync(dir) ? (readdirSync(dir, { recursive: true }) as string[]).filter((path) => statSync(join(dir, path)).isFile()) : [];
 
+/**
+ * `inferbench run args…` (writing `-o none.json`) interrupted by Ctrl-C once it prints `phase`, a phase before
+ * measuring: one ABORTED line, exit 130, and no result; `kept` checks what else must not be left.
+ */
+function cancelledWhile(name: string, phase: string, args: readonly string[], extra: { readonly setup?: FaultCase['setup']; readonly kept?: (dir: string) => void } = {}): FaultCase {
+  return {
+    family: 'signals',
+    name: `SIGINT while ${name}`,
+    args: ['run', ...args, '-o', 'none.json'],
+    ...(extra.setup === undefined ? {} : { setup: extra.setup }),
+    spawn: true,
+    signal: { atLine: phase, signal: 'SIGINT' },
+    expect: {
+      exitCode: 130,
+      progress: RUN_PHASES.slice(0, RUN_PHASES.indexOf(phase) + 1),
+      // The run the user asked for, not the temporary files of a step inside it.
+      line: /^inferbench: the run was cancelled before it finished$/,
+      kept: (dir) => {
+        expect(existsSync(join(dir, 'none.json'))).toBe(false);
+        extra.kept?.(dir);
+      },
+    },
+  };
+}
+
 /** Model copies that print garbage, crash or cannot keep up, and Ctrl-C at every phase. */
 export const PROCESS_CASES: readonly FaultCase[] = [
   {
@@ -75,55 +100,18 @@ export const PROCESS_CASES: readonly FaultCase[] = [
       },
     },
   },
-  {
-    family: 'signals',
-    name: 'SIGINT while generating the model',
-    // A cache of its own, where bert-base's 110 M weights take seconds to draw: the signal comes amid them.
-    args: ['run', '-m', 'synthetic:bert-base', '--cache-dir', 'own-cache', '-o', 'none.json'],
-    spawn: true,
-    signal: { atLine: 'resolving model', signal: 'SIGINT' },
-    expect: {
-      exitCode: 130,
-      progress: RUN_PHASES.slice(0, 1),
-      line: /^inferbench: the run was cancelled before it finished$/,
-      // Stopped amid the weights: no model, whole or half, lands in the cache.
-      kept: (dir) => {
-        expect(filesUnder(join(dir, 'own-cache'))).toEqual([]);
-        expect(existsSync(join(dir, 'none.json'))).toBe(false);
-      },
-    },
-  },
-  {
-    family: 'signals',
-    name: 'SIGINT while preparing inputs',
-    // Tokenizing 100,000 texts takes many seconds: the signal comes amid them.
-    args: ['run', '-m', 'small-bert.onnx', '--tokenizer', 'bert-base-uncased', '-b', '1', '--input-count', '100000', '--cache-dir', 'cache', '-o', 'none.json'],
-    setup: smallBert,
-    spawn: true,
-    signal: { atLine: 'preparing inputs', signal: 'SIGINT' },
-    expect: {
-      exitCode: 130,
-      progress: RUN_PHASES.slice(0, 2),
-      line: /^inferbench: the run was cancelled before it finished$/,
-      kept: (dir) => expect(existsSync(join(dir, 'none.json'))).toBe(false),
-    },
-  },
-  {
-    family: 'signals',
-    name: 'SIGINT while compiling',
-    // The built-in BERT takes a second or more to optimise and check; no other case compiles it for batch 3.
-    args: ['run', '-m', 'synthetic:bert', '-b', '3', '--cache-dir', 'cache', '-o', 'none.json'],
-    spawn: true,
-    signal: { atLine: 'compiling', signal: 'SIGINT' },
-    expect: {
-      exitCode: 130,
-      progress: RUN_PHASES.slice(0, 3),
-      // The run the user asked for, not the temporary files of a step inside it.
-      line: /^inferbench: the run was cancelled before it finished$/,
-      // ONNX Runtime's half-made artifact is removed with the compile.
-      kept: (dir) => expect(filesUnder(join(dir, 'cache', 'compiled')).filter((path) => path.includes('.tmp'))).toEqual([]),
-    },
-  },
+  // A cache of its own, where bert-base's 110 M weights take seconds to draw: the signal comes amid them, and no model,
+  // whole or half, lands in the cache.
+  cancelledWhile('generating the model', 'resolving model', ['-m', 'synthetic:bert-base', '--cache-dir', 'own-cache'], {
+    kept: (dir) => expect(filesUnder(join(dir, 'own-cache'))).toEqual([]),
+  }),
+  // Tokenizing 100,000 texts takes many seconds: the signal comes amid them.
+  cancelledWhile('preparing inputs', 'preparing inputs', ['-m', 'small-bert.onnx', '--tokenizer', 'bert-base-uncased', '-b', '1', '--input-count', '100000', '--cache-dir', 'cache'], { setup: smallBert }),
+  // The built-in BERT takes a second or more to optimise and check; no other case compiles it for batch 3. ONNX Runtime's
+  // half-made artifact is removed with the compile.
+  cancelledWhile('compiling', 'compiling', ['-m', 'synthetic:bert', '-b', '3', '--cache-dir', 'cache'], {
+    kept: (dir) => expect(filesUnder(join(dir, 'cache', 'compiled')).filter((path) => path.includes('.tmp'))).toEqual([]),
+  }),
   {
     family: 'signals',
     name: 'SIGINT while measuring',
@@ -152,20 +140,7 @@ export const PROCESS_CASES: readonly FaultCase[] = [
       },
     },
   },
-  {
-    family: 'signals',
-    name: 'SIGINT while warming up',
-    args: ['run', '-m', 'small-bert.onnx', '--tokenizer', 'bert-base-uncased', '--warmup-queries', '1000000', '--cache-dir', 'cache', '-o', 'none.json'],
-    setup: smallBert,
-    spawn: true,
-    signal: { atLine: 'warming up', signal: 'SIGINT' },
-    expect: {
-      exitCode: 130,
-      progress: RUN_PHASES.slice(0, 5),
-      line: /^inferbench: the run was cancelled before it finished$/,
-      kept: (dir) => expect(existsSync(join(dir, 'none.json'))).toBe(false),
-    },
-  },
+  cancelledWhile('warming up', 'warming up', ['-m', 'small-bert.onnx', '--tokenizer', 'bert-base-uncased', '--warmup-queries', '1000000', '--cache-dir', 'cache'], { setup: smallBert }),
   {
     family: 'signals',
     name: 'SIGINT while Python copies measure',
