@@ -2,16 +2,17 @@
 
 Usage: inferbench_compile.py SPEC.json   (or the JSON spec on stdin)
 
-The spec (written by TorchCompiler in src/compilers/torch-compiler.ts) names the model source, batch size,
-image size, device, format and output paths. The script builds the model and its example input,
-compiles it (torch.jit.trace, torch.neuron.trace, torch_neuronx.trace, or torch.onnx.export), runs the
-original and the compiled model on the example input, saves the artifact and the input's raw bytes,
-and prints one JSON result on stdout. Logs go to stderr. A failure prints one line on stderr and
-exits 2 (bad spec or source) or 1 (compile failed).
+The spec (written by TorchCompiler in src/runtimes/torch/torch-compiler.ts) names the model source, batch size,
+image size, device, format, output paths and, where the run has them, the example inputs to trace on. The
+script builds the model and its example input, compiles it (torch.jit.trace, torch.neuron.trace,
+torch_neuronx.trace, or torch.onnx.export), runs the original and the compiled model on the example input,
+saves the artifact and the input's raw bytes, and prints one JSON result on stdout. Logs go to stderr. A failure
+prints one line on stderr and exits 2 (bad spec or source) or 1 (compile failed).
 
 Sources:
   torchvision:NAME   a torchvision model with random weights (never downloaded), input [B, 3, S, S]
-  hf:ID              a Hugging Face transformers model (needs transformers and a local copy)
+  hf:DIR             a Hugging Face transformers model in DIR (needs transformers), traced on the tokenized
+                     batch in exampleInputs, as AutoModelForSequenceClassification
   MODULE:FUNCTION    FUNCTION(batch_size) returns (model, example_inputs), inputs a tensor or a tuple
 """
 
@@ -19,12 +20,12 @@ import difflib
 import importlib
 import importlib.util
 import json
+import math
 import os
 import sys
 import time
 
 SEED = 0
-TEXT_SEQUENCE_LENGTH = 128
 ONNX_OPSET = 17
 FIRST_VALUES = 5
 
@@ -69,22 +70,51 @@ def torchvision_model(name, batch_size, image_size):
     return model, (torch.rand(batch_size, 3, image_size, image_size),), ["input"]
 
 
-def transformers_model(model_id, batch_size):
+def load_pretrained(transformers, config, model_dir):
+    """AutoModelForSequenceClassification, as the workshop loads it; a model type without that head as the class config.json names."""
+    try:
+        # torchscript=True makes the model return tuples, which torch.jit.trace needs.
+        return transformers.AutoModelForSequenceClassification.from_pretrained(model_dir, torchscript=True)
+    except ValueError as unrecognized:
+        architectures = getattr(config, "architectures", None) or []
+        named = getattr(transformers, architectures[0], None) if architectures else None
+        if named is None:
+            raise SpecError(f"transformers has no sequence classifier for {model_dir}, and its config.json names no class transformers has ({', '.join(architectures) or 'none'}): {one_line(unrecognized)}") from None
+        return named.from_pretrained(model_dir, torchscript=True)
+
+
+def keyword_forward(model, names):
+    """A module taking `names` positionally that passes them to `model` by keyword: the trace takes exactly the inputs
+    the run feeds, under their names, whatever the order of the model's own parameters (GPT-2 puts others between)."""
+    import torch
+
+    bad = [name for name in names if not name.isidentifier()]
+    if bad:
+        raise SpecError(f"input names {', '.join(bad)} are not Python identifiers, so they cannot be keyword arguments of the model")
+    namespace = {}
+    exec(f"def forward(self, {', '.join(names)}):\n    return self.model({', '.join(f'{n}={n}' for n in names)})\n", namespace)
+    wrapper = type("KeywordForward", (torch.nn.Module,), {"forward": namespace["forward"]})()
+    wrapper.model = model
+    return wrapper
+
+
+def transformers_model(model_dir, example):
     try:
         import transformers
     except ImportError:
-        raise SpecError(f"source hf:{model_id} needs the transformers package for {sys.executable} (pip install transformers)") from None
-    import torch
-
+        raise SpecError(f"the transformers package is not installed for {sys.executable}; pip install transformers") from None
+    if not example:
+        raise SpecError("a transformers model is traced on a tokenized batch, and the compile spec gives none (exampleInputs)")
     try:
-        config = transformers.AutoConfig.from_pretrained(model_id)
-        # torchscript=True makes the model return tuples, which torch.jit.trace needs.
-        model = transformers.AutoModel.from_pretrained(model_id, torchscript=True)
+        config = transformers.AutoConfig.from_pretrained(model_dir)
+        model = load_pretrained(transformers, config, model_dir)
     except OSError as error:
-        raise SpecError(f"transformers cannot load '{model_id}': {one_line(error)}") from None
-    ids = torch.randint(0, config.vocab_size, (batch_size, TEXT_SEQUENCE_LENGTH), dtype=torch.int64)
-    mask = torch.ones(batch_size, TEXT_SEQUENCE_LENGTH, dtype=torch.int64)
-    return model, (ids, mask), ["input_ids", "attention_mask"]
+        raise SpecError(f"transformers cannot load '{model_dir}': {one_line(error)}") from None
+    vocab_size = getattr(config, "vocab_size", None)
+    ids = example.get("input_ids")
+    if ids is not None and vocab_size and int(ids.max()) >= vocab_size:
+        raise SpecError(f"the tokenizer gives token id {int(ids.max())}, but the model's vocabulary has {vocab_size} ids; use the model's own tokenizer (leave --tokenizer unset)")
+    return keyword_forward(model, list(example)), tuple(example.values()), list(example)
 
 
 def function_model(source, batch_size):
@@ -101,13 +131,31 @@ def function_model(source, batch_size):
     return model, inputs, [f"input{i}" for i in range(len(inputs))]
 
 
+def read_example(spec):
+    """The example inputs the caller wrote (a raw tensor file and its entries), by name, in the file's order; {} if none."""
+    example = spec.get("exampleInputs")
+    if not example:
+        return {}
+    import torch
+
+    data = bytearray(open(example["path"], "rb").read())
+    tensors = {}
+    for entry in example["entries"]:
+        if entry["type"] not in ELEMENT_TYPES.values():
+            raise SpecError(f"example input '{entry['name']}' has type {entry['type']}; the compile reads float32, int32 or int64")
+        dtype = getattr(torch, entry["type"])
+        count = math.prod(entry["dims"])
+        tensors[entry["name"]] = torch.frombuffer(data, dtype=dtype, count=count, offset=entry["offset"]).reshape(entry["dims"]).clone()
+    return tensors
+
+
 def build_model(spec):
     source = spec["source"]
     batch_size = int(spec["batchSize"])
     if source.startswith("torchvision:"):
         return torchvision_model(source[len("torchvision:"):], batch_size, int(spec.get("imageSize", 224)))
     if source.startswith("hf:"):
-        return transformers_model(source[len("hf:"):], batch_size)
+        return transformers_model(source[len("hf:"):], read_example(spec))
     if ":" in source:
         return function_model(source, batch_size)
     raise SpecError(f"unknown model source '{source}'; use torchvision:NAME, hf:ID or MODULE:FUNCTION")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One-shot check of inferbench's NVIDIA GPU paths on a GPU host: nvidia-smi, `inferbench env`,
-# ONNX Runtime on CUDA and TensorRT, and the Python worker on cuda in float32 and float16.
+# ONNX Runtime on CUDA and TensorRT, the Python worker on cuda in float32 and float16, and an hf: model
+# through the real transformers package where it is installed.
 #
 #   bash scripts/device-check.sh
 #
@@ -72,7 +73,7 @@ else
 fi
 
 if [ -n "$NO_GPU" ]; then
-  for name in build env ort-cuda ort-tensorrt python-cuda-fp32 python-cuda-fp16; do skip "$name" 'no NVIDIA GPU'; done
+  for name in build env ort-cuda ort-tensorrt python-cuda-fp32 python-cuda-fp16 hf-transformers-cuda; do skip "$name" 'no NVIDIA GPU'; done
   echo "device-check: $PASSED passed, $FAILED failed, $SKIPPED skipped"
   exit 0
 fi
@@ -87,7 +88,7 @@ else
   if [ "$status" -eq 0 ]; then pass build 'npm run build'; else BUILT=0; fail build "$(why "$status" "$RESULTS/build.log")"; fi
 fi
 if [ "$BUILT" -eq 0 ]; then
-  for name in env ort-cuda ort-tensorrt python-cuda-fp32 python-cuda-fp16; do skip "$name" 'dist/ could not be built'; done
+  for name in env ort-cuda ort-tensorrt python-cuda-fp32 python-cuda-fp16 hf-transformers-cuda; do skip "$name" 'dist/ could not be built'; done
   echo "device-check: $PASSED passed, $FAILED failed, $SKIPPED skipped"
   exit 1
 fi
@@ -198,37 +199,49 @@ torch.jit.trace(model, torch.rand(2, 3, 224, 224)).save(sys.argv[1])
   [ "$status" -ne 0 ] && PY_SKIP="tracing resnet18 failed, $(why "$status" "$RESULTS/trace.log")"
 fi
 
-# Loads the traced model into one Python worker on cuda and drives it with 20 closed-loop requests.
+# Loads the traced model into one Python worker on cuda and drives it with 20 closed-loop requests
+# (scripts/device-check-python.mjs, which runs on the CPU too).
 python_run() {
   local name=$1 half=$2 log="$RESULTS/$1.log"
   local verdict
-  verdict=$(bounded 150 node --input-type=module -e '
-    import { pathToFileURL } from "node:url";
-    const [indexPath, modelPath, python, half] = process.argv.slice(1);
-    const { PythonBackend, ClosedLoopLoadGenerator } = await import(pathToFileURL(indexPath).href);
-    const size = 2 * 3 * 224 * 224;
-    const samples = Array.from({ length: 4 }, (_, s) => ({
-      input: { type: "float32", dims: [2, 3, 224, 224], data: Float32Array.from({ length: size }, (_, i) => Math.sin(i + s)) },
-    }));
-    // One line on stderr for a failure, which the FAIL line quotes.
-    process.on("uncaughtException", (error) => { console.error(String(error?.message ?? error).split("\n")[0]); process.exit(1); });
-    const backend = new PythonBackend({ device: "cuda", format: "torchscript", halfPrecision: half === "1", pythonPath: python, requestTimeoutMs: 60000 });
-    const loaded = await backend.load({ artifact: { path: modelPath, format: "torchscript", batchSize: 2 }, inputs: { samples, batchSize: 2, description: "device check" }, copies: 1 });
-    try {
-      const result = await new ClosedLoopLoadGenerator({ clients: 2, queryCount: 20, warmupQueries: 4 }).run({ copies: loaded.copies, sampleCount: samples.length });
-      const ms = (ns) => (ns / 1e6).toFixed(2) + " ms";
-      const perSecond = (result.completedRequests * 1e9) / result.elapsedNs;
-      const ok = result.completedRequests === 20 && result.compute.valueAtPercentileNs(50) > 0;
-      console.log(`${ok ? "ok " : ""}${result.completedRequests} requests, ${perSecond.toFixed(1)} requests/s, ${(perSecond * 2).toFixed(1)} samples/s, latency p50 ${ms(result.latency.valueAtPercentileNs(50))}, compute p50 ${ms(result.compute.valueAtPercentileNs(50))}, torch ${loaded.effectiveSettings.torchVersion}, halfPrecision ${loaded.effectiveSettings.halfPrecision}`);
-    } finally {
-      await loaded.close();
-    }
-  ' "$ROOT/dist/index.js" "$WORK/resnet18.pt" "$PYTHON" "$half" 2>"$log")
+  verdict=$(bounded 150 node scripts/device-check-python.mjs "$WORK/resnet18.pt" "$PYTHON" "$half" cuda 2>"$log")
   local status=$?
   if [ "$status" -ne 0 ]; then fail "$name" "$(why "$status" "$log")"; return; fi
   case $verdict in
     ok\ *) pass "$name" "${verdict#ok }" ;;
     *) fail "$name" "${verdict:-no output}" ;;
+  esac
+}
+
+# An hf: model through the real transformers (the tests use a stand-in): a small BERT written by the tests' fixture,
+# loaded by AutoModelForSequenceClassification, traced on the tokenized batch at sequence length 64, run on cuda.
+hf_run() {
+  local name=hf-transformers-cuda result="$RESULTS/hf-transformers-cuda.json" log="$RESULTS/hf-transformers-cuda.log"
+  mkdir -p "$WORK/bert"
+  bounded 120 "$PYTHON" test/fixtures/hf/bert_checkpoint.py "$WORK/bert" >"$log" 2>&1
+  local status=$?
+  if [ "$status" -ne 0 ]; then fail "$name" "writing the BERT checkpoint: $(why "$status" "$log")"; return; fi
+  INFERBENCH_PYTHON=$PYTHON bounded 240 node dist/cli/main.js run --model "hf:$WORK/bert" --tokenizer bert-base-uncased --device cuda \
+    --batch-size 2 --sequence-length 64 --requests 50 --cache-dir "$WORK/cache" --no-progress -o "$result" >>"$log" 2>&1
+  status=$?
+  if [ "$status" -ne 0 ]; then fail "$name" "$(why "$status" "$log")"; return; fi
+  local verdict
+  verdict=$(node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const m = r.measurement;
+    const problems = [];
+    if (r.backend.name !== "pytorch-cuda") problems.push(`backend ${r.backend.name}`);
+    if (!r.model.name.endsWith("(PyTorch, transformers)")) problems.push(`model ${r.model.name}`);
+    if (r.compile.dimensions.sequence_length !== 64) problems.push(`traced at ${JSON.stringify(r.compile.dimensions)}`);
+    if (!(r.compile.maxAbsDifference < 1e-3)) problems.push(`traced model differs by ${r.compile.maxAbsDifference}`);
+    if (m.completedRequests !== 50) problems.push(`${m.completedRequests} requests completed, not 50`);
+    console.log(problems.length === 0
+      ? `ok ${m.throughput.samplesPerSecond.toFixed(1)} samples/s, latency p50 ${(m.latency.percentilesNs["50"] / 1e6).toFixed(2)} ms, traced max |Δ| ${r.compile.maxAbsDifference}`
+      : problems.join("; "));
+  ' "$result" 2>&1)
+  case $verdict in
+    ok\ *) pass "$name" "${verdict#ok }" ;;
+    *) fail "$name" "$verdict" ;;
   esac
 }
 
@@ -238,6 +251,14 @@ if [ -n "$PY_SKIP" ]; then
 else
   python_run python-cuda-fp32 0
   python_run python-cuda-fp16 1
+fi
+
+if [ -n "$PY_SKIP" ]; then
+  skip hf-transformers-cuda "$PY_SKIP"
+elif ! bounded 60 "$PYTHON" -c 'import transformers' >/dev/null 2>&1; then
+  skip hf-transformers-cuda "transformers is not installed for $PYTHON (pip install transformers)"
+else
+  hf_run
 fi
 
 echo "device-check: $PASSED passed, $FAILED failed, $SKIPPED skipped"

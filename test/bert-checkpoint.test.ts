@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { finishSteps } from '../src/core/steps.js';
 import { bertFromCheckpoint } from '../src/models/weights/bert-checkpoint.js';
 import { buildCheckpointOnnx } from '../src/models/weights/checkpoint-onnx.js';
-import { readHfCheckpoint } from '../src/models/weights/hf-checkpoint.js';
+import { configMaxSequenceLength, readHfCheckpoint } from '../src/models/weights/hf-checkpoint.js';
 import { readFloatTensor, readSafetensorsHeader } from '../src/models/weights/safetensors.js';
 import type { BenchmarkResult } from '../src/results/benchmark-result.js';
 import { runForResult, runInProcess } from './helpers/cli.js';
@@ -176,5 +176,15 @@ describe.skipIf(!hasTorch && !process.env.CI)('a BERT repository on the hub with
     expect(await lines('org/bin-only')).toEqual([
       'inferbench: org/bin-only holds neither an ONNX export nor safetensors weights (model.safetensors); use hf:org/bin-only with Python and transformers, or an ONNX export of it (an onnx-community/ or Xenova/ copy)',
     ]);
+  });
+});
+
+describe('the sequence length a Hugging Face config allows', () => {
+  it("is the position table, less the rows RoBERTa's positions skip past its padding id", () => {
+    expect(configMaxSequenceLength({ model_type: 'bert', max_position_embeddings: 512, pad_token_id: 0 })).toBe(512);
+    expect(configMaxSequenceLength({ model_type: 'roberta', max_position_embeddings: 514, pad_token_id: 1 })).toBe(512);
+    expect(configMaxSequenceLength({ model_type: 'xlm-roberta', max_position_embeddings: 514, pad_token_id: 1 })).toBe(512);
+    expect(configMaxSequenceLength({ model_type: 'distilbert', max_position_embeddings: 512 })).toBe(512);
+    expect(configMaxSequenceLength({ model_type: 'bert' })).toBeUndefined();
   });
 });

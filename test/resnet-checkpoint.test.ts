@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -79,7 +79,7 @@ describe.skipIf(!hasTorchvision && !process.env.CI)('a ResNet checkpoint in the 
     await expect(resnetFromCheckpoint(await readHfCheckpoint(other))).rejects.toMatchObject({ code: 'MODEL_INVALID', message });
   });
 
-  it('runs from a hub repository with its preprocessor config, on Node alone, named with its commit', async () => {
+  it("runs from a hub repository with its preprocessor config, on Node alone, named with its commit, and gives torchvision's logits", async () => {
     const commit = 'fe'.repeat(20);
     const hub = await startFakeHub({
       repos: [
@@ -103,5 +103,9 @@ describe.skipIf(!hasTorchvision && !process.env.CI)('a ResNet checkpoint in the 
     expect(result!.compile.dimensions).toMatchObject({ batch_size: 2 });
     expect(result!.inputs.description).toMatch(/64/);
     expect(result!.measurement.completedRequests).toBe(6);
+    // The graph it built from the downloaded copy, the one it measured, gives torchvision's logits on the same images.
+    const built = readdirSync(join(cacheDir, 'models')).filter((file) => /^resnet-weights-\w+\.onnx$/.test(file));
+    expect(built).toHaveLength(1);
+    expect(await worstDifference(basic, readFileSync(join(cacheDir, 'models', built[0]!)))).toBeLessThan(1e-4);
   });
 });

@@ -109,8 +109,14 @@ describe('bert-base-uncased tokenizer', () => {
     expect(() => createTextTokenizer({ model: { type: 'Nonsense' } })).toThrow(expect.objectContaining({ code: 'MODEL_INVALID' }));
   });
 
-  it('refuses to pad when the tokenizer names no pad token', () => {
+  it("pads with the special [PAD] token BERT's tokenizer class defaults to when no file names a pad token", () => {
     const bare = createTextTokenizer(bertUncasedTokenizerJson());
+    expect(bare.encode(['the cat'], { maxLength: 6, padding: 'max_length', truncation: true })[0]?.inputIds).toEqual([101, 1996, 4937, 102, 0, 0]);
+  });
+
+  it('refuses to pad when the tokenizer names no pad token and holds no conventional one', () => {
+    const json = bertUncasedTokenizerJson();
+    const bare = createTextTokenizer({ ...json, added_tokens: (json['added_tokens'] as { content: string }[]).filter((token) => token.content !== '[PAD]') });
     expect(bare.encode(['the cat'], unpadded)[0]?.inputIds).toEqual([101, 1996, 4937, 102]);
     expect(() => bare.encode(['the cat'], { maxLength: 8, padding: 'max_length', truncation: true })).toThrow(
       expect.objectContaining({ code: 'INVALID_OPTION' }),

@@ -9,6 +9,8 @@ import { PythonBackend } from '../src/runtimes/torch/python-backend.js';
 import type { PythonModelCopy } from '../src/runtimes/torch/python-model-copy.js';
 import { TorchCompiler } from '../src/runtimes/torch/torch-compiler.js';
 import { TorchModelSource } from '../src/models/torch-model-source.js';
+import { resolveBenchmarkSettings } from '../src/options/benchmark-options.js';
+import { chooseCompiler } from '../src/pipeline/choose-runtime.js';
 import { tempDir } from './helpers/fixtures.js';
 
 const torchPython = await findPython({ requireTorch: true }).catch(() => undefined);
@@ -133,8 +135,9 @@ describe.skipIf(!torchPython && !process.env.CI)(`TorchCompiler, ${SOURCE}`, asy
   it.each([
     ['torch-neuronx', 'device neuron (torch-neuronx) needs the torch-neuronx package for'],
     ['torch-neuron', 'device neuron (torch-neuron) needs the torch-neuron package for'],
-  ] as const)('names the missing %s package when tracing for Neuron', async (neuronRuntime, message) => {
-    await expect(new TorchCompiler({ device: 'neuron', neuronRuntime, imageSize: IMAGE_SIZE }).compile({ model, input: inputsFor(1).feeds[0]!, batchSize: 1, cacheDir })).rejects.toMatchObject({
+  ] as const)("names the missing %s package when tracing for Neuron, as the run's neuronRuntime setting chooses it", async (neuronRuntime, message) => {
+    const settings = resolveBenchmarkSettings({ model: SOURCE, device: 'neuron', neuronRuntime, imageSize: IMAGE_SIZE });
+    await expect(chooseCompiler(settings, true).compile({ model, input: inputsFor(1).feeds[0]!, batchSize: 1, cacheDir })).rejects.toMatchObject({
       code: 'INVALID_OPTION',
       message: expect.stringContaining(`cannot compile ${SOURCE}: ${message}`),
     });

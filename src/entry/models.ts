@@ -14,6 +14,8 @@ export { HfExportDirSource } from '../models/hf-export-dir-source.js';
 export { HubModelSource } from '../models/hub-model-source.js';
 export type { HubModelSourceOptions } from '../models/hub-model-source.js';
 export type { HubSettings } from '../models/hub/hub-settings.js';
+export { HfTorchModelSource } from '../models/hf-torch-source.js';
+export type { HfTorchModelSourceOptions } from '../models/hf-torch-source.js';
 export { TorchModelSource } from '../models/torch-model-source.js';
 export type { TorchModelSourceOptions } from '../models/torch-model-source.js';
 export { SyntheticBertSource } from '../models/synthetic-bert-source.js';

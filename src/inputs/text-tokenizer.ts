@@ -37,13 +37,26 @@ export interface TextTokenizer {
 }
 
 /**
+ * The pad token transformers' tokenizer classes default to when no file names one (BERT's `[PAD]`, RoBERTa's and
+ * XLM-R's `<pad>`), where the tokenizer.json declares it as a special token: many Hub repositories name none.
+ */
+const CONVENTIONAL_PAD_TOKENS = ['[PAD]', '<pad>'];
+
+function conventionalPadToken(tokenizerJson: TokenizerJson): string | undefined {
+  const added = Array.isArray(tokenizerJson['added_tokens']) ? (tokenizerJson['added_tokens'] as unknown[]) : [];
+  const special = added.filter((token) => objectField(token, 'special') === true).map((token) => objectField(token, 'content'));
+  return CONVENTIONAL_PAD_TOKENS.find((token) => special.includes(token));
+}
+
+/**
  * A tokenizer for any `tokenizer.json`. The pad token comes from `tokenizerConfig.pad_token`,
- * else from the JSON's `padding.pad_token`; padding goes on the right.
+ * else from the JSON's `padding.pad_token`, else it is the conventional one its special tokens hold; padding goes on
+ * the right.
  */
 export function createTextTokenizer(tokenizerJson: TokenizerJson, tokenizerConfig: TokenizerConfigJson = {}): TextTokenizer {
   const tokenizer = loadTokenizer(tokenizerJson, tokenizerConfig);
   const unkId = tokenizer.model?.unk_token_id;
-  const padToken = tokenName(tokenizerConfig['pad_token']) ?? tokenName(objectField(tokenizerJson['padding'], 'pad_token'));
+  const padToken = tokenName(tokenizerConfig['pad_token']) ?? tokenName(objectField(tokenizerJson['padding'], 'pad_token')) ?? conventionalPadToken(tokenizerJson);
   const padId = padToken === undefined ? undefined : tokenizer.token_to_id(padToken);
 
   // @huggingface/tokenizers neither truncates nor pads, so the wrapper tokenizes each sentence without

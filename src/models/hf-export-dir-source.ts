@@ -4,6 +4,7 @@ import { pathExists, readJsonIfPresent } from '../core/fs-utils.js';
 import type { ImagePreprocessing, ModelResolveOptions, ModelSource, ModelTask, ResolvedModel } from './model-source.js';
 import { OnnxFileSource } from './onnx-file-source.js';
 import { buildCheckpointOnnx, hasCheckpoint } from './weights/checkpoint-onnx.js';
+import { configMaxSequenceLength } from './weights/hf-checkpoint.js';
 
 /** Where an ONNX export keeps its model, in the order tried: optimum-cli's place, then the hub's common `onnx/`. */
 export const EXPORT_MODEL_FILES: readonly string[] = ['model.onnx', 'onnx/model.onnx'];
@@ -82,13 +83,13 @@ export class HfExportDirSource implements ModelSource {
     const imagePreprocessing = preprocessingFrom(await readJsonIfPresent(join(dir, 'preprocessor_config.json')));
     const task = taskFromConfig(config);
     const hasTokenizer = await pathExists(join(dir, 'tokenizer.json'));
-    const positions = config?.['max_position_embeddings'];
+    const maxSequenceLength = configMaxSequenceLength(config);
     return new OnnxFileSource(modelPath, {
       name: `${name}${builtFrom}`,
       ...(task === undefined ? {} : { task }),
       ...(hasTokenizer ? { tokenizer: dir } : {}),
       ...(imagePreprocessing === undefined ? {} : { imagePreprocessing }),
-      ...(Number.isInteger(positions) && (positions as number) > 0 ? { maxSequenceLength: positions as number } : {}),
+      ...(maxSequenceLength === undefined ? {} : { maxSequenceLength }),
     }).resolve(options);
   }
 }

@@ -1,13 +1,13 @@
 import { dirname } from 'node:path';
 import { InferbenchError } from '../core/errors.js';
 import type { HubDownloadProgress } from './hub/hub-blob-download.js';
-import { type HubFile, downloadHubFile } from './hub/hub-download.js';
-import { DEFAULT_HUB_REVISION, parseRepoSpec } from './hub/hub-repo.js';
+import type { HubFile } from './hub/hub-download.js';
+import { fetchHubCheckpoint, hubRepoFiles, ifMissing, type HubRepoFiles } from './hub/hub-checkpoint-files.js';
 import { resolveHubSettings, type HubSettings } from './hub/hub-settings.js';
 import { EXPORT_MODEL_FILES, HfExportDirSource } from './hf-export-dir-source.js';
 import type { ModelResolveOptions, ModelSource, ResolvedModel } from './model-source.js';
 import { requireBuiltModelType } from './weights/checkpoint-onnx.js';
-import { checkpointWeightFiles, readConfigJson } from './weights/hf-checkpoint.js';
+import { SAFETENSORS_WEIGHTS } from './weights/hf-checkpoint.js';
 
 /** Files of an export that a model may lack: configuration, tokenizer, image preprocessing. */
 const OPTIONAL_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'preprocessor_config.json'];
@@ -35,48 +35,30 @@ export class HubModelSource implements ModelSource {
   }
 
   async resolve(options: ModelResolveOptions): Promise<ResolvedModel> {
-    const { repoId, revision } = parseRepoSpec(this.id);
-    const settings = this.#options.settings ?? resolveHubSettings();
-    const fetch = (path: string, at: string): Promise<HubFile> =>
-      downloadHubFile({ repoId, revision: at, path, settings, signal: options.signal, onProgress: this.#options.onProgress });
-    const label = revision === DEFAULT_HUB_REVISION ? repoId : `${repoId}@${revision}`;
+    const repo = hubRepoFiles(this.id, this.#options.settings ?? resolveHubSettings(), { signal: options.signal, onProgress: this.#options.onProgress });
     let model: HubFile | undefined;
     let firstMiss: unknown;
     for (const path of EXPORT_MODEL_FILES) {
-      model = await fetch(path, revision).catch((error: unknown) => ifMissing(error, () => void (firstMiss ??= error)));
+      model = await repo.fetch(path).catch((error: unknown) => ifMissing(error, () => void (firstMiss ??= error)));
       if (model !== undefined) break;
     }
     // No ONNX export: the repository's own weights, from which the graph is built.
-    const weights = model === undefined ? await this.#fetchWeights(fetch, revision, label, firstMiss) : undefined;
+    const weights = model === undefined ? await fetchWeights(repo, firstMiss) : undefined;
     const anchor = (model ?? weights)!;
     // The other files come from the model's commit, even if the branch moves meanwhile: one snapshot, one model.
-    for (const path of OPTIONAL_FILES) await fetch(path, anchor.commit).catch((error: unknown) => ifMissing(error, () => undefined));
+    for (const path of OPTIONAL_FILES) await repo.fetchIfPresent(path, anchor.commit);
     const snapshotDir = anchor.path.endsWith('onnx/model.onnx') ? dirname(dirname(anchor.path)) : dirname(anchor.path);
-    return new HfExportDirSource(snapshotDir, model === undefined ? `${label} at commit ${anchor.commit.slice(0, 12)}` : label).resolve(options);
-  }
-
-  /** config.json and the safetensors weights (one file, or the shards its index names), all from one commit. */
-  async #fetchWeights(fetch: (path: string, at: string) => Promise<HubFile>, revision: string, label: string, noExport: unknown): Promise<HubFile> {
-    const config = await fetch('config.json', revision).catch((error: unknown) => ifMissing(error, () => undefined));
-    if (config === undefined) throw noExport;
-    // Before gigabytes of weights are fetched for a graph that would not be built.
-    requireBuiltModelType(await readConfigJson(dirname(config.path)), label, `hf:${label}`);
-    const single = await fetch('model.safetensors', config.commit).catch((error: unknown) => ifMissing(error, () => undefined));
-    if (single !== undefined) return single;
-    const index = await fetch('model.safetensors.index.json', config.commit).catch((error: unknown) => ifMissing(error, () => undefined));
-    if (index === undefined) {
-      throw new InferbenchError(
-        'MODEL_NOT_FOUND',
-        `${label} holds neither an ONNX export nor safetensors weights (model.safetensors); use hf:${label} with Python and transformers, or an ONNX export of it (an onnx-community/ or Xenova/ copy)`,
-      );
-    }
-    for (const shard of await checkpointWeightFiles(dirname(index.path))) await fetch(shard, config.commit);
-    return index;
+    return new HfExportDirSource(snapshotDir, model === undefined ? `${repo.label} at commit ${anchor.commit.slice(0, 12)}` : repo.label).resolve(options);
   }
 }
 
-/** `fallback()` when `error` says the file is not in the repository; any other failure is final. */
-function ifMissing<T>(error: unknown, fallback: () => T): T {
-  if (error instanceof InferbenchError && error.code === 'MODEL_NOT_FOUND') return fallback();
-  throw error;
+/** config.json and the safetensors weights (one file, or the shards its index names), all from one commit. */
+async function fetchWeights(repo: HubRepoFiles, noExport: unknown): Promise<HubFile> {
+  const checkpoint = await fetchHubCheckpoint(repo, [SAFETENSORS_WEIGHTS], (config) => requireBuiltModelType(config, repo.label, `hf:${repo.label}`));
+  if (checkpoint === undefined) throw noExport;
+  if (checkpoint.weights !== undefined) return checkpoint.weights;
+  throw new InferbenchError(
+    'MODEL_NOT_FOUND',
+    `${repo.label} holds neither an ONNX export nor safetensors weights (model.safetensors); use hf:${repo.label} with Python and transformers, or an ONNX export of it (an onnx-community/ or Xenova/ copy)`,
+  );
 }

@@ -2,6 +2,7 @@ import { statSync, type Stats } from 'node:fs';
 import { InferbenchError, firstLine } from '../core/errors.js';
 import { HfExportDirSource } from './hf-export-dir-source.js';
 import type { HubDownloadProgress } from './hub/hub-blob-download.js';
+import { HfTorchModelSource } from './hf-torch-source.js';
 import { HubModelSource } from './hub-model-source.js';
 import { resolveHubSettings } from './hub/hub-settings.js';
 import { TorchModelSource, isTorchModelSpec } from './torch-model-source.js';
@@ -29,6 +30,8 @@ export interface ModelSourceOptions {
   readonly onDownloadProgress?: (progress: HubDownloadProgress) => void;
   /** Input side of a torchvision model, in pixels. */
   readonly imageSize?: number;
+  /** The tokenizer the run names, if any: an `hf:` model's own is then not fetched. */
+  readonly tokenizer?: string;
   /** Where a Hub model's endpoint, token, offline mode and cache come from; default process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
@@ -47,6 +50,13 @@ function statOf(spec: string): Stats | undefined {
  * model, a Hugging Face export directory, an `.onnx` file, or a Hugging Face Hub id.
  */
 export function resolveModelSource(spec: string = DEFAULT_MODEL, options: ModelSourceOptions = {}): ModelSource {
+  if (spec.startsWith('hf:')) {
+    return new HfTorchModelSource(spec, {
+      settings: resolveHubSettings({}, options.env),
+      fetchTokenizer: options.tokenizer === undefined,
+      ...(options.onDownloadProgress ? { onProgress: options.onDownloadProgress } : {}),
+    });
+  }
   if (isTorchModelSpec(spec)) return new TorchModelSource(spec, options.imageSize ? { imageSize: options.imageSize } : {});
   if (spec.startsWith('synthetic:')) {
     const make = SYNTHETIC_MODELS[spec];

@@ -14,9 +14,6 @@ export interface TorchModelSourceOptions {
 /** Side of a torchvision input when none is given, as the workshop's ResNet-50. */
 export const DEFAULT_TORCH_IMAGE_SIZE = 224;
 
-/** Tokens per row of a transformers model's example input; python/inferbench_compile.py uses the same. */
-export const TORCH_TEXT_SEQUENCE_LENGTH = 128;
-
 /** True when `spec` names a PyTorch source rather than a file, hub id or built-in model: `torchvision:NAME`, `hf:ID` or `MODULE:FUNCTION`. */
 export function isTorchModelSpec(spec: string): boolean {
   return spec.startsWith('torchvision:') || spec.startsWith('hf:') || (!spec.startsWith('synthetic:') && /^[A-Za-z_][\w.]*:[A-Za-z_]\w*$/.test(spec));
@@ -31,12 +28,8 @@ function inputsOf(spec: string, imageSize: number): { task: ResolvedModel['task'
     }
     return { task: 'image', inputs: [{ name: 'input', elementType: 'float32', dims: ['batch_size', 3, imageSize, imageSize] }] };
   }
-  if (spec.startsWith('hf:')) {
-    const dims = ['batch_size', TORCH_TEXT_SEQUENCE_LENGTH];
-    return { task: 'text', inputs: ['input_ids', 'attention_mask'].map((name) => ({ name, elementType: 'int64', dims })) };
-  }
   if (/^[\w.]+:\w+$/.test(spec)) return { task: 'tensor', inputs: [] };
-  throw new InferbenchError('INVALID_OPTION', `'${spec}' is not a PyTorch model source; use torchvision:NAME, hf:ID or MODULE:FUNCTION`);
+  throw new InferbenchError('INVALID_OPTION', `'${spec}' is not a PyTorch model source; use torchvision:NAME or MODULE:FUNCTION (hf:ID is HfTorchModelSource)`);
 }
 
 /**

@@ -29,6 +29,8 @@ export const DEVICE_OPTIONS = {
   device: option(choice(DEVICES), { default: 'cpu', help: 'Where the model runs', defaultText: 'cpu', topic: 'device', compared: 'configuration' }),
   /** For PyTorch sources: trace to `torchscript` (default; runs in the Python worker) or export to `onnx` (runs on ONNX Runtime). */
   artifactFormat: option(choice(['torchscript', 'onnx']), { default: 'torchscript', help: 'What a PyTorch model is compiled to', defaultText: 'torchscript', topic: 'device', oldFlags: [{ name: 'format' }], compared: 'configuration' }),
+  /** With `device: 'neuron'`, the package that traces and runs the model: `torch-neuronx` (default; inf2, trn1) or `torch-neuron` (inf1). */
+  neuronRuntime: option(choice(['torch-neuronx', 'torch-neuron']), { default: 'torch-neuronx', help: 'Neuron package of --device neuron: torch-neuronx (inf2, trn1) or torch-neuron (inf1)', defaultText: 'torch-neuronx', topic: 'device', compared: 'configuration' }),
   /** With `device: 'tensorrt'`, build FP16 engines; default false. */
   tensorrtFp16: option(onOff(), { default: false, help: 'FP16 TensorRT engines', defaultText: 'off', topic: 'device', compared: 'configuration' }),
   /** Intra-op threads per copy; default the cores divided by the copies. */

@@ -4,7 +4,8 @@ import { requireGpus, resolveGpuDeviceIds } from '../runtimes/onnxruntime/ort-de
 import { PythonBackend } from '../runtimes/torch/python-backend.js';
 import type { Compiler } from '../compilers/compiler.js';
 import { OrtCompiler } from '../runtimes/onnxruntime/ort-compiler.js';
-import { TorchCompiler } from '../runtimes/torch/torch-compiler.js';
+import { TorchCompiler, compileModules } from '../runtimes/torch/torch-compiler.js';
+import { findPython } from '../runtimes/torch/find-python.js';
 import { InferbenchError } from '../core/errors.js';
 import { detectNeuron } from '../hardware/neuron.js';
 import type { BenchmarkSettings } from '../options/benchmark-options.js';
@@ -26,6 +27,9 @@ export interface Runtime {
 export async function chooseRuntime(settings: BenchmarkSettings, torchSource: boolean): Promise<Runtime> {
   const { device, artifactFormat } = settings;
   const threads = settings.intraOpThreadsPerCopy;
+  // An hf: model's weights can weigh gigabytes: the interpreter that will load them is found before they are fetched.
+  const modules = torchSource ? compileModules(settings.model) : [];
+  if (modules.length > 0) await findPython({ requireTorch: true, requireModules: modules });
   if (torchSource && artifactFormat === 'torchscript') {
     if (device === 'tensorrt') {
       throw new InferbenchError('INVALID_OPTION', "--device tensorrt is an ONNX Runtime provider; add --artifact-format onnx to export the PyTorch model, or use --device cuda");
@@ -36,7 +40,7 @@ export async function chooseRuntime(settings: BenchmarkSettings, torchSource: bo
     }
     return {
       compiler: chooseCompiler(settings, true),
-      backend: new PythonBackend({ device, requestTimeoutMs: settings.requestTimeoutMs, ...(deviceIds ? { deviceIds } : {}), ...(threads ? { intraOpThreadsPerCopy: threads } : {}) }),
+      backend: new PythonBackend({ device, requestTimeoutMs: settings.requestTimeoutMs, neuronRuntime: settings.neuronRuntime, ...(deviceIds ? { deviceIds } : {}), ...(threads ? { intraOpThreadsPerCopy: threads } : {}) }),
     };
   }
   if (device === 'neuron') {
@@ -58,7 +62,7 @@ export function chooseCompiler(settings: BenchmarkSettings, torchSource: boolean
   const imageSize = settings.imageSize ? { imageSize: settings.imageSize } : {};
   if (torchSource) {
     const torchDevice = artifactFormat === 'onnx' ? (device === 'cpu' ? 'cpu' : 'cuda') : device === 'tensorrt' ? 'cuda' : device;
-    return new TorchCompiler({ device: torchDevice, format: artifactFormat, ...imageSize });
+    return new TorchCompiler({ device: torchDevice, format: artifactFormat, neuronRuntime: settings.neuronRuntime, ...imageSize });
   }
   const deviceId = settings.deviceIds?.[0];
   return new OrtCompiler({ device: device === 'neuron' ? 'cpu' : device, ...(deviceId === undefined ? {} : { deviceId }) });

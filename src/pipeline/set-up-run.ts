@@ -39,7 +39,12 @@ export async function setUpRun(options: RunSetupOptions): Promise<RunSetup> {
   const source =
     typeof model === 'object'
       ? model
-      : resolveModelSource(settings.model, { env, ...(onDownloadProgress ? { onDownloadProgress } : {}), ...(settings.imageSize ? { imageSize: settings.imageSize } : {}) });
+      : resolveModelSource(settings.model, {
+          env,
+          ...(onDownloadProgress ? { onDownloadProgress } : {}),
+          ...(settings.imageSize ? { imageSize: settings.imageSize } : {}),
+          ...(settings.tokenizer ? { tokenizer: settings.tokenizer } : {}),
+        });
   const torchSource = isTorchModelSpec(source.id);
   // A caller's own backend has chosen the device: only the compiler is still to pick, and nothing is probed.
   const runtime = backend ? { backend, compiler: compiler ?? chooseCompiler(settings, torchSource) } : await chooseRuntime(settings, torchSource);

@@ -109,6 +109,7 @@ export const FLAG_CASES: readonly FaultCase[] = [
   refused('run --device of an unknown device', ['run', '--device', 'gpu'], must('--device', DEVICES, 'gpu')),
   refused('run --artifact-format of an unknown format', ['run', '--artifact-format', 'tensorflow'], must('--artifact-format', "'torchscript' or 'onnx'", 'tensorflow')),
   refused('run --format of an unknown format', ['run', '--format', 'pt'], must('--format', "'torchscript' or 'onnx'", 'pt')),
+  refused('run --neuron-runtime of an unknown package', ['run', '--neuron-runtime', 'neuronx'], must('--neuron-runtime', "'torch-neuronx' or 'torch-neuron'", 'neuronx')),
   refused('run --tensorrt-fp16 on the CPU', ['run', '--tensorrt-fp16'], /^inferbench: --tensorrt-fp16 applies to TensorRT engines, not device cpu; drop it, or set --device to tensorrt$/),
   refused('run --intra-op-threads-per-copy 0', ['run', '--intra-op-threads-per-copy', '0'], must('--intra-op-threads-per-copy', 'an integer ≥ 1', '0')),
   refused('run --threads-per-copy -2', ['run', '--threads-per-copy', '-2'], must('--threads-per-copy', 'an integer ≥ 1', '-2')),
@@ -168,6 +169,7 @@ export const FLAG_CASES: readonly FaultCase[] = [
   refused('sweep --clients-list of no value', ['sweep', '--clients-list', ',', '-o', 'sweep'], /^inferbench: --clients-list lists no value; write e\.g\. 2,4,8$/),
   refused('sweep --device-list of an unknown device', ['sweep', '--device-list', 'gpu', '-o', 'sweep'], must('--device-list', DEVICES, 'gpu')),
   refused('sweep --devices of an unknown device', ['sweep', '--devices', 'tpu', '-o', 'sweep'], must('--devices', DEVICES, 'tpu')),
+  refused('sweep --neuron-runtime of an unknown package', ['sweep', '--neuron-runtime', 'inf1', '-o', 'sweep'], must('--neuron-runtime', "'torch-neuronx' or 'torch-neuron'", 'inf1')),
   refused('sweep --vary batch-size with 0', ['sweep', '--vary', 'batch-size=1,0', '-o', 'sweep'], must('--vary batch-size', 'an integer ≥ 1', '0')),
   refused('sweep --config of a missing file', ['sweep', '--config', 'missing.json', '-o', 'sweep'], /^inferbench: cannot read the sweep config <dir>\/missing\.json: ENOENT: no such file or directory/),
   {

@@ -6,6 +6,10 @@ import type { FaultCase } from './fault-case.js';
 const COMMIT = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const MODEL = { path: 'model.onnx', content: buildSyntheticBert({ layers: 1, hiddenSize: 32, heads: 2, intermediateSize: 64 }), lfs: true };
 
+const STAND_IN_TRANSFORMERS = new URL('../fixtures/python', import.meta.url).pathname;
+const TOKENIZER = { path: 'tokenizer.json', content: JSON.stringify(bertUncasedTokenizerJson()) };
+const BERT_CONFIG = { model_type: 'bert', architectures: ['BertForMaskedLM'], vocab_size: 30522, hidden_size: 32, max_position_embeddings: 512, type_vocab_size: 2 };
+
 /** The bearer token the fake hub's private repo takes. */
 export const HUB_TOKEN = 'hf_right';
 
@@ -14,10 +18,14 @@ export const HUB_REPOS: readonly FakeHubRepo[] = [
   { id: 'acme/private', commit: COMMIT, private: true, files: [MODEL] },
   { id: 'acme/broken', commit: COMMIT, failsWith: 500, files: [MODEL] },
   { id: 'acme/silent', commit: COMMIT, failsWith: 'no-answer', files: [MODEL] },
+  // A text model's config.json, for hf:, with and without its weights (a few bytes: nothing loads them here).
+  { id: 'acme/bert-config-only', commit: COMMIT, files: [{ path: 'config.json', content: JSON.stringify(BERT_CONFIG) }] },
+  { id: 'acme/bert-bin', commit: COMMIT, files: [{ path: 'config.json', content: JSON.stringify(BERT_CONFIG) }, { path: 'pytorch_model.bin', content: new Uint8Array(64), lfs: true }, TOKENIZER] },
+  { id: 'acme/resnet-config', commit: COMMIT, files: [{ path: 'config.json', content: JSON.stringify({ model_type: 'resnet', num_channels: 3 }) }] },
   {
     id: 'acme/garbage-config',
     commit: COMMIT,
-    files: [MODEL, { path: 'config.json', content: '{"model_type": "bert", "archi' }, { path: 'tokenizer.json', content: JSON.stringify(bertUncasedTokenizerJson()) }],
+    files: [MODEL, { path: 'config.json', content: '{"model_type": "bert", "archi' }, TOKENIZER],
   },
 ];
 
@@ -28,6 +36,13 @@ const fromHub = (name: string, repo: string, env: Record<string, string>, exitCo
   args: ['run', '-m', repo, '--cache-dir', 'cache'],
   env,
   expect: { exitCode, progress, line },
+});
+
+/** `fromHub` in a process whose Python finds the stand-in transformers package of test/fixtures/python. */
+const fromHubWithTransformers = (name: string, repo: string, exitCode: number, line: RegExp, progress: string[]): FaultCase => ({
+  ...fromHub(name, repo, { PYTHONPATH: STAND_IN_TRANSFORMERS }, exitCode, line, progress),
+  spawn: true,
+  needsTorch: true,
 });
 
 /** A hub that refuses, fails, says nothing or serves garbage, and a cache that lacks what offline mode needs. */
@@ -50,6 +65,13 @@ export const HUB_CASES: readonly FaultCase[] = [
     'downloading config.json',
     'downloading tokenizer.json',
   ]),
+  // The interpreter that loads an hf: model is found first: these two find the tests' stand-in transformers.
+  fromHubWithTransformers('hf: naming an image model, which it does not trace', 'hf:acme/resnet-config', 2, /^inferbench: hf:acme\/resnet-config traces a text model on tokenized text, and its config\.json has no vocab_size \(model_type resnet\); for an image model pass its id without hf: \(ResNet is built from its weights\) or torchvision:NAME$/, ['resolving model', 'downloading config.json']),
+  fromHubWithTransformers('hf: naming a repo without weights', 'hf:acme/bert-config-only', 2, /^inferbench: acme\/bert-config-only holds no weights transformers loads \(model\.safetensors or pytorch_model\.bin, or their index\); check the repo id and revision$/, ['resolving model', 'downloading config.json']),
+  {
+    ...fromHub('hf: without transformers installed', 'hf:acme/bert-bin', {}, 2, /^inferbench: found no Python 3 that imports torch and transformers \(tried .+\); pip install transformers for it \(and torch if it lacks that\) or set INFERBENCH_PYTHON to an interpreter that has them$/, []),
+    needsTorch: true,
+  },
   {
     family: 'hub',
     name: 'a MODEL_NAME missing from the cache, offline',

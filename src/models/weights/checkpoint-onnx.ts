@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { access, lstat, readlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
 import { InferbenchError } from '../../core/errors.js';
 import { pathExists, writeFileAtomic } from '../../core/fs-utils.js';
 import { finishStepsCancellably } from '../../core/steps.js';
 import { cacheWriteError, makeCacheFolder } from '../cache-dir.js';
 import { BERT_FAMILY_TYPES, bertFromCheckpoint, hasClassifier } from './bert-checkpoint.js';
-import { checkpointWeightFiles, readHfCheckpoint } from './hf-checkpoint.js';
+import { SAFETENSORS_WEIGHTS, checkpointWeightFiles, contentHash, readHfCheckpoint } from './hf-checkpoint.js';
 import { resnetFromCheckpoint } from './resnet-checkpoint.js';
 
 /** Bump when a graph built from weights changes, so that graphs built by older versions are not reused. */
@@ -36,21 +35,9 @@ export interface CheckpointOnnx {
   readonly randomHead: boolean;
 }
 
-/**
- * A hash of the file's content. A Hugging Face cache snapshot links each file to its blob, named by the content's
- * SHA-256 (or git blob hash), which the download verified: that name is used rather than reading gigabytes again.
- */
-async function contentHash(path: string): Promise<string> {
-  const target = (await lstat(path)).isSymbolicLink() ? await readlink(path) : undefined;
-  if (target !== undefined && basename(dirname(target)) === 'blobs' && /^([0-9a-f]{40}|[0-9a-f]{64})$/.test(basename(target))) return basename(target);
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 /** Whether `dir` holds weights inferbench can build a graph from: config.json and safetensors weights. */
 export async function hasCheckpoint(dir: string): Promise<boolean> {
-  return (await pathExists(join(dir, 'config.json'))) && ((await pathExists(join(dir, 'model.safetensors'))) || (await pathExists(join(dir, 'model.safetensors.index.json'))));
+  return (await pathExists(join(dir, 'config.json'))) && ((await pathExists(join(dir, SAFETENSORS_WEIGHTS.file))) || (await pathExists(join(dir, SAFETENSORS_WEIGHTS.index))));
 }
 
 /**

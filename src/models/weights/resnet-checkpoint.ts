@@ -60,7 +60,7 @@ export function resnetShapeOf(checkpoint: HfCheckpoint): ResnetShape {
 }
 
 /** Each conv and its module in a ResNetForImageClassification checkpoint (`…layers.0.layer.1` holds `convolution` and `normalization`). */
-function checkpointModules(shape: ResnetShape, prefix: string): [ConvSpec, string][] {
+export function resnetCheckpointModules(shape: ResnetShape, prefix: string): [ConvSpec, string][] {
   const layout = resnetLayout(shape);
   const modules: [ConvSpec, string][] = [[layout.stem, `${prefix}embedder.embedder`]];
   for (const block of layout.blocks) {
@@ -110,7 +110,7 @@ export async function resnetFromCheckpoint(checkpoint: HfCheckpoint, signal?: Ab
   const prefix = checkpoint.files.has('embedder.embedder.convolution.weight') ? '' : 'resnet.';
   // By graph name (`layer1.0.conv2`), which the graph asks for as it lays the same shape out again.
   const convs = new Map<string, ConvBnWeights>();
-  for (const [spec, module] of checkpointModules(shape, prefix)) {
+  for (const [spec, module] of resnetCheckpointModules(shape, prefix)) {
     signal?.throwIfAborted();
     const norm = (field: string) => checkpointTensor(checkpoint, `${module}.normalization.${field}`, [spec.outChannels]);
     convs.set(spec.conv, {

@@ -6,6 +6,8 @@ import { pythonCandidates } from '../../hardware/python-env.js';
 export interface FindPythonOptions {
   /** Only accept an interpreter that imports torch; false for the 'null' format. */
   readonly requireTorch: boolean;
+  /** Python packages the interpreter must also have, e.g. `transformers` for an `hf:` model. */
+  readonly requireModules?: readonly string[];
   /** Interpreter to use; when given it is the only candidate. */
   readonly pythonPath?: string;
   /** Environment to read INFERBENCH_PYTHON from; default process.env. */
@@ -45,11 +47,15 @@ const TORCH_VERSION_SCRIPT = [
 /** Probes already run in this process, by `requireTorch` and candidate: each starts an interpreter. */
 const probes = new Map<string, Promise<FoundPython | undefined>>();
 
-function probe(path: string, requireTorch: boolean, signal: AbortSignal | undefined): Promise<FoundPython | undefined> {
-  const key = `${requireTorch}\0${path}`;
+/** Exits non-zero unless each of `modules` is installed, found without importing it. */
+const modulesScript = (modules: readonly string[]): string =>
+  ['import importlib.util, sys', ...modules.map((name) => `if importlib.util.find_spec(${JSON.stringify(name)}) is None: sys.exit("no ${name}")`)].join('\n');
+
+function probe(path: string, requireTorch: boolean, modules: readonly string[], signal: AbortSignal | undefined): Promise<FoundPython | undefined> {
+  const key = `${requireTorch}\0${modules.join()}\0${path}`;
   let found = probes.get(key);
   if (!found) {
-    const script = requireTorch ? TORCH_VERSION_SCRIPT : 'import sys; assert sys.version_info >= (3, 8)';
+    const script = [modulesScript(modules), requireTorch ? TORCH_VERSION_SCRIPT : 'assert sys.version_info >= (3, 8)'].join('\n');
     found = runChild(path, ['-c', script], { what: `probing the Python interpreter ${path}`, timeoutMs: PROBE_TIMEOUT_MS, signal }).then((result) =>
       // The last line: a sitecustomize or a wrapper may print before the script does.
       result.failed ? undefined : { path, torchVersion: requireTorch ? result.stdout.trim().split('\n').at(-1)!.trim() : undefined },
@@ -62,20 +68,24 @@ function probe(path: string, requireTorch: boolean, signal: AbortSignal | undefi
 }
 
 /**
- * The first interpreter that runs (and imports torch, when required): `pythonPath` alone when given,
+ * The first interpreter that runs (and imports torch and has the other modules, when required): `pythonPath` alone when given,
  * else INFERBENCH_PYTHON, then `python3`, then `/usr/bin/python3` ({@link pythonCandidates}). The
  * error names every one tried.
  */
 export async function findPython(options: FindPythonOptions): Promise<FoundPython> {
   const candidates = options.pythonPath === undefined ? pythonCandidates(options.env ?? process.env, options.fallbackPythons) : [options.pythonPath];
+  const modules = options.requireModules ?? [];
   for (const candidate of candidates) {
-    const found = await probe(candidate, options.requireTorch, options.signal);
+    const found = await probe(candidate, options.requireTorch, modules, options.signal);
     if (found) return found;
   }
-  const what = options.requireTorch ? 'Python 3 that imports torch' : 'Python 3.8 or later';
+  const what = options.requireTorch ? `Python 3 that imports ${['torch', ...modules].join(' and ')}` : 'Python 3.8 or later';
   const tried = candidates.join(', ');
-  const fix = options.requireTorch
-    ? 'install PyTorch for it (Debian/Ubuntu: apt-get install python3-torch; or pip install torch) or set INFERBENCH_PYTHON to an interpreter that has it'
-    : 'install python3 or set INFERBENCH_PYTHON to an interpreter';
+  const fix =
+    modules.length > 0
+      ? `pip install ${modules.join(' ')} for it (and torch if it lacks that) or set INFERBENCH_PYTHON to an interpreter that has them`
+      : options.requireTorch
+        ? 'install PyTorch for it (Debian/Ubuntu: apt-get install python3-torch; or pip install torch) or set INFERBENCH_PYTHON to an interpreter that has it'
+        : 'install python3 or set INFERBENCH_PYTHON to an interpreter';
   throw new InferbenchError('INVALID_OPTION', `found no ${what} (tried ${tried}); ${fix}`);
 }

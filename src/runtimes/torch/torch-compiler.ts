@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { readFile, rename, rm } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
@@ -8,12 +8,13 @@ import type { NeuronRuntime } from './python-backend.js';
 import type { PythonDevice } from './python-protocol.js';
 import { toOrtFeeds } from '../onnxruntime/ort-tensors.js';
 import { compareOutputs } from '../../tensors/compare-outputs.js';
-import type { TensorData } from '../../tensors/tensor.js';
+import type { NamedTensors, TensorData } from '../../tensors/tensor.js';
+import { readRawTensors, writeRawTensors, type RawTensorEntry } from './raw-tensors.js';
 import { InferbenchError, firstLine } from '../../core/errors.js';
 import { runChild } from '../../core/child-process.js';
-import type { NamedTensors, FeedTensor, FeedElementType } from '../../tensors/tensor.js';
 import { DEFAULT_TORCH_IMAGE_SIZE } from '../../models/torch-model-source.js';
 import { requireInteger } from '../../core/validate.js';
+import { matchInputsToModel } from '../../inputs/match-inputs.js';
 import type { CompileRequest, CompiledArtifact, Compiler } from '../../compilers/compiler.js';
 import { readCompileRecord, writeCompileRecord, type CompileRecordBase } from '../../compilers/compile-cache.js';
 import { requireCompileBatchSize } from '../../compilers/batch-size.js';
@@ -38,18 +39,6 @@ export interface TorchCompilerOptions {
   readonly timeoutMs?: number;
 }
 
-/** Where one raw tensor lies in a file the compile script writes. */
-interface RawTensorEntry {
-  /** Tensor name. */
-  readonly name: string;
-  /** Element type. */
-  readonly type: FeedElementType;
-  /** Shape. */
-  readonly dims: readonly number[];
-  /** Byte offset in the file. */
-  readonly offset: number;
-}
-
 /** What python/inferbench_compile.py prints on stdout. */
 interface ScriptResult {
   /** torch.__version__ of the interpreter. */
@@ -70,7 +59,7 @@ interface ScriptResult {
 interface TorchCompileRecord extends CompileRecordBase {
   /** Wall time of the trace or export. */
   readonly compileNs: number;
-  /** { batch_size }. */
+  /** Each symbolic dimension's value: { batch_size }, and a text model's sequence_length. */
   readonly dimensions: Record<string, number>;
   /** Largest absolute difference between the original and the compiled outputs. */
   readonly maxAbsDifference: number;
@@ -93,19 +82,11 @@ const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 /** The script's exit code for a bad spec or source, as opposed to a failed compile. */
 const BAD_SPEC_EXIT_CODE = 2;
 
-const ARRAY_TYPES = { float32: Float32Array, int32: Int32Array, int64: BigInt64Array } as const;
+/** Python packages the compile of a source needs beside torch: transformers for an `hf:` model. */
+export const compileModules = (source: string): string[] => (source.startsWith('hf:') ? ['transformers'] : []);
 
-/** Tensors of a raw file the script wrote (little-endian, 8-byte aligned, as on every platform Node runs on). */
-function readRawTensors(bytes: Buffer, entries: readonly RawTensorEntry[]): Record<string, FeedTensor> {
-  return Object.fromEntries(
-    entries.map(({ name, type, dims, offset }) => {
-      const sizeBytes = dims.reduce((a, b) => a * b, 1) * ARRAY_TYPES[type].BYTES_PER_ELEMENT;
-      // A copy, so the array is aligned whatever the Buffer's offset in its pool.
-      const data = new ARRAY_TYPES[type](new Uint8Array(bytes.subarray(offset, offset + sizeBytes)).buffer);
-      return [name, { type, dims, data } as FeedTensor];
-    }),
-  );
-}
+/** Each input's name and shape: an artifact traces one shape, so each is another artifact (a text model's sequence length). */
+const inputShapes = (input: NamedTensors): [string, readonly number[]][] => Object.entries(input).map(([name, tensor]) => [name, tensor.dims]);
 
 /**
  * Compiles a PyTorch model (a `TorchModelSource`) for one batch size in Python, as the workshop
@@ -137,10 +118,10 @@ export class TorchCompiler implements Compiler {
       throw new InferbenchError('INVALID_OPTION', `${this.name} compiles PyTorch sources such as torchvision:resnet50, not the ${model.format} file ${model.path}`);
     }
     const batchSize = requireCompileBatchSize(request);
-    const python = await findPython({ requireTorch: true, pythonPath: this.#options.pythonPath, signal });
+    const python = await findPython({ requireTorch: true, requireModules: compileModules(model.path), pythonPath: this.#options.pythonPath, signal });
     const neuronRuntime = this.#device === 'neuron' ? (this.#options.neuronRuntime ?? 'torch-neuronx') : undefined;
     const cacheKey = createHash('sha256')
-      .update(JSON.stringify({ compiler: this.name, source: model.path, sourceSha256: model.sha256, batchSize, imageSize: this.#imageSize, device: this.#device, format: this.#format, neuronRuntime, torchVersion: python.torchVersion }))
+      .update(JSON.stringify({ compiler: this.name, source: model.path, sourceSha256: model.sha256, batchSize, imageSize: this.#imageSize, inputShapes: inputShapes(input), device: this.#device, format: this.#format, neuronRuntime, torchVersion: python.torchVersion }))
       .digest('hex');
     const dir = join(cacheDir, 'compiled', cacheKey);
     const path = join(dir, this.#format === 'onnx' ? 'model.onnx' : 'model.pt');
@@ -173,9 +154,14 @@ export class TorchCompiler implements Compiler {
     // The script writes under unique names, renamed here when whole; the record goes last, so an
     // entry with a record is complete.
     const tmp = join(dir, `${randomUUID()}.tmp`);
-    const files = { output: `${tmp}.model`, inputsOutput: `${tmp}.inputs.bin`, outputsOutput: `${tmp}.outputs.bin` };
+    const files = { output: `${tmp}.model`, inputsOutput: `${tmp}.inputs.bin`, outputsOutput: `${tmp}.outputs.bin`, exampleInput: `${tmp}.example.bin` };
     try {
-      const result = await this.#run(python.path, { source: model.path, batchSize, imageSize: this.#imageSize, device: this.#device, format: this.#format, neuronRuntime, ...files }, signal);
+      // A text model is traced on the request's input, the real tokenized batch at the run's sequence length (a
+      // torchvision model on random pixels of the compiler's image size, which the feed is then checked against).
+      const example = model.task === 'text' ? writeRawTensors(input) : undefined;
+      if (example !== undefined) await writeFile(files.exampleInput, example.bytes);
+      const exampleInputs = example === undefined ? undefined : { path: files.exampleInput, entries: example.entries };
+      const result = await this.#run(python.path, { source: model.path, batchSize, imageSize: this.#imageSize, device: this.#device, format: this.#format, neuronRuntime, ...files, exampleInputs }, signal);
       // A source that declares no inputs (module:function) makes them itself; nothing to check them against.
       for (const entry of Object.keys(input).length === 0 ? [] : result.inputs) {
         const given = input[entry.name]?.dims;
@@ -190,7 +176,7 @@ export class TorchCompiler implements Compiler {
       const record: TorchCompileRecord = {
         batchSize,
         compileNs: Math.round(result.compileSeconds * 1e9),
-        dimensions: { batch_size: batchSize },
+        dimensions: Object.keys(input).length === 0 ? { batch_size: batchSize } : matchInputsToModel(model.inputs, input),
         maxAbsDifference,
         firstOutputValues: result.firstOutputValues,
         inputs: result.inputs,
@@ -226,7 +212,7 @@ export class TorchCompiler implements Compiler {
   }
 
   /** Runs the exported ONNX file on the example inputs and compares it with the original outputs. */
-  async #compareOnnx(files: { output: string; inputsOutput: string; outputsOutput: string }, result: ScriptResult, signal: AbortSignal | undefined): Promise<number> {
+  async #compareOnnx(files: { readonly output: string; readonly inputsOutput: string; readonly outputsOutput: string }, result: ScriptResult, signal: AbortSignal | undefined): Promise<number> {
     const inputs = readRawTensors(await readFile(files.inputsOutput), result.inputs);
     const expected = readRawTensors(await readFile(files.outputsOutput), result.outputs);
     const session = await ort.InferenceSession.create(files.output).catch((error: unknown) => {

@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { InferbenchError } from '../core/errors.js';
+import { pathExists, readJsonIfPresent } from '../core/fs-utils.js';
+import type { HubDownloadProgress } from './hub/hub-blob-download.js';
+import { fetchHubCheckpoint, hubRepoFiles } from './hub/hub-checkpoint-files.js';
+import { resolveHubSettings, type HubSettings } from './hub/hub-settings.js';
+import type { ModelResolveOptions, ModelSource, ResolvedModel, TensorSpec } from './model-source.js';
+import { PYTORCH_WEIGHTS, SAFETENSORS_WEIGHTS, checkpointWeightFiles, configMaxSequenceLength, contentHash, readConfigJson } from './weights/hf-checkpoint.js';
+
+/** Weight formats transformers loads, in the order it prefers them. */
+const WEIGHT_FORMATS = [SAFETENSORS_WEIGHTS, PYTORCH_WEIGHTS];
+
+/** The tokenizer's files, fetched with the model unless the run names its own tokenizer. */
+const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json'];
+
+/** The text inputs a tokenizer makes, in the order they are fed. */
+const TEXT_INPUT_NAMES = ['input_ids', 'attention_mask', 'token_type_ids'];
+
+/** Options of {@link HfTorchModelSource}. */
+export interface HfTorchModelSourceOptions {
+  /** Endpoint, token, offline mode and cache; default from HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE, HF_HUB_CACHE/HF_HOME. */
+  readonly settings?: HubSettings;
+  /** Receives download progress of each file. */
+  readonly onProgress?: (progress: HubDownloadProgress) => void;
+  /** False when the run names its own tokenizer: the model's is then not fetched. Default true. */
+  readonly fetchTokenizer?: boolean;
+}
+
+/**
+ * Refuses a config.json that describes no text model: `hf:` traces a sequence classifier on tokenized text, as the
+ * workshop does.
+ */
+function requireTextModel(config: Readonly<Record<string, unknown>>, label: string): void {
+  if (Number.isInteger(config['vocab_size'])) return;
+  throw new InferbenchError(
+    'INVALID_OPTION',
+    `hf:${label} traces a text model on tokenized text, and its config.json has no vocab_size (model_type ${String(config['model_type'] ?? 'unknown')}); for an image model pass its id without hf: (ResNet is built from its weights) or torchvision:NAME`,
+  );
+}
+
+/**
+ * The inputs the model is fed: the names its tokenizer_config.json lists, else input_ids and attention_mask, and the
+ * segment ids where the config has a table of them (BERT, not RoBERTa or DistilBERT). The sequence length is the run's.
+ */
+function textInputsOf(config: Readonly<Record<string, unknown>>, tokenizerConfig: Record<string, unknown> | undefined): TensorSpec[] {
+  const listed = tokenizerConfig?.['model_input_names'];
+  const typeVocabSize = config['type_vocab_size'];
+  const names = Array.isArray(listed)
+    ? TEXT_INPUT_NAMES.filter((name) => listed.includes(name))
+    : TEXT_INPUT_NAMES.filter((name) => name !== 'token_type_ids' || (Number.isInteger(typeVocabSize) && (typeVocabSize as number) >= 2));
+  return names.map((name) => ({ name, elementType: 'int64', dims: ['batch_size', 'sequence_length'] }));
+}
+
+/**
+ * A Hugging Face transformers model run in PyTorch (`hf:ID` or `hf:DIR`), as the workshop runs it: a Hub id's
+ * config.json, weights (safetensors or `pytorch_model.bin`, sharded or not) and tokenizer are fetched into the shared
+ * Hugging Face cache from one commit (same endpoint, token and offline mode as any Hub model); a local folder is used
+ * as it is. The resolved `path` is `hf:` and that folder, which the PyTorch compiler loads with
+ * `AutoModelForSequenceClassification` and traces on the run's tokenized batch, at its sequence length.
+ */
+export class HfTorchModelSource implements ModelSource {
+  readonly id: string;
+  readonly #options: HfTorchModelSourceOptions;
+
+  constructor(spec: string, options: HfTorchModelSourceOptions = {}) {
+    this.id = spec;
+    this.#options = options;
+  }
+
+  async resolve(options: ModelResolveOptions): Promise<ResolvedModel> {
+    options.signal?.throwIfAborted();
+    const target = this.id.slice('hf:'.length);
+    const local = statSync(target, { throwIfNoEntry: false })?.isDirectory() === true;
+    const { dir, name } = local ? await localFolder(target) : await this.#download(target, options.signal);
+    const config = await readConfigJson(dir);
+    requireTextModel(config, target);
+    const format = await presentFormat(dir);
+    if (format === undefined) {
+      throw new InferbenchError('MODEL_NOT_FOUND', `${dir} holds no weights transformers loads (${WEIGHT_FORMATS.map((f) => f.file).join(' or ')}, or their index); give hf: a complete model folder`);
+    }
+    const weightFiles = await checkpointWeightFiles(dir, format);
+    const hashes = [await contentHash(join(dir, 'config.json'))];
+    let sizeBytes = 0;
+    for (const file of weightFiles) {
+      options.signal?.throwIfAborted();
+      hashes.push(await contentHash(join(dir, file)));
+      sizeBytes += (await stat(join(dir, file))).size;
+    }
+    const maxSequenceLength = configMaxSequenceLength(config);
+    return {
+      name,
+      path: `hf:${dir}`,
+      format: 'torch',
+      sha256: createHash('sha256').update(JSON.stringify(hashes)).digest('hex'),
+      sizeBytes,
+      inputs: textInputsOf(config, await readJsonIfPresent(join(dir, 'tokenizer_config.json'))),
+      outputs: [],
+      synthetic: false,
+      task: 'text',
+      ...((await pathExists(join(dir, 'tokenizer.json'))) ? { tokenizer: dir } : {}),
+      ...(maxSequenceLength === undefined ? {} : { maxSequenceLength }),
+    };
+  }
+
+  /** config.json, the weights and the tokenizer files, from one commit, into the Hub cache. */
+  async #download(spec: string, signal: AbortSignal | undefined): Promise<{ dir: string; name: string }> {
+    const repo = hubRepoFiles(spec, this.#options.settings ?? resolveHubSettings(), { signal, onProgress: this.#options.onProgress });
+    const checkpoint = await fetchHubCheckpoint(repo, WEIGHT_FORMATS, (config) => requireTextModel(config, repo.label));
+    if (checkpoint === undefined) throw new InferbenchError('MODEL_NOT_FOUND', `${repo.label} has no config.json, so transformers cannot load it; check the repo id`);
+    if (checkpoint.weights === undefined) {
+      throw new InferbenchError('MODEL_NOT_FOUND', `${repo.label} holds no weights transformers loads (model.safetensors or pytorch_model.bin, or their index); check the repo id and revision`);
+    }
+    const { commit } = checkpoint.config;
+    if (this.#options.fetchTokenizer !== false) for (const path of TOKENIZER_FILES) await repo.fetchIfPresent(path, commit);
+    return { dir: dirname(checkpoint.config.path), name: `${repo.label} at commit ${commit.slice(0, 12)} (PyTorch, transformers)` };
+  }
+}
+
+/** A model folder on this machine, named by config.json's `_name_or_path` or its own name. */
+async function localFolder(target: string): Promise<{ dir: string; name: string }> {
+  const dir = resolve(target);
+  const nameOrPath = (await readConfigJson(dir).catch(() => undefined))?.['_name_or_path'];
+  return { dir, name: `${typeof nameOrPath === 'string' && nameOrPath !== '' ? nameOrPath : basename(dir)} (PyTorch, transformers)` };
+}
+
+/** The first weight format whose file or index `dir` holds. */
+async function presentFormat(dir: string): Promise<(typeof WEIGHT_FORMATS)[number] | undefined> {
+  for (const format of WEIGHT_FORMATS) if ((await pathExists(join(dir, format.file))) || (await pathExists(join(dir, format.index)))) return format;
+  return undefined;
+}
