@@ -25,23 +25,15 @@ import os
 import sys
 import time
 
+from inferbench_errors import SpecError, one_line
+
 SEED = 0
 ONNX_OPSET = 17
 FIRST_VALUES = 5
 
 
-class SpecError(Exception):
-    """A bad spec or source: exit code 2."""
-
-
 def log(message):
     print(f"inferbench compile: {message}", file=sys.stderr, flush=True)
-
-
-def one_line(error):
-    """The error as one line: TorchScript and Neuron errors put the cause on their last line."""
-    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    return f"{type(error).__name__}: {lines[-1] if lines else ''}".rstrip(": ")
 
 
 def read_spec(argv):
@@ -68,53 +60,6 @@ def torchvision_model(name, batch_size, image_size):
     # weights=None: random weights, never a download; the benchmark measures speed, not accuracy.
     model = getattr(torchvision.models, name)(weights=None)
     return model, (torch.rand(batch_size, 3, image_size, image_size),), ["input"]
-
-
-def load_pretrained(transformers, config, model_dir):
-    """AutoModelForSequenceClassification, as the workshop loads it; a model type without that head as the class config.json names."""
-    try:
-        # torchscript=True makes the model return tuples, which torch.jit.trace needs.
-        return transformers.AutoModelForSequenceClassification.from_pretrained(model_dir, torchscript=True)
-    except ValueError as unrecognized:
-        architectures = getattr(config, "architectures", None) or []
-        named = getattr(transformers, architectures[0], None) if architectures else None
-        if named is None:
-            raise SpecError(f"transformers has no sequence classifier for {model_dir}, and its config.json names no class transformers has ({', '.join(architectures) or 'none'}): {one_line(unrecognized)}") from None
-        return named.from_pretrained(model_dir, torchscript=True)
-
-
-def keyword_forward(model, names):
-    """A module taking `names` positionally that passes them to `model` by keyword: the trace takes exactly the inputs
-    the run feeds, under their names, whatever the order of the model's own parameters (GPT-2 puts others between)."""
-    import torch
-
-    bad = [name for name in names if not name.isidentifier()]
-    if bad:
-        raise SpecError(f"input names {', '.join(bad)} are not Python identifiers, so they cannot be keyword arguments of the model")
-    namespace = {}
-    exec(f"def forward(self, {', '.join(names)}):\n    return self.model({', '.join(f'{n}={n}' for n in names)})\n", namespace)
-    wrapper = type("KeywordForward", (torch.nn.Module,), {"forward": namespace["forward"]})()
-    wrapper.model = model
-    return wrapper
-
-
-def transformers_model(model_dir, example):
-    try:
-        import transformers
-    except ImportError:
-        raise SpecError(f"the transformers package is not installed for {sys.executable}; pip install transformers") from None
-    if not example:
-        raise SpecError("a transformers model is traced on a tokenized batch, and the compile spec gives none (exampleInputs)")
-    try:
-        config = transformers.AutoConfig.from_pretrained(model_dir)
-        model = load_pretrained(transformers, config, model_dir)
-    except OSError as error:
-        raise SpecError(f"transformers cannot load '{model_dir}': {one_line(error)}") from None
-    vocab_size = getattr(config, "vocab_size", None)
-    ids = example.get("input_ids")
-    if ids is not None and vocab_size and int(ids.max()) >= vocab_size:
-        raise SpecError(f"the tokenizer gives token id {int(ids.max())}, but the model's vocabulary has {vocab_size} ids; use the model's own tokenizer (leave --tokenizer unset)")
-    return keyword_forward(model, list(example)), tuple(example.values()), list(example)
 
 
 def function_model(source, batch_size):
@@ -155,6 +100,8 @@ def build_model(spec):
     if source.startswith("torchvision:"):
         return torchvision_model(source[len("torchvision:"):], batch_size, int(spec.get("imageSize", 224)))
     if source.startswith("hf:"):
+        from inferbench_transformers import transformers_model
+
         return transformers_model(source[len("hf:"):], read_example(spec))
     if ":" in source:
         return function_model(source, batch_size)
@@ -174,11 +121,13 @@ def neuron_trace(model, inputs, runtime):
     return torch.neuron.trace(model, example_inputs=list(inputs))
 
 
-def compile_torchscript(model, inputs, device, runtime):
+def compile_torchscript(model, inputs, device, runtime, scriptable=True):
     import torch
 
     if device == "neuron":
         return neuron_trace(model, inputs, runtime)
+    if not scriptable:
+        return torch.jit.trace(model, inputs)
     try:
         return torch.jit.trace(model, inputs)
     except Exception as error:  # noqa: BLE001 - any trace failure falls back to scripting
@@ -275,7 +224,8 @@ def compile_model(spec):
             os.replace(output + ".tmp", output)
             actual = None
         else:
-            compiled = compile_torchscript(model, inputs, device, spec.get("neuronRuntime", "torch-neuronx"))
+            # A transformers model is wrapped in generated code, which torch.jit.script cannot read: traced only.
+            compiled = compile_torchscript(model, inputs, device, spec.get("neuronRuntime", "torch-neuronx"), scriptable=not spec["source"].startswith("hf:"))
             compile_seconds = time.perf_counter() - start
             torch.jit.save(compiled, output + ".tmp")
             os.replace(output + ".tmp", output)

@@ -14,6 +14,8 @@ import sys
 import time
 import traceback
 
+from inferbench_errors import one_line
+
 LOAD, LOADED, INPUTS, READY, RUN, DONE, ERROR, SHUTDOWN = range(1, 9)
 
 HEADER = struct.Struct("<IB")
@@ -23,12 +25,6 @@ FLOAT64 = struct.Struct("<d")
 
 def log(message):
     print(f"inferbench worker {os.getpid()}: {message}", file=sys.stderr, flush=True)
-
-
-def one_line(error):
-    """The error as one line: TorchScript puts the original error on its last line."""
-    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    return f"{type(error).__name__}: {lines[-1] if lines else ''}".rstrip(": ")
 
 
 class Channel:

@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { finishSteps } from '../src/core/steps.js';
 import { bertUncasedTokenizerJson } from '../src/inputs/bert-uncased-tokenizer.js';
+import { HfTorchModelSource } from '../src/models/hf-torch-source.js';
+import { resolveHubSettings } from '../src/models/hub/hub-settings.js';
 import { bertFromCheckpoint } from '../src/models/weights/bert-checkpoint.js';
 import { readHfCheckpoint } from '../src/models/weights/hf-checkpoint.js';
 import type { BenchmarkResult } from '../src/results/benchmark-result.js';
@@ -51,9 +53,47 @@ describe.skipIf(!debianPythonHas('torch') && !process.env.CI)('an hf:ID model ru
             { path: 'tokenizer_config.json', content: JSON.stringify({ pad_token: '[PAD]' }) },
           ],
         },
+        { id: 'org/config-only', commit: COMMIT, files: [{ path: 'config.json', content: readFileSync(join(binDir, 'config.json'), 'utf8') }] },
+        { id: 'org/resnet', commit: COMMIT, files: [{ path: 'config.json', content: JSON.stringify({ model_type: 'resnet', num_channels: 3 }) }] },
       ],
     });
   }, 60_000);
+
+  it('takes a local folder as it is, its inputs from the tokenizer config or else the config, and refuses a missing one', async () => {
+    const model = await new HfTorchModelSource(`hf:${binDir}`).resolve({ cacheDir: tempDir() });
+    const dims = ['batch_size', 'sequence_length'];
+    expect(model).toMatchObject({ name: `${binDir} (PyTorch, transformers)`, path: `hf:${binDir}`, format: 'torch', task: 'text', synthetic: false, maxSequenceLength: 64 });
+    expect(model.inputs).toEqual(['input_ids', 'attention_mask', 'token_type_ids'].map((name) => ({ name, elementType: 'int64', dims })));
+    expect(model.sizeBytes).toBe(statSync(join(binDir, 'pytorch_model.bin')).size);
+    expect(model.tokenizer).toBeUndefined();
+    // Another copy of the same weights is the same model; a tokenizer that lists its inputs decides them.
+    const copy = tempDir();
+    for (const file of ['config.json', 'pytorch_model.bin']) copyFileSync(join(binDir, file), join(copy, file));
+    writeFileSync(join(copy, 'tokenizer.json'), JSON.stringify(bertUncasedTokenizerJson()));
+    writeFileSync(join(copy, 'tokenizer_config.json'), JSON.stringify({ model_input_names: ['input_ids', 'attention_mask'] }));
+    const listed = await new HfTorchModelSource(`hf:${copy}`).resolve({ cacheDir: tempDir() });
+    expect(listed.sha256).toBe(model.sha256);
+    expect(listed.tokenizer).toBe(copy);
+    expect(listed.inputs.map((input) => input.name)).toEqual(['input_ids', 'attention_mask']);
+    await expect(new HfTorchModelSource('hf:./no-such-model').resolve({ cacheDir: tempDir() })).rejects.toMatchObject({
+      code: 'MODEL_NOT_FOUND',
+      message: `hf:./no-such-model names no folder (${join(process.cwd(), 'no-such-model')} is not a directory); give a model folder, or a Hub id such as hf:bert-base-uncased`,
+    });
+  });
+
+  it('refuses, before any weights are fetched, a repository without them and an image model, naming what would work', async () => {
+    const cacheDir = tempDir();
+    const resolveHub = (spec: string) => new HfTorchModelSource(spec, { settings: resolveHubSettings({}, { HF_ENDPOINT: hub.url, HF_HUB_CACHE: join(cacheDir, 'hub') }) }).resolve({ cacheDir });
+    await expect(resolveHub('hf:org/config-only')).rejects.toMatchObject({
+      code: 'MODEL_NOT_FOUND',
+      message: 'org/config-only holds no weights transformers loads (model.safetensors or model.safetensors.index.json, or pytorch_model.bin or pytorch_model.bin.index.json); check the repo id and revision',
+    });
+    await expect(resolveHub('hf:org/resnet')).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      message: 'hf:org/resnet traces a text model on tokenized text, and its config.json has no vocab_size (model_type resnet); run an image model without hf: (a ResNet is built from its weights) or as torchvision:NAME',
+    });
+    expect(hub.requests.filter((request) => request.path.includes('/org/resnet/') && !request.path.endsWith('/config.json'))).toEqual([]);
+  });
 
   it('fetches its weights and tokenizer from one commit, and traces AutoModelForSequenceClassification on the tokenized batch at MAX_LENGTH', async () => {
     const work = tempDir();

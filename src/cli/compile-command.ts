@@ -12,7 +12,7 @@ import { ioOf, resolveOptionPaths } from './cli-io.js';
 import { terminalSafe } from '../core/terminal-text.js';
 
 /** The run options a compile uses. */
-const COMPILE_OPTIONS: readonly RunOptionName[] = ['model', 'batchSize', 'sequenceLength', 'imageSize', 'tokenizer', 'device', 'deviceIds', 'artifactFormat', 'inputNames', 'dimensions', 'cacheDir'];
+const COMPILE_OPTIONS: readonly RunOptionName[] = ['model', 'batchSize', 'sequenceLength', 'imageSize', 'tokenizer', 'device', 'deviceIds', 'neuronRuntime', 'artifactFormat', 'inputNames', 'dimensions', 'cacheDir'];
 
 export const compileArgs = {
   'batch-size-list': { type: 'string', description: 'Batch sizes to compile for, e.g. 2,4,8 (default the batch size) [env BATCH_SIZES, e.g. "2 4 8"]', valueHint: 'n,…', env: 'BATCH_SIZES' },

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { InferbenchError } from '../core/errors.js';
 import { pathExists, readJsonIfPresent } from '../core/fs-utils.js';
 import type { HubDownloadProgress } from './hub/hub-blob-download.js';
-import { fetchHubCheckpoint, hubRepoFiles } from './hub/hub-checkpoint-files.js';
+import { fetchHubWeights, hubRepoFiles } from './hub/hub-checkpoint-files.js';
 import { resolveHubSettings, type HubSettings } from './hub/hub-settings.js';
 import type { ModelResolveOptions, ModelSource, ResolvedModel, TensorSpec } from './model-source.js';
 import { PYTORCH_WEIGHTS, SAFETENSORS_WEIGHTS, checkpointWeightFiles, configMaxSequenceLength, contentHash, readConfigJson } from './weights/hf-checkpoint.js';
@@ -37,9 +37,16 @@ function requireTextModel(config: Readonly<Record<string, unknown>>, label: stri
   if (Number.isInteger(config['vocab_size'])) return;
   throw new InferbenchError(
     'INVALID_OPTION',
-    `hf:${label} traces a text model on tokenized text, and its config.json has no vocab_size (model_type ${String(config['model_type'] ?? 'unknown')}); for an image model pass its id without hf: (ResNet is built from its weights) or torchvision:NAME`,
+    `hf:${label} traces a text model on tokenized text, and its config.json has no vocab_size (model_type ${String(config['model_type'] ?? 'unknown')}); run an image model without hf: (a ResNet is built from its weights) or as torchvision:NAME`,
   );
 }
+
+/** The refusal of a model folder or repository that holds no weights transformers loads. */
+const noWeights = (where: string, fix: string): InferbenchError =>
+  new InferbenchError('MODEL_NOT_FOUND', `${where} holds no weights transformers loads (${WEIGHT_FORMATS.map((f) => `${f.file} or ${f.index}`).join(', or ')}); ${fix}`);
+
+/** A spec that names a path rather than a repo id: it starts with `.`, `/` or `~`. */
+const isPathSpec = (target: string): boolean => /^[./~]/.test(target);
 
 /**
  * The inputs the model is fed: the names its tokenizer_config.json lists, else input_ids and attention_mask, and the
@@ -74,13 +81,12 @@ export class HfTorchModelSource implements ModelSource {
     options.signal?.throwIfAborted();
     const target = this.id.slice('hf:'.length);
     const local = statSync(target, { throwIfNoEntry: false })?.isDirectory() === true;
-    const { dir, name } = local ? await localFolder(target) : await this.#download(target, options.signal);
+    if (!local && isPathSpec(target)) throw new InferbenchError('MODEL_NOT_FOUND', `hf:${target} names no folder (${resolve(target)} is not a directory); give a model folder, or a Hub id such as hf:bert-base-uncased`);
+    const { dir, name } = local ? { dir: resolve(target), name: `${resolve(target)} (PyTorch, transformers)` } : await this.#download(target, options.signal);
     const config = await readConfigJson(dir);
     requireTextModel(config, target);
     const format = await presentFormat(dir);
-    if (format === undefined) {
-      throw new InferbenchError('MODEL_NOT_FOUND', `${dir} holds no weights transformers loads (${WEIGHT_FORMATS.map((f) => f.file).join(' or ')}, or their index); give hf: a complete model folder`);
-    }
+    if (format === undefined) throw noWeights(dir, 'give hf: a complete model folder');
     const weightFiles = await checkpointWeightFiles(dir, format);
     const hashes = [await contentHash(join(dir, 'config.json'))];
     let sizeBytes = 0;
@@ -108,22 +114,13 @@ export class HfTorchModelSource implements ModelSource {
   /** config.json, the weights and the tokenizer files, from one commit, into the Hub cache. */
   async #download(spec: string, signal: AbortSignal | undefined): Promise<{ dir: string; name: string }> {
     const repo = hubRepoFiles(spec, this.#options.settings ?? resolveHubSettings(), { signal, onProgress: this.#options.onProgress });
-    const checkpoint = await fetchHubCheckpoint(repo, WEIGHT_FORMATS, (config) => requireTextModel(config, repo.label));
-    if (checkpoint === undefined) throw new InferbenchError('MODEL_NOT_FOUND', `${repo.label} has no config.json, so transformers cannot load it; check the repo id`);
-    if (checkpoint.weights === undefined) {
-      throw new InferbenchError('MODEL_NOT_FOUND', `${repo.label} holds no weights transformers loads (model.safetensors or pytorch_model.bin, or their index); check the repo id and revision`);
-    }
-    const { commit } = checkpoint.config;
-    if (this.#options.fetchTokenizer !== false) for (const path of TOKENIZER_FILES) await repo.fetchIfPresent(path, commit);
-    return { dir: dirname(checkpoint.config.path), name: `${repo.label} at commit ${commit.slice(0, 12)} (PyTorch, transformers)` };
+    // Missing, offline and not cached, or at no such revision: the download's own line says which.
+    const config = await repo.fetch('config.json');
+    const weights = await fetchHubWeights(repo, config, WEIGHT_FORMATS, (json) => requireTextModel(json, repo.label));
+    if (weights === undefined) throw noWeights(repo.label, 'check the repo id and revision');
+    if (this.#options.fetchTokenizer !== false) for (const path of TOKENIZER_FILES) await repo.fetchIfPresent(path, config.commit);
+    return { dir: dirname(config.path), name: `${repo.label} at commit ${config.commit.slice(0, 12)} (PyTorch, transformers)` };
   }
-}
-
-/** A model folder on this machine, named by config.json's `_name_or_path` or its own name. */
-async function localFolder(target: string): Promise<{ dir: string; name: string }> {
-  const dir = resolve(target);
-  const nameOrPath = (await readConfigJson(dir).catch(() => undefined))?.['_name_or_path'];
-  return { dir, name: `${typeof nameOrPath === 'string' && nameOrPath !== '' ? nameOrPath : basename(dir)} (PyTorch, transformers)` };
 }
 
 /** The first weight format whose file or index `dir` holds. */

@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import { InferbenchError } from '../core/errors.js';
 import type { HubDownloadProgress } from './hub/hub-blob-download.js';
 import type { HubFile } from './hub/hub-download.js';
-import { fetchHubCheckpoint, hubRepoFiles, ifMissing, type HubRepoFiles } from './hub/hub-checkpoint-files.js';
+import { fetchHubWeights, hubRepoFiles, ifMissing, type HubRepoFiles } from './hub/hub-checkpoint-files.js';
 import { resolveHubSettings, type HubSettings } from './hub/hub-settings.js';
 import { EXPORT_MODEL_FILES, HfExportDirSource } from './hf-export-dir-source.js';
 import type { ModelResolveOptions, ModelSource, ResolvedModel } from './model-source.js';
@@ -54,9 +54,10 @@ export class HubModelSource implements ModelSource {
 
 /** config.json and the safetensors weights (one file, or the shards its index names), all from one commit. */
 async function fetchWeights(repo: HubRepoFiles, noExport: unknown): Promise<HubFile> {
-  const checkpoint = await fetchHubCheckpoint(repo, [SAFETENSORS_WEIGHTS], (config) => requireBuiltModelType(config, repo.label, `hf:${repo.label}`));
-  if (checkpoint === undefined) throw noExport;
-  if (checkpoint.weights !== undefined) return checkpoint.weights;
+  const config = await repo.fetchIfPresent('config.json');
+  if (config === undefined) throw noExport;
+  const weights = await fetchHubWeights(repo, config, [SAFETENSORS_WEIGHTS], (json) => requireBuiltModelType(json, repo.label, `hf:${repo.label}`));
+  if (weights !== undefined) return weights;
   throw new InferbenchError(
     'MODEL_NOT_FOUND',
     `${repo.label} holds neither an ONNX export nor safetensors weights (model.safetensors); use hf:${repo.label} with Python and transformers, or an ONNX export of it (an onnx-community/ or Xenova/ copy)`,

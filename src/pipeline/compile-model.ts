@@ -8,7 +8,7 @@ import { prepareArtifact } from './prepare-artifact.js';
 import type { TorchCompiledArtifact } from '../runtimes/torch/torch-compiler.js';
 
 /** Options of {@link compileModel}: a benchmark's model, device and input settings, and the batch sizes. */
-export interface CompileModelOptions extends Pick<BenchmarkOptions, 'model' | 'device' | 'deviceIds' | 'artifactFormat' | 'sequenceLength' | 'imageSize' | 'tokenizer' | 'inputNames' | 'dimensions' | 'cacheDir' | 'seed' | 'signal' | 'env'>, Pick<RunSetupOptions, 'onDownloadProgress'> {
+export interface CompileModelOptions extends Pick<BenchmarkOptions, 'model' | 'device' | 'deviceIds' | 'neuronRuntime' | 'artifactFormat' | 'sequenceLength' | 'imageSize' | 'tokenizer' | 'inputNames' | 'dimensions' | 'cacheDir' | 'seed' | 'signal' | 'env'>, Pick<RunSetupOptions, 'onDownloadProgress'> {
   /** Batch sizes to compile for, one artifact each (the workshop's experiments: 2, 4, 8). */
   readonly batchSizes: readonly number[];
 }

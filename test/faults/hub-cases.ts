@@ -18,10 +18,8 @@ export const HUB_REPOS: readonly FakeHubRepo[] = [
   { id: 'acme/private', commit: COMMIT, private: true, files: [MODEL] },
   { id: 'acme/broken', commit: COMMIT, failsWith: 500, files: [MODEL] },
   { id: 'acme/silent', commit: COMMIT, failsWith: 'no-answer', files: [MODEL] },
-  // A text model's config.json, for hf:, with and without its weights (a few bytes: nothing loads them here).
-  { id: 'acme/bert-config-only', commit: COMMIT, files: [{ path: 'config.json', content: JSON.stringify(BERT_CONFIG) }] },
+  // A text model's config.json, for hf:, with weights of a few bytes: nothing loads them here.
   { id: 'acme/bert-bin', commit: COMMIT, files: [{ path: 'config.json', content: JSON.stringify(BERT_CONFIG) }, { path: 'pytorch_model.bin', content: new Uint8Array(64), lfs: true }, TOKENIZER] },
-  { id: 'acme/resnet-config', commit: COMMIT, files: [{ path: 'config.json', content: JSON.stringify({ model_type: 'resnet', num_channels: 3 }) }] },
   {
     id: 'acme/garbage-config',
     commit: COMMIT,
@@ -36,13 +34,6 @@ const fromHub = (name: string, repo: string, env: Record<string, string>, exitCo
   args: ['run', '-m', repo, '--cache-dir', 'cache'],
   env,
   expect: { exitCode, progress, line },
-});
-
-/** `fromHub` in a process whose Python finds the stand-in transformers package of test/fixtures/python. */
-const fromHubWithTransformers = (name: string, repo: string, exitCode: number, line: RegExp, progress: string[]): FaultCase => ({
-  ...fromHub(name, repo, { PYTHONPATH: STAND_IN_TRANSFORMERS }, exitCode, line, progress),
-  spawn: true,
-  needsTorch: true,
 });
 
 /** A hub that refuses, fails, says nothing or serves garbage, and a cache that lacks what offline mode needs. */
@@ -65,9 +56,12 @@ export const HUB_CASES: readonly FaultCase[] = [
     'downloading config.json',
     'downloading tokenizer.json',
   ]),
-  // The interpreter that loads an hf: model is found first: these two find the tests' stand-in transformers.
-  fromHubWithTransformers('hf: naming an image model, which it does not trace', 'hf:acme/resnet-config', 2, /^inferbench: hf:acme\/resnet-config traces a text model on tokenized text, and its config\.json has no vocab_size \(model_type resnet\); for an image model pass its id without hf: \(ResNet is built from its weights\) or torchvision:NAME$/, ['resolving model', 'downloading config.json']),
-  fromHubWithTransformers('hf: naming a repo without weights', 'hf:acme/bert-config-only', 2, /^inferbench: acme\/bert-config-only holds no weights transformers loads \(model\.safetensors or pytorch_model\.bin, or their index\); check the repo id and revision$/, ['resolving model', 'downloading config.json']),
+  // The interpreter that loads an hf: model is found first: a process whose Python finds the tests' stand-in.
+  {
+    ...fromHub('hf: a model missing from the cache, offline', 'hf:acme/bert-bin', { PYTHONPATH: STAND_IN_TRANSFORMERS, HF_HUB_OFFLINE: '1' }, 2, /^inferbench: config\.json of acme\/bert-bin at revision main is not in the Hugging Face cache \(looked for .*\) and HF_HUB_OFFLINE=1 is set; unset it to download$/),
+    spawn: true,
+    needsTorch: true,
+  },
   {
     ...fromHub('hf: without transformers installed', 'hf:acme/bert-bin', {}, 2, /^inferbench: found no Python 3 that imports torch and transformers \(tried .+\); pip install transformers for it \(and torch if it lacks that\) or set INFERBENCH_PYTHON to an interpreter that has them$/, []),
     needsTorch: true,

@@ -36,33 +36,25 @@ export function ifMissing<T>(error: unknown, fallback: () => T): T {
   throw error;
 }
 
-/** What {@link fetchHubCheckpoint} found. */
-export interface HubCheckpoint {
-  readonly config: HubFile;
-  /** The single weights file or the index of the shards, in the snapshot; undefined when the repository holds none of the formats. */
-  readonly weights: HubFile | undefined;
-}
-
 /**
- * config.json (undefined when the repository has none) and the weights of the first of `formats` that the repository
- * holds (one file, or the index and every shard it names), all from config.json's commit. `checkConfig` may refuse
- * the model before gigabytes of weights are fetched for it.
+ * The weights of the first of `formats` that the repository holds beside `config` (one file, or the index and every
+ * shard it names), from config.json's commit; undefined when it holds none. `checkConfig` may refuse the model first,
+ * before gigabytes of weights are fetched for it.
  */
-export async function fetchHubCheckpoint(
+export async function fetchHubWeights(
   repo: HubRepoFiles,
+  config: HubFile,
   formats: readonly WeightFormat[],
   checkConfig: (config: Record<string, unknown>) => void,
-): Promise<HubCheckpoint | undefined> {
-  const config = await repo.fetchIfPresent('config.json');
-  if (config === undefined) return undefined;
+): Promise<HubFile | undefined> {
   checkConfig(await readConfigJson(dirname(config.path)));
   for (const format of formats) {
     const single = await repo.fetchIfPresent(format.file, config.commit);
-    if (single !== undefined) return { config, weights: single };
+    if (single !== undefined) return single;
     const index = await repo.fetchIfPresent(format.index, config.commit);
     if (index === undefined) continue;
     for (const shard of await checkpointWeightFiles(dirname(index.path), format)) await repo.fetch(shard, config.commit);
-    return { config, weights: index };
+    return index;
   }
-  return { config, weights: undefined };
+  return undefined;
 }

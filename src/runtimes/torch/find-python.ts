@@ -24,42 +24,64 @@ export interface FoundPython {
   readonly path: string;
   /** torch.__version__, when torch was required. */
   readonly torchVersion: string | undefined;
+  /** The installed version of each required module, where its metadata says. */
+  readonly moduleVersions: Readonly<Record<string, string>>;
 }
 
 /** Starting an interpreter can take seconds on a cold disk. */
 const PROBE_TIMEOUT_MS = 60_000;
 
 /**
- * Prints torch.__version__ without importing torch, which costs seconds of CPU at every run: torch/version.py is a
+ * Finds torch.__version__ without importing torch, which costs seconds of CPU at every run: torch/version.py is a
  * module of constants. A torch that is there but broken fails later, at the compile or the copy's start, in one line.
  */
 const TORCH_VERSION_SCRIPT = [
-  'import importlib.util, os, sys',
   'spec = importlib.util.find_spec("torch")',
   'if spec is None or not spec.submodule_search_locations: sys.exit("no torch")',
   'path = os.path.join(list(spec.submodule_search_locations)[0], "version.py")',
   'version = importlib.util.spec_from_file_location("inferbench_torch_version", path)',
   'module = importlib.util.module_from_spec(version)',
   'version.loader.exec_module(module)',
-  'print(module.__version__)',
+  'found["torch"] = module.__version__',
 ].join('\n');
+
+/** Exits non-zero unless each of `modules` is installed, found without importing it, and records its version. */
+const modulesScript = (modules: readonly string[]): string =>
+  modules
+    .flatMap((name) => [
+      `if importlib.util.find_spec(${JSON.stringify(name)}) is None: sys.exit("no ${name}")`,
+      `try: found[${JSON.stringify(name)}] = importlib.metadata.version(${JSON.stringify(name)})`,
+      'except Exception: pass',
+    ])
+    .join('\n');
 
 /** Probes already run in this process, by `requireTorch` and candidate: each starts an interpreter. */
 const probes = new Map<string, Promise<FoundPython | undefined>>();
-
-/** Exits non-zero unless each of `modules` is installed, found without importing it. */
-const modulesScript = (modules: readonly string[]): string =>
-  ['import importlib.util, sys', ...modules.map((name) => `if importlib.util.find_spec(${JSON.stringify(name)}) is None: sys.exit("no ${name}")`)].join('\n');
 
 function probe(path: string, requireTorch: boolean, modules: readonly string[], signal: AbortSignal | undefined): Promise<FoundPython | undefined> {
   const key = `${requireTorch}\0${modules.join()}\0${path}`;
   let found = probes.get(key);
   if (!found) {
-    const script = [modulesScript(modules), requireTorch ? TORCH_VERSION_SCRIPT : 'assert sys.version_info >= (3, 8)'].join('\n');
-    found = runChild(path, ['-c', script], { what: `probing the Python interpreter ${path}`, timeoutMs: PROBE_TIMEOUT_MS, signal }).then((result) =>
+    const script = [
+      'import importlib.metadata, importlib.util, json, os, sys',
+      'assert sys.version_info >= (3, 8)',
+      'found = {}',
+      modulesScript(modules),
+      requireTorch ? TORCH_VERSION_SCRIPT : '',
+      'print(json.dumps(found))',
+    ].join('\n');
+    found = runChild(path, ['-c', script], { what: `probing the Python interpreter ${path}`, timeoutMs: PROBE_TIMEOUT_MS, signal }).then((result) => {
+      if (result.failed) return undefined;
       // The last line: a sitecustomize or a wrapper may print before the script does.
-      result.failed ? undefined : { path, torchVersion: requireTorch ? result.stdout.trim().split('\n').at(-1)!.trim() : undefined },
-    );
+      let versions: Record<string, string>;
+      try {
+        versions = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as Record<string, string>;
+      } catch {
+        return undefined; // not the probe's answer: a wrapper that ran something else
+      }
+      const { torch: torchVersion, ...moduleVersions } = versions;
+      return { path, torchVersion, moduleVersions };
+    });
     // A cancelled probe says nothing about the interpreter; let a later call retry it.
     found.catch(() => probes.delete(key));
     probes.set(key, found);

@@ -121,7 +121,7 @@ export class TorchCompiler implements Compiler {
     const python = await findPython({ requireTorch: true, requireModules: compileModules(model.path), pythonPath: this.#options.pythonPath, signal });
     const neuronRuntime = this.#device === 'neuron' ? (this.#options.neuronRuntime ?? 'torch-neuronx') : undefined;
     const cacheKey = createHash('sha256')
-      .update(JSON.stringify({ compiler: this.name, source: model.path, sourceSha256: model.sha256, batchSize, imageSize: this.#imageSize, inputShapes: inputShapes(input), device: this.#device, format: this.#format, neuronRuntime, torchVersion: python.torchVersion }))
+      .update(JSON.stringify({ compiler: this.name, source: model.path, sourceSha256: model.sha256, batchSize, imageSize: this.#imageSize, inputShapes: inputShapes(input), device: this.#device, format: this.#format, neuronRuntime, torchVersion: python.torchVersion, moduleVersions: python.moduleVersions }))
       .digest('hex');
     const dir = join(cacheDir, 'compiled', cacheKey);
     const path = join(dir, this.#format === 'onnx' ? 'model.onnx' : 'model.pt');
