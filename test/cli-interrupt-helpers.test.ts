@@ -57,7 +57,7 @@ describe('inferbench interrupted while a helper process runs', () => {
     const python = join(dir, 'slow-compile-python');
     writeFileSync(
       python,
-      `#!/bin/sh\n[ "$1" = -c ] && { echo 2.0.0; exit 0; }\nout=$(sed -n 's/.*"output":"\\([^"]*\\)".*/\\1/p')\necho partial > "$out.tmp"\nsleep 60 &\necho $! > '${marker}'\nwait\n`,
+      `#!/bin/sh\n[ "$1" = -c ] && { echo '{"torch": "2.0.0"}'; exit 0; }\nout=$(sed -n 's/.*"output":"\\([^"]*\\)".*/\\1/p')\necho partial > "$out.tmp"\nsleep 60 &\necho $! > '${marker}'\nwait\n`,
       { mode: 0o755 },
     );
     const child = execa('node', [...CLI_NODE_ARGS, 'compile', '-m', 'torchvision:resnet18', '--cache-dir', cache], { reject: false, cwd: dir, env: { INFERBENCH_PYTHON: python }, timeout: 30_000 });
