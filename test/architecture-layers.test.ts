@@ -28,6 +28,7 @@ const LAYERS = [
   'pipeline',
   'reporters',
   'sweep',
+  'fleet',
   'cli',
   'entry',
 ];

@@ -272,7 +272,10 @@ describe('sweep options from the CLI', () => {
   });
 
   it('refuses a missing output folder and a malformed --vary', async () => {
-    await expect(sweepOptionsFromFlags({ 'batch-sizes': '2' }, {})).rejects.toThrow(/^give --output-dir DIR/);
+    // The CLI says which flag (the catalogue's "sweep without --output-dir"); the API, which option.
+    const withoutFolder = await sweepOptionsFromFlags({ 'batch-sizes': '2' }, {});
+    expect(withoutFolder.outputDir).toBeUndefined();
+    expect(() => resolveSweep(withoutFolder)).toThrow(/^a sweep needs an output folder \(outputDir, --output-dir\)/);
     await expect(sweepOptionsFromFlags({ 'output-dir': dir, vary: 'sequenceLength' }, {})).rejects.toThrow("--vary takes option=value,value, e.g. sequence-length=64,128; got 'sequenceLength'");
     await expect(sweepOptionsFromFlags({ 'output-dir': dir, 'copies-list': '1,-2' }, {})).rejects.toThrow("--copies-list must be an integer ≥ 1, got '-2'");
   });

@@ -11,8 +11,10 @@ import { envCommand } from './env-command.js';
 import { helpWidth, renderCommandHelp, renderMainHelp } from './help.js';
 import { mergeCommand } from './merge-command.js';
 import { runCommand as benchmarkCommand } from './run-command.js';
-import { nearestCommand, shellQuote } from './suggest-command.js';
+import { nearestCommand } from './suggest-command.js';
+import { shellQuote } from '../core/shell-quote.js';
 import { sweepCommand } from './sweep-command.js';
+import { sweepCollectCommand, sweepPlanCommand } from './sweep-fleet-commands.js';
 import { INTERRUPTED_EXIT_CODE } from './run-outcome.js';
 
 /** A command, and its line in the top-level help. */
@@ -25,6 +27,8 @@ interface CliCommand {
 const COMMANDS: Readonly<Record<string, CliCommand>> = {
   run: { def: benchmarkCommand as CommandDef, summary: 'Benchmark a model: latency, throughput, verdict and result file' },
   sweep: { def: sweepCommand as CommandDef, summary: 'Benchmark a grid of settings; pick the best within a latency SLO' },
+  'sweep plan': { def: sweepPlanCommand as CommandDef, summary: "Write a fleet sweep's plan and its AWS Batch, Kubernetes or Slurm jobs" },
+  'sweep collect': { def: sweepCollectCommand as CommandDef, summary: "Collect a fleet sweep's results exactly; report the cheapest target" },
   compare: { def: compareCommand as CommandDef, summary: 'Compare results with a baseline, telling changes from noise' },
   merge: { def: mergeCommand as CommandDef, summary: 'Merge results of one configuration from several processes' },
   compile: { def: compileCommand as CommandDef, summary: 'Compile a model for one or more batch sizes into the cache' },
@@ -44,6 +48,7 @@ const EXIT_CODES: Record<InferbenchErrorCode, number> = {
   COMPILE_FAILED: 1,
   WORKER_FAILED: 1,
   DOWNLOAD_FAILED: 1,
+  STORAGE_FAILED: 1,
   RESULT_INVALID: USAGE_EXIT_CODE,
   RESULT_NOT_WRITTEN: 1,
   CACHE_NOT_WRITTEN: 1,
@@ -92,27 +97,30 @@ async function dispatch(args: readonly string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (first === 'help') {
-    if (rest.length > 1) throw new InferbenchError('INVALID_OPTION', `'inferbench help' takes one command, got ${rest.map((a) => `'${a}'`).join(' ')}`);
-    io.stdout.write(await commandHelp(rest[0]!, io));
+    const named = rest.join(' ');
+    if (rest.length > 1 && COMMANDS[named] === undefined) throw new InferbenchError('INVALID_OPTION', `'inferbench help' takes one command, got ${rest.map((a) => `'${a}'`).join(' ')}`);
+    io.stdout.write(await commandHelp(named, io));
     return 0;
   }
   if (first.startsWith('-')) {
     // Flags without a command are most often a run's: say how to write it.
     throw new InferbenchError('INVALID_OPTION', `'${first}' is not a command; did you mean 'inferbench run ${args.map(shellQuote).join(' ')}'?`);
   }
-  const command = commandNamed(first);
-  if (rest.some((a) => HELP_FLAGS.has(a))) {
-    io.stdout.write(await commandHelp(first, io));
+  // Two words name a subcommand: `sweep plan`, `sweep collect`.
+  const [name, commandArgs] = rest[0] !== undefined && COMMANDS[`${first} ${rest[0]}`] !== undefined ? [`${first} ${rest[0]}`, rest.slice(1)] : [first, rest];
+  const command = commandNamed(name);
+  if (commandArgs.some((a) => HELP_FLAGS.has(a))) {
+    io.stdout.write(await commandHelp(name, io));
     return 0;
   }
   try {
     // Run directly, as citty drops a subcommand's return value: a number is the exit status (check: 1 on a failed output).
-    const { result } = await runCommand(command.def, { rawArgs: rest, data: io });
+    const { result } = await runCommand(command.def, { rawArgs: commandArgs, data: io });
     return typeof result === 'number' ? result : 0;
   } catch (error) {
     // citty's own errors: a missing positional, an enum value it does not know.
     if (error instanceof Error && error.name === 'CLIError') {
-      throw new InferbenchError('INVALID_OPTION', `${stripVTControlCharacters(error.message)}; run 'inferbench ${first} --help' to list the options`, { cause: error });
+      throw new InferbenchError('INVALID_OPTION', `${stripVTControlCharacters(error.message)}; run 'inferbench ${name} --help' to list the options`, { cause: error });
     }
     throw error;
   }

@@ -20,12 +20,3 @@ export function nearestCommand(typed: string, commands: readonly string[]): stri
   const best = ranked[0];
   return best !== undefined && best.distance <= 2 && best.distance < typed.length ? best.name : undefined;
 }
-
-/**
- * An argument as a POSIX shell reads it back: bare when safe, else in double quotes (which read
- * well inside a message's single quotes), or single quotes when it holds what double quotes expand.
- */
-export function shellQuote(arg: string): string {
-  if (/^[\w@%+=:,./-]+$/.test(arg)) return arg;
-  return /["$`\\!]/.test(arg) ? `'${arg.replace(/'/g, `'\\''`)}'` : `"${arg}"`;
-}

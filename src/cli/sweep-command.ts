@@ -17,6 +17,7 @@ import { oldSpelling, optionsFromFlags, typedFlags, type OptionArgDef } from './
 import { runArgs } from './run-command.js';
 import { readSweepConfig, type SweepConfig } from './sweep-config.js';
 import { terminalSafe } from '../core/terminal-text.js';
+import { runShardCommand, type FleetFlagOptions, type SweepFlagOptions } from './sweep-shard-command.js';
 
 // A sweep writes one result per configuration into --output-dir, and its own reports there; its --config is its own.
 const { output: _output, 'output-dir': _outputDir, 'require-valid': _requireValid, config: _config, ...sharedRunArgs } = runArgs;
@@ -31,6 +32,9 @@ export const sweepArgs = {
   slo: { type: 'string', description: 'Latency objective of the best configuration, e.g. "p95<50ms"; exit 99 when none meets it', valueHint: 'expr' },
   'output-dir': { type: 'string', alias: 'o', description: "Folder of each configuration's result, sweep.json and sweep.csv; the same sweep run again resumes there", valueHint: 'dir' },
   fresh: { type: 'boolean', description: 'Start over instead of resuming what --output-dir holds' },
+  results: { type: 'string', description: "A fleet sweep's results: a folder every machine reaches, or s3://bucket/prefix; this process runs one shard there", valueHint: 'dir|s3://…' },
+  shard: { type: 'string', description: 'Which shard of its target this process runs, i/N (default: from AWS Batch, Kubernetes or Slurm, else 1/1)', valueHint: 'i/N' },
+  target: { type: 'string', description: "This machine's target among the config's targets [env INFERBENCH_TARGET]", valueHint: 'name' },
   ...sharedRunArgs,
   report: { ...sharedRunArgs.report, description: 'Reports: console, json, csv, md, html, separated by commas (default console,json,csv)', defaultText: 'console,json,csv' },
   'batch-sizes': oldSpelling('batch-size-list', 'value'),
@@ -62,6 +66,7 @@ function deviceList(flags: Readonly<Record<string, unknown>>): SweepAxes['device
   return given?.text.split(',').map((d) => readOptionText('device', `--${given.flag}`, d.trim()) as NonNullable<SweepAxes['devices']>[number]);
 }
 
+
 /**
  * Turns flags, a `--config` file and the workshop's environment into sweep options, with run's
  * precedence: defaults < config file < environment (BATCH_SIZES and the run's variables) < flags.
@@ -71,15 +76,31 @@ export async function sweepOptionsFromFlags(
   env: Readonly<Record<string, string | undefined>>,
   cwd = process.cwd(),
   rawArgs: readonly string[] = [],
-): Promise<SweepOptions> {
+): Promise<SweepFlagOptions> {
+  return (await sweepAndFleetFromFlags(flags, env, cwd, rawArgs)).sweep;
+}
+
+/** {@link sweepOptionsFromFlags}, and what the flags and config file say of a fleet. */
+export async function sweepAndFleetFromFlags(
+  flags: Readonly<Record<string, unknown>>,
+  env: Readonly<Record<string, string | undefined>>,
+  cwd = process.cwd(),
+  rawArgs: readonly string[] = [],
+): Promise<{ readonly sweep: SweepFlagOptions; readonly fleet: FleetFlagOptions }> {
   const text = (flag: string): string | undefined => flagValue(`--${flag}`, [flags[flag]].flat().at(-1) as string | undefined);
   const configPath = text('config');
   const config: SweepConfig = configPath === undefined ? {} : await readSweepConfig(resolve(cwd, configPath));
   const outputDir = text('output-dir');
-  if (outputDir === undefined) throw new InferbenchError('INVALID_OPTION', "give --output-dir DIR: it keeps each configuration's result, and a rerun of the same sweep resumes there");
   const fromConfig = { ...config.fixed, ...(config.costPerHour === undefined ? {} : { costPerHour: config.costPerHour }) };
   const vary = { ...config.axes?.vary, ...parseVary(flags.vary) };
-  return {
+  const results = text('results') ?? config.results;
+  const fleet: FleetFlagOptions = {
+    ...(config.targets === undefined ? {} : { targets: config.targets }),
+    ...(config.image === undefined ? {} : { image: config.image }),
+    ...(results === undefined ? {} : { results }),
+    configGiven: configPath !== undefined,
+  };
+  const sweep: SweepFlagOptions = {
     ...layerOptions({ config: fromConfig, env: optionsFromEnv(env), flags: optionsFromFlags(flags, SETTABLE_OPTIONS, typedFlags(rawArgs)) }),
     axes: {
       batchSizes: integerListFlag(flags, 'batch-size-list', 'batch-sizes') ?? integerListEnv(env, 'BATCH_SIZES') ?? config.axes?.batchSizes,
@@ -92,6 +113,7 @@ export async function sweepOptionsFromFlags(
     slo: text('slo') ?? config.slo,
     fresh: flags.fresh === true,
   };
+  return { sweep, fleet };
 }
 
 /** `inferbench sweep`: a benchmark per configuration of a grid, the best one within an SLO, resumable. */
@@ -103,7 +125,11 @@ export const sweepCommand = defineCommand({
     const io = ioOf(context);
     assertKnownFlags('sweep', rawArgs, sweepArgs);
     refuseArguments('sweep', args._);
-    const { outputDir, ...rest } = await sweepOptionsFromFlags(withRepeatedFlags(args, rawArgs, sweepArgs), io.env, io.cwd, rawArgs);
+    const { sweep: flagOptions, fleet } = await sweepAndFleetFromFlags(withRepeatedFlags(args, rawArgs, sweepArgs), io.env, io.cwd, rawArgs);
+    // With --results, this process is one shard of a fleet sweep.
+    if (fleet.results !== undefined || args.shard !== undefined) return runShardCommand(flagOptions, fleet, args, io);
+    const { outputDir, ...rest } = flagOptions;
+    if (outputDir === undefined) throw new InferbenchError('INVALID_OPTION', "give --output-dir DIR: it keeps each configuration's result, and a rerun of the same sweep resumes there");
     const options = { ...resolveOptionPaths(io, rest), outputDir: resolveFrom(io, outputDir) };
     // Each configuration's JSON result and sweep.csv are always written: resuming reads them.
     const formats = parseReportFormats(flagValue('--report', args.report) ?? 'console,json,csv');

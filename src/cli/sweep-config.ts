@@ -4,6 +4,7 @@ import { listOfWords } from '../options/option-kinds.js';
 import { checkOptionsFile, optionNamed, type RunOptions } from '../options/option-registry.js';
 import { DEVICES } from '../options/run-options.js';
 import { readJsonFile } from './run-config.js';
+import { fleetTargetsShape } from '../fleet/fleet-target.js';
 
 const positiveIntegers = z
   .array(z.int({ error: 'must list integers ≥ 1' }).min(1, { error: 'must list integers ≥ 1' }), { error: 'must be a list such as [2, 4, 8]' })
@@ -25,6 +26,9 @@ const configFileShape = z.strictObject({
     .optional(),
   slo: z.string({ error: 'must be a latency objective such as "p95<50ms"' }).optional(),
   costPerHour: z.number({ error: 'must be a positive price per hour' }).positive({ error: 'must be a positive price per hour' }).optional(),
+  targets: fleetTargetsShape.optional(),
+  image: z.string({ error: 'must be a container image' }).min(1, { error: 'must be a container image' }).optional(),
+  results: z.string({ error: 'must be a folder or s3://bucket/prefix' }).min(1, { error: 'must be a folder or s3://bucket/prefix' }).optional(),
 });
 
 /** A sweep's config file, checked: its fixed options are the run's, its axes' options named as the API names them. */
@@ -51,7 +55,7 @@ export async function readSweepConfig(path: string): Promise<SweepConfig> {
   const lines = parsed.error.issues.map((issue) => {
     const key = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
     if (issue.code === 'unrecognized_keys') {
-      const known = key === 'axes' ? AXES_KEYS : 'fixed, axes, slo, costPerHour';
+      const known = key === 'axes' ? AXES_KEYS : 'fixed, axes, slo, costPerHour, targets, image, results';
       return `${path}: unknown key ${issue.keys.map((k) => `'${key === '' ? k : `${key}.${k}`}'`).join(', ')}; the keys are ${known}`;
     }
     return `${path}: ${key === '' ? 'the top level' : key} ${issue.message}`;

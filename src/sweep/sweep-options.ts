@@ -107,13 +107,29 @@ function fileNameOf(index: number, count: number, settings: SweepSettings): stri
 /** The most configurations one sweep runs. */
 export const MAX_SWEEP_CONFIGURATIONS = 10_000;
 
+/** A sweep's grid, laid out and checked, before any place to keep its results is known. */
+export interface SweepGridPlan extends Omit<SweepPlan, 'configurations' | 'outputDir' | 'fresh'> {
+  /** Every configuration's settings and label, in run order. */
+  readonly points: readonly { readonly settings: SweepSettings; readonly label: string }[];
+}
+
 /**
  * Checks a sweep's options and lays out its grid: every configuration's settings are validated before
  * anything runs, so that a bad value in the last one does not fail the sweep hours in.
  */
-export function resolveSweep(options: SweepOptions): SweepPlan {
-  const { axes: given, outputDir, slo, fresh, signal: _signal, env: _env, ...shared } = options;
+export function resolveSweep(options: Omit<SweepOptions, 'outputDir'> & { readonly outputDir?: string | undefined }): SweepPlan {
+  const { outputDir, fresh } = options;
   if (typeof outputDir !== 'string' || outputDir === '') throw invalid('a sweep needs an output folder (outputDir, --output-dir) to keep its results and resume from');
+  const { points, ...grid } = resolveSweepGrid(options);
+  const absoluteDir = resolve(outputDir);
+  const configurations = points.map(({ settings, label }, index): SweepConfiguration => ({ index, settings, label, resultPath: join(absoluteDir, fileNameOf(index, points.length, settings)) }));
+  return { ...grid, configurations, outputDir: absoluteDir, fresh: fresh === true };
+}
+
+/** The grid of a sweep and its shared options, checked as {@link resolveSweep} checks them. */
+export function resolveSweepGrid(options: Omit<SweepOptions, 'outputDir' | 'fresh'>): SweepGridPlan {
+  const { axes: given, slo, signal: _signal, env: _env, ...sharedWithPlace } = options;
+  const { outputDir: _outputDir, fresh: _fresh, ...shared } = sharedWithPlace as Partial<SweepOptions>;
   const axes = orderedAxes(given);
   const sloThresholds = slo === undefined ? [] : parseSlo(slo);
   const varied = new Set(axes.map((a) => a.setting));
@@ -129,9 +145,7 @@ export function resolveSweep(options: SweepOptions): SweepPlan {
   if (size > MAX_SWEEP_CONFIGURATIONS) {
     throw invalid(`the sweep has ${size} configurations (${axes.map((a) => `${a.values.length} ${a.setting}`).join(' × ')}), over the ${MAX_SWEEP_CONFIGURATIONS} a sweep runs; vary fewer settings or fewer values, or split it into several sweeps`);
   }
-  const grid = sweepGrid(axes);
-  const absoluteDir = resolve(outputDir);
-  const configurations = grid.map((point, index): SweepConfiguration => {
+  const points = sweepGrid(axes).map((point) => {
     const label = labelOf(point);
     try {
       resolveBenchmarkSettings({ ...settings, ...point, model: modelId } as BenchmarkSettingsInput);
@@ -139,16 +153,7 @@ export function resolveSweep(options: SweepOptions): SweepPlan {
       if (error instanceof InferbenchError) throw new InferbenchError(error.code, `sweep configuration ${label}: ${error.message}`, { cause: error });
       throw error;
     }
-    return { index, settings: point, label, resultPath: join(absoluteDir, fileNameOf(index, grid.length, point)) };
+    return { settings: point, label };
   });
-  return {
-    axes,
-    configurations,
-    runOptions,
-    fixed,
-    outputDir: absoluteDir,
-    slo,
-    sloThresholds,
-    fresh: fresh === true,
-  };
+  return { axes, points, runOptions, fixed, slo, sloThresholds };
 }
