@@ -14,7 +14,7 @@ import { runCommand as benchmarkCommand } from './run-command.js';
 import { nearestCommand } from './suggest-command.js';
 import { shellQuote } from '../core/shell-quote.js';
 import { sweepCommand } from './sweep-command.js';
-import { sweepCollectCommand, sweepPlanCommand } from './sweep-fleet-commands.js';
+import { sweepCollectCommand, sweepPlanCommand, sweepSubmitCommand } from './sweep-fleet-commands.js';
 import { INTERRUPTED_EXIT_CODE } from './run-outcome.js';
 
 /** A command, and its line in the top-level help. */
@@ -28,6 +28,7 @@ const COMMANDS: Readonly<Record<string, CliCommand>> = {
   run: { def: benchmarkCommand as CommandDef, summary: 'Benchmark a model: latency, throughput, verdict and result file' },
   sweep: { def: sweepCommand as CommandDef, summary: 'Benchmark a grid of settings; pick the best within a latency SLO' },
   'sweep plan': { def: sweepPlanCommand as CommandDef, summary: "Write a fleet sweep's plan and its AWS Batch, Kubernetes or Slurm jobs" },
+  'sweep submit': { def: sweepSubmitCommand as CommandDef, summary: "Submit a fleet sweep's jobs to AWS Batch, Kubernetes or Slurm" },
   'sweep collect': { def: sweepCollectCommand as CommandDef, summary: "Collect a fleet sweep's results exactly; report the cheapest target" },
   compare: { def: compareCommand as CommandDef, summary: 'Compare results with a baseline, telling changes from noise' },
   merge: { def: mergeCommand as CommandDef, summary: 'Merge results of one configuration from several processes' },

@@ -12,7 +12,7 @@ import { publishPlan } from '../fleet/run-shard.js';
 import { describeWrittenReport, writeReports } from '../reporters/write-reports.js';
 import { assertKnownFlags, flagValue, refuseArguments, withRepeatedFlags } from './_flags.js';
 import { abortOnSigint } from './abort-on-sigint.js';
-import { ioOf, resolveFrom } from './cli-io.js';
+import { ioOf, resolveFrom, type CliIo } from './cli-io.js';
 import { CHECKS_FAILED_EXIT_CODE } from './run-outcome.js';
 import { sweepAndFleetFromFlags, sweepArgs } from './sweep-command.js';
 import { fleetPlanOf, resultsLocation } from './sweep-shard-command.js';
@@ -41,6 +41,16 @@ async function emitterOf(engine: string): Promise<(plan: FleetPlan, results: str
   }
 }
 
+/** The fleet plan the flags and config describe, and where its results go. */
+async function planFromFlags(args: Readonly<Record<string, unknown>>, rawArgs: readonly string[], defs: Record<string, OptionArgDef>, io: CliIo): Promise<{ plan: FleetPlan; results: string }> {
+  const shardsText = flagValue('--shards', args.shards as string | undefined);
+  if (shardsText !== undefined && !/^[1-9]\d*$/.test(shardsText)) throw new InferbenchError('INVALID_OPTION', `--shards must be an integer ≥ 1, got '${shardsText}'`);
+  const { sweep: options, fleet } = await sweepAndFleetFromFlags(withRepeatedFlags(args, rawArgs, defs), io.env, io.cwd, rawArgs);
+  if (fleet.results === undefined) throw new InferbenchError('INVALID_OPTION', 'give --results (or "results" in the config): the folder every machine reaches, or s3://bucket/prefix, where the jobs store their results');
+  const results = resultsLocation(io, fleet.results);
+  return { plan: await fleetPlanOf(options, { ...fleet, configGiven: true }, undefined, shardsText === undefined ? undefined : Number(shardsText)), results };
+}
+
 /** `inferbench sweep plan`: the fleet's plan.json and what each engine takes, ready to submit with its own tools. */
 export const sweepPlanCommand = defineCommand({
   meta: { name: 'sweep plan', description: "Write a fleet sweep's plan and the AWS Batch, Kubernetes or Slurm jobs that run it" },
@@ -55,12 +65,7 @@ export const sweepPlanCommand = defineCommand({
     const emit = await emitterOf(engine);
     const outputDir = flagValue('--output-dir', args['output-dir']);
     if (outputDir === undefined) throw new InferbenchError('INVALID_OPTION', 'give --output-dir DIR (-o): the folder plan.json and the job files go to');
-    const shardsText = flagValue('--shards', args.shards);
-    if (shardsText !== undefined && !/^[1-9]\d*$/.test(shardsText)) throw new InferbenchError('INVALID_OPTION', `--shards must be an integer ≥ 1, got '${shardsText}'`);
-    const { sweep: options, fleet } = await sweepAndFleetFromFlags(withRepeatedFlags(args, rawArgs, sweepPlanArgs), io.env, io.cwd, rawArgs);
-    if (fleet.results === undefined) throw new InferbenchError('INVALID_OPTION', 'give --results (or "results" in the config): the folder every machine reaches, or s3://bucket/prefix, where the jobs store their results');
-    const results = resultsLocation(io, fleet.results);
-    const plan = await fleetPlanOf(options, { ...fleet, configGiven: true }, undefined, shardsText === undefined ? undefined : Number(shardsText));
+    const { plan, results } = await planFromFlags(args, rawArgs, sweepPlanArgs, io);
     const emitted = emit(plan, results);
     const dir = resolveFrom(io, outputDir);
     await makeFolders(dir);
@@ -71,6 +76,38 @@ export const sweepPlanCommand = defineCommand({
     io.stdout.write(`plan ${plan.planId}: ${plan.configurations.length} configurations on ${Object.entries(plan.shards).map(([t, n]) => `${t} (${n} shards)`).join(', ')}\n`);
     io.stdout.write(`wrote ${[FLEET_PLAN_FILE, ...Object.keys(emitted.files)].map((f) => join(dir, f)).join(', ')}\n`);
     io.stdout.write(`submit: cd ${terminalSafe(dir)} && ${emitted.submit}\ncollect: inferbench sweep collect ${terminalSafe(results)}\n`);
+    return 0;
+  },
+});
+
+const { emit: _emit, 'output-dir': _planOutput, ...submitPlanArgs } = sweepPlanArgs;
+
+export const sweepSubmitArgs = {
+  engine: { type: 'string', description: `The job engine to submit to: ${FLEET_ENGINES.join(', ')}`, valueHint: 'engine' },
+  ...submitPlanArgs,
+} as const satisfies Record<string, OptionArgDef>;
+
+/** `inferbench sweep submit`: what `sweep plan` writes, submitted through the engine's own client; prints the job ids and the collect command. */
+export const sweepSubmitCommand = defineCommand({
+  meta: { name: 'sweep submit', description: "Submit a fleet sweep's jobs to AWS Batch, Kubernetes or Slurm" },
+  args: sweepSubmitArgs,
+  async run(context) {
+    const { args, rawArgs } = context;
+    const io = ioOf(context);
+    assertKnownFlags('sweep submit', rawArgs, sweepSubmitArgs);
+    refuseArguments('sweep submit', args._);
+    const engine = flagValue('--engine', args.engine);
+    if (engine === undefined || !(FLEET_ENGINES as readonly string[]).includes(engine)) {
+      throw new InferbenchError('INVALID_OPTION', `--engine must be ${FLEET_ENGINES.map((e) => `'${e}'`).join(', ')}, got ${engine === undefined ? 'nothing' : `'${engine}'`}`);
+    }
+    const { plan, results } = await planFromFlags(args, rawArgs, sweepSubmitArgs, io);
+    // Everything the engine needs is checked (placements, image, a volume) before the plan is stored or a job sent.
+    (await emitterOf(engine))(plan, results);
+    const { submitPlan } = await import('../fleet/submit-plan.js');
+    await publishPlan(await openResultStore(results, io.env), plan);
+    const submitted = await abortOnSigint((signal) => submitPlan({ plan, results, engine: engine as FleetEngine, env: io.env, signal }));
+    for (const [job, id] of Object.entries(submitted.jobIds)) io.stdout.write(`${job} ${terminalSafe(id)}\n`);
+    io.stdout.write(`${submitted.then ?? `collect: inferbench sweep collect ${terminalSafe(results)}`}\n`);
     return 0;
   },
 });

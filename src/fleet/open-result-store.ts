@@ -5,9 +5,7 @@ import type { ResultStore } from './result-store.js';
 export async function openResultStore(location: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<ResultStore> {
   if (location === '') throw new InferbenchError('INVALID_OPTION', '--results is empty; give a folder every machine can reach, or s3://bucket/prefix');
   if (location.startsWith('s3://')) {
-    // The AWS SDK is loaded only by a sweep that stores its results in S3. Its versions for Node 20 warn on stderr
-    // that later ones will need Node 22: news for whoever upgrades the SDK, not for a user's run.
-    process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+    // The AWS SDK is loaded only by a sweep that stores its results in S3.
     const { S3ResultStore } = await import('./s3-store.js');
     return S3ResultStore.open(location, env);
   }

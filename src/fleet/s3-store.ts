@@ -1,5 +1,6 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { InferbenchError, firstLine } from '../core/errors.js';
+import { awsClientConfig } from './aws-client-config.js';
 import type { ResultStore } from './result-store.js';
 
 /** Attempts of each request, transient failures (throttling, 5xx, a dropped connection) retried with backoff by the SDK. */
@@ -11,9 +12,9 @@ const REQUEST_TIMEOUT_MS = 60_000;
 const PERMISSION = { read: 's3:GetObject', write: 's3:PutObject', list: 's3:ListBucket' } as const;
 
 /**
- * A fleet's results in S3 or an S3-compatible store, through the AWS SDK's standard credential chain and region
- * (`AWS_REGION`). `AWS_ENDPOINT_URL_S3` or `AWS_ENDPOINT_URL` names another endpoint (MinIO, Ceph, a local server),
- * addressed path-style. Each object is one PUT: S3 never shows part of one.
+ * A fleet's results in S3 or an S3-compatible store, with the region, endpoint and credentials of
+ * {@link awsClientConfig}: `AWS_ENDPOINT_URL_S3` or `AWS_ENDPOINT_URL` names another endpoint (MinIO, Ceph, a local
+ * server), addressed path-style. Each object is one PUT: S3 never shows part of one.
  */
 export class S3ResultStore implements ResultStore {
   readonly location: string;
@@ -33,12 +34,13 @@ export class S3ResultStore implements ResultStore {
     if (!match || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(match[1]!)) {
       throw new InferbenchError('INVALID_OPTION', `${location} is not s3://bucket/prefix with a valid bucket name (3 to 63 lower-case letters, digits, dots and hyphens)`);
     }
-    const endpoint = env['AWS_ENDPOINT_URL_S3'] ?? env['AWS_ENDPOINT_URL'];
+    const config = awsClientConfig(env, 'S3');
     const client = new S3Client({
-      region: env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? 'us-east-1',
+      ...config,
       maxAttempts: MAX_ATTEMPTS,
       requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: REQUEST_TIMEOUT_MS },
-      ...(endpoint === undefined || endpoint === '' ? {} : { endpoint, forcePathStyle: true }),
+      // S3-compatible stores are addressed by path: their buckets are not DNS names.
+      ...(config.endpoint === undefined ? {} : { forcePathStyle: true }),
       // Checksums only where S3 requires them: S3-compatible stores do not all take the SDK's default trailers.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
