@@ -161,6 +161,10 @@ try {
   const weights = await execa('node', ['--import', 'tsx', fileURLToPath(new URL('./bench-weights.ts', import.meta.url))], { cwd: fileURLToPath(new URL('..', import.meta.url)) });
   console.log(weights.stdout);
 
+  // Collect's rate over a thousand stored results, from a folder and from a loopback S3 server.
+  const collect = await execa('node', ['--openssl-legacy-provider', '--import', 'tsx', fileURLToPath(new URL('./bench-collect.ts', import.meta.url))], { cwd: fileURLToPath(new URL('..', import.meta.url)) });
+  console.log(collect.stdout);
+
   // Each case of the catalogue is one test under its family's describe; a case is clean when every promise held.
   const report = join(cacheDir, 'fault-catalogue.json');
   await execa('npx', ['vitest', 'run', 'test/fault-catalogue.test.ts', '--reporter=json', `--outputFile=${report}`], { reject: false, cwd: fileURLToPath(new URL('..', import.meta.url)) });

@@ -4,7 +4,7 @@ import { listOfWords } from '../options/option-kinds.js';
 import { checkOptionsFile, optionNamed, type RunOptions } from '../options/option-registry.js';
 import { DEVICES } from '../options/run-options.js';
 import { readJsonFile } from './run-config.js';
-import { fleetTargetsShape } from '../fleet/fleet-target.js';
+import { fleetTargetShape, fleetTargetsShape } from '../fleet/fleet-target.js';
 
 const positiveIntegers = z
   .array(z.int({ error: 'must list integers ≥ 1' }).min(1, { error: 'must list integers ≥ 1' }), { error: 'must be a list such as [2, 4, 8]' })
@@ -37,6 +37,13 @@ export interface SweepConfig extends Omit<z.infer<typeof configFileShape>, 'fixe
   readonly fixed?: RunOptions;
 }
 
+/** The keys a target (`[]`) or one of its placements (`['awsBatch']`) takes. */
+function targetKeys(path: readonly PropertyKey[]): string {
+  const placement = path[0];
+  const shape = typeof placement === 'string' && placement in fleetTargetShape.shape ? (fleetTargetShape.shape[placement as keyof typeof fleetTargetShape.shape] as z.ZodOptional<z.ZodObject>).unwrap().shape : fleetTargetShape.shape;
+  return Object.keys(shape).join(', ');
+}
+
 /** An axis of `vary` under its API name, when it was written as a flag (`sequence-length`). */
 const apiName = (key: string): string => {
   const named = optionNamed(key);
@@ -55,7 +62,7 @@ export async function readSweepConfig(path: string): Promise<SweepConfig> {
   const lines = parsed.error.issues.map((issue) => {
     const key = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
     if (issue.code === 'unrecognized_keys') {
-      const known = key === 'axes' ? AXES_KEYS : 'fixed, axes, slo, costPerHour, targets, image, results';
+      const known = key === 'axes' ? AXES_KEYS : key.startsWith('targets.') ? targetKeys(issue.path.slice(2)) : 'fixed, axes, slo, costPerHour, targets, image, results';
       return `${path}: unknown key ${issue.keys.map((k) => `'${key === '' ? k : `${key}.${k}`}'`).join(', ')}; the keys are ${known}`;
     }
     return `${path}: ${key === '' ? 'the top level' : key} ${issue.message}`;

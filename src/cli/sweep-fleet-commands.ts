@@ -9,7 +9,6 @@ import { FLEET_PLAN_FILE, formatFleetPlan, type FleetPlan } from '../fleet/fleet
 import { formatFleetCsv, formatFleetMarkdown } from '../fleet/fleet-report.js';
 import { openResultStore } from '../fleet/open-result-store.js';
 import { publishPlan } from '../fleet/run-shard.js';
-import { describeWrittenReport, writeReports } from '../reporters/write-reports.js';
 import { assertKnownFlags, flagValue, refuseArguments, withRepeatedFlags } from './_flags.js';
 import { abortOnSigint } from './abort-on-sigint.js';
 import { ioOf, resolveFrom, type CliIo } from './cli-io.js';
@@ -113,7 +112,7 @@ export const sweepSubmitCommand = defineCommand({
 });
 
 export const sweepCollectArgs = {
-  'output-dir': { type: 'string', alias: 'o', description: 'Folder of the reports (fleet.csv, fleet.md, fleet.html); default report/ beside a folder of results', valueHint: 'dir' },
+  'output-dir': { type: 'string', alias: 'o', description: 'Where the reports go (fleet.csv, fleet.md, fleet.html): a folder or s3://bucket/prefix; default report/ in the results location', valueHint: 'dir|s3://…' },
 } as const satisfies Record<string, OptionArgDef>;
 
 /** `inferbench sweep collect LOCATION…`: every stored result, merged and reported; exit 1 when any is missing, 99 when none meets the SLO. */
@@ -127,21 +126,19 @@ export const sweepCollectCommand = defineCommand({
     const locations = (args._ as string[]).map((l) => resultsLocation(io, l));
     if (locations.length === 0) throw new InferbenchError('INVALID_OPTION', 'give the results location: inferbench sweep collect <folder|s3://bucket/prefix>');
     const given = flagValue('--output-dir', args['output-dir']);
-    if (given === undefined && locations[0]!.startsWith('s3://')) throw new InferbenchError('INVALID_OPTION', 'give --output-dir DIR (-o) for the reports of results in S3');
-    const dir = given === undefined ? join(locations[0]!, 'report') : resolveFrom(io, given);
+    const output = given === undefined ? `${locations[0]!.replace(/\/$/, '')}/report` : resultsLocation(io, given);
     const stores = await Promise.all(locations.map((location) => openResultStore(location, io.env)));
     const collection = await abortOnSigint((signal) => collectFleet({ stores, signal }));
-    await makeFolders(dir);
-    await writeFileAtomic(join(dir, 'fleet.csv'), formatFleetCsv(collection));
+    // Through a store too: a collect job in a container keeps its reports where its results are, in S3 or a volume.
+    const reports = await openResultStore(output, io.env);
     const markdown = formatFleetMarkdown(collection);
-    await writeFileAtomic(join(dir, 'fleet.md'), markdown);
+    const { renderFleetHtml } = await import('../fleet/fleet-html.js');
+    await reports.write('fleet.csv', formatFleetCsv(collection));
+    await reports.write('fleet.md', markdown);
+    await reports.write('fleet.html', await renderFleetHtml(collection));
     const cheapest = collection.cheapest;
-    const written = await writeReports(
-      { results: collection.configurations.map((c) => c.result), ...(cheapest === undefined ? {} : { bestIndex: cheapest }), ...(collection.plan.slo === undefined ? {} : { slo: collection.plan.slo }) },
-      { formats: ['html'], path: join(dir, 'fleet.json'), printConsole: () => {} },
-    );
     io.stdout.write(terminalSafe(markdown));
-    io.stdout.write(`reports  ${join(dir, 'fleet.csv')}, ${join(dir, 'fleet.md')}${written.map((r) => `, ${describeWrittenReport(r)}`).join('')}\n`);
+    io.stdout.write(`reports  ${['fleet.csv', 'fleet.md', 'fleet.html'].map((f) => `${output.replace(/\/$/, '')}/${f}`).join(', ')}\n`);
     if (collection.missing.length > 0) {
       const first = collection.missing[0]!;
       io.stderr.write(`inferbench: ${collection.missing.length} of ${collection.plan.configurations.length} configurations are missing, e.g. ${first.configuration.target} ${terminalSafe(first.configuration.label)} (shard ${first.shard.index}/${first.shard.count}); rerun those shards, then collect again\n`);

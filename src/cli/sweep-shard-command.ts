@@ -57,11 +57,15 @@ function targetOf(plan: FleetPlan, given: string | undefined, env: Readonly<Reco
 /** `inferbench sweep --results …`: one shard of a fleet sweep, its slice measured and stored; exit 1 for its own failures. */
 export async function runShardCommand(options: SweepFlagOptions, fleet: FleetFlagOptions, args: Readonly<Record<string, unknown>>, io: CliIo): Promise<number> {
   if (fleet.results === undefined) throw new InferbenchError('INVALID_OPTION', '--shard runs one shard of a fleet sweep: give --results, the folder or s3://bucket/prefix where the shards store their results');
-  const store = await openResultStore(resultsLocation(io, fleet.results), io.env);
-  const plan = await fleetPlanOf(options, fleet, store);
-  const target = targetOf(plan, flagValue('--target', args.target as string | undefined), io.env);
   const shardText = flagValue('--shard', args.shard as string | undefined);
   const shard = shardText === undefined ? (shardFromEnv(io.env) ?? { index: 1, count: 1 }) : parseShard(shardText);
+  const store = await openResultStore(resultsLocation(io, fleet.results), io.env);
+  // A plan made here splits each target as this shard says; a stored plan must agree (publishPlan checks).
+  const plan = await fleetPlanOf(options, fleet, store, shard.count);
+  const target = targetOf(plan, flagValue('--target', args.target as string | undefined), io.env);
+  if (plan.shards[target] !== shard.count) {
+    throw new InferbenchError('INVALID_OPTION', `the plan splits target ${target} into ${plan.shards[target]} shards, but this is shard ${shard.index}/${shard.count}; run the plan's jobs as written, or plan again with --shards ${shard.count}`);
+  }
   const { cacheDir } = resolveOptionPaths(io, { cacheDir: options.cacheDir });
   const result = await abortOnSigint((signal) =>
     runFleetShard({

@@ -31,8 +31,14 @@ const jobIdVariable = (target: string): string => `JOB_ID_${target.replace(/-/g,
 /** The placeholder of a target's array job id in the collect job, replaced with the id once that job is submitted. */
 export const jobIdPlaceholder = (target: string): string => `__${jobIdVariable(target)}__`;
 
+/** The most jobs one AWS Batch job may depend on. */
+const MAX_DEPENDENCIES = 20;
+
 export function awsBatchRequests(plan: FleetPlan, results: string): AwsBatchRequests {
   const targets = Object.keys(plan.targets);
+  if (targets.length > MAX_DEPENDENCIES) {
+    throw new InferbenchError('INVALID_OPTION', `the plan has ${targets.length} targets, and an AWS Batch job depends on at most ${MAX_DEPENDENCIES}; split the sweep into several plans`);
+  }
   const images = [...new Set(targets.map((t) => imageOf(plan, t, 'aws-batch')))];
   const definitionOf = (image: string): string => jobName(plan, images.length === 1 ? 'job' : `job-${images.indexOf(image) + 1}`);
   const jobDefinitions = images.map(
@@ -65,11 +71,15 @@ export function awsBatchRequests(plan: FleetPlan, results: string): AwsBatchRequ
     jobName: jobName(plan, 'collect'),
     jobQueue: jobQueueOf(plan, targets[0]!),
     jobDefinition: definitionOf(images[0]!),
-    // The collect job runs whatever the shards' outcome: it reports what is missing.
+    // AWS Batch fails a job whose dependency failed: after a failed shard, run collect by hand; it names what is missing.
     dependsOn: targets.map((target) => ({ jobId: jobIdPlaceholder(target) })),
     containerOverrides: { command: collectCommand(results) },
     tags: { 'inferbench-plan': plan.planId },
   };
+  // Last: a plan without placements or an image is told so first.
+  if (!results.startsWith('s3://')) {
+    throw new InferbenchError('INVALID_OPTION', `AWS Batch containers cannot reach the folder ${results}; store the results in S3 (--results s3://bucket/prefix)`);
+  }
   return { jobDefinitions, shardJobs, collectJob };
 }
 

@@ -7,6 +7,12 @@ import type { FleetPlan } from './fleet-plan.js';
 /** Retries of one index (a pod lost with its node, say) before that index counts as failed; the retry resumes. */
 const BACKOFF_LIMIT_PER_INDEX = 2;
 
+/** Refuses a folder of results that a target's pods could not mount: it names no claim. */
+function requireResultsVolume(plan: FleetPlan, target: string, results: string): void {
+  if (results.startsWith('s3://') || plan.targets[target]!.kubernetes?.resultsClaim !== undefined) return;
+  throw new InferbenchError('INVALID_OPTION', `target ${target} stores its results in the folder ${results}, which its pods must mount; give it { "kubernetes": { "resultsClaim": "<PersistentVolumeClaim>" } }, or use --results s3://bucket/prefix`);
+}
+
 /**
  * The pod spec of a target's jobs: its image, and for a folder of results the volume there; `placed`, on the target's
  * nodes with its resources (the collect Job needs no accelerator).
@@ -14,9 +20,6 @@ const BACKOFF_LIMIT_PER_INDEX = 2;
 function podSpec(plan: FleetPlan, target: string, results: string, container: Omit<V1Container, 'image' | 'name'>, placed: boolean): V1PodSpec {
   const { resultsClaim, ...placement } = plan.targets[target]!.kubernetes ?? {};
   const onVolume = !results.startsWith('s3://');
-  if (onVolume && resultsClaim === undefined) {
-    throw new InferbenchError('INVALID_OPTION', `target ${target} stores its results in the folder ${results}, which its pods must mount; give it { "kubernetes": { "resultsClaim": "<PersistentVolumeClaim>" } }, or use --results s3://bucket/prefix`);
-  }
   return {
     restartPolicy: 'Never',
     ...(placed && placement.nodeSelector ? { nodeSelector: { ...placement.nodeSelector } } : {}),
@@ -36,10 +39,17 @@ function podSpec(plan: FleetPlan, target: string, results: string, container: Om
 
 /** The Kubernetes Jobs of a plan: per target an Indexed Job of its shards, and the collect Job. */
 export function kubernetesJobs(plan: FleetPlan, results: string): { readonly shardJobs: Readonly<Record<string, V1Job>>; readonly collectJob: V1Job } {
+  // A claim lives in one namespace, and collect mounts one: a folder of results must be one volume for every target.
+  const targets = Object.keys(plan.targets);
+  for (const target of targets) requireResultsVolume(plan, target, results);
+  const volumes = new Set(Object.values(plan.targets).map(({ kubernetes = {} }) => `${kubernetes.namespace ?? ''}/${kubernetes.resultsClaim ?? ''}`));
+  if (!results.startsWith('s3://') && volumes.size > 1) {
+    throw new InferbenchError('INVALID_OPTION', `the targets mount the folder of results from different claims or namespaces (${[...volumes].join(', ')}); give every target the same namespace and resultsClaim, or use --results s3://bucket/prefix`);
+  }
   const labels = { 'app.kubernetes.io/name': 'inferbench', 'inferbench/plan': plan.planId };
-  const metadata = (target: string, suffix: string) => {
+  const metadata = (target: string, suffix: string, labelled: boolean) => {
     const namespace = plan.targets[target]!.kubernetes?.namespace;
-    return { name: jobName(plan, suffix), ...(namespace ? { namespace } : {}), labels: { ...labels, 'inferbench/target': target } };
+    return { name: jobName(plan, suffix), ...(namespace ? { namespace } : {}), labels: labelled ? { ...labels, 'inferbench/target': target } : labels };
   };
   const shardJobs = Object.fromEntries(
     Object.keys(plan.targets).map((target): [string, V1Job] => {
@@ -50,7 +60,7 @@ export function kubernetesJobs(plan: FleetPlan, results: string): { readonly sha
         {
           apiVersion: 'batch/v1',
           kind: 'Job',
-          metadata: metadata(target, target),
+          metadata: metadata(target, target, true),
           spec: {
             completionMode: 'Indexed',
             completions: count,
@@ -66,7 +76,7 @@ export function kubernetesJobs(plan: FleetPlan, results: string): { readonly sha
   const collectJob: V1Job = {
     apiVersion: 'batch/v1',
     kind: 'Job',
-    metadata: metadata(first, 'collect'),
+    metadata: metadata(first, 'collect', false),
     spec: { backoffLimit: 1, template: { metadata: { labels }, spec: podSpec(plan, first, results, { command: collectCommand(results) }, false) } },
   };
   return { shardJobs, collectJob };
@@ -86,7 +96,10 @@ export function emitKubernetes(plan: FleetPlan, results: string): EmittedPlan {
     'set -eu',
     'cd "$(dirname "$0")"',
     ...Object.keys(shardJobs).map((target) => `kubectl apply -f kubernetes-job-${target}.json`),
-    ...Object.values(shardJobs).map((job, i) => `kubectl wait${namespaceOf(job)} --for=jsonpath='{.status.conditions[?(@.status=="True")].type}' --timeout=-1s ${names[i]} >/dev/null`),
+    // Until each Job is Complete or Failed: a finished Job can hold several true conditions, which kubectl wait's jsonpath refuses.
+    ...Object.values(shardJobs).map(
+      (job, i) => `until kubectl get${namespaceOf(job)} ${names[i]} -o jsonpath='{.status.conditions[?(@.type=="Complete")].status}{.status.conditions[?(@.type=="Failed")].status}' | grep -q True; do sleep 30; done`,
+    ),
     'kubectl apply -f kubernetes-job-collect.json',
     '',
   ].join('\n');

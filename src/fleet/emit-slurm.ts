@@ -40,7 +40,8 @@ export function emitSlurm(plan: FleetPlan, results: string): EmittedPlan {
     "# Submits each target's job array, then the collect job once they have all succeeded.",
     'set -eu',
     'cd "$(dirname "$0")"',
-    ...targets.map((target, i) => `job${i}=$(sbatch --parsable slurm-${target}.sbatch)`),
+    // --parsable prints "id" or "id;cluster": the id alone goes into the dependency.
+    ...targets.flatMap((target, i) => [`job${i}=$(sbatch --parsable slurm-${target}.sbatch)`, `job${i}=\${job${i}%%;*}`]),
     `sbatch --parsable --dependency=afterok:${targets.map((_, i) => `"$job${i}"`).join(':')} slurm-collect.sbatch`,
     '',
   ].join('\n');

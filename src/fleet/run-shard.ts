@@ -52,6 +52,11 @@ export async function publishPlan(store: ResultStore, plan: FleetPlan, signal?: 
   if (existing.planId !== plan.planId) {
     throw new InferbenchError('INVALID_OPTION', `${source} is the plan of another sweep (plan ${existing.planId}, this one ${plan.planId}); give this sweep its own --results location, or rerun that sweep's own config`);
   }
+  // The same configurations split otherwise: collect would name the wrong shards for what is missing.
+  const differing = Object.keys(plan.shards).find((target) => existing.shards[target] !== plan.shards[target]);
+  if (differing !== undefined) {
+    throw new InferbenchError('INVALID_OPTION', `${source} splits target ${differing} into ${existing.shards[differing]} shards, this run into ${plan.shards[differing]}; run the stored plan's shards (--shard i/${existing.shards[differing]})`);
+  }
 }
 
 /**

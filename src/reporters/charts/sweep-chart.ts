@@ -12,6 +12,8 @@ export interface SweepPoint {
   readonly samplesPerSecond: number;
   /** True for the best configuration. */
   readonly best: boolean;
+  /** The kind of machine it ran on, in a fleet sweep: points are coloured by it. */
+  readonly group?: string;
 }
 
 /** What the sweep chart shows. */
@@ -24,9 +26,16 @@ export interface SweepChartInput {
   readonly limitsMs: readonly number[];
 }
 
-/** Throughput against latency, one point per configuration; the best one filled, in another colour, and labelled "best". */
+/**
+ * Throughput against latency, one point per configuration; the best one filled, in another colour, and labelled
+ * "best". Points with groups (a fleet's targets) are coloured by group instead, with a legend.
+ */
 export function sweepSpec({ points, percentile, limitsMs }: SweepChartInput): TopLevelSpec {
   const values = points.map((p) => ({ ...p, text: p.best ? `${p.label} best` : p.label, kind: p.best ? 'best' : 'other' }));
+  const grouped = points.some((p) => p.group !== undefined);
+  const color = grouped
+    ? ({ field: 'group', type: 'nominal', title: 'target' } as const)
+    : ({ field: 'kind', type: 'nominal', scale: { domain: ['best', 'other'], range: ['#e45756', '#4c78a8'] }, legend: null } as const);
   const x = { field: 'latencyMs', type: 'quantitative', title: `p${percentile} latency (ms)`, scale: { zero: false, nice: true } } as const;
   const y = { field: 'samplesPerSecond', type: 'quantitative', title: 'throughput (samples/s)', scale: { zero: false, nice: true } } as const;
   return {
@@ -50,7 +59,7 @@ export function sweepSpec({ points, percentile, limitsMs }: SweepChartInput): To
             encoding: {
               x,
               y,
-              color: { field: 'kind', type: 'nominal', scale: { domain: ['best', 'other'], range: ['#e45756', '#4c78a8'] }, legend: null },
+              color,
               description: { field: 'description' },
             },
           },
