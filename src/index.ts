@@ -38,6 +38,17 @@ export { sweep, SweepRun } from './sweep/run-sweep.js';
 export type { SweepResult, SweepOutcome, SweepRunEvents } from './sweep/run-sweep.js';
 export type { SweepOptions, SweepAxes, SweepPlan, SweepConfiguration } from './sweep/sweep-options.js';
 export type { SweepAxis, SweepSettings } from './sweep/sweep-grid.js';
+export { planFleet } from './fleet/fleet-plan.js';
+export type { FleetPlan, FleetPlanOptions, FleetConfiguration } from './fleet/fleet-plan.js';
+export type { FleetTarget, AwsBatchPlacement, KubernetesPlacement, SlurmPlacement } from './fleet/fleet-target.js';
+export { runFleetShard } from './fleet/run-shard.js';
+export type { FleetShardOptions, FleetShardResult } from './fleet/run-shard.js';
+export type { Shard } from './fleet/shard.js';
+export { collectFleet } from './fleet/collect.js';
+export type { CollectOptions, CollectedConfiguration, FleetCollection, MissingConfiguration } from './fleet/collect.js';
+export type { FleetResultObject } from './fleet/fleet-result.js';
+export { openResultStore } from './fleet/open-result-store.js';
+export type { ResultStore } from './fleet/result-store.js';
 
 // Results
 export { RESULT_SCHEMA_VERSION } from './results/benchmark-result.js';

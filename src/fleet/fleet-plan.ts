@@ -39,7 +39,7 @@ export interface FleetPlan {
 
 /** What {@link planFleet} takes: a sweep without a results folder, its targets, and how to split it. */
 export interface FleetPlanOptions extends Omit<SweepOptions, 'outputDir' | 'fresh'> {
-  /** Named kinds of machine; default one, {@link LOCAL_TARGET}, on the device of the options. */
+  /** Named kinds of machine; default one, `local`, on the device of the options. */
   readonly targets?: Readonly<Record<string, FleetTarget>>;
   /** Container image of the jobs. */
   readonly image?: string;
