@@ -91,3 +91,35 @@ describe('a fleet sweep over a shared folder', () => {
     expect(fleetQueries).toBe(12);
   }, 120_000);
 });
+
+describe('a fleet shard and collect, in process', () => {
+  const dir = tempDir();
+  const model = writeSmallBert(dir);
+  const grid = ['-m', model, '--tokenizer', 'bert-base-uncased', '--query-count', '12', '--warmup-queries', '2', '--cache-dir', join(dir, 'cache')];
+
+  it("exits 1 for its own failed configuration, naming it, and stores the others; collect says which shard should have made it", async () => {
+    const results = join(dir, 'failing');
+    // The small BERT's position table holds 512 positions: sequence length 600 fails when ONNX Runtime compiles it, not before.
+    const run = await runInProcess(['sweep', ...grid, '--vary', 'sequence-length=16,600', '--results', results]);
+    expect(run.exitCode).toBe(1);
+    expect(errorLines(run.stderr)).toEqual([expect.stringMatching(/^inferbench: shard 1\/1 of local: 1 configuration of 2 failed: sequenceLength=600 \(onnxruntime could not optimise .*Incompatible dimensions\)$/)]);
+    expect(readdirSync(join(results, 'local'))).toHaveLength(1);
+    const collect = await runInProcess(['sweep', 'collect', results]);
+    expect([collect.exitCode, errorLines(collect.stderr)]).toEqual([1, ['inferbench: 1 of 2 configurations are missing, e.g. local sequenceLength=600 (shard 1/1); rerun those shards, then collect again']]);
+  });
+
+  it('merges the runs of one configuration from two locations exactly, and exits 99 when no configuration meets the SLO', async () => {
+    const [first, second] = [join(dir, 'first'), join(dir, 'second')];
+    for (const results of [first, second]) {
+      const run = await runInProcess(['sweep', ...grid, '--batch-size-list', '2', '--slo', 'p95<1us', '--results', results]);
+      expect([run.exitCode, errorLines(run.stderr)]).toEqual([0, []]);
+    }
+    const collect = await runInProcess(['sweep', 'collect', first, second, '-o', join(dir, 'merged')]);
+    expect([collect.exitCode, errorLines(collect.stderr)]).toEqual([99, ['inferbench: no configuration of any target meets p95<1us; relax the SLO or sweep other settings']]);
+    const csv = readFileSync(join(dir, 'merged', 'fleet.csv'), 'utf8').trim().split('\n').map((line) => line.split(','));
+    expect(csv[1]![csv[0]!.indexOf('runs')]).toBe('2');
+    const stored = (results: string) => JSON.parse(readFileSync(join(results, 'local', readdirSync(join(results, 'local'))[0]!), 'utf8')).result.measurement.completedQueries as number;
+    expect([stored(first), stored(second)]).toEqual([12, 12]);
+    expect(readFileSync(join(dir, 'merged', 'fleet.md'), 'utf8')).toMatch(/^\| batchSize=2 \(2 runs merged\) \|/m);
+  });
+});
