@@ -140,6 +140,22 @@ export const PROCESS_CASES: readonly FaultCase[] = [
       },
     },
   },
+  {
+    family: 'signals',
+    name: 'SIGINT while a fleet shard measures',
+    args: ['sweep', '-m', 'small-bert.onnx', '--tokenizer', 'bert-base-uncased', '--batch-size-list', '1,2', '--duration', '60s', '--results', 'fleet', '--cache-dir', 'cache'],
+    setup: smallBert,
+    spawn: true,
+    // Two seconds after the first configuration starts: measuring, on any host that compiles the small BERT in less.
+    signal: { atLine: 'local batchSize=1', afterMs: 2000, signal: 'SIGINT' },
+    expect: {
+      exitCode: 130,
+      progress: ['local batchSize=1'],
+      line: /^inferbench: (the shard was interrupted during batchSize=1; run it again to resume|.* was cancelled before it finished)$/,
+      // The plan is stored; the configuration cut short is not: the shard's next run measures it.
+      kept: (dir) => expect(readdirSync(join(dir, 'fleet'))).toEqual(['plan.json']),
+    },
+  },
   cancelledWhile('warming up', 'warming up', ['-m', 'small-bert.onnx', '--tokenizer', 'bert-base-uncased', '--warmup-queries', '1000000', '--cache-dir', 'cache'], { setup: smallBert }),
   {
     family: 'signals',
