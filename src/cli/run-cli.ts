@@ -63,7 +63,8 @@ const HELP_FLAGS = new Set(['--help', '-h']);
 function commandNamed(name: string): CliCommand & { readonly name: string } {
   const command = COMMANDS[name];
   if (command) return { ...command, name };
-  const names = Object.keys(COMMANDS);
+  // The commands a first word names: `sweep plan` and the like come after theirs.
+  const names = Object.keys(COMMANDS).filter((command) => !command.includes(' '));
   const nearest = nearestCommand(name, names);
   const hint = nearest ? `did you mean 'inferbench ${nearest}'?` : `the commands are ${names.join(', ')}`;
   throw new InferbenchError('INVALID_OPTION', `unknown command '${name}'; ${hint}`);
