@@ -28,7 +28,7 @@ export const sweepArgs = {
   'clients-list': { type: 'string', description: 'Concurrent clients to sweep, e.g. 1,2,4', valueHint: 'n,…' },
   'device-list': { type: 'string', description: 'Devices to sweep, e.g. cpu,cuda', valueHint: 'name,…' },
   vary: { type: 'string', description: 'Any other run option to sweep, by its name or flag, e.g. sequence-length=64,128; repeat for more', valueHint: 'option=v,…', repeatable: true },
-  config: { type: 'string', description: 'JSON file of the sweep: { "fixed": {run options}, "axes": {batchSizes, copies, clients, devices, vary}, "slo", "costPerHour" }; the environment and flags take precedence', valueHint: 'file' },
+  config: { type: 'string', description: 'JSON file of the sweep: { "fixed": {run options}, "axes": {batchSizes, copies, clients, devices, vary}, "slo", "costPerHour", and for a fleet "targets", "image", "results" }; the environment and flags take precedence', valueHint: 'file' },
   slo: { type: 'string', description: 'Latency objective of the best configuration, e.g. "p95<50ms"; exit 99 when none meets it', valueHint: 'expr' },
   'output-dir': { type: 'string', alias: 'o', description: "Folder of each configuration's result, sweep.json and sweep.csv; the same sweep run again resumes there", valueHint: 'dir' },
   fresh: { type: 'boolean', description: 'Start over instead of resuming what --output-dir holds' },
@@ -66,7 +66,6 @@ function deviceList(flags: Readonly<Record<string, unknown>>): SweepAxes['device
   return given?.text.split(',').map((d) => readOptionText('device', `--${given.flag}`, d.trim()) as NonNullable<SweepAxes['devices']>[number]);
 }
 
-
 /**
  * Turns flags, a `--config` file and the workshop's environment into sweep options, with run's
  * precedence: defaults < config file < environment (BATCH_SIZES and the run's variables) < flags.
@@ -99,6 +98,7 @@ export async function sweepAndFleetFromFlags(
     ...(config.image === undefined ? {} : { image: config.image }),
     ...(results === undefined ? {} : { results }),
     configGiven: configPath !== undefined,
+    axesFlagged: ['batch-size-list', 'batch-sizes', 'copies-list', 'clients-list', 'device-list', 'devices', 'vary'].some((flag) => flags[flag] !== undefined),
   };
   const sweep: SweepFlagOptions = {
     ...layerOptions({ config: fromConfig, env: optionsFromEnv(env), flags: optionsFromFlags(flags, SETTABLE_OPTIONS, typedFlags(rawArgs)) }),
@@ -126,8 +126,9 @@ export const sweepCommand = defineCommand({
     assertKnownFlags('sweep', rawArgs, sweepArgs);
     refuseArguments('sweep', args._);
     const { sweep: flagOptions, fleet } = await sweepAndFleetFromFlags(withRepeatedFlags(args, rawArgs, sweepArgs), io.env, io.cwd, rawArgs);
-    // With --results, this process is one shard of a fleet sweep.
-    if (fleet.results !== undefined || args.shard !== undefined) return runShardCommand(flagOptions, fleet, args, io);
+    // With --results (or a config's results and no --output-dir), this process is one shard of a fleet sweep.
+    const shardRun = args.results !== undefined || args.shard !== undefined || (fleet.results !== undefined && flagOptions.outputDir === undefined);
+    if (shardRun) return runShardCommand(flagOptions, fleet, args, io);
     const { outputDir, ...rest } = flagOptions;
     if (outputDir === undefined) throw new InferbenchError('INVALID_OPTION', "give --output-dir DIR: it keeps each configuration's result, and a rerun of the same sweep resumes there");
     const options = { ...resolveOptionPaths(io, rest), outputDir: resolveFrom(io, outputDir) };

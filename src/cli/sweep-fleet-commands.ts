@@ -17,12 +17,13 @@ import { sweepAndFleetFromFlags, sweepArgs } from './sweep-command.js';
 import { fleetPlanOf, resultsLocation } from './sweep-shard-command.js';
 import type { OptionArgDef } from './option-args.js';
 
-const { 'output-dir': _outputDir, fresh: _fresh, shard: _shard, target: _target, report: _report, progress: _progress, ...planSweepArgs } = sweepArgs;
+const { 'output-dir': _outputDir, fresh: _fresh, shard: _shard, target: _target, report: _report, progress: _progress, results: _results, ...planSweepArgs } = sweepArgs;
 
 export const sweepPlanArgs = {
   emit: { type: 'string', description: `What to write for the job engine: ${FLEET_ENGINES.join(', ')}`, valueHint: 'engine' },
   'output-dir': { type: 'string', alias: 'o', description: 'Folder of plan.json and the engine files', valueHint: 'dir' },
-  shards: { type: 'string', description: "Shards (jobs of an array) per target (default one per configuration)", valueHint: 'n' },
+  shards: { type: 'string', description: 'Shards (jobs of an array) per target (default one per configuration)', valueHint: 'n' },
+  results: { type: 'string', description: 'Where the jobs store their results: a folder every machine reaches, or s3://bucket/prefix; the plan is stored there too', valueHint: 'dir|s3://…' },
   ...planSweepArgs,
 } as const satisfies Record<string, OptionArgDef>;
 
@@ -66,12 +67,12 @@ export const sweepPlanCommand = defineCommand({
     if (outputDir === undefined) throw new InferbenchError('INVALID_OPTION', 'give --output-dir DIR (-o): the folder plan.json and the job files go to');
     const { plan, results } = await planFromFlags(args, rawArgs, sweepPlanArgs, io);
     const emitted = emit(plan, results);
+    // Beside the results first: a place that holds another plan refuses before any file is written here.
+    await publishPlan(await openResultStore(results, io.env), plan);
     const dir = resolveFrom(io, outputDir);
     await makeFolders(dir);
     await writeFileAtomic(join(dir, FLEET_PLAN_FILE), formatFleetPlan(plan));
     for (const [name, text] of Object.entries(emitted.files)) await writeFileAtomic(join(dir, name), text);
-    // Beside the results too, so that collect knows what to expect before any shard has run.
-    await publishPlan(await openResultStore(results, io.env), plan);
     io.stdout.write(`plan ${plan.planId}: ${plan.configurations.length} configurations on ${Object.entries(plan.shards).map(([t, n]) => `${t} (${n} shards)`).join(', ')}\n`);
     io.stdout.write(`wrote ${[FLEET_PLAN_FILE, ...Object.keys(emitted.files)].map((f) => join(dir, f)).join(', ')}\n`);
     io.stdout.write(`submit: cd ${terminalSafe(dir)} && ${emitted.submit}\ncollect: inferbench sweep collect ${terminalSafe(results)}\n`);

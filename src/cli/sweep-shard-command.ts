@@ -3,7 +3,7 @@ import { formatMs, formatRate, plural } from '../core/format.js';
 import { terminalSafe } from '../core/terminal-text.js';
 import { FLEET_PLAN_FILE, parseFleetPlan, planFleet, type FleetPlan, type FleetPlanOptions } from '../fleet/fleet-plan.js';
 import { openResultStore } from '../fleet/open-result-store.js';
-import type { ResultStore } from '../fleet/result-store.js';
+import { storedLocation, type ResultStore } from '../fleet/result-store.js';
 import { runFleetShard } from '../fleet/run-shard.js';
 import { TARGET_ENV, parseShard, shardFromEnv } from '../fleet/shard.js';
 import { latencyPercentilesNs } from '../reporters/csv-report.js';
@@ -21,17 +21,22 @@ export interface FleetFlagOptions extends Pick<FleetPlanOptions, 'targets' | 'im
   readonly results?: string;
   /** True when a `--config` file gave the sweep. */
   readonly configGiven: boolean;
+  /**
+   * True when flags gave axes. Inside a job, the plan stored beside the results decides, not the workshop's
+   * `BATCH_SIZES` that the job's environment may also hold.
+   */
+  readonly axesFlagged: boolean;
 }
 
 /** A results location as given: `s3://…` as it is, a folder against the CLI's working directory. */
 export const resultsLocation = (io: CliIo, location: string): string => (location.startsWith('s3://') ? location : resolveFrom(io, location));
 
 /** True when the flags or a config file describe a sweep; otherwise a shard reads the plan its results location holds. */
-const describesSweep = (options: SweepFlagOptions, fleet: FleetFlagOptions): boolean => fleet.configGiven || Object.values(options.axes).some((axis) => axis !== undefined);
+const describesSweep = (fleet: FleetFlagOptions): boolean => fleet.configGiven || fleet.axesFlagged;
 
 /** The fleet plan of `options`, or the one stored beside the results when they describe none. */
 export async function fleetPlanOf(options: SweepFlagOptions, fleet: FleetFlagOptions, store: ResultStore | undefined, shardsPerTarget?: number, signal?: AbortSignal): Promise<FleetPlan> {
-  if (describesSweep(options, fleet)) {
+  if (describesSweep(fleet)) {
     const { outputDir: _outputDir, fresh: _fresh, ...sweep } = options;
     return planFleet({ ...sweep, ...(fleet.targets ? { targets: fleet.targets } : {}), ...(fleet.image ? { image: fleet.image } : {}), ...(shardsPerTarget === undefined ? {} : { shardsPerTarget }) });
   }
@@ -39,7 +44,7 @@ export async function fleetPlanOf(options: SweepFlagOptions, fleet: FleetFlagOpt
   if (bytes === undefined) {
     throw new InferbenchError('INVALID_OPTION', `no sweep to run: give --config, or axes such as --batch-size-list, or a --results location that holds the ${FLEET_PLAN_FILE} of inferbench sweep plan`);
   }
-  return parseFleetPlan(bytes.toString('utf8'), `${store!.location.replace(/\/$/, '')}/${FLEET_PLAN_FILE}`);
+  return parseFleetPlan(bytes.toString('utf8'), storedLocation(store!, FLEET_PLAN_FILE));
 }
 
 /** This machine's target: `--target`, else INFERBENCH_TARGET, else the plan's only one. */

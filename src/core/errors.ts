@@ -16,7 +16,7 @@ export type InferbenchErrorCode =
   | 'WORKER_FAILED'
   /** A download failed for a reason other than the file's absence (network, server, disk). */
   | 'DOWNLOAD_FAILED'
-  /** A fleet's results store (a shared folder, an S3 bucket) failed for a reason other than bad input: network, server. */
+  /** A fleet's results store (a shared folder, an S3 bucket) or job engine failed for a reason other than bad input: network, server. */
   | 'STORAGE_FAILED'
   /** A result or histogram file cannot be read back: corrupt, or of another schema. */
   | 'RESULT_INVALID'

@@ -4,8 +4,8 @@ import { mergeResults } from '../results/merge-results.js';
 import { chooseBest, meetsSlo, parseSlo } from '../sweep/choose-best.js';
 import { FLEET_PLAN_FILE, parseFleetPlan, type FleetConfiguration, type FleetPlan } from './fleet-plan.js';
 import { parseFleetResult, resultKey } from './fleet-result.js';
-import type { ResultStore } from './result-store.js';
-import type { Shard } from './shard.js';
+import { storedLocation, type ResultStore } from './result-store.js';
+import { shardOf, type Shard } from './shard.js';
 
 /** Objects read at once: enough to hide each request's latency, few enough for any store. */
 const DEFAULT_CONCURRENCY = 16;
@@ -48,13 +48,6 @@ export interface FleetCollection {
   readonly cheapest: number | undefined;
 }
 
-/** The shard (1-based) whose even slice of `count` holds the `position`-th of `length` configurations. */
-function shardOf(position: number, length: number, count: number): Shard {
-  let index = 1;
-  while (Math.floor((index * length) / count) <= position) index++;
-  return { index, count };
-}
-
 /** Runs `work` on every item, at most `limit` at once, in order of the items. */
 async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
@@ -70,7 +63,7 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item:
 }
 
 async function readPlan(store: ResultStore, signal: AbortSignal | undefined): Promise<FleetPlan> {
-  const source = `${store.location.replace(/\/$/, '')}/${FLEET_PLAN_FILE}`;
+  const source = storedLocation(store, FLEET_PLAN_FILE);
   const bytes = await store.read(FLEET_PLAN_FILE, signal);
   if (bytes === undefined) throw new InferbenchError('INVALID_OPTION', `${source} does not exist: no fleet sweep stored its results there; give the --results location of the sweep`);
   return parseFleetPlan(bytes.toString('utf8'), source);
@@ -84,6 +77,7 @@ async function readPlan(store: ResultStore, signal: AbortSignal | undefined): Pr
 export async function collectFleet(options: CollectOptions): Promise<FleetCollection> {
   const { stores, signal, concurrency = DEFAULT_CONCURRENCY } = options;
   if (stores.length === 0) throw new InferbenchError('INVALID_OPTION', 'collect needs at least one results location');
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new InferbenchError('INVALID_OPTION', `concurrency must be an integer ≥ 1, got ${concurrency}`);
   const plan = await readPlan(stores[0]!, signal);
   for (const store of stores.slice(1)) {
     const other = await readPlan(store, signal);
@@ -98,7 +92,7 @@ export async function collectFleet(options: CollectOptions): Promise<FleetCollec
       if (key.split('/').length !== 2 || !targets.has(folder!)) continue; // the plan, reports, anything beside the results
       const configuration = byKey.get(key);
       if (configuration === undefined) {
-        throw new InferbenchError('RESULT_INVALID', `${store.location.replace(/\/$/, '')}/${key} answers no configuration of plan ${plan.planId}; remove it, or collect from the location its own plan wrote`);
+        throw new InferbenchError('RESULT_INVALID', `${storedLocation(store, key)} answers no configuration of plan ${plan.planId}; remove it, or collect from the location its own plan wrote`);
       }
       found.push({ store, key, configuration });
     }
@@ -107,7 +101,7 @@ export async function collectFleet(options: CollectOptions): Promise<FleetCollec
     const bytes = await store.read(key, signal);
     // Listed, then gone: a store being cleaned while collected.
     if (bytes === undefined) return undefined;
-    return { configuration, object: parseFleetResult(bytes, `${store.location.replace(/\/$/, '')}/${key}`, plan, configuration) };
+    return { configuration, object: parseFleetResult(bytes, storedLocation(store, key), plan, configuration) };
   });
   const runsOf = new Map<string, BenchmarkResult[]>();
   for (const entry of read) if (entry !== undefined) runsOf.set(entry.configuration.id, [...(runsOf.get(entry.configuration.id) ?? []), entry.object.result]);
@@ -136,14 +130,17 @@ export async function collectFleet(options: CollectOptions): Promise<FleetCollec
   return { plan, configurations, missing, bestByTarget, cheapest: cheapestOf(configurations, Object.values(bestByTarget)) };
 }
 
-/** The lowest cost per million samples among `candidates`; by throughput when any is unpriced. */
+/**
+ * Among the targets' best, the lowest cost per million samples, VALID runs first as `chooseBest` prefers them; the
+ * highest throughput when no target is priced. An unpriced target never wins against priced ones: its cost is unknown.
+ */
 function cheapestOf(configurations: readonly CollectedConfiguration[], candidates: readonly (number | undefined)[]): number | undefined {
-  const pool = candidates.filter((i): i is number => i !== undefined);
+  const found = candidates.filter((i): i is number => i !== undefined);
+  const valid = found.filter((i) => configurations[i]!.result.verdict.valid);
+  const pool = valid.length > 0 ? valid : found;
   const cost = (i: number): number | null => configurations[i]!.result.efficiency.costPerMillionSamples;
-  const priced = pool.every((i) => cost(i) !== null);
+  const priced = pool.filter((i) => cost(i) !== null);
+  if (priced.length > 0) return priced.reduce((best, i) => (cost(i)! < cost(best)! ? i : best));
   const rate = (i: number): number => configurations[i]!.result.measurement.throughput.samplesPerSecond;
-  return pool.reduce<number | undefined>((best, i) => {
-    if (best === undefined) return i;
-    return priced ? (cost(i)! < cost(best)! ? i : best) : rate(i) > rate(best) ? i : best;
-  }, undefined);
+  return pool.reduce<number | undefined>((best, i) => (best === undefined || rate(i) > rate(best) ? i : best), undefined);
 }

@@ -46,7 +46,9 @@ export function awsBatchRequests(plan: FleetPlan, results: string): AwsBatchRequ
       jobDefinitionName: definitionOf(image),
       type: 'container',
       containerProperties: { image, command: shardCommand(results), resourceRequirements: [{ type: 'VCPU', value: '1' }, { type: 'MEMORY', value: '2048' }] },
-      retryStrategy: { attempts: ATTEMPTS },
+      // A shard's own failures (exit 1) and an interruption (130) end the job; a lost host or a reclaimed spot
+      // instance (no exit code) is retried, and the retry resumes.
+      retryStrategy: { attempts: ATTEMPTS, evaluateOnExit: [{ onExitCode: '1', action: 'EXIT' }, { onExitCode: '130', action: 'EXIT' }, { onReason: '*', action: 'RETRY' }] },
       tags: { 'inferbench-plan': plan.planId },
     }),
   );

@@ -66,6 +66,8 @@ export function kubernetesJobs(plan: FleetPlan, results: string): { readonly sha
             completions: count,
             parallelism: count,
             backoffLimitPerIndex: BACKOFF_LIMIT_PER_INDEX,
+            // A shard's own failures (exit 1) fail its index at once: retrying would measure them again to no end.
+            podFailurePolicy: { rules: [{ action: 'FailIndex', onExitCodes: { operator: 'In', values: [1] } }] },
             template: { metadata: { labels: { ...labels, 'inferbench/target': target } }, spec: podSpec(plan, target, results, { command: shardCommand(results), env }, true) },
           },
         },

@@ -67,6 +67,10 @@ const invalid = (message: string): InferbenchError => new InferbenchError('INVAL
  */
 export function planFleet(options: FleetPlanOptions): FleetPlan {
   const { targets: given, image, shardsPerTarget, ...sweepOptions } = options;
+  for (const key of ['model', 'compiler', 'backend'] as const) {
+    if (typeof sweepOptions[key] === 'object') throw invalid(`a fleet sweep runs on other machines, which get its options as JSON: give ${key} by its name or path, not as an object`);
+  }
+  if (given !== undefined && sweepOptions.device !== undefined) throw invalid('a sweep with targets takes each target’s device from the target; drop the fixed device (--device)');
   const grid = resolveSweepGrid(sweepOptions);
   if (given !== undefined && grid.axes.some((axis) => axis.setting === 'device')) {
     throw invalid('a sweep with targets takes each target’s device from the target; drop the devices axis (--device-list)');
@@ -76,7 +80,8 @@ export function planFleet(options: FleetPlanOptions): FleetPlan {
   };
   const configurations = Object.entries(targets).flatMap(([target, { device }]) =>
     grid.points.map(({ settings, label }): FleetConfiguration => ({
-      id: hash(canonicalJson({ fixed: grid.fixed, settings, target, device })),
+      // What runs, however it was written (fixed or a one-value axis, keys in any order), and where.
+      id: hash(canonicalJson({ options: { ...grid.fixed, ...settings, device }, target })),
       target,
       settings,
       label,
@@ -87,7 +92,8 @@ export function planFleet(options: FleetPlanOptions): FleetPlan {
   const perTarget = grid.points.length;
   const shards = Object.fromEntries(Object.keys(targets).map((target) => [target, Math.min(shardsPerTarget ?? perTarget, perTarget)]));
   return {
-    planId: hash(configurations.map((c) => c.id).join(',')),
+    // Whatever order the targets were written in.
+    planId: hash(configurations.map((c) => c.id).sort().join(',')),
     fixed: grid.fixed,
     axes: grid.axes,
     ...(grid.slo === undefined ? {} : { slo: grid.slo }),

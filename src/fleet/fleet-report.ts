@@ -2,19 +2,26 @@ import { stringify } from 'csv-stringify/sync';
 import { formatMs, formatRate } from '../core/format.js';
 import type { BenchmarkResult } from '../results/benchmark-result.js';
 import { latencyPercentilesNs } from '../reporters/csv-report.js';
+import { parseSlo } from '../sweep/choose-best.js';
 import type { CollectedConfiguration, FleetCollection } from './collect.js';
 
 const PERCENTILES = [50, 90, 95, 99] as const;
 
+/** The latency percentile a sweep's SLO judges (p95 without one): the answer's tables and chart show it. */
+export function sloPercentile(slo: string | undefined): number {
+  return (slo === undefined ? [] : parseSlo(slo)).find((t) => t.percentile !== null)?.percentile ?? 95;
+}
+
 /** `12.3 ms [12.1, 12.6]`: a percentile with its confidence interval, where the run bounded it. */
-function percentileWithInterval(result: BenchmarkResult, percentile: number): string {
+export function percentileWithInterval(result: BenchmarkResult, percentile: number): string {
   const interval = result.measurement.latencyIntervals.find((i) => i.percentile === percentile);
   const [valueNs] = latencyPercentilesNs(result, [percentile]);
   if (interval === undefined) return formatMs(valueNs!);
   return `${formatMs(valueNs!)} [${(interval.lowerNs / 1e6).toPrecision(3)}, ${interval.upperNs === null ? '∞' : (interval.upperNs / 1e6).toPrecision(3)}]`;
 }
 
-const cost = (result: BenchmarkResult): string => (result.efficiency.costPerMillionSamples === null ? '–' : result.efficiency.costPerMillionSamples.toPrecision(3));
+/** The cost of a million inferences to 3 digits; `–` for an unpriced target. */
+export const costText = (result: BenchmarkResult): string => (result.efficiency.costPerMillionSamples === null ? '–' : result.efficiency.costPerMillionSamples.toPrecision(3));
 
 /** The sweep's CSV: one row per configuration found, with its target, price, figures and standing. */
 export function formatFleetCsv(collection: FleetCollection): string {
@@ -48,7 +55,7 @@ function configurationRow(c: CollectedConfiguration, marks: string): string {
     `${c.configuration.label}${marks}`,
     formatRate(result.measurement.throughput.samplesPerSecond),
     ...PERCENTILES.map((p) => percentileWithInterval(result, p)),
-    cost(result),
+    costText(result),
     c.meetsSlo ? 'yes' : 'no',
   ];
   return `| ${cells.join(' | ')} |`;
@@ -61,6 +68,7 @@ function configurationRow(c: CollectedConfiguration, marks: string): string {
 export function formatFleetMarkdown(collection: FleetCollection): string {
   const { plan, configurations, bestByTarget, cheapest, missing } = collection;
   const confidence = configurations[0]?.result.measurement.confidenceLevel;
+  const percentile = sloPercentile(plan.slo);
   const lines = [
     `# Fleet sweep ${plan.planId}`,
     '',
@@ -68,7 +76,7 @@ export function formatFleetMarkdown(collection: FleetCollection): string {
     '',
     '## The cheapest target within the SLO',
     '',
-    '| target | device | price per hour | best configuration | samples/s | p95 | cost per million inferences |',
+    `| target | device | price per hour | best configuration | samples/s | p${percentile} | cost per million inferences |`,
     '| --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const [target, best] of Object.entries(bestByTarget)) {
@@ -79,7 +87,7 @@ export function formatFleetMarkdown(collection: FleetCollection): string {
     }
     const { configuration, result } = configurations[best]!;
     const mark = best === cheapest ? ' **cheapest**' : '';
-    lines.push(`| ${target}${mark} | ${device} | ${costPerHour ?? '–'} | ${configuration.label} | ${formatRate(result.measurement.throughput.samplesPerSecond)} | ${percentileWithInterval(result, 95)} | ${cost(result)} |`);
+    lines.push(`| ${target}${mark} | ${device} | ${costPerHour ?? '–'} | ${configuration.label} | ${formatRate(result.measurement.throughput.samplesPerSecond)} | ${percentileWithInterval(result, percentile)} | ${costText(result)} |`);
   }
   for (const target of Object.keys(plan.targets)) {
     lines.push('', `## ${target}`, '', '| configuration | samples/s | p50 | p90 | p95 | p99 | cost per million inferences | meets SLO |', '| --- | --- | --- | --- | --- | --- | --- | --- |');

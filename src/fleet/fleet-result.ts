@@ -50,3 +50,13 @@ export function parseFleetResult(bytes: Buffer, source: string, plan: FleetPlan,
   if (configurationId !== configuration.id || target !== configuration.target) throw foreign(source, `it holds configuration ${target}/${configurationId}`);
   return { ...envelope.data, inferbenchFleetResult: FLEET_RESULT_VERSION, result: parseResult(envelope.data.result, source) };
 }
+
+/** True when `bytes` hold a whole fleet result of a plan other than `plan`: not a broken write, but someone else's. */
+export function isFleetResultOfAnotherPlan(bytes: Buffer, plan: FleetPlan): boolean {
+  try {
+    const envelope = envelopeShape.safeParse(JSON.parse(bytes.toString('utf8')));
+    return envelope.success && envelope.data.planId !== plan.planId;
+  } catch {
+    return false;
+  }
+}

@@ -49,7 +49,11 @@ export interface FleetTarget {
 /** The name of the one target of a sweep that lists none: the machine it runs on. */
 export const LOCAL_TARGET = 'local';
 
-const name = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/, { error: 'must be 1 to 32 lower-case letters, digits and inner hyphens (it names jobs and folders)' });
+const name = z
+  .string()
+  .regex(/^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/, { error: 'must be 1 to 32 lower-case letters, digits and inner hyphens (it names jobs and folders)' })
+  // Collect's reports go to report/ beside the targets' folders.
+  .refine((target) => target !== 'report', { error: "must not be 'report', the name of collect's folder" });
 const text = (what: string) => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });
 const stringMap = z.record(z.string(), z.string(), { error: 'must map names to strings' });
 

@@ -1,5 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { InferbenchError, firstLine } from '../core/errors.js';
 import { makeFolders, writeFileAtomic } from '../core/fs-utils.js';
 import type { ResultStore } from './result-store.js';
@@ -16,7 +16,8 @@ export class FolderResultStore implements ResultStore {
 
   #path(key: string): string {
     const path = resolve(this.#root, ...key.split('/'));
-    if (relative(this.#root, path).startsWith('..')) throw new InferbenchError('INVALID_OPTION', `result key ${key} leaves ${this.location}`);
+    const inside = relative(this.#root, path);
+    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) throw new InferbenchError('INVALID_OPTION', `result key ${key} leaves ${this.location}`);
     return path;
   }
 
@@ -25,7 +26,7 @@ export class FolderResultStore implements ResultStore {
       return await readFile(this.#path(key));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new InferbenchError('RESULT_INVALID', `cannot read ${join(this.location, key)}: ${firstLine(error)}`, { cause: error });
+      throw new InferbenchError('STORAGE_FAILED', `cannot read ${join(this.location, key)}: ${firstLine(error)}; check that this machine may read ${this.location}`, { cause: error });
     }
   }
 
@@ -43,7 +44,7 @@ export class FolderResultStore implements ResultStore {
   async list(prefix: string): Promise<string[]> {
     const entries = await readdir(this.#root, { recursive: true, withFileTypes: true }).catch((error: unknown) => {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw new InferbenchError('RESULT_INVALID', `cannot list ${this.location}: ${firstLine(error)}`, { cause: error });
+      throw new InferbenchError('STORAGE_FAILED', `cannot list ${this.location}: ${firstLine(error)}; check that this machine may read it`, { cause: error });
     });
     return entries
       // Hidden files are writes in progress (or cut short): never an object.

@@ -13,3 +13,6 @@ export interface ResultStore {
   /** Every key under `prefix` (`''` for all), in no particular order. */
   list(prefix: string, signal?: AbortSignal): Promise<string[]>;
 }
+
+/** Where `key` of `store` is, for messages: `s3://bucket/prefix/key` or the folder's path. */
+export const storedLocation = (store: ResultStore, key: string): string => `${store.location.replace(/\/$/, '')}/${key}`;

@@ -1,10 +1,13 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InferbenchError, firstLine } from '../core/errors.js';
+import { writeFileAtomic } from '../core/fs-utils.js';
 import type { BenchmarkOptions } from '../pipeline/run-benchmark-options.js';
 import { runBenchmark } from '../pipeline/run-benchmark.js';
 import type { BenchmarkRun } from '../pipeline/benchmark-run.js';
-import { FLEET_PLAN_FILE, configurationRunOptions, formatFleetPlan, parseFleetPlan, type FleetConfiguration, type FleetPlan } from './fleet-plan.js';
-import { FLEET_RESULT_VERSION, parseFleetResult, resultKey, type FleetResultObject } from './fleet-result.js';
-import type { ResultStore } from './result-store.js';
+import { FLEET_PLAN_FILE, canonicalJson, configurationRunOptions, formatFleetPlan, parseFleetPlan, type FleetConfiguration, type FleetPlan } from './fleet-plan.js';
+import { FLEET_RESULT_VERSION, isFleetResultOfAnotherPlan, parseFleetResult, resultKey, type FleetResultObject } from './fleet-result.js';
+import { storedLocation, type ResultStore } from './result-store.js';
 import { shardSlice, type Shard } from './shard.js';
 
 /** What {@link runFleetShard} takes. */
@@ -47,7 +50,7 @@ export interface FleetShardResult {
 export async function publishPlan(store: ResultStore, plan: FleetPlan, signal?: AbortSignal): Promise<void> {
   const stored = await store.read(FLEET_PLAN_FILE, signal);
   if (stored === undefined) return store.write(FLEET_PLAN_FILE, formatFleetPlan(plan), signal);
-  const source = `${store.location.replace(/\/$/, '')}/${FLEET_PLAN_FILE}`;
+  const source = storedLocation(store, FLEET_PLAN_FILE);
   const existing = parseFleetPlan(stored.toString('utf8'), source);
   if (existing.planId !== plan.planId) {
     throw new InferbenchError('INVALID_OPTION', `${source} is the plan of another sweep (plan ${existing.planId}, this one ${plan.planId}); give this sweep its own --results location, or rerun that sweep's own config`);
@@ -56,6 +59,10 @@ export async function publishPlan(store: ResultStore, plan: FleetPlan, signal?: 
   const differing = Object.keys(plan.shards).find((target) => existing.shards[target] !== plan.shards[target]);
   if (differing !== undefined) {
     throw new InferbenchError('INVALID_OPTION', `${source} splits target ${differing} into ${existing.shards[differing]} shards, this run into ${plan.shards[differing]}; run the stored plan's shards (--shard i/${existing.shards[differing]})`);
+  }
+  // The same configurations under another SLO, price, image or placement: collect would judge by the stored one.
+  if (canonicalJson(existing) !== canonicalJson(plan)) {
+    throw new InferbenchError('INVALID_OPTION', `${source} holds this sweep's configurations with other settings (its SLO, prices, image or placements); give the changed sweep its own --results location`);
   }
 }
 
@@ -86,7 +93,7 @@ export async function runFleetShard(options: FleetShardOptions): Promise<FleetSh
       options.onDone?.(configuration, stored, true);
       continue;
     }
-    signal?.throwIfAborted();
+    if (signal?.aborted) throw new InferbenchError('ABORTED', `the shard was interrupted before ${configuration.label}; run it again to resume`);
     const runOptions = { ...(configurationRunOptions(plan, configuration) as BenchmarkOptions), cacheDir: options.cacheDir, env: options.env, signal };
     const run = runBenchmark(runOptions);
     options.onStart?.(configuration, run);
@@ -101,21 +108,34 @@ export async function runFleetShard(options: FleetShardOptions): Promise<FleetSh
       failed.push({ configuration, error: firstLine(error) });
       continue;
     }
-    await store.write(key, `${JSON.stringify(object)}\n`, signal);
+    try {
+      await store.write(key, `${JSON.stringify(object)}\n`, signal);
+    } catch (error) {
+      if (error instanceof InferbenchError && error.code === 'ABORTED') throw error;
+      // Measured, but not stored: kept on this machine, and counted as this shard's failure.
+      const kept = join(tmpdir(), `inferbench-fleet-${configuration.target}-${configuration.id}.json`);
+      await writeFileAtomic(kept, `${JSON.stringify(object)}\n`);
+      failed.push({ configuration, error: `${firstLine(error)}; the result is kept in ${kept}` });
+      continue;
+    }
     measured.push(configuration);
     options.onDone?.(configuration, object, false);
   }
   return { configurations, measured, resumed, failed };
 }
 
-/** The stored result of a configuration when it is whole and this plan's; anything else is measured again. */
+/**
+ * The stored result of a configuration when it is whole and this plan's; undefined when there is none, or only a
+ * broken one (a write cut short elsewhere), which is measured again. Another plan's result is refused: it is not this
+ * shard's to replace.
+ */
 async function readStored(store: ResultStore, key: string, plan: FleetPlan, configuration: FleetConfiguration, signal: AbortSignal | undefined): Promise<FleetResultObject | undefined> {
   const bytes = await store.read(key, signal);
   if (bytes === undefined) return undefined;
   try {
-    return parseFleetResult(bytes, key, plan, configuration);
+    return parseFleetResult(bytes, storedLocation(store, key), plan, configuration);
   } catch (error) {
-    if (error instanceof InferbenchError && error.code === 'RESULT_INVALID') return undefined;
+    if (error instanceof InferbenchError && error.code === 'RESULT_INVALID' && !isFleetResultOfAnotherPlan(bytes, plan)) return undefined;
     throw error;
   }
 }

@@ -8,6 +8,9 @@ const MAX_ATTEMPTS = 6;
 /** No request waits longer on a silent server. */
 const REQUEST_TIMEOUT_MS = 60_000;
 
+/** S3's answers to credentials that are wrong or spent: no retry will cure them. */
+const CREDENTIAL_ERRORS = new Set(['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'TokenRefreshRequired', 'InvalidToken']);
+
 /** The permission each operation needs, named when S3 refuses it. */
 const PERMISSION = { read: 's3:GetObject', write: 's3:PutObject', list: 's3:ListBucket' } as const;
 
@@ -21,12 +24,14 @@ export class S3ResultStore implements ResultStore {
   readonly #client: S3Client;
   readonly #bucket: string;
   readonly #prefix: string;
+  readonly #region: string;
 
-  private constructor(location: string, client: S3Client, bucket: string, prefix: string) {
+  private constructor(location: string, client: S3Client, bucket: string, prefix: string, region: string) {
     this.location = location;
     this.#client = client;
     this.#bucket = bucket;
     this.#prefix = prefix;
+    this.#region = region;
   }
 
   static open(location: string, env: Readonly<Record<string, string | undefined>>): S3ResultStore {
@@ -46,7 +51,7 @@ export class S3ResultStore implements ResultStore {
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
     const prefix = match[2]!.replace(/\/+$/, '');
-    return new S3ResultStore(location, client, match[1]!, prefix === '' ? '' : `${prefix}/`);
+    return new S3ResultStore(location, client, match[1]!, prefix === '' ? '' : `${prefix}/`, config.region);
   }
 
   async read(key: string, signal?: AbortSignal): Promise<Buffer | undefined> {
@@ -88,10 +93,18 @@ export class S3ResultStore implements ResultStore {
     const where = `s3://${this.#bucket}/${this.#prefix}${key}`;
     if (error instanceof S3ServiceException) {
       if (error.name === 'NoSuchBucket') return new InferbenchError('INVALID_OPTION', `the bucket ${this.#bucket} does not exist (S3 NoSuchBucket); create it, or check --results and AWS_REGION`, { cause: error });
-      if (error.name === 'AccessDenied' || error.$metadata.httpStatusCode === 403) {
-        return new InferbenchError('ACCESS_DENIED', `S3 refused to ${operation} ${where} (AccessDenied); the credentials need ${PERMISSION[operation]} on the bucket ${this.#bucket}`, { cause: error });
+      if (error.name === 'PermanentRedirect' || error.name === 'AuthorizationHeaderMalformed') {
+        return new InferbenchError('INVALID_OPTION', `the bucket ${this.#bucket} is in another region than ${this.#region} (S3 ${error.name}); set AWS_REGION to the bucket's`, { cause: error });
       }
-      return new InferbenchError('STORAGE_FAILED', `S3 failed to ${operation} ${where} after ${MAX_ATTEMPTS} attempts: ${error.name} (HTTP ${error.$metadata.httpStatusCode ?? 'none'}); try again later`, { cause: error });
+      if (CREDENTIAL_ERRORS.has(error.name)) {
+        return new InferbenchError('ACCESS_DENIED', `S3 refused the credentials to ${operation} ${where} (${error.name}); renew them, or set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`, { cause: error });
+      }
+      if (error.name === 'AccessDenied' || error.$metadata.httpStatusCode === 403) {
+        // Without s3:ListBucket, S3 answers a read of a missing key with 403, not 404.
+        const needs = operation === 'read' ? `${PERMISSION.read} (and ${PERMISSION.list}, without which a missing key is refused too)` : PERMISSION[operation];
+        return new InferbenchError('ACCESS_DENIED', `S3 refused to ${operation} ${where} (AccessDenied); the credentials need ${needs} on the bucket ${this.#bucket}`, { cause: error });
+      }
+      return new InferbenchError('STORAGE_FAILED', `S3 failed to ${operation} ${where} after ${error.$metadata.attempts ?? 1} attempts: ${error.name} (HTTP ${error.$metadata.httpStatusCode ?? 'none'}); try again later`, { cause: error });
     }
     const name = (error as Error | undefined)?.name;
     if (name === 'CredentialsProviderError') return new InferbenchError('ACCESS_DENIED', `no AWS credentials to ${operation} ${where}: ${firstLine(error)}; set AWS_PROFILE, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where a role provides them`, { cause: error });

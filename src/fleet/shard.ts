@@ -39,8 +39,9 @@ function integerEnv(env: Readonly<Record<string, string | undefined>>, name: str
  * - AWS Batch array jobs: `AWS_BATCH_JOB_ARRAY_INDEX` (from 0) of `AWS_BATCH_JOB_ARRAY_SIZE`;
  * - Kubernetes Indexed Jobs: `JOB_COMPLETION_INDEX` (from 0) of the count the plan sets in {@link SHARD_COUNT_ENV};
  * - Slurm job arrays: `SLURM_ARRAY_TASK_ID`. The plan's script numbers its tasks from 0 and sets the count, so a
- *   resubmitted subset (`--array=3,7`) runs shards 4 and 8. Without the count, the array is taken as dense from
- *   `SLURM_ARRAY_TASK_MIN` to `SLURM_ARRAY_TASK_MAX`, whatever its first id (`--array=1-8` is shards 1 to 8).
+ *   resubmitted subset (`--array=3,7`) runs shards 4 and 8. Without the count, the array runs from
+ *   `SLURM_ARRAY_TASK_MIN` to `SLURM_ARRAY_TASK_MAX` by `SLURM_ARRAY_TASK_STEP`, whatever its first id (`--array=1-8` is
+ *   shards 1 to 8).
  */
 export function shardFromEnv(env: Readonly<Record<string, string | undefined>>): Shard | undefined {
   const batchIndex = integerEnv(env, 'AWS_BATCH_JOB_ARRAY_INDEX');
@@ -62,14 +63,21 @@ export function shardFromEnv(env: Readonly<Record<string, string | undefined>>):
     const min = integerEnv(env, 'SLURM_ARRAY_TASK_MIN');
     const max = integerEnv(env, 'SLURM_ARRAY_TASK_MAX');
     if (min === undefined || max === undefined) throw invalid(`SLURM_ARRAY_TASK_ID is set but neither ${SHARD_COUNT_ENV} nor SLURM_ARRAY_TASK_MIN and _MAX are; submit the plan's sbatch script as written`);
-    return checkedShard(taskId - min + 1, max - min + 1, 'SLURM_ARRAY_TASK_ID');
+    // `--array=0-12:4` runs ids 0, 4, 8, 12: four shards.
+    const step = integerEnv(env, 'SLURM_ARRAY_TASK_STEP') ?? 1;
+    return checkedShard((taskId - min) / step + 1, Math.floor((max - min) / step) + 1, 'SLURM_ARRAY_TASK_ID');
   }
   return undefined;
 }
 
-/** The `index`-th of `count` even slices of `items`, in order: the first `length mod count` slices hold one more. */
+/** The `index`-th of `count` even slices of `items`, in order: slices differ by one item at most, the larger last. */
 export function shardSlice<T>(items: readonly T[], shard: Shard): T[] {
   const start = Math.floor(((shard.index - 1) * items.length) / shard.count);
   const end = Math.floor((shard.index * items.length) / shard.count);
   return items.slice(start, end);
+}
+
+/** The shard (1-based, of `count`) whose {@link shardSlice} of `length` items holds the `position`-th (from 0). */
+export function shardOf(position: number, length: number, count: number): Shard {
+  return { index: Math.floor(((position + 1) * count - 1) / length) + 1, count };
 }

@@ -27,6 +27,27 @@ export interface SubmitOptions {
 /** Submission waits no longer than this on an engine's API or `sbatch`. */
 const SUBMIT_TIMEOUT_MS = 60_000;
 
+/** What was submitted before a failure, so that the user can cancel it or let it run. */
+const submittedSoFar = (jobIds: Readonly<Record<string, string>>): string =>
+  Object.keys(jobIds).length === 0 ? '' : `; already submitted: ${Object.entries(jobIds).map(([job, id]) => `${job} ${id}`).join(', ')}`;
+
+/** `request`, or a one-line failure once it has taken {@link SUBMIT_TIMEOUT_MS} or `signal` aborts. */
+async function withinTime<T>(request: Promise<T>, what: string, signal: AbortSignal | undefined): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const stop = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new InferbenchError('STORAGE_FAILED', `${what} got no answer in ${SUBMIT_TIMEOUT_MS / 1000} s; check the cluster's address in the kubeconfig`)), SUBMIT_TIMEOUT_MS);
+    onAbort = () => reject(new InferbenchError('ABORTED', `${what} was cancelled`));
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([request, stop]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+  }
+}
+
 /** Submits the plan's jobs with the engine's own client, each loaded only here: the AWS SDK, the Kubernetes client, `sbatch`. */
 export async function submitPlan(options: SubmitOptions): Promise<SubmittedPlan> {
   switch (options.engine) {
@@ -44,17 +65,17 @@ async function submitAwsBatch({ plan, results, env = process.env, signal }: Subm
   const { awsBatchRequests, jobIdPlaceholder } = await import('./emit-aws-batch.js');
   const client = new BatchClient({ ...awsClientConfig(env, 'BATCH'), requestHandler: { requestTimeout: SUBMIT_TIMEOUT_MS, connectionTimeout: SUBMIT_TIMEOUT_MS } });
   const { jobDefinitions, shardJobs, collectJob } = awsBatchRequests(plan, results);
+  const jobIds: Record<string, string> = {};
   const send = async <T>(what: string, request: () => Promise<T>): Promise<T> => {
     try {
       return await request();
     } catch (error) {
       const name = (error as Error).name;
       if (name === 'CredentialsProviderError') throw new InferbenchError('ACCESS_DENIED', `no AWS credentials to ${what}: ${firstLine(error)}; set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`, { cause: error });
-      throw new InferbenchError('INVALID_OPTION', `AWS Batch refused to ${what}: ${name}: ${firstLine(error)}`, { cause: error });
+      throw new InferbenchError('INVALID_OPTION', `AWS Batch refused to ${what}: ${name}: ${firstLine(error)}${submittedSoFar(jobIds)}`, { cause: error });
     }
   };
   for (const definition of jobDefinitions) await send(`register the job definition ${definition.jobDefinitionName}`, () => client.send(new RegisterJobDefinitionCommand(definition), { abortSignal: signal }));
-  const jobIds: Record<string, string> = {};
   for (const [target, job] of Object.entries(shardJobs)) {
     jobIds[target] = (await send(`submit ${job.jobName}`, () => client.send(new SubmitJobCommand(job), { abortSignal: signal }))).jobId!;
   }
@@ -63,7 +84,7 @@ async function submitAwsBatch({ plan, results, env = process.env, signal }: Subm
   return { jobIds };
 }
 
-async function submitKubernetes({ plan, results, env = process.env }: SubmitOptions): Promise<SubmittedPlan> {
+async function submitKubernetes({ plan, results, env = process.env, signal }: SubmitOptions): Promise<SubmittedPlan> {
   const { BatchV1Api, KubeConfig } = await import('@kubernetes/client-node');
   const { kubernetesJobs } = await import('./emit-kubernetes.js');
   const file = env['KUBECONFIG']?.split(':')[0] || join(env['HOME'] ?? homedir(), '.kube', 'config');
@@ -81,10 +102,11 @@ async function submitKubernetes({ plan, results, env = process.env }: SubmitOpti
   for (const [target, job] of Object.entries(shardJobs)) {
     const namespace = job.metadata!.namespace ?? context.namespace ?? 'default';
     try {
-      const created = await api.createNamespacedJob({ namespace, body: job });
+      const created = await withinTime(api.createNamespacedJob({ namespace, body: job }), `creating the Job ${job.metadata!.name}`, signal);
       jobIds[target] = `${namespace}/${created.metadata?.name ?? job.metadata!.name!}`;
     } catch (error) {
-      throw new InferbenchError('INVALID_OPTION', `the cluster of context ${context.name} refused the Job ${job.metadata!.name} in namespace ${namespace}: ${firstLine(error)}`, { cause: error });
+      if (error instanceof InferbenchError) throw error;
+      throw new InferbenchError('INVALID_OPTION', `the cluster of context ${context.name} refused the Job ${job.metadata!.name} in namespace ${namespace}: ${firstLine(error)}${submittedSoFar(jobIds)}`, { cause: error });
     }
   }
   return { jobIds, then: `once the Jobs have finished: inferbench sweep collect ${results}` };
@@ -96,14 +118,15 @@ async function submitSlurm({ plan, results, env = process.env, signal }: SubmitO
   const dir = await mkdtemp(join(tmpdir(), 'inferbench-slurm-'));
   try {
     for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+    const jobIds: Record<string, string> = {};
     const sbatch = async (args: readonly string[]): Promise<string> => {
       const run = await runChild('sbatch', ['--parsable', ...args], { what: `sbatch ${args.join(' ')}`, timeoutMs: SUBMIT_TIMEOUT_MS, env: { ...env }, extendEnv: false, ...(signal ? { signal } : {}) });
       if (run.exitCode === undefined && !run.timedOut) throw new InferbenchError('INVALID_OPTION', 'sbatch is not on the PATH; submit from a Slurm login node, or use inferbench sweep plan --emit slurm');
-      if (run.failed) throw new InferbenchError('INVALID_OPTION', `sbatch refused ${args.at(-1)}: ${run.stderr.trim().split('\n').at(-1) ?? `exit ${run.exitCode}`}`);
+      if (run.timedOut) throw new InferbenchError('STORAGE_FAILED', `sbatch got no answer from Slurm in ${SUBMIT_TIMEOUT_MS / 1000} s${submittedSoFar(jobIds)}`);
+      if (run.failed) throw new InferbenchError('INVALID_OPTION', `sbatch refused ${args.at(-1)}: ${run.stderr.trim().split('\n').at(-1) || `exit ${run.exitCode}`}${submittedSoFar(jobIds)}`);
       // --parsable prints "id" or "id;cluster".
       return run.stdout.trim().split(';')[0]!;
     };
-    const jobIds: Record<string, string> = {};
     for (const target of Object.keys(plan.targets)) jobIds[target] = await sbatch([join(dir, `slurm-${target}.sbatch`)]);
     jobIds['collect'] = await sbatch([`--dependency=afterok:${Object.values(jobIds).join(':')}`, join(dir, 'slurm-collect.sbatch')]);
     return { jobIds };
