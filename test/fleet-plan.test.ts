@@ -51,7 +51,7 @@ describe('a fleet plan', () => {
     // Another setting is another configuration.
     expect(planFleet({ axes: { batchSizes: [1, 2] }, sequenceLength: 128, targets }).configurations[0]!.id).not.toBe(plan.configurations[0]!.id);
     expect(plan.shards).toEqual({ a: 2, b: 2 });
-    expect(planFleet({ axes: { batchSizes: [1, 2] }, targets, shardsPerTarget: 5 }).shards).toEqual({ a: 2, b: 2 });
+    expect(planFleet({ axes: { batchSizes: [1, 2] }, targets, shardsPerTarget: 5 }).shards).toEqual({ a: 5, b: 5 });
   });
 
   it('refuses a device beside targets, and objects that a job elsewhere could not be given', () => {

@@ -18,10 +18,11 @@ function requireResultsVolume(plan: FleetPlan, target: string, results: string):
  * nodes with its resources (the collect Job needs no accelerator).
  */
 function podSpec(plan: FleetPlan, target: string, results: string, container: Omit<V1Container, 'image' | 'name'>, placed: boolean): V1PodSpec {
-  const { resultsClaim, ...placement } = plan.targets[target]!.kubernetes ?? {};
+  const { resultsClaim, serviceAccountName, ...placement } = plan.targets[target]!.kubernetes ?? {};
   const onVolume = !results.startsWith('s3://');
   return {
     restartPolicy: 'Never',
+    ...(serviceAccountName ? { serviceAccountName } : {}),
     ...(placed && placement.nodeSelector ? { nodeSelector: { ...placement.nodeSelector } } : {}),
     ...(placed && placement.tolerations ? { tolerations: placement.tolerations.map((t) => ({ ...t })) } : {}),
     containers: [

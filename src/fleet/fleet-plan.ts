@@ -88,9 +88,8 @@ export function planFleet(options: FleetPlanOptions): FleetPlan {
     })),
   );
   if (shardsPerTarget !== undefined && (!Number.isInteger(shardsPerTarget) || shardsPerTarget < 1)) throw invalid(`shardsPerTarget (--shards) must be an integer ≥ 1, got ${shardsPerTarget}`);
-  // A shard without a configuration would be a job that does nothing.
-  const perTarget = grid.points.length;
-  const shards = Object.fromEntries(Object.keys(targets).map((target) => [target, Math.min(shardsPerTarget ?? perTarget, perTarget)]));
+  // More shards than configurations are as asked: the shards past them have nothing to do, and say so.
+  const shards = Object.fromEntries(Object.keys(targets).map((target) => [target, shardsPerTarget ?? grid.points.length]));
   return {
     // Whatever order the targets were written in.
     planId: hash(configurations.map((c) => c.id).sort().join(',')),

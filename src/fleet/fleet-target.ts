@@ -21,6 +21,8 @@ export interface KubernetesPlacement {
   readonly resources?: { readonly requests?: Readonly<Record<string, string>>; readonly limits?: Readonly<Record<string, string>> };
   /** The PersistentVolumeClaim mounted at the results folder, when the results go to a folder rather than S3. */
   readonly resultsClaim?: string;
+  /** The pods' service account: on EKS, the one whose IAM role (IRSA) may write the results bucket. */
+  readonly serviceAccountName?: string;
 }
 
 /** Where Slurm places a target's tasks. */
@@ -75,6 +77,7 @@ export const fleetTargetShape = z.strictObject({
       tolerations: z.array(stringMap).optional(),
       resources: z.strictObject({ requests: stringMap.optional(), limits: stringMap.optional() }).optional(),
       resultsClaim: text('a PersistentVolumeClaim name').optional(),
+      serviceAccountName: text('a service account name').optional(),
     })
     .optional(),
   slurm: z.strictObject({ partition: text('a partition').optional(), gres: text('a gres such as gpu:1').optional(), time: text('a time limit such as 02:00:00').optional() }).optional(),
