@@ -3,6 +3,7 @@ import { renderChartSvg } from '../reporters/charts/render-chart.js';
 import { sweepSpec } from '../reporters/charts/sweep-chart.js';
 import { Html, STYLE, html } from '../reporters/html-markup.js';
 import { latencyPercentilesNs } from '../reporters/csv-report.js';
+import { DEFAULT_MODEL } from '../models/resolve-model-source.js';
 import { parseSlo } from '../sweep/choose-best.js';
 import type { FleetCollection } from './collect.js';
 import { costText, percentileWithInterval, sloPercentile } from './fleet-report.js';
@@ -42,7 +43,7 @@ export async function renderFleetHtml(collection: FleetCollection): Promise<stri
     return html`<h2>${target}</h2><table><thead><tr><th>configuration</th><th>samples/s</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>cost/1M</th><th>meets SLO</th></tr></thead><tbody>${rows}</tbody></table>`;
   });
   const missed = missing.map(({ configuration, shard }) => html`<li>${configuration.target} ${configuration.label}: shard ${shard.index}/${shard.count}</li>`);
-  const title = `inferbench fleet sweep ${plan.planId}: ${String(plan.fixed['model'] ?? 'synthetic:bert')}`;
+  const title = `inferbench fleet sweep ${plan.planId}: ${String(plan.fixed['model'] ?? DEFAULT_MODEL)}`;
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">

@@ -2,6 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import { formatMs, formatRate } from '../core/format.js';
 import type { BenchmarkResult } from '../results/benchmark-result.js';
 import { latencyPercentilesNs } from '../reporters/csv-report.js';
+import { DEFAULT_MODEL } from '../models/resolve-model-source.js';
 import { parseSlo } from '../sweep/choose-best.js';
 import type { CollectedConfiguration, FleetCollection } from './collect.js';
 
@@ -72,7 +73,7 @@ export function formatFleetMarkdown(collection: FleetCollection): string {
   const lines = [
     `# Fleet sweep ${plan.planId}`,
     '',
-    `Model ${String(plan.fixed['model'] ?? 'default')}; SLO ${plan.slo ?? 'none'}; ${configurations.length} of ${plan.configurations.length} configurations found${missing.length > 0 ? `, ${missing.length} missing` : ''}. Latency percentiles with their ${confidence === undefined ? '' : `${confidence * 100}% `}confidence intervals in brackets.`,
+    `Model ${String(plan.fixed['model'] ?? DEFAULT_MODEL)}; SLO ${plan.slo ?? 'none'}; ${configurations.length} of ${plan.configurations.length} configurations found${missing.length > 0 ? `, ${missing.length} missing` : ''}. Latency percentiles with their ${confidence === undefined ? '' : `${confidence * 100}% `}confidence intervals in brackets.`,
     '',
     '## The cheapest target within the SLO',
     '',
