@@ -28,17 +28,21 @@ export const sweepPlanArgs = {
 } as const satisfies Record<string, OptionArgDef>;
 
 /** The engine's emitter, loaded only when asked for: the AWS and Kubernetes ones bring their SDKs' types only. */
-async function emitterOf(engine: string): Promise<(plan: FleetPlan, results: string) => EmittedPlan> {
-  switch (engine as FleetEngine) {
+async function emitterOf(engine: FleetEngine): Promise<(plan: FleetPlan, results: string) => EmittedPlan> {
+  switch (engine) {
     case 'aws-batch':
       return (await import('../fleet/emit-aws-batch.js')).emitAwsBatch;
     case 'kubernetes':
       return (await import('../fleet/emit-kubernetes.js')).emitKubernetes;
     case 'slurm':
       return (await import('../fleet/emit-slurm.js')).emitSlurm;
-    default:
-      throw new InferbenchError('INVALID_OPTION', `--emit must be ${FLEET_ENGINES.map((e) => `'${e}'`).join(', ')}, got '${engine}'`);
   }
+}
+
+/** The engine `flag` names, refused in one line unless it is one inferbench writes for. */
+function engineNamed(flag: '--emit' | '--engine', engine: string | undefined): FleetEngine {
+  if (engine !== undefined && (FLEET_ENGINES as readonly string[]).includes(engine)) return engine as FleetEngine;
+  throw new InferbenchError('INVALID_OPTION', `${flag} must be ${FLEET_ENGINES.map((e) => `'${e}'`).join(', ')}, got ${engine === undefined ? 'nothing' : `'${engine}'`}`);
 }
 
 /** The fleet plan the flags and config describe, and where its results go. */
@@ -62,7 +66,7 @@ export const sweepPlanCommand = defineCommand({
     refuseArguments('sweep plan', args._);
     const engine = flagValue('--emit', args.emit);
     if (engine === undefined) throw new InferbenchError('INVALID_OPTION', `give --emit ${FLEET_ENGINES.join('|')}: the engine the plan's jobs are written for`);
-    const emit = await emitterOf(engine);
+    const emit = await emitterOf(engineNamed('--emit', engine));
     const outputDir = flagValue('--output-dir', args['output-dir']);
     if (outputDir === undefined) throw new InferbenchError('INVALID_OPTION', 'give --output-dir DIR (-o): the folder plan.json and the job files go to');
     const { plan, results } = await planFromFlags(args, rawArgs, sweepPlanArgs, io);
@@ -96,16 +100,13 @@ export const sweepSubmitCommand = defineCommand({
     const io = ioOf(context);
     assertKnownFlags('sweep submit', rawArgs, sweepSubmitArgs);
     refuseArguments('sweep submit', args._);
-    const engine = flagValue('--engine', args.engine);
-    if (engine === undefined || !(FLEET_ENGINES as readonly string[]).includes(engine)) {
-      throw new InferbenchError('INVALID_OPTION', `--engine must be ${FLEET_ENGINES.map((e) => `'${e}'`).join(', ')}, got ${engine === undefined ? 'nothing' : `'${engine}'`}`);
-    }
+    const engine = engineNamed('--engine', flagValue('--engine', args.engine));
     const { plan, results } = await planFromFlags(args, rawArgs, sweepSubmitArgs, io);
     // Everything the engine needs is checked (placements, image, a volume) before the plan is stored or a job sent.
     (await emitterOf(engine))(plan, results);
     const { submitPlan } = await import('../fleet/submit-plan.js');
     await publishPlan(await openResultStore(results, io.env), plan);
-    const submitted = await abortOnSigint((signal) => submitPlan({ plan, results, engine: engine as FleetEngine, env: io.env, signal }));
+    const submitted = await abortOnSigint((signal) => submitPlan({ plan, results, engine, env: io.env, signal }));
     for (const [job, id] of Object.entries(submitted.jobIds)) io.stdout.write(`${job} ${terminalSafe(id)}\n`);
     io.stdout.write(`${submitted.then ?? `collect: inferbench sweep collect ${terminalSafe(results)}`}\n`);
     return 0;

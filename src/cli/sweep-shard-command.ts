@@ -1,9 +1,9 @@
 import { InferbenchError } from '../core/errors.js';
 import { formatMs, formatRate, plural } from '../core/format.js';
 import { terminalSafe } from '../core/terminal-text.js';
-import { FLEET_PLAN_FILE, parseFleetPlan, planFleet, type FleetPlan, type FleetPlanOptions } from '../fleet/fleet-plan.js';
+import { FLEET_PLAN_FILE, planFleet, readStoredPlan, type FleetPlan, type FleetPlanOptions } from '../fleet/fleet-plan.js';
 import { openResultStore } from '../fleet/open-result-store.js';
-import { storedLocation, type ResultStore } from '../fleet/result-store.js';
+import type { ResultStore } from '../fleet/result-store.js';
 import { runFleetShard } from '../fleet/run-shard.js';
 import { TARGET_ENV, parseShard, shardFromEnv } from '../fleet/shard.js';
 import { latencyPercentilesNs } from '../reporters/csv-report.js';
@@ -40,11 +40,11 @@ export async function fleetPlanOf(options: SweepFlagOptions, fleet: FleetFlagOpt
     const { outputDir: _outputDir, fresh: _fresh, ...sweep } = options;
     return planFleet({ ...sweep, ...(fleet.targets ? { targets: fleet.targets } : {}), ...(fleet.image ? { image: fleet.image } : {}), ...(shardsPerTarget === undefined ? {} : { shardsPerTarget }) });
   }
-  const bytes = await store?.read(FLEET_PLAN_FILE, signal);
-  if (bytes === undefined) {
+  const stored = store === undefined ? undefined : await readStoredPlan(store, signal);
+  if (stored === undefined) {
     throw new InferbenchError('INVALID_OPTION', `no sweep to run: give --config, or axes such as --batch-size-list, or a --results location that holds the ${FLEET_PLAN_FILE} of inferbench sweep plan`);
   }
-  return parseFleetPlan(bytes.toString('utf8'), storedLocation(store!, FLEET_PLAN_FILE));
+  return stored;
 }
 
 /** This machine's target: `--target`, else INFERBENCH_TARGET, else the plan's only one. */

@@ -2,7 +2,7 @@ import { InferbenchError } from '../core/errors.js';
 import type { BenchmarkResult } from '../results/benchmark-result.js';
 import { mergeResults } from '../results/merge-results.js';
 import { chooseBest, meetsSlo, parseSlo } from '../sweep/choose-best.js';
-import { FLEET_PLAN_FILE, parseFleetPlan, type FleetConfiguration, type FleetPlan } from './fleet-plan.js';
+import { FLEET_PLAN_FILE, readStoredPlan, type FleetConfiguration, type FleetPlan } from './fleet-plan.js';
 import { parseFleetResult, resultKey } from './fleet-result.js';
 import { storedLocation, type ResultStore } from './result-store.js';
 import { shardOf, type Shard } from './shard.js';
@@ -63,10 +63,9 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item:
 }
 
 async function readPlan(store: ResultStore, signal: AbortSignal | undefined): Promise<FleetPlan> {
-  const source = storedLocation(store, FLEET_PLAN_FILE);
-  const bytes = await store.read(FLEET_PLAN_FILE, signal);
-  if (bytes === undefined) throw new InferbenchError('INVALID_OPTION', `${source} does not exist: no fleet sweep stored its results there; give the --results location of the sweep`);
-  return parseFleetPlan(bytes.toString('utf8'), source);
+  const plan = await readStoredPlan(store, signal);
+  if (plan === undefined) throw new InferbenchError('INVALID_OPTION', `${storedLocation(store, FLEET_PLAN_FILE)} does not exist: no fleet sweep stored its results there; give the --results location of the sweep`);
+  return plan;
 }
 
 /**

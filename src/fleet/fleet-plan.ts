@@ -4,6 +4,7 @@ import { InferbenchError } from '../core/errors.js';
 import type { SweepAxis, SweepSettings } from '../sweep/sweep-grid.js';
 import { resolveSweepGrid, type SweepOptions } from '../sweep/sweep-options.js';
 import { LOCAL_TARGET, fleetTargetShape, type FleetTarget } from './fleet-target.js';
+import { storedLocation, type ResultStore } from './result-store.js';
 
 /** One configuration of a fleet sweep: a point of the grid on one target. */
 export interface FleetConfiguration {
@@ -141,6 +142,12 @@ export function parseFleetPlan(text: string, source: string): FleetPlan {
   }
   const { inferbenchFleetPlan: _version, ...plan } = parsed.data;
   return plan as FleetPlan;
+}
+
+/** The plan stored in `store`, undefined when there is none; refused in one line when it is not a plan. */
+export async function readStoredPlan(store: ResultStore, signal?: AbortSignal): Promise<FleetPlan | undefined> {
+  const bytes = await store.read(FLEET_PLAN_FILE, signal);
+  return bytes === undefined ? undefined : parseFleetPlan(bytes.toString('utf8'), storedLocation(store, FLEET_PLAN_FILE));
 }
 
 /** Each configuration's run options: the shared ones, its settings, and its target's device and price. */

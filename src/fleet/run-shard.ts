@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../core/fs-utils.js';
 import type { BenchmarkOptions } from '../pipeline/run-benchmark-options.js';
 import { runBenchmark } from '../pipeline/run-benchmark.js';
 import type { BenchmarkRun } from '../pipeline/benchmark-run.js';
-import { FLEET_PLAN_FILE, canonicalJson, configurationRunOptions, formatFleetPlan, parseFleetPlan, type FleetConfiguration, type FleetPlan } from './fleet-plan.js';
+import { FLEET_PLAN_FILE, canonicalJson, configurationRunOptions, formatFleetPlan, readStoredPlan, type FleetConfiguration, type FleetPlan } from './fleet-plan.js';
 import { FLEET_RESULT_VERSION, isFleetResultOfAnotherPlan, parseFleetResult, resultKey, type FleetResultObject } from './fleet-result.js';
 import { storedLocation, type ResultStore } from './result-store.js';
 import { shardSlice, type Shard } from './shard.js';
@@ -48,10 +48,9 @@ export interface FleetShardResult {
  * be collected as one sweep.
  */
 export async function publishPlan(store: ResultStore, plan: FleetPlan, signal?: AbortSignal): Promise<void> {
-  const stored = await store.read(FLEET_PLAN_FILE, signal);
-  if (stored === undefined) return store.write(FLEET_PLAN_FILE, formatFleetPlan(plan), signal);
+  const existing = await readStoredPlan(store, signal);
+  if (existing === undefined) return store.write(FLEET_PLAN_FILE, formatFleetPlan(plan), signal);
   const source = storedLocation(store, FLEET_PLAN_FILE);
-  const existing = parseFleetPlan(stored.toString('utf8'), source);
   if (existing.planId !== plan.planId) {
     throw new InferbenchError('INVALID_OPTION', `${source} is the plan of another sweep (plan ${existing.planId}, this one ${plan.planId}); give this sweep its own --results location, or rerun that sweep's own config`);
   }

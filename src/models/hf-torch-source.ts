@@ -8,7 +8,7 @@ import type { HubDownloadProgress } from './hub/hub-blob-download.js';
 import { fetchHubWeights, hubRepoFiles } from './hub/hub-checkpoint-files.js';
 import { resolveHubSettings, type HubSettings } from './hub/hub-settings.js';
 import type { ModelResolveOptions, ModelSource, ResolvedModel, TensorSpec } from './model-source.js';
-import { PYTORCH_WEIGHTS, SAFETENSORS_WEIGHTS, checkpointWeightFiles, configMaxSequenceLength, contentHash, readConfigJson } from './weights/hf-checkpoint.js';
+import { PYTORCH_WEIGHTS, SAFETENSORS_WEIGHTS, checkpointWeightFiles, configMaxSequenceLength, contentHash, presentWeightFormat, readConfigJson } from './weights/hf-checkpoint.js';
 
 /** Weight formats transformers loads, in the order it prefers them. */
 const WEIGHT_FORMATS = [SAFETENSORS_WEIGHTS, PYTORCH_WEIGHTS];
@@ -85,7 +85,7 @@ export class HfTorchModelSource implements ModelSource {
     const { dir, name } = local ? { dir: resolve(target), name: `${resolve(target)} (PyTorch, transformers)` } : await this.#download(target, options.signal);
     const config = await readConfigJson(dir);
     requireTextModel(config, target);
-    const format = await presentFormat(dir);
+    const format = await presentWeightFormat(dir, WEIGHT_FORMATS);
     if (format === undefined) throw noWeights(dir, 'give hf: a complete model folder');
     const weightFiles = await checkpointWeightFiles(dir, format);
     const hashes = [await contentHash(join(dir, 'config.json'))];
@@ -121,10 +121,4 @@ export class HfTorchModelSource implements ModelSource {
     if (this.#options.fetchTokenizer !== false) for (const path of TOKENIZER_FILES) await repo.fetchIfPresent(path, config.commit);
     return { dir: dirname(config.path), name: `${repo.label} at commit ${config.commit.slice(0, 12)} (PyTorch, transformers)` };
   }
-}
-
-/** The first weight format whose file or index `dir` holds. */
-async function presentFormat(dir: string): Promise<(typeof WEIGHT_FORMATS)[number] | undefined> {
-  for (const format of WEIGHT_FORMATS) if ((await pathExists(join(dir, format.file))) || (await pathExists(join(dir, format.index)))) return format;
-  return undefined;
 }

@@ -6,7 +6,7 @@ import { pathExists, writeFileAtomic } from '../../core/fs-utils.js';
 import { finishStepsCancellably } from '../../core/steps.js';
 import { cacheWriteError, makeCacheFolder } from '../cache-dir.js';
 import { BERT_FAMILY_TYPES, bertFromCheckpoint, hasClassifier } from './bert-checkpoint.js';
-import { SAFETENSORS_WEIGHTS, checkpointWeightFiles, contentHash, readHfCheckpoint } from './hf-checkpoint.js';
+import { SAFETENSORS_WEIGHTS, checkpointWeightFiles, contentHash, presentWeightFormat, readHfCheckpoint } from './hf-checkpoint.js';
 import { resnetFromCheckpoint } from './resnet-checkpoint.js';
 
 /** Bump when a graph built from weights changes, so that graphs built by older versions are not reused. */
@@ -37,7 +37,7 @@ export interface CheckpointOnnx {
 
 /** Whether `dir` holds weights inferbench can build a graph from: config.json and safetensors weights. */
 export async function hasCheckpoint(dir: string): Promise<boolean> {
-  return (await pathExists(join(dir, 'config.json'))) && ((await pathExists(join(dir, SAFETENSORS_WEIGHTS.file))) || (await pathExists(join(dir, SAFETENSORS_WEIGHTS.index))));
+  return (await pathExists(join(dir, 'config.json'))) && (await presentWeightFormat(dir, [SAFETENSORS_WEIGHTS])) !== undefined;
 }
 
 /**

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { lstat, readFile, readlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { InferbenchError } from '../../core/errors.js';
+import { pathExists } from '../../core/fs-utils.js';
 import { readFloatTensor, readSafetensorsHeader, type SafetensorsHeader } from './safetensors.js';
 
 /** A model folder in Hugging Face's layout: its config.json and its weights, in one or several safetensors files. */
@@ -24,6 +25,12 @@ export interface WeightFormat {
 export const SAFETENSORS_WEIGHTS: WeightFormat = { file: 'model.safetensors', index: 'model.safetensors.index.json' };
 /** PyTorch's pickled weights, which only Python reads. */
 export const PYTORCH_WEIGHTS: WeightFormat = { file: 'pytorch_model.bin', index: 'pytorch_model.bin.index.json' };
+
+/** The first of `formats` whose single file or index `dir` holds; undefined when it holds none. */
+export async function presentWeightFormat(dir: string, formats: readonly WeightFormat[]): Promise<WeightFormat | undefined> {
+  for (const format of formats) if ((await pathExists(join(dir, format.file))) || (await pathExists(join(dir, format.index)))) return format;
+  return undefined;
+}
 
 /** The files a checkpoint's weights are in: the single file, or the shards its index names (when the index is there). */
 export async function checkpointWeightFiles(dir: string, format: WeightFormat = SAFETENSORS_WEIGHTS): Promise<string[]> {
